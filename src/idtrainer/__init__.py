@@ -1,0 +1,5 @@
+"""IDTrainer: offline CITES species-identification training."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,193 @@
+"""The ``idtrainer`` command: the GUI by default, subcommands for maintenance.
+
+Exit codes: 0 success, 1 the command ran and found a problem (e.g. a failed
+integrity check), 2 bad arguments or unusable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from idtrainer import __version__
+from idtrainer.core import i18n
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.paths import data_dir, db_path
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report as one clear line on stderr, with exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="idtrainer",
+        description=_("Offline CITES species-identification training. "
+                      "With no command, starts the application."))
+    parser.add_argument("--version", action="version", version=f"IDTrainer {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=_("keep the database and media in DIR"))
+    parser.add_argument("--portable", action="store_true",
+                        help=_("keep data beside the program (for running from a USB stick)"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES,
+                        help=_("interface language (default: the system's)"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help=_("start the application (the default)"))
+    sub.add_parser("info", help=_("show version, data location and content counts"))
+
+    db = sub.add_parser("db", help=_("database maintenance"))
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("check", help=_("run integrity and foreign-key checks"))
+    backup = db_sub.add_parser("backup", help=_("write a consistent copy of the database"))
+    backup.add_argument("path", metavar="PATH", help=_("the backup file to write"))
+
+    content = sub.add_parser("content", help=_("starter content files"))
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION",
+                                         required=True)
+    for name, text in (("check", _("validate content files and list every problem")),
+                       ("load", _("validate content files and load them into the database"))):
+        p = content_sub.add_parser(name, help=text)
+        p.add_argument("dir", nargs="?", metavar="DIR",
+                       help=_("the content folder (default: the shipped assets)"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(_language_from(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data = data_dir(args.data_dir, portable=args.portable)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from idtrainer.gui.app import run
+
+            return run(data)
+        if command == "info":
+            return cmd_info(data)
+        if command == "db":
+            return cmd_db_check(data) if args.db_command == "check" else cmd_db_backup(
+                data, Path(args.path))
+        if command == "content":
+            return cmd_content(data, args.content_command, args.dir)
+    except CliError as exc:
+        print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_USAGE
+    parser.error(_("unknown command {command}").format(command=command))
+    return EXIT_USAGE
+
+
+def _language_from(argv: list[str]) -> str:
+    # Read --lang before argparse builds its (translated) help texts.
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            found = i18n.normalize_language(arg.split("=", 1)[1])
+        elif arg == "--lang" and i + 1 < len(argv):
+            found = i18n.normalize_language(argv[i + 1])
+        else:
+            continue
+        if found:
+            return found
+    return i18n.system_language()
+
+
+def _open(data: Path, *, must_exist: bool = False, load_starter: bool = True):
+    from idtrainer.core.app_data import open_store
+    from idtrainer.core.content import ContentError
+    from idtrainer.core.migrations import SchemaTooNewError
+    from idtrainer.core.store import StoreError
+
+    if must_exist and not db_path(data).exists():
+        raise CliError(_("no database at {path}").format(path=db_path(data)))
+    try:
+        return open_store(data, load_starter=load_starter)
+    except (SchemaTooNewError, StoreError, ContentError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_info(data: Path) -> int:
+    from idtrainer.core.migrations import LATEST
+
+    fmt = i18n.format_number
+    with _open(data) as store:
+        rows = [
+            (_("Version"), __version__),
+            (_("Data directory"), str(data)),
+            (_("Database"), str(store.path)),
+            (_("Schema version"), _("{version} (this build reads up to {latest})").format(
+                version=store.schema_version(), latest=LATEST)),
+            (_("Species"), fmt(store.species.count())),
+            (_("Lessons"), fmt(store.courses.lesson_count())),
+            (_("Questions"), fmt(store.questions.count())),
+            (_("Trainees"), fmt(store.trainees.count())),
+            (_("Attempts"), fmt(store.count("attempts"))),
+        ]
+    width = max(len(label) for label, _value in rows)
+    print("IDTrainer")
+    for label, value in rows:
+        print(f"{label + ':':<{width + 1}} {value}")
+    return EXIT_OK
+
+
+def cmd_db_check(data: Path) -> int:
+    with _open(data, must_exist=True, load_starter=False) as store:
+        problems = store.check()
+        missing = store.media.missing_files()
+    for line in problems:
+        print(line)
+    for sha in missing:
+        print(_("media file {sha256} is missing from {folder}").format(
+            sha256=sha, folder=store.media_root))
+    if problems or missing:
+        print(i18n.ngettext("{n} problem found", "{n} problems found",
+                            len(problems) + len(missing)).format(n=len(problems) + len(missing)))
+        return EXIT_PROBLEM
+    print(_("The database is sound: integrity and foreign keys checked."))
+    return EXIT_OK
+
+
+def cmd_db_backup(data: Path, target: Path) -> int:
+    from idtrainer.core.store import StoreError
+
+    with _open(data, must_exist=True, load_starter=False) as store:
+        try:
+            written = store.backup_to(target)
+        except (StoreError, OSError) as exc:
+            raise CliError(str(exc)) from exc
+    print(_("Backup written to {path}").format(path=written))
+    return EXIT_OK
+
+
+def cmd_content(data: Path, action: str, folder: str | None) -> int:
+    from idtrainer.core.content import ContentError, load_content, read_content
+
+    root = Path(folder) if folder else None
+    if root is not None and not root.is_dir():
+        raise CliError(_("{path}: not a folder").format(path=root))
+    try:
+        content = read_content(root)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    counts = _("{species} species, {modules} modules, {lessons} lessons, {questions} questions")
+    counts = counts.format(species=len(content.species), modules=len(content.modules),
+                           lessons=sum(len(m.lessons) for m in content.modules),
+                           questions=len(content.questions))
+    if action == "check":
+        print(_("Content is valid: {counts}.").format(counts=counts))
+        return EXIT_OK
+    with _open(data, load_starter=False) as store:
+        summary = load_content(store, content)
+    print(_("Loaded {counts}: {added} rows added, {updated} updated, {unchanged} unchanged.")
+          .format(counts=counts, added=summary.total("added"),
+                  updated=summary.total("updated"), unchanged=summary.total("unchanged")))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

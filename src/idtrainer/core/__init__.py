@@ -1,0 +1,1 @@
+"""The pure-Python core of IDTrainer. Nothing in this package imports Qt."""

@@ -1,0 +1,35 @@
+"""Open an installation's data: the database in its data directory, built on first run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from idtrainer.core.content import LoadSummary, Progress, load_starter_content
+from idtrainer.core.paths import backups_dir, db_path, media_dir
+from idtrainer.core.store import Store
+
+STARTER_LOADED = "starter_content_loaded"
+
+
+def open_store(data: Path, *, progress: Progress | None = None,
+               load_starter: bool = True) -> Store:
+    """Open the store in ``data``; on first run, build it from the shipped starter content.
+
+    Raises ``SchemaTooNewError`` for a file from a newer IDTrainer, ``StoreError`` for an
+    unreadable one and ``ContentError`` when the shipped content does not validate; in
+    the last case the empty database is kept and loading is tried again next time.
+    """
+    store = Store.open(db_path(data), media_root=media_dir(data), backups=backups_dir(data))
+    if load_starter and store.get_setting(STARTER_LOADED) is None:
+        try:
+            build_starter(store, progress)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary:
+    summary = load_starter_content(store, progress=progress)
+    store.set_setting(STARTER_LOADED, store.now())
+    return summary

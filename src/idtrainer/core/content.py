@@ -1,0 +1,712 @@
+"""Read the human-editable starter content under ``assets/`` and load it into a Store.
+
+The format is described in docs/content-format.md. Reading validates every
+file completely and reports every problem as ``file: field: reason`` before
+the database is touched; loading then writes everything in one transaction.
+Uuids derive from content ids, so reloading the same files changes nothing
+and every laptop gets the same uuids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.media import LICENCES, MediaError, inspect_image
+from idtrainer.core.resources import assets_dir
+from idtrainer.core.schema import (
+    APPENDICES,
+    LOCALES,
+    PRODUCT_TYPES,
+    QUESTION_TYPES,
+    RANKS,
+    TAXON_GROUPS,
+    TEXT_STATUSES,
+)
+from idtrainer.core.store import content_uuid
+from idtrainer.core.texts import Translation
+
+if TYPE_CHECKING:
+    from idtrainer.core.store import Store
+
+Progress = Callable[[int, int], None]
+Texts = dict[str, Translation]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.reason}"
+
+
+class ContentError(ValueError):
+    """The content files have problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        head = _("The content files have {count} problem(s):").format(count=len(problems))
+        super().__init__("\n".join([head, *(str(p) for p in problems)]))
+
+
+# -- the validated model -----------------------------------------------------------------
+
+@dataclass
+class ImageSpec:
+    key: str                     # "<species-id>/<file>"
+    path: Path
+    author: str
+    licence: str
+    source: str
+    caption: Texts
+    info: Any = None             # media.ImageInfo once inspected
+
+
+@dataclass
+class SpeciesSpec:
+    id: str
+    file: Path
+    taxon: dict[str, Any]
+    group: str
+    names: Texts
+    other_names: Texts
+    texts: dict[str, Texts]      # summary, range, handling, what_to_do
+    listing: dict[str, Any] | None
+    annotation: Texts
+    features: list[Texts]
+    products: list[tuple[str, Texts]]
+    lookalikes: list[tuple[str | None, Texts, Texts]]   # other species id, label, points
+    images: list[ImageSpec]
+
+
+@dataclass
+class LessonSpec:
+    id: str
+    title: Texts
+    body: Texts
+
+
+@dataclass
+class ModuleSpec:
+    id: str
+    position: int
+    title: Texts
+    summary: Texts
+    lessons: list[LessonSpec]
+
+
+@dataclass
+class QuestionSpec:
+    id: str
+    file: Path
+    qtype: str
+    module: str | None
+    difficulty: int
+    tags: list[str]
+    species: list[str]
+    image: str | None
+    answer: Any
+    stem: Texts
+    feedback: Texts
+    options: list[dict[str, Any]]    # correct, side, pair, species, text
+
+
+@dataclass
+class ContentSet:
+    root: Path
+    course_id: str = ""
+    course_title: Texts = field(default_factory=dict)
+    course_description: Texts = field(default_factory=dict)
+    species: list[SpeciesSpec] = field(default_factory=list)
+    modules: list[ModuleSpec] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+class _File:
+    """Field readers for one source file that record problems instead of raising."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.statuses: dict[str, str] = {}
+
+    def problem(self, where: str, reason: str) -> None:
+        self.problems.append(Problem(self.path, where, reason))
+
+    def load_toml(self) -> dict[str, Any] | None:
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problem("-", _("file is missing"))
+            return None
+        except UnicodeDecodeError as exc:
+            self.problem("-", _("not UTF-8 text ({reason})").format(reason=exc.reason))
+            return None
+        except tomllib.TOMLDecodeError as exc:
+            self.problem("-", _("not valid TOML: {reason}").format(reason=exc))
+            return None
+        statuses = data.get("translation", {})
+        if not isinstance(statuses, dict):
+            self.problem("translation", _("must be a table of locale = status"))
+            statuses = {}
+        for loc, status in statuses.items():
+            if loc not in LOCALES:
+                self.problem(f"translation.{loc}", _("unknown locale"))
+            elif status not in TEXT_STATUSES:
+                self.problem(f"translation.{loc}", _("status must be one of {values}").format(
+                    values=", ".join(TEXT_STATUSES)))
+            else:
+                self.statuses[loc] = status
+        return data
+
+    def string(self, data: dict, key: str, where: str, *, required: bool = True,
+               default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(where, _("is required"))
+            return default
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(where, _("must be non-empty text"))
+            return default
+        return value.strip()
+
+    def ident(self, data: dict, key: str, where: str) -> str:
+        value = self.string(data, key, where)
+        if value and not ID_PATTERN.match(value):
+            self.problem(where, _("ids use lowercase letters, digits and '-' only: {value!r}")
+                         .format(value=value))
+        return value
+
+    def choice(self, data: dict, key: str, where: str, values: tuple[str, ...], *,
+               required: bool = True, default: str = "") -> str:
+        value = self.string(data, key, where, required=required, default=default)
+        if value and value not in values:
+            self.problem(where, _("must be one of {values}, not {value!r}").format(
+                values=", ".join(values), value=value))
+            return default
+        return value
+
+    def date(self, data: dict, key: str, where: str, *, required: bool) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(where, _("is required (a date such as 2026-11-20)"))
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        self.problem(where, _("must be a date such as 2026-11-20"))
+        return None
+
+    def strings(self, data: dict, key: str, where: str) -> list[str]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(where, _("must be a list of text"))
+            return []
+        return [v.strip() for v in value if v.strip()]
+
+    def texts(self, value: Any, where: str, *, required: bool = True) -> Texts:
+        """A translated field: {locale: text or {text, status}}."""
+        if value is None:
+            if required:
+                self.problem(where, _("is required (a table with en, ru, kk, uz)"))
+            return {}
+        if not isinstance(value, dict):
+            self.problem(where, _("must be a table of locale = text"))
+            return {}
+        out: Texts = {}
+        for loc, item in value.items():
+            here = f"{where}.{loc}"
+            if loc not in LOCALES:
+                self.problem(here, _("unknown locale; use en, ru, kk or uz"))
+                continue
+            status = self.statuses.get(loc, "draft")
+            if isinstance(item, dict):
+                status = item.get("status", status)
+                if status not in TEXT_STATUSES:
+                    self.problem(f"{here}.status", _("status must be one of {values}").format(
+                        values=", ".join(TEXT_STATUSES)))
+                    continue
+                item = item.get("text")
+            if not isinstance(item, str) or not item.strip():
+                self.problem(here, _("must be non-empty text"))
+                continue
+            out[loc] = Translation(item.strip(), status)
+        if out and not ({"ru", "en"} & out.keys()):
+            self.problem(where, _("needs at least the ru or en text (the fallback languages)"))
+        return out
+
+    def name_lists(self, value: Any, where: str) -> Texts:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(where, _("must be a table of locale = list of names"))
+            return {}
+        out: Texts = {}
+        for loc, names in value.items():
+            if loc not in LOCALES:
+                self.problem(f"{where}.{loc}", _("unknown locale; use en, ru, kk or uz"))
+            elif not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                self.problem(f"{where}.{loc}", _("must be a list of names"))
+            elif names:
+                out[loc] = Translation("\n".join(n.strip() for n in names),
+                                       self.statuses.get(loc, "draft"))
+        return out
+
+    def table_list(self, data: dict, key: str) -> list[dict]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem(key, _("must be a list of tables ([[{key}]])").format(key=key))
+            return []
+        return value
+
+
+_LOCALE_KEYS = set(LOCALES)
+
+
+def _locale_part(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k in _LOCALE_KEYS}
+
+
+def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
+    f = _File(folder / "species.toml", problems)
+    data = f.load_toml()
+    if data is None:
+        return None
+    sid = f.ident(data, "id", "id")
+    if sid and sid != folder.name:
+        f.problem("id", _("must equal the folder name {folder!r}").format(folder=folder.name))
+    taxon = {
+        "scientific_name": f.string(data, "scientific_name", "scientific_name"),
+        "author": f.string(data, "author", "author", required=False),
+        "rank": f.choice(data, "rank", "rank", RANKS, required=False, default="species"),
+        "kingdom": f.string(data, "kingdom", "kingdom", required=False),
+        "phylum": f.string(data, "phylum", "phylum", required=False),
+        "class": f.string(data, "class", "class", required=False),
+        "order": f.string(data, "order", "order", required=False),
+        "family": f.string(data, "family", "family", required=False),
+        "genus": f.string(data, "genus", "genus", required=False),
+        "synonyms": f.strings(data, "synonyms", "synonyms"),
+    }
+    if not taxon["genus"] and taxon["scientific_name"]:
+        taxon["genus"] = taxon["scientific_name"].split()[0]
+    group = f.choice(data, "group", "group", TAXON_GROUPS)
+    names = f.texts(data.get("name"), "name")
+    texts = {key: f.texts(data.get(key), key, required=key in ("summary", "what_to_do"))
+             for key in ("summary", "range", "handling", "what_to_do")}
+
+    listing = None
+    annotation: Texts = {}
+    cites = data.get("cites")
+    if not isinstance(cites, dict):
+        f.problem("cites", _("is required: appendix, source and checked_on"))
+    else:
+        listing = {
+            "appendix": f.choice(cites, "appendix", "cites.appendix", APPENDICES),
+            "source": f.string(cites, "source", "cites.source"),
+            "checked_on": f.date(cites, "checked_on", "cites.checked_on", required=True),
+            "listed_since": f.date(cites, "listed_since", "cites.listed_since", required=False),
+            "to_verify": bool(cites.get("to_verify", False)),
+        }
+        if not isinstance(cites.get("to_verify", False), bool):
+            f.problem("cites.to_verify", _("must be true or false"))
+        annotation = f.texts(cites.get("annotation"), "cites.annotation", required=False)
+
+    features = [f.texts(_locale_part(e), f"features[{i}]")
+                for i, e in enumerate(f.table_list(data, "features"), 1)]
+    if not features:
+        f.problem("features", _("list at least one diagnostic feature"))
+    products = []
+    for i, entry in enumerate(f.table_list(data, "products"), 1):
+        ptype = f.choice(entry, "type", f"products[{i}].type", PRODUCT_TYPES)
+        products.append((ptype, f.texts(_locale_part(entry), f"products[{i}]")))
+    lookalikes = []
+    for i, entry in enumerate(f.table_list(data, "lookalikes"), 1):
+        other = entry.get("species")
+        label = f.texts(entry.get("label"), f"lookalikes[{i}].label", required=other is None)
+        if other is not None and not isinstance(other, str):
+            f.problem(f"lookalikes[{i}].species", _("must be a species id"))
+            other = None
+        points = f.texts(entry.get("points"), f"lookalikes[{i}].points")
+        lookalikes.append((other, label, points))
+    images = []
+    for i, entry in enumerate(f.table_list(data, "images"), 1):
+        where = f"images[{i}]"
+        rel = f.string(entry, "file", f"{where}.file")
+        licence = f.string(entry, "licence", f"{where}.licence")
+        if licence and licence not in LICENCES:
+            f.problem(f"{where}.licence", _("{licence!r} is not an accepted open licence "
+                                            "({values})").format(licence=licence,
+                                                                 values=", ".join(LICENCES)))
+        spec = ImageSpec(f"{sid}/{rel}", folder / rel,
+                         f.string(entry, "author", f"{where}.author"), licence,
+                         f.string(entry, "source", f"{where}.source"),
+                         f.texts(entry.get("caption"), f"{where}.caption", required=False))
+        if rel:
+            if ".." in Path(rel).parts or Path(rel).is_absolute():
+                f.problem(f"{where}.file", _("must be a path inside the species folder"))
+                continue
+            try:
+                spec.info = inspect_image(spec.path)
+            except MediaError as exc:
+                f.problem(f"{where}.file", str(exc))
+                continue
+        images.append(spec)
+    if not images:
+        f.problem("images", _("every species needs at least one image"))
+    return SpeciesSpec(sid, f.path, taxon, group, names,
+                       f.name_lists(data.get("other_names"), "other_names"), texts, listing,
+                       annotation, features, products, lookalikes, images)
+
+
+def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
+    f = _File(folder / "module.toml", problems)
+    data = f.load_toml()
+    if data is None:
+        return None
+    mid = f.ident(data, "id", "id")
+    if mid and mid != folder.name:
+        f.problem("id", _("must equal the folder name {folder!r}").format(folder=folder.name))
+    position = data.get("position")
+    if not isinstance(position, int):
+        f.problem("position", _("must be a whole number"))
+        position = 0
+    lessons = []
+    for i, entry in enumerate(f.table_list(data, "lessons"), 1):
+        lid = f.ident(entry, "id", f"lessons[{i}].id")
+        title = f.texts(entry.get("title"), f"lessons[{i}].title")
+        overrides = entry.get("status", {})
+        body: Texts = {}
+        for loc in LOCALES:
+            md = folder / f"{lid}.{loc}.md"
+            if md.exists():
+                text = md.read_text(encoding="utf-8").strip()
+                if not text:
+                    problems.append(Problem(md, "-", _("the lesson file is empty")))
+                    continue
+                body[loc] = Translation(text, overrides.get(loc, f.statuses.get(loc, "draft")))
+        if lid and not ({"ru", "en"} & body.keys()):
+            f.problem(f"lessons[{i}]", _("no body found: write {name} or {alt}").format(
+                name=f"{lid}.ru.md", alt=f"{lid}.en.md"))
+        lessons.append(LessonSpec(lid, title, body))
+    known = {lesson.id for lesson in lessons}
+    for md in sorted(folder.glob("*.md")):
+        stem = md.name.rsplit(".", 2)[0]
+        if stem not in known or md.name.count(".") != 2:
+            problems.append(Problem(md, "-", _("no lesson with this id in module.toml "
+                                               "(expected <lesson-id>.<locale>.md)")))
+    return ModuleSpec(mid, position, f.texts(data.get("title"), "title"),
+                      f.texts(data.get("summary"), "summary", required=False), lessons)
+
+
+def read_questions(path: Path, problems: list[Problem]) -> list[QuestionSpec]:
+    f = _File(path, problems)
+    data = f.load_toml()
+    if data is None:
+        return []
+    out = []
+    for i, q in enumerate(f.table_list(data, "question"), 1):
+        qid = f.ident(q, "id", f"question[{i}].id")
+        where = f"question[{qid or i}]"
+        qtype = f.choice(q, "type", f"{where}.type", QUESTION_TYPES)
+        difficulty = q.get("difficulty", 1)
+        if difficulty not in (1, 2, 3):
+            f.problem(f"{where}.difficulty", _("must be 1, 2 or 3"))
+            difficulty = 1
+        spec = QuestionSpec(
+            qid, path, qtype, q.get("module"), difficulty, f.strings(q, "tags", f"{where}.tags"),
+            f.strings(q, "species", f"{where}.species"), q.get("image"), None,
+            f.texts(q.get("stem"), f"{where}.stem"),
+            f.texts(q.get("feedback"), f"{where}.feedback", required=False), [])
+        _read_answer(f, q, spec, where)
+        out.append(spec)
+    return out
+
+
+def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
+    if spec.qtype in ("single", "multiple", "image"):
+        for j, opt in enumerate(f.table_list(q, "options"), 1):
+            here = f"{where}.options[{j}]"
+            text = {} if "species" in opt else f.texts(opt.get("text"), f"{here}.text")
+            if not isinstance(opt.get("correct", False), bool):
+                f.problem(f"{here}.correct", _("must be true or false"))
+            spec.options.append({"correct": opt.get("correct") is True,
+                                 "species": opt.get("species"), "text": text,
+                                 "side": None, "pair": None})
+        correct = sum(o["correct"] for o in spec.options)
+        if len(spec.options) < 2:
+            f.problem(f"{where}.options", _("needs at least two options"))
+        if spec.qtype == "multiple" and correct < 1:
+            f.problem(f"{where}.options", _("mark at least one option correct = true"))
+        if spec.qtype in ("single", "image") and correct != 1:
+            f.problem(f"{where}.options", _("mark exactly one option correct = true"))
+        if spec.qtype == "image" and not spec.image:
+            f.problem(f"{where}.image", _("an image question needs an image"))
+    elif spec.qtype == "truefalse":
+        if not isinstance(q.get("answer"), bool):
+            f.problem(f"{where}.answer", _("must be true or false"))
+        spec.answer = {"value": q.get("answer") is True}
+    elif spec.qtype == "appendix":
+        answer = f.choice(q, "answer", f"{where}.answer", APPENDICES)
+        spec.answer = {"appendix": answer}
+    elif spec.qtype == "matching":
+        pairs = f.table_list(q, "pairs")
+        if len(pairs) < 2:
+            f.problem(f"{where}.pairs", _("needs at least two pairs"))
+        for j, pair in enumerate(pairs, 1):
+            for side in ("left", "right"):
+                value = pair.get(side)
+                here = f"{where}.pairs[{j}].{side}"
+                if isinstance(value, dict) and "species" in value:
+                    spec.options.append({"correct": True, "species": value["species"],
+                                         "text": {}, "side": side, "pair": j})
+                else:
+                    spec.options.append({"correct": True, "species": None,
+                                         "text": f.texts(value, here), "side": side,
+                                         "pair": j})
+
+
+def read_content(root: Path | None = None) -> ContentSet:
+    """Read and validate everything under ``root`` (default: the shipped assets)."""
+    root = Path(root) if root else assets_dir()
+    problems: list[Problem] = []
+    content = ContentSet(root)
+    species_dir = root / "species"
+    for folder in sorted(p for p in species_dir.iterdir() if p.is_dir()) if (
+            species_dir.is_dir()) else []:
+        if (spec := read_species(folder, problems)) is not None:
+            content.species.append(spec)
+    course = root / "course"
+    f = _File(course / "course.toml", problems)
+    if (data := f.load_toml()) is not None:
+        content.course_id = f.ident(data, "id", "id")
+        content.course_title = f.texts(data.get("title"), "title")
+        content.course_description = f.texts(data.get("description"), "description",
+                                             required=False)
+    modules_dir = course / "modules"
+    for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()) if (
+            modules_dir.is_dir()) else []:
+        if (module := read_module(folder, problems)) is not None:
+            content.modules.append(module)
+    questions_dir = course / "questions"
+    for path in sorted(questions_dir.glob("*.toml")) if questions_dir.is_dir() else []:
+        content.questions += read_questions(path, problems)
+    _cross_check(content, problems)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _cross_check(content: ContentSet, problems: list[Problem]) -> None:
+    species = {s.id for s in content.species}
+    modules = {m.id for m in content.modules}
+    images = {img.key for s in content.species for img in s.images}
+    for kind, ids in (("species", [s.id for s in content.species]),
+                      ("module", [m.id for m in content.modules]),
+                      ("question", [q.id for q in content.questions])):
+        for ident, n in Counter(ids).items():
+            if n > 1 and ident:
+                problems.append(Problem(content.root, kind, _("id {id!r} is used {n} times")
+                                        .format(id=ident, n=n)))
+    for s in content.species:
+        for i, (other, _label, _points) in enumerate(s.lookalikes, 1):
+            if other and other not in species:
+                problems.append(Problem(s.file, f"lookalikes[{i}].species",
+                                        _("no species with id {id!r}").format(id=other)))
+    for m in content.modules:
+        for lesson in m.lessons:
+            for loc, text in lesson.body.items():
+                for target, rest in SPECIES_LINK.findall(text.value):
+                    md = content.root / "course" / "modules" / m.id / f"{lesson.id}.{loc}.md"
+                    if target not in species:
+                        problems.append(Problem(md, f"species:{target}",
+                                                _("no species with this id")))
+                    elif rest and f"{target}{rest}" not in images:
+                        problems.append(Problem(md, f"species:{target}{rest}",
+                                                _("no such image listed in that species")))
+    for q in content.questions:
+        where = f"question[{q.id}]"
+        if q.module and q.module not in modules:
+            problems.append(Problem(q.file, f"{where}.module",
+                                    _("no module with id {id!r}").format(id=q.module)))
+        for sid in [*q.species, *(o["species"] for o in q.options if o["species"])]:
+            if sid not in species:
+                problems.append(Problem(q.file, where,
+                                        _("no species with id {id!r}").format(id=sid)))
+        if q.image and q.image not in images:
+            problems.append(Problem(q.file, f"{where}.image", _(
+                "{image!r} is not an image listed in a species.toml").format(image=q.image)))
+
+
+# -- loading -------------------------------------------------------------------------------
+
+@dataclass
+class LoadSummary:
+    counts: Counter = field(default_factory=Counter)   # (table, result) -> n
+
+    def total(self, result: str) -> int:
+        return sum(n for (_table, r), n in self.counts.items() if r == result)
+
+
+class _Writer:
+    def __init__(self, store: Store, summary: LoadSummary) -> None:
+        self.store = store
+        self.summary = summary
+        self.written: dict[str, set[str]] = {}
+
+    def put(self, table: str, row: dict[str, Any]) -> str:
+        self.summary.counts[(table, self.store.put(table, row))] += 1
+        self.written.setdefault(table, set()).add(row["uuid"])
+        return row["uuid"]
+
+    def texts(self, table: str, owner: str, fields: dict[str, Texts]) -> None:
+        for name, variants in fields.items():
+            for result in self.store.texts.set_all(table, owner, name, variants):
+                self.summary.counts[("texts", result)] += 1
+
+    def prune(self, table: str, parent_column: str, parents: set[str]) -> None:
+        """Tombstone children of reloaded parents that the files no longer have."""
+        keep = self.written.get(table, set())
+        for row in self.store.query(
+                f"SELECT uuid, {parent_column} AS parent FROM {table} WHERE deleted = 0"):
+            if row["parent"] in parents and row["uuid"] not in keep:
+                self.summary.counts[(table, self.store.tombstone(table, row["uuid"]))] += 1
+
+
+def load_content(store: Store, content: ContentSet, progress: Progress | None = None
+                 ) -> LoadSummary:
+    """Write a validated content set into the store in one transaction."""
+    summary = LoadSummary()
+    w = _Writer(store, summary)
+    total = len(content.species) + len(content.modules) + len(content.questions) + 1
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    for s in content.species:
+        for img in s.images:
+            store.media.import_file(img.path)
+    with store.transaction():
+        species_uuids = {s.id: content_uuid("species", s.id) for s in content.species}
+        for s in content.species:
+            _load_species(w, s, species_uuids)
+            step()
+        loaded = set(species_uuids.values())
+        for table in ("species_features", "species_products", "lookalikes"):
+            w.prune(table, "species_uuid", loaded)
+        w.prune("media_links", "owner_uuid", loaded)
+
+        course = w.put("courses", {"uuid": content_uuid("course", content.course_id),
+                                   "slug": content.course_id, "position": 0})
+        w.texts("courses", course, {"title": content.course_title,
+                                    "description": content.course_description})
+        for m in content.modules:
+            _load_module(w, m, course)
+            step()
+        w.prune("lessons", "module_uuid", {content_uuid("module", m.id)
+                                           for m in content.modules})
+        for q in content.questions:
+            _load_question(w, q, species_uuids)
+            step()
+        w.prune("question_options", "question_uuid",
+                {content_uuid("question", q.id) for q in content.questions})
+        for s in content.species:
+            store.search.reindex(content_uuid("taxon", s.id))
+        step()
+    return summary
+
+
+def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> None:
+    taxon = w.put("taxa", {"uuid": content_uuid("taxon", s.id), "slug": s.id, **s.taxon,
+                           "source": "IDTrainer starter content"})
+    w.texts("taxa", taxon, {"name": s.names, "other_names": s.other_names})
+    if s.listing:
+        listing = w.put("cites_listings", {"uuid": content_uuid("listing", s.id),
+                                           "taxon_uuid": taxon, **s.listing})
+        w.texts("cites_listings", listing, {"annotation": s.annotation})
+    species = w.put("species", {"uuid": species_uuids[s.id], "slug": s.id,
+                                "taxon_uuid": taxon, "taxon_group": s.group})
+    w.texts("species", species, s.texts)
+    for i, feature in enumerate(s.features, 1):
+        row = w.put("species_features", {"uuid": content_uuid("feature", f"{s.id}/{i}"),
+                                         "species_uuid": species, "position": i})
+        w.texts("species_features", row, {"text": feature})
+    for i, (ptype, text) in enumerate(s.products, 1):
+        row = w.put("species_products", {"uuid": content_uuid("product", f"{s.id}/{i}"),
+                                         "species_uuid": species, "position": i,
+                                         "product_type": ptype})
+        w.texts("species_products", row, {"text": text})
+    for i, (other, label, points) in enumerate(s.lookalikes, 1):
+        row = w.put("lookalikes", {"uuid": content_uuid("lookalike", f"{s.id}/{i}"),
+                                   "species_uuid": species, "position": i,
+                                   "other_species_uuid": species_uuids.get(other or "")})
+        w.texts("lookalikes", row, {"label": label, "points": points})
+    for i, img in enumerate(s.images, 1):
+        media = w.put("media", {
+            "uuid": content_uuid("media", img.key), "sha256": img.info.sha256,
+            "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
+            "height": img.info.height, "licence": img.licence, "author": img.author,
+            "source": img.source, "original_name": img.path.name})
+        w.texts("media", media, {"caption": img.caption})
+        w.put("media_links", {"uuid": content_uuid("media_link", img.key),
+                              "owner_table": "species", "owner_uuid": species,
+                              "media_uuid": media, "position": i})
+
+
+def _load_module(w: _Writer, m: ModuleSpec, course: str) -> None:
+    module = w.put("modules", {"uuid": content_uuid("module", m.id), "course_uuid": course,
+                               "slug": m.id, "position": m.position})
+    w.texts("modules", module, {"title": m.title, "summary": m.summary})
+    for i, lesson in enumerate(m.lessons, 1):
+        row = w.put("lessons", {"uuid": content_uuid("lesson", f"{m.id}/{lesson.id}"),
+                                "module_uuid": module, "slug": lesson.id, "position": i})
+        w.texts("lessons", row, {"title": lesson.title, "body": lesson.body})
+
+
+def _load_question(w: _Writer, q: QuestionSpec, species_uuids: dict[str, str]) -> None:
+    question = w.put("questions", {
+        "uuid": content_uuid("question", q.id), "slug": q.id,
+        "module_uuid": content_uuid("module", q.module) if q.module else None,
+        "qtype": q.qtype, "difficulty": q.difficulty, "tags": q.tags,
+        "species": [species_uuids[s] for s in q.species],
+        "media_uuid": content_uuid("media", q.image) if q.image else None,
+        "answer": q.answer})
+    w.texts("questions", question, {"stem": q.stem, "feedback": q.feedback})
+    for i, opt in enumerate(q.options, 1):
+        row = w.put("question_options", {
+            "uuid": content_uuid("option", f"{q.id}/{i}"), "question_uuid": question,
+            "position": i, "correct": opt["correct"], "side": opt["side"], "pair": opt["pair"],
+            "species_uuid": species_uuids.get(opt["species"] or "")})
+        w.texts("question_options", row, {"text": opt["text"]})
+
+
+def load_starter_content(store: Store, root: Path | None = None,
+                         progress: Progress | None = None) -> LoadSummary:
+    """Validate the content files, then load them; raise :class:`ContentError` on problems."""
+    return load_content(store, read_content(root), progress)

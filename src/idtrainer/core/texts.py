@@ -1,0 +1,133 @@
+"""Translated content text: stored per locale with a status, read through a fallback chain.
+
+Any synced row can own translated fields (a species' ``summary``, a lesson's
+``body``, a question's ``stem``). Each (owner, field, locale) is one synced row
+in ``texts``, so two trainers translating different languages of the same
+lesson merge without conflict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from idtrainer.core.i18n import content_chain
+from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+from idtrainer.core.store import PutResult, content_uuid
+
+if TYPE_CHECKING:
+    from idtrainer.core.store import Store
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text as shown to a reader: the value, the locale it came from, its status."""
+
+    value: str
+    locale: str
+    requested: str
+    status: str
+
+    @property
+    def fell_back(self) -> bool:
+        """True when the requested locale had no text and another one was used."""
+        return self.locale != self.requested
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A text as written: the value and its status in one locale."""
+
+    value: str
+    status: str = "draft"
+
+
+def pick(variants: Mapping[str, Translation], requested: str) -> LocalText | None:
+    """Choose the best variant for ``requested`` along requested -> ru -> en."""
+    for locale in content_chain(requested):
+        found = variants.get(locale)
+        if found is not None and found.value.strip():
+            return LocalText(found.value, locale, requested, found.status)
+    return None
+
+
+class TextManager:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def set(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
+            status: str = "draft") -> PutResult:
+        if locale not in LOCALES:
+            raise ValueError(f"unknown content locale {locale!r}")
+        if status not in TEXT_STATUSES:
+            raise ValueError(f"unknown translation status {status!r}")
+        return self.store.put("texts", {
+            "uuid": content_uuid("text", f"{owner_uuid}/{field}/{locale}"),
+            "owner_table": owner_table, "owner_uuid": owner_uuid, "field": field,
+            "locale": locale, "value": value, "status": status,
+        })
+
+    def set_all(self, owner_table: str, owner_uuid: str, field: str,
+                variants: Mapping[str, Translation]) -> list[PutResult]:
+        """Write every locale of one field; locales absent from ``variants`` are tombstoned."""
+        results = [self.set(owner_table, owner_uuid, field, locale, t.value, t.status)
+                   for locale, t in variants.items()]
+        stale = self.store.query(
+            "SELECT uuid, locale FROM texts WHERE owner_uuid = ? AND field = ? AND deleted = 0",
+            (owner_uuid, field))
+        for row in stale:
+            if row["locale"] not in variants:
+                results.append(self.store.tombstone("texts", row["uuid"]))
+        return results
+
+    def variants(self, owner_uuid: str, field: str) -> dict[str, Translation]:
+        rows = self.store.query(
+            "SELECT locale, value, status FROM texts "
+            "WHERE owner_uuid = ? AND field = ? AND deleted = 0", (owner_uuid, field))
+        return {r["locale"]: Translation(r["value"], r["status"]) for r in rows}
+
+    def get(self, owner_uuid: str, field: str, locale: str) -> LocalText | None:
+        return pick(self.variants(owner_uuid, field), locale)
+
+    def fields(self, owner_uuid: str, locale: str) -> dict[str, LocalText]:
+        """Every translated field of one owner, each through the fallback chain."""
+        return self.for_owners([owner_uuid], locale).get(owner_uuid, {})
+
+    def for_owners(self, owner_uuids: Iterable[str], locale: str,
+                   fields: Iterable[str] | None = None) -> dict[str, dict[str, LocalText]]:
+        """{owner: {field: text}} for many owners in one query (lists, cards)."""
+        owners = list(dict.fromkeys(owner_uuids))
+        if not owners:
+            return {}
+        chain = content_chain(locale)
+        sql = ("SELECT owner_uuid, field, locale, value, status FROM texts "
+               "WHERE deleted = 0 AND locale IN ({}) AND owner_uuid IN ({})").format(
+            ",".join("?" * len(chain)), ",".join("?" * len(owners)))
+        params: list[str] = [*chain, *owners]
+        if fields is not None:
+            wanted = list(fields)
+            sql += " AND field IN ({})".format(",".join("?" * len(wanted)))
+            params += wanted
+        grouped: dict[str, dict[str, dict[str, Translation]]] = defaultdict(
+            lambda: defaultdict(dict))
+        for owner, field, loc, value, status in self.store.conn.execute(sql, params):
+            grouped[owner][field][loc] = Translation(value, status)
+        result: dict[str, dict[str, LocalText]] = {}
+        for owner, by_field in grouped.items():
+            picked = {f: pick(v, locale) for f, v in by_field.items()}
+            result[owner] = {f: t for f, t in picked.items() if t is not None}
+        return result
+
+    def coverage(self, owner_table: str) -> dict[str, dict[str, int]]:
+        """{locale: {status: count}} of one table's texts, for translation dashboards."""
+        out: dict[str, dict[str, int]] = {loc: {s: 0 for s in TEXT_STATUSES} for loc in LOCALES}
+        for loc, status, n in self.store.conn.execute(
+                "SELECT locale, status, count(*) FROM texts "
+                "WHERE owner_table = ? AND deleted = 0 GROUP BY locale, status", (owner_table,)):
+            out[loc][status] = n
+        return out

@@ -1,0 +1,82 @@
+"""Trainee profiles on this laptop: a name in any script and an optional 4-digit PIN."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.store import new_uuid
+
+if TYPE_CHECKING:
+    from idtrainer.core.store import Store
+
+# scrypt cost for PINs and passwords: about 50 ms on a 2-core laptop.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def hash_secret(secret: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return "scrypt${}${}${}${}${}".format(
+        SCRYPT_N, SCRYPT_R, SCRYPT_P, base64.b64encode(salt).decode(),
+        base64.b64encode(digest).decode())
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    expected = base64.b64decode(digest)
+    actual = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                            p=int(p), dklen=len(expected))
+    return hmac.compare_digest(actual, expected)
+
+
+@dataclass(frozen=True)
+class Trainee:
+    uuid: str
+    name: str
+    organisation: str
+    locale: str | None
+    has_pin: bool
+
+
+class TraineeManager:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, name: str, *, pin: str | None = None, locale: str | None = None,
+               organisation: str = "") -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError(_("A profile needs a name."))
+        if pin is not None and not (len(pin) == 4 and pin.isdigit()):
+            raise ValueError(_("A PIN is four digits."))
+        uuid = new_uuid()
+        self.store.put("trainees", {
+            "uuid": uuid, "name": name, "organisation": organisation, "locale": locale,
+            "pin_hash": hash_secret(pin) if pin else None, "created_on": self.store.device_id,
+        })
+        return uuid
+
+    def list(self) -> list[Trainee]:
+        rows = self.store.query("SELECT * FROM trainees WHERE deleted = 0")
+        people = [Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
+                          r["pin_hash"] is not None) for r in rows]
+        return sorted(people, key=lambda t: t.name.casefold())
+
+    def check_pin(self, trainee_uuid: str, pin: str) -> bool:
+        stored = self.store.scalar("SELECT pin_hash FROM trainees WHERE uuid = ?",
+                                   (trainee_uuid,))
+        return stored is None or verify_secret(pin, stored)
+
+    def count(self) -> int:
+        return self.store.count("trainees")

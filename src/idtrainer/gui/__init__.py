@@ -1,0 +1,1 @@
+"""PySide6 widgets. They call idtrainer.core and never write SQL."""

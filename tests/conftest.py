@@ -1,0 +1,91 @@
+"""Shared fixtures: offscreen Qt, no network for the whole run, a fresh store per test."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from idtrainer.core import i18n  # noqa: E402
+from idtrainer.core.store import Store  # noqa: E402
+
+
+class NetworkBlocked(OSError):
+    pass
+
+
+def _refuse(*args, **kwargs):
+    raise NetworkBlocked("IDTrainer must not open network connections (blocked in tests)")
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded(real):
+    def connect(self, address, *args):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _refuse()
+        return real(self, address, *args)
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Every TCP/UDP connect fails for the whole run; local (AF_UNIX) sockets still work."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", _guarded(_real_connect))
+    mp.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
+    mp.setattr(socket, "create_connection", _refuse)
+    mp.setattr(socket, "getaddrinfo", _refuse)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Tests read messages in English unless they switch language themselves."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """An empty, migrated store in a temporary folder."""
+    s = Store.open(tmp_path / "data" / "idtrainer.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def starter_db(tmp_path_factory) -> Path:
+    """The shipped starter content built once; tests copy it (see ``loaded``)."""
+    from idtrainer.core.app_data import open_store
+
+    data = tmp_path_factory.mktemp("starter")
+    open_store(data).close()
+    return data
+
+
+@pytest.fixture
+def loaded(starter_db: Path, tmp_path: Path):
+    """A store holding the starter content, private to one test."""
+    import shutil
+
+    from idtrainer.core.app_data import open_store
+
+    target = tmp_path / "loaded"
+    shutil.copytree(starter_db, target)
+    s = open_store(target)
+    yield s
+    s.close()

@@ -1,0 +1,130 @@
+"""Maintain the gettext catalogs in locales/ (Babel).
+
+    python tools/catalogs.py update          extract from src/, update every .po
+    python tools/catalogs.py missing LANG    print untranslated messages as JSON
+    python tools/catalogs.py fill LANG FILE  apply {msgid: msgstr | [forms]} from JSON
+
+``update`` is what ``pybabel extract -F babel.cfg`` + ``pybabel update`` do, with two
+project rules added: the English catalog is filled from the source text, and
+obsolete messages are dropped so the catalogs stay readable.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "locales"
+DOMAIN = "idtrainer"
+LANGS = ("en", "ru", "kk", "uz")
+BABEL_LOCALE = {"en": "en", "ru": "ru", "kk": "kk", "uz": "uz"}
+
+
+def extract() -> Catalog:
+    """Every message marked in src/ (same result as pybabel extract -F babel.cfg)."""
+    catalog = Catalog(project="IDTrainer", domain=DOMAIN, charset="utf-8")
+    method_map = [("**.py", "python")]
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(ROOT / "src"), method_map=method_map, comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True):
+        catalog.add(message, None, [(f"src/{filename}", lineno)], auto_comments=comments,
+                    context=context)
+    return catalog
+
+
+def po_path(lang: str) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load(lang: str) -> Catalog:
+    path = po_path(lang)
+    if not path.exists():
+        return Catalog(locale=BABEL_LOCALE[lang], domain=DOMAIN, project="IDTrainer",
+                       charset="utf-8")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=BABEL_LOCALE[lang], domain=DOMAIN)
+
+
+def save(lang: str, catalog: Catalog) -> None:
+    path = po_path(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=False,
+                 ignore_obsolete=True, include_previous=False)
+
+
+def update() -> None:
+    template = extract()
+    LOCALES.mkdir(exist_ok=True)
+    with (LOCALES / f"{DOMAIN}.pot").open("wb") as fh:
+        write_po(fh, template, width=100, ignore_obsolete=True)
+    for lang in LANGS:
+        catalog = load(lang)
+        # Catalog.update shares the template's Message objects: give each language a copy.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True,
+                       update_header_comment=False)
+        catalog.obsolete.clear()
+        if lang == "en":
+            for message in catalog:
+                if message.id and not _translated(message):
+                    message.string = message.id
+                    message.flags.discard("fuzzy")
+        save(lang, catalog)
+        left = sum(1 for m in catalog if m.id and not _translated(m))
+        print(f"{lang}: {len(catalog)} messages, {left} untranslated")
+
+
+def _translated(message) -> bool:
+    if "fuzzy" in message.flags:
+        return False
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return bool(strings) and all(strings)
+
+
+def missing(lang: str) -> None:
+    catalog = load(lang)
+    out = {}
+    for message in catalog:
+        if message.id and not _translated(message):
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            out[key] = {"plural": list(message.id)} if message.pluralizable else ""
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+def fill(lang: str, source: Path) -> None:
+    given = json.loads(source.read_text(encoding="utf-8"))
+    catalog = load(lang)
+    filled = 0
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if key in given and given[key]:
+            value = given[key]
+            message.string = tuple(value) if message.pluralizable else value
+            message.flags.discard("fuzzy")
+            filled += 1
+    save(lang, catalog)
+    print(f"{lang}: filled {filled} messages")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["update"]:
+        update()
+    elif argv[:1] == ["missing"] and len(argv) == 2:
+        missing(argv[1])
+    elif argv[:1] == ["fill"] and len(argv) == 3:
+        fill(argv[1], Path(argv[2]))
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
