@@ -1,0 +1,142 @@
+"""The idtrainer command run as a person runs it: a subprocess, real files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from idtrainer.core.migrations import LATEST
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "idtrainer", "--lang", "en", *args],
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, starter_db: Path) -> Path:
+    target = tmp_path_factory.mktemp("cli") / "data"
+    shutil.copytree(starter_db, target)
+    return target
+
+
+def test_info_on_a_fresh_data_dir_builds_the_starter_database(tmp_path: Path):
+    result = run("--data-dir", str(tmp_path / "new"), "info")
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines() if ":" in line)
+    assert int(lines["Species"].replace(",", "")) >= 3
+    assert int(lines["Lessons"]) >= 1 and int(lines["Questions"]) >= 1
+    assert lines["Trainees"].strip() == "0" and lines["Attempts"].strip() == "0"
+    assert lines["Schema version"].strip().startswith(str(LATEST))
+    assert str(tmp_path / "new") in lines["Data directory"]
+    assert (tmp_path / "new" / "idtrainer.sqlite").exists()
+
+
+def test_info_in_russian(data: Path):
+    env = {**os.environ}
+    result = subprocess.run([sys.executable, "-m", "idtrainer", "--lang", "ru",
+                             "--data-dir", str(data), "info"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0
+    assert "Виды" in result.stdout and "Species" not in result.stdout
+
+
+def test_db_check_passes_on_a_sound_database(data: Path):
+    result = run("--data-dir", str(data), "db", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sound" in result.stdout
+
+
+def test_db_check_reports_a_missing_media_file(tmp_path: Path, data: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    victim = next(p for p in (copy / "media").rglob("*") if p.is_file())
+    victim.unlink()
+    result = run("--data-dir", str(copy), "db", "check")
+    assert result.returncode == 1
+    assert victim.name in result.stdout and "1 problem found" in result.stdout
+
+
+def test_db_backup_writes_a_readable_copy(tmp_path: Path, data: Path):
+    target = tmp_path / "backup.sqlite"
+    result = run("--data-dir", str(data), "db", "backup", str(target))
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT count(*) FROM species").fetchone()[0] >= 3
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_db_commands_on_a_missing_database_fail_clearly(tmp_path: Path):
+    result = run("--data-dir", str(tmp_path / "nothing"), "db", "check")
+    assert result.returncode == 2
+    assert "no database at" in result.stderr
+    assert not (tmp_path / "nothing" / "idtrainer.sqlite").exists()
+
+
+def test_backup_to_an_unwritable_place_fails_clearly(tmp_path: Path, data: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("--data-dir", str(data), "db", "backup", str(blocker / "sub" / "b.sqlite"))
+    assert result.returncode == 2 and "error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_newer_database_is_refused_with_a_message(tmp_path: Path):
+    data = tmp_path / "future"
+    data.mkdir()
+    conn = sqlite3.connect(data / "idtrainer.sqlite")
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.commit()
+    conn.close()
+    before = (data / "idtrainer.sqlite").read_bytes()
+    result = run("--data-dir", str(data), "info")
+    assert result.returncode == 2
+    assert "newer IDTrainer" in result.stderr and "Traceback" not in result.stderr
+    assert (data / "idtrainer.sqlite").read_bytes() == before
+
+
+def test_bad_arguments_exit_non_zero():
+    result = run("db", "explode")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    result = run("--lang", "fr", "info")
+    assert result.returncode == 2
+
+
+def test_content_check_names_file_and_field(tmp_path: Path):
+    fixture = Path(__file__).parent.parent / "data" / "content"
+    content = tmp_path / "content"
+    shutil.copytree(fixture, content)
+    toml = content / "species" / "panthera-uncia" / "species.toml"
+    toml.write_text(toml.read_text().replace('appendix = "I"', 'appendix = "VI"'))
+    result = run("content", "check", str(content))
+    assert result.returncode == 2
+    assert f"{toml}: cites.appendix: must be one of" in result.stderr
+    ok = run("content", "check", str(fixture))
+    assert ok.returncode == 0 and "1 species" in ok.stdout
+
+
+def test_portable_mode_keeps_data_beside_the_program(tmp_path: Path):
+    program = tmp_path / "stick"
+    program.mkdir()
+    launcher = program / "launch.py"
+    launcher.write_text("import sys\nfrom idtrainer.cli import main\nsys.exit(main())\n")
+    (program / "idtrainer-portable").write_text("")
+    result = subprocess.run([sys.executable, str(launcher), "--lang", "en", "info"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (program / "IDTrainer-data" / "idtrainer.sqlite").exists()
+    flag = tmp_path / "flagged"
+    flag.mkdir()
+    launcher2 = flag / "launch.py"
+    launcher2.write_text(launcher.read_text())
+    result = subprocess.run([sys.executable, str(launcher2), "--portable", "--lang", "en",
+                             "info"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (flag / "IDTrainer-data" / "idtrainer.sqlite").exists()
