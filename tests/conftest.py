@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from idtrainer.core import i18n  # noqa: E402
-from idtrainer.core.store import Store  # noqa: E402
+from idtrainer.core import i18n
+from idtrainer.core.store import Store
 
 
 class NetworkBlocked(OSError):

@@ -104,7 +104,7 @@ def fill(lang: str, source: Path) -> None:
     filled = 0
     for message in catalog:
         key = message.id if isinstance(message.id, str) else message.id[0]
-        if key in given and given[key]:
+        if given.get(key):
             value = given[key]
             message.string = tuple(value) if message.pluralizable else value
             message.flags.discard("fuzzy")

@@ -22,9 +22,9 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 def hash_secret(secret: str) -> str:
     salt = os.urandom(16)
     digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
-    return "scrypt${}${}${}${}${}".format(
-        SCRYPT_N, SCRYPT_R, SCRYPT_P, base64.b64encode(salt).decode(),
-        base64.b64encode(digest).decode())
+    parts = ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
+             base64.b64encode(salt).decode(), base64.b64encode(digest).decode()]
+    return "$".join(parts)
 
 
 def verify_secret(secret: str, stored: str) -> bool:

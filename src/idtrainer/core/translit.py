@@ -126,6 +126,7 @@ def uz_latin_to_cyrillic(text: str) -> str:
     out: list[str] = []
     prev = _BOUNDARY
     prev_low = ""
+    prev_upper = False
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -167,8 +168,7 @@ def uz_latin_to_cyrillic(text: str) -> str:
                 # Separator in s'h (Isʼhoq): the Cyrillic с+ҳ needs no sign.
                 i += 1
                 continue
-            prev_raw = text[i - 1]
-            out.append(_cased("ъ", prev_raw.isupper() and nxt_raw.isupper()))
+            out.append(_cased("ъ", prev_upper and nxt_raw.isupper()))
             kind = _SIGN
         else:
             out.append(ch)
@@ -178,6 +178,7 @@ def uz_latin_to_cyrillic(text: str) -> str:
                 kind = _VOWEL if low in _LAT_VOWELS or low in _CYR_VOWELS else _CONSONANT
         prev = kind
         prev_low = low if step == 1 else ""
+        prev_upper = upper
         i += step
     return "".join(out)
 

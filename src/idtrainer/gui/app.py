@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
             _("Version {version}").format(version=__version__),
         ]))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event) -> None:
         i18n.remove_language_listener(self._language_changed)
         super().closeEvent(event)
 

@@ -1,0 +1,172 @@
+"""IDTrainer benchmarks: figures against a baseline measured in the same run.
+
+    python bench/run.py [NAME ...]
+
+Each figure prints one line, ``NAME: VALUE UNIT  baseline=VALUE  ratio=R``.
+Machines are shared and noisy, so read the ratio, not the absolute time.
+Benchmarks are never run as timed tests.
+
+Figures:
+  startup_info      ``idtrainer info`` on built data vs ``python -c pass`` (median of runs)
+  search_starter    search-as-you-type over the starter content, p50 and p95 per keystroke,
+                    vs a bare FTS5 prefix query on the same index
+  search_checklist  the same over the 2017 CITES checklist (~38 000 taxa) when
+                    ../shared/data/cites is present, vs the bare FTS5 query
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKLIST = ROOT.parent / "shared" / "data" / "cites" / "Index_of_CITES_Species_2017-04-21.csv.gz"
+
+
+def report(name: str, value: float, unit: str, baseline: float) -> None:
+    ratio = value / baseline if baseline else float("inf")
+    print(f"{name}: {value:.3f} {unit}  baseline={baseline:.3f}  ratio={ratio:.2f}", flush=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def wall(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def bench_startup_info(work: Path) -> None:
+    from idtrainer.core.app_data import open_store
+
+    data = work / "startup"
+    open_store(data).close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    ours = [sys.executable, "-m", "idtrainer", "--lang", "en", "--data-dir", str(data), "info"]
+    bare = [sys.executable, "-c", "pass"]
+    wall(ours, env)  # warm the file cache
+    times_ours, times_bare = [], []
+    for _ in range(7):  # interleaved so both see the same noise
+        times_bare.append(wall(bare, env))
+        times_ours.append(wall(ours, env))
+    report("startup_info_median", statistics.median(times_ours) * 1000, "ms",
+           statistics.median(times_bare) * 1000)
+
+
+def keystrokes(names: list[str]) -> list[str]:
+    """Every prefix a person types on the way to each name."""
+    return [name[:i] for name in names for i in range(1, len(name) + 1) if name[:i].strip()]
+
+
+def time_queries(fn: Callable[[str], object], queries: list[str]) -> list[float]:
+    out = []
+    for q in queries:
+        start = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def search_figures(prefix: str, store, queries: list[str]) -> None:
+    from idtrainer.core.search import match_expression
+
+    conn = store.conn
+
+    def bare(q: str) -> None:
+        expression = match_expression(q)
+        if expression:
+            conn.execute("SELECT rowid FROM search_index_fts WHERE search_index_fts MATCH ? "
+                         "ORDER BY rank LIMIT 100", (expression,)).fetchall()
+
+    def ours(q: str) -> None:
+        store.search.find(q, "ru", limit=100)
+
+    time_queries(ours, queries[:50])  # warm caches
+    ours_ms, bare_ms = time_queries(ours, queries), time_queries(bare, queries)
+    report(f"{prefix}_p50", percentile(ours_ms, 50), "ms", percentile(bare_ms, 50))
+    report(f"{prefix}_p95", percentile(ours_ms, 95), "ms", percentile(bare_ms, 95))
+    print(f"# {prefix}: {len(queries)} keystrokes over {store.count('taxa')} taxa", flush=True)
+
+
+def bench_search_starter(work: Path) -> None:
+    from idtrainer.core.app_data import open_store
+
+    store = open_store(work / "search")
+    names = [r[0] for r in store.conn.execute(
+        "SELECT value FROM texts WHERE field = 'name' AND owner_table = 'taxa'")]
+    names += [r[0] for r in store.conn.execute("SELECT scientific_name FROM taxa")]
+    search_figures("search_starter", store, keystrokes(names))
+    store.close()
+
+
+def bench_search_checklist(work: Path) -> None:
+    if not CHECKLIST.exists():
+        print(f"# search_checklist skipped: {CHECKLIST} not found")
+        return
+    from idtrainer.core.store import Store, content_uuid
+
+    store = Store.open(work / "checklist" / "idtrainer.sqlite")
+    stamp, device = store.now(), store.device_id
+    taxa, texts = [], []
+    with gzip.open(CHECKLIST, "rt", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            uuid = content_uuid("cites-taxon", row["TaxonId"])
+            taxa.append((uuid, row["FullName"], row["RankName"].lower(), stamp, device))
+            if row["EnglishNames"].strip():
+                names = "\n".join(n.strip() for n in row["EnglishNames"].split(",") if n.strip())
+                texts.append((content_uuid("text", uuid), uuid, names, stamp, device))
+    # Bulk rows straight in: this bench measures search, not loading.
+    with store.transaction():
+        store.conn.executemany(
+            "INSERT INTO taxa (uuid, scientific_name, rank, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?)", taxa)
+        store.conn.executemany(
+            "INSERT INTO texts (uuid, owner_table, owner_uuid, field, locale, value, status, "
+            "updated_at, updated_by) VALUES (?, 'taxa', ?, 'name', 'en', ?, 'reviewed', ?, ?)",
+            texts)
+    start = time.perf_counter()
+    store.search.rebuild()
+    print(f"# search_checklist: index of {len(taxa)} taxa built in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
+    sample = [t[1] for t in taxa[:: max(1, len(taxa) // 150)]]
+    sample += [t[2].split("\n")[0] for t in texts[:: max(1, len(texts) // 150)]]
+    search_figures("search_checklist", store, keystrokes(sample))
+    store.close()
+
+
+BENCHES = {
+    "startup_info": bench_startup_info,
+    "search_starter": bench_search_starter,
+    "search_checklist": bench_search_checklist,
+}
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(BENCHES)
+    unknown = [n for n in wanted if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="idtrainer-bench-"))
+    try:
+        for name in wanted:
+            BENCHES[name](work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
