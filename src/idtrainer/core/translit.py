@@ -32,8 +32,8 @@ clean bijection:
 Latin -> Cyrillic -> Latin round-trips for lower, Title and UPPER words written
 with ʻ/ʼ, except an all-caps word that is a single digraph (``SH`` -> ``Ш`` ->
 ``Sh``) and a tutuq written after ``o``/``g``. Cyrillic -> Latin -> Cyrillic does
-not round-trip ``ц``, ``ь``, ``йо/йу/йа`` (``район`` -> ``rayon`` -> ``раён``) or
-``э`` after a consonant.
+not round-trip ``ц``, ``ь``, ``йо/йу/йа`` (``район`` -> ``rayon`` -> ``раён``), ``йе``
+after a vowel or ``э`` after a consonant.
 """
 
 from __future__ import annotations
