@@ -122,7 +122,7 @@ def cmd_info(data: Path) -> int:
             (_("Schema version"), _("{version} (this build reads up to {latest})").format(
                 version=store.schema_version(), latest=LATEST)),
             (_("Species"), fmt(store.species.count())),
-            (_("Lessons"), fmt(store.courses.lesson_count())),
+            (_("Lessons"), fmt(store.lessons.lesson_count())),
             (_("Questions"), fmt(store.questions.count())),
             (_("Trainees"), fmt(store.trainees.count())),
             (_("Attempts"), fmt(store.count("attempts"))),

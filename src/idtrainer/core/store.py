@@ -1,7 +1,7 @@
 """Store: the one object over an installation's SQLite file.
 
 The GUI, the CLI, the tests and the benchmarks hold one ``Store`` and call its
-per-area managers (``store.species``, ``store.courses``, ``store.questions``,
+per-area managers (``store.species``, ``store.lessons``, ``store.questions``,
 ``store.trainees``, ``store.media``, ``store.search``, ``store.texts``).
 Managers build their queries on :meth:`Store.put` and :meth:`Store.transaction`;
 nothing outside ``idtrainer.core`` writes SQL.
@@ -66,7 +66,7 @@ class Store:
         self.media_root = media_root
         self.device_id = self._ensure_device_id()
 
-        from idtrainer.core.courses import CourseManager
+        from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
         from idtrainer.core.questions import QuestionManager
         from idtrainer.core.search import SearchManager
@@ -78,7 +78,7 @@ class Store:
         self.media = MediaManager(self)
         self.search = SearchManager(self)
         self.species = SpeciesManager(self)
-        self.courses = CourseManager(self)
+        self.lessons = LessonManager(self)
         self.questions = QuestionManager(self)
         self.trainees = TraineeManager(self)
 

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.heading.setText("<h2>{}</h2>".format(
             _("Welcome to IDTrainer")))
         species = self.store.species.count()
-        lessons = self.store.courses.lesson_count()
+        lessons = self.store.lessons.lesson_count()
         questions = self.store.questions.count()
         self.counts.setText("<br>".join([
             i18n.ngettext("{n} species in the library", "{n} species in the library",

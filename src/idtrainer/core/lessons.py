@@ -1,4 +1,4 @@
-"""Courses, their modules and lessons: the queries the Learn screens need."""
+"""Courses, their modules and lessons (store.lessons): the queries the Learn screens need."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Lesson:
     body: LocalText | None
 
 
-class CourseManager:
+class LessonManager:
     def __init__(self, store: Store) -> None:
         self.store = store
 
