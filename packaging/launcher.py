@@ -1,0 +1,7 @@
+"""Entry point of the frozen application (PyInstaller)."""
+
+import sys
+
+from idtrainer.cli import main
+
+sys.exit(main())
