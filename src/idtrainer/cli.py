@@ -181,8 +181,12 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     if action == "check":
         print(_("Content is valid: {counts}.").format(counts=counts))
         return EXIT_OK
+    from idtrainer.core.app_data import STARTER_LOADED
+
     with _open(data, load_starter=False) as store:
         summary = load_content(store, content)
+        # The database now has content: the first start must not add the starter set too.
+        store.set_setting(STARTER_LOADED, store.now())
     print(_("Loaded {counts}: {added} rows added, {updated} updated, {unchanged} unchanged.")
           .format(counts=counts, added=summary.total("added"),
                   updated=summary.total("updated"), unchanged=summary.total("unchanged")))

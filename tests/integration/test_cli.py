@@ -140,3 +140,16 @@ def test_portable_mode_keeps_data_beside_the_program(tmp_path: Path):
                              "info"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (flag / "IDTrainer-data" / "idtrainer.sqlite").exists()
+
+
+def test_content_load_into_a_new_data_dir_replaces_the_starter_set(tmp_path: Path):
+    fixture = Path(__file__).parent.parent / "data" / "content"
+    data = tmp_path / "custom"
+    result = run("--data-dir", str(data), "content", "load", str(fixture))
+    assert result.returncode == 0, result.stderr
+    assert "rows added" in result.stdout
+    info = run("--data-dir", str(data), "info")
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    assert fields["Species"].strip() == "1" and fields["Questions"].strip() == "3"
+    again = run("--data-dir", str(data), "content", "load", str(fixture))
+    assert "0 rows added, 0 updated" in again.stdout
