@@ -13,11 +13,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from idtrainer.core import i18n  # noqa: E402
-from idtrainer.core.app_data import open_store  # noqa: E402
-from idtrainer.gui.app import MainWindow  # noqa: E402
+from idtrainer.core import i18n
+from idtrainer.core.app_data import open_store
+from idtrainer.gui.app import MainWindow
 
 
 def main() -> int:

@@ -290,14 +290,23 @@ def _locale_part(entry: dict) -> dict:
     return {k: v for k, v in entry.items() if k in _LOCALE_KEYS}
 
 
-def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
-    f = _File(folder / "species.toml", problems)
+def _open_folder_item(folder: Path, filename: str, problems: list[Problem]
+                      ) -> tuple[_File, dict[str, Any], str] | None:
+    """Read ``folder/filename``; its ``id`` must equal the folder's name."""
+    f = _File(folder / filename, problems)
     data = f.load_toml()
     if data is None:
         return None
-    sid = f.ident(data, "id", "id")
-    if sid and sid != folder.name:
+    ident = f.ident(data, "id", "id")
+    if ident and ident != folder.name:
         f.problem("id", _("must equal the folder name {folder!r}").format(folder=folder.name))
+    return f, data, ident
+
+
+def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
+    if (opened := _open_folder_item(folder, "species.toml", problems)) is None:
+        return None
+    f, data, sid = opened
     taxon = {
         "scientific_name": f.string(data, "scientific_name", "scientific_name"),
         "author": f.string(data, "author", "author", required=False),
@@ -382,13 +391,9 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
 
 
 def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
-    f = _File(folder / "module.toml", problems)
-    data = f.load_toml()
-    if data is None:
+    if (opened := _open_folder_item(folder, "module.toml", problems)) is None:
         return None
-    mid = f.ident(data, "id", "id")
-    if mid and mid != folder.name:
-        f.problem("id", _("must equal the folder name {folder!r}").format(folder=folder.name))
+    f, data, mid = opened
     position = data.get("position")
     if not isinstance(position, int):
         f.problem("position", _("must be a whole number"))
