@@ -163,6 +163,16 @@ def cmd_db_backup(data: Path, target: Path) -> int:
     return EXIT_OK
 
 
+def content_counts(species: int, modules: int, lessons: int, questions: int) -> str:
+    ngettext, fmt = i18n.ngettext, i18n.format_number
+    return ", ".join([
+        ngettext("{n} species", "{n} species", species).format(n=fmt(species)),
+        ngettext("{n} module", "{n} modules", modules).format(n=fmt(modules)),
+        ngettext("{n} lesson", "{n} lessons", lessons).format(n=fmt(lessons)),
+        ngettext("{n} question", "{n} questions", questions).format(n=fmt(questions)),
+    ])
+
+
 def cmd_content(data: Path, action: str, folder: str | None) -> int:
     from idtrainer.core.content import ContentError, load_content, read_content
 
@@ -174,10 +184,9 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    counts = _("{species} species, {modules} modules, {lessons} lessons, {questions} questions")
-    counts = counts.format(species=len(content.species), modules=len(content.modules),
-                           lessons=sum(len(m.lessons) for m in content.modules),
-                           questions=len(content.questions))
+    counts = content_counts(len(content.species), len(content.modules),
+                            sum(len(m.lessons) for m in content.modules),
+                            len(content.questions))
     if action == "check":
         print(_("Content is valid: {counts}.").format(counts=counts))
         return EXIT_OK

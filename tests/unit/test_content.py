@@ -44,7 +44,7 @@ def test_shipped_starter_content_is_valid():
 
 def test_starter_content_loads_into_a_store(loaded: Store):
     assert loaded.species.count() >= 3
-    assert loaded.courses.lesson_count() >= 1
+    assert loaded.lessons.lesson_count() >= 1
     assert loaded.questions.count() >= 1
     assert loaded.check() == []
     assert loaded.media.missing_files() == []
