@@ -48,6 +48,7 @@ class SpeciesSummary:
     group: str
     name: LocalText | None
     appendix: str | None
+    thumbnail: str | None = None  # sha256 of the first image
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,17 @@ class SpeciesManager:
             "SELECT uuid FROM species WHERE slug = ? AND deleted = 0", (slug,))
 
     def list(self, locale: str, *, appendix: str | None = None, group: str | None = None,
-             product_type: str | None = None) -> list[SpeciesSummary]:
-        """Species with a profile, filtered, sorted by their name in ``locale``."""
+             product_type: str | None = None, only: list[str] | None = None
+             ) -> list[SpeciesSummary]:
+        """Species with a profile, filtered; sorted by name in ``locale``, or in the order
+        of ``only`` (species uuids, e.g. search results) when that is given."""
         sql = [_SUMMARY_SQL, "WHERE s.deleted = 0"]
         params: list[str] = []
+        if only is not None:
+            if not only:
+                return []
+            sql.append("AND s.uuid IN ({})".format(",".join("?" * len(only))))
+            params += only
         if appendix:
             sql.append("AND coalesce(l.appendix, 'none') = ?")
             params.append(appendix)
@@ -104,6 +112,9 @@ class SpeciesManager:
             params.append(product_type)
         rows = self.store.query(" ".join(sql), tuple(params))
         items = self._summaries(rows, locale)
+        if only is not None:
+            rank = {uuid: i for i, uuid in enumerate(only)}
+            return sorted(items, key=lambda s: rank[s.uuid])
         return sorted(items, key=lambda s: ((s.name.value if s.name else s.scientific_name)
                                             .casefold(), s.scientific_name))
 
@@ -111,6 +122,15 @@ class SpeciesManager:
         rows = self.store.query(_SUMMARY_SQL + " WHERE s.uuid = ?", (species_uuid,))
         found = self._summaries(rows, locale)
         return found[0] if found else None
+
+    def search(self, query: str, locale: str, **filters: str | None) -> list[SpeciesSummary]:
+        """Library search: species whose names match ``query`` (any language or script),
+        best match first, narrowed by the same filters as :meth:`list`."""
+        if not query.strip():
+            return self.list(locale, **filters)
+        hits = self.store.search.find(query, locale, limit=500)
+        only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
+        return self.list(locale, only=only, **filters)
 
     def listing(self, taxon_uuid: str, locale: str) -> Listing | None:
         row = self.store.query_one(
@@ -176,12 +196,15 @@ class SpeciesManager:
                                             fields=["name"])
         return [SpeciesSummary(r["uuid"], r["slug"], r["taxon_uuid"], r["scientific_name"],
                                r["taxon_group"], names.get(r["taxon_uuid"], {}).get("name"),
-                               r["appendix"]) for r in rows]
+                               r["appendix"], r["thumbnail"]) for r in rows]
 
 
 # The newest listing of each taxon (there may be several rows over time).
 _SUMMARY_SQL = """
-SELECT s.uuid, s.slug, s.taxon_uuid, s.taxon_group, t.scientific_name, l.appendix
+SELECT s.uuid, s.slug, s.taxon_uuid, s.taxon_group, t.scientific_name, l.appendix,
+    (SELECT m.sha256 FROM media_links k JOIN media m ON m.uuid = k.media_uuid
+     WHERE k.owner_uuid = s.uuid AND k.deleted = 0 AND m.deleted = 0
+     ORDER BY k.position LIMIT 1) AS thumbnail
 FROM species s
 JOIN taxa t ON t.uuid = s.taxon_uuid
 LEFT JOIN cites_listings l ON l.uuid = (

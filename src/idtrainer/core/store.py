@@ -68,11 +68,13 @@ class Store:
 
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
+        from idtrainer.core.progress import ProgressManager
         from idtrainer.core.questions import QuestionManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
         from idtrainer.core.texts import TextManager
         from idtrainer.core.trainees import TraineeManager
+        from idtrainer.core.trainer_auth import TrainerAuth
 
         self.texts = TextManager(self)
         self.media = MediaManager(self)
@@ -81,6 +83,8 @@ class Store:
         self.lessons = LessonManager(self)
         self.questions = QuestionManager(self)
         self.trainees = TraineeManager(self)
+        self.progress = ProgressManager(self)
+        self.trainer = TrainerAuth(self)
 
     # -- opening and closing ----------------------------------------------------------
 

@@ -73,6 +73,18 @@ class TraineeManager:
                           r["pin_hash"] is not None) for r in rows]
         return sorted(people, key=lambda t: t.name.casefold())
 
+    def get(self, trainee_uuid: str) -> Trainee | None:
+        r = self.store.query_one("SELECT * FROM trainees WHERE uuid = ? AND deleted = 0",
+                                 (trainee_uuid,))
+        if r is None:
+            return None
+        return Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
+                       r["pin_hash"] is not None)
+
+    def set_locale(self, trainee_uuid: str, locale: str) -> None:
+        """Remember the trainee's language (used when they pick their profile again)."""
+        self.store.put("trainees", {"uuid": trainee_uuid, "locale": locale})
+
     def check_pin(self, trainee_uuid: str, pin: str) -> bool:
         stored = self.store.scalar("SELECT pin_hash FROM trainees WHERE uuid = ?",
                                    (trainee_uuid,))
