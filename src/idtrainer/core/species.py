@@ -48,7 +48,10 @@ class SpeciesSummary:
     group: str
     name: LocalText | None
     appendix: str | None
+    checked_on: str | None = None
+    to_verify: bool = False
     thumbnail: str | None = None  # sha256 of the first image
+    thumbnail_mime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,18 +194,29 @@ class SpeciesManager:
             images=self.store.media.for_owner(species_uuid, locale),
         )
 
+    def distinguishing_points(self, a: str, b: str, locale: str) -> list[LocalText]:
+        """What tells species ``a`` from ``b``: the lookalike notes either card gives."""
+        rows = self.store.query(
+            "SELECT uuid FROM lookalikes WHERE deleted = 0 AND ((species_uuid = ? AND "
+            "other_species_uuid = ?) OR (species_uuid = ? AND other_species_uuid = ?)) "
+            "ORDER BY species_uuid = ? DESC, position", (a, b, b, a, a))
+        texts = self.store.texts.for_owners([r["uuid"] for r in rows], locale, fields=["points"])
+        return [texts[r["uuid"]]["points"] for r in rows if "points" in texts.get(r["uuid"], {})]
+
     def _summaries(self, rows: list[dict], locale: str) -> list[SpeciesSummary]:
         names = self.store.texts.for_owners([r["taxon_uuid"] for r in rows], locale,
                                             fields=["name"])
         return [SpeciesSummary(r["uuid"], r["slug"], r["taxon_uuid"], r["scientific_name"],
                                r["taxon_group"], names.get(r["taxon_uuid"], {}).get("name"),
-                               r["appendix"], r["thumbnail"]) for r in rows]
+                               r["appendix"], r["checked_on"], bool(r["to_verify"]),
+                               *(r["thumbnail"] or "|").split("|", 1)) for r in rows]
 
 
 # The newest listing of each taxon (there may be several rows over time).
 _SUMMARY_SQL = """
 SELECT s.uuid, s.slug, s.taxon_uuid, s.taxon_group, t.scientific_name, l.appendix,
-    (SELECT m.sha256 FROM media_links k JOIN media m ON m.uuid = k.media_uuid
+    l.checked_on, l.to_verify,
+    (SELECT m.sha256 || '|' || m.mime FROM media_links k JOIN media m ON m.uuid = k.media_uuid
      WHERE k.owner_uuid = s.uuid AND k.deleted = 0 AND m.deleted = 0
      ORDER BY k.position LIMIT 1) AS thumbnail
 FROM species s

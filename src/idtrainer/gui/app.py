@@ -1,9 +1,4 @@
-"""QApplication, translators and the main window.
-
-This is the plain main window of the foundation: it opens the store, shows
-what content this laptop has, and switches the interface language live. The
-officer's screens (library, lessons, profiles) build on it.
-"""
+"""QApplication, Qt's own translations, first-run preparation and the main window."""
 
 from __future__ import annotations
 
@@ -11,26 +6,16 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from idtrainer import __version__
 from idtrainer.core import i18n
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
-
-LANGUAGE_SETTING = "locale"
+from idtrainer.gui.context import LANGUAGE_SETTING
 
 
 class QtTranslations:
-    """Qt's own strings (standard dialogs, buttons) in the interface language."""
+    """Qt's own strings (standard dialogs and buttons) in the interface language."""
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
@@ -42,70 +27,10 @@ class QtTranslations:
             self.translator = None
         translator = QTranslator(self.app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(f"qtbase_{lang}", folder):
+        if translator.load(f"qtbase_{lang}", folder):  # Qt ships ru and kk, not uz
             self.app.installTranslator(translator)
             self.translator = translator
-        QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang].replace("_Latn", "")))
-
-
-class MainWindow(QMainWindow):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.heading = QLabel()
-        self.heading.setObjectName("heading")
-        self.counts = QLabel()
-        self.counts.setWordWrap(True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.counts)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-
-        self.language_menu = self.menuBar().addMenu("")
-        self.language_group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for lang in i18n.LANGUAGES:
-            action = QAction(i18n.language_name(lang), self, checkable=True)
-            action.triggered.connect(lambda _checked=False, code=lang: self.choose_language(code))
-            self.language_group.addAction(action)
-            self.language_menu.addAction(action)
-            self.language_actions[lang] = action
-        i18n.add_language_listener(self._language_changed)
-        self.retranslate()
-        self.resize(720, 480)
-
-    def choose_language(self, lang: str) -> None:
-        self.store.set_setting(LANGUAGE_SETTING, lang)
-        i18n.set_language(lang)
-
-    def _language_changed(self, _lang: str) -> None:
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        lang = i18n.current_language()
-        self.setWindowTitle(_("IDTrainer — CITES species identification"))
-        self.language_menu.setTitle(_("&Language"))
-        self.language_actions[lang].setChecked(True)
-        self.heading.setText("<h2>{}</h2>".format(
-            _("Welcome to IDTrainer")))
-        species = self.store.species.count()
-        lessons = self.store.lessons.lesson_count()
-        questions = self.store.questions.count()
-        self.counts.setText("<br>".join([
-            i18n.ngettext("{n} species in the library", "{n} species in the library",
-                          species).format(n=i18n.format_number(species)),
-            i18n.ngettext("{n} lesson", "{n} lessons", lessons).format(
-                n=i18n.format_number(lessons)),
-            i18n.ngettext("{n} question", "{n} questions", questions).format(
-                n=i18n.format_number(questions)),
-            _("Version {version}").format(version=__version__),
-        ]))
-
-    def closeEvent(self, event) -> None:
-        i18n.remove_language_listener(self._language_changed)
-        super().closeEvent(event)
+        QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang]))
 
 
 def start_language(store: Store) -> str:
@@ -115,10 +40,13 @@ def start_language(store: Store) -> str:
 
 
 def run(data: Path) -> int:
-    from idtrainer.core.app_data import open_store
+    from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
     from idtrainer.core.content import ContentError
     from idtrainer.core.migrations import SchemaTooNewError
     from idtrainer.core.store import StoreError
+    from idtrainer.gui.context import AppContext
+    from idtrainer.gui.main_window import MainWindow
+    from idtrainer.gui.runner import run_in_background
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
@@ -126,13 +54,31 @@ def run(data: Path) -> int:
     i18n.add_language_listener(qt_translations.apply)
     qt_translations.apply(i18n.current_language())
     try:
-        store = open_store(data)
-    except (SchemaTooNewError, StoreError, ContentError, OSError) as exc:
+        store = open_store(data, load_starter=False)
+    except (SchemaTooNewError, StoreError, OSError) as exc:
         QMessageBox.critical(None, _("IDTrainer cannot start"), str(exc))
         return 2
     i18n.set_language(start_language(store))
-    window = MainWindow(store)
-    window.show()
+    windows = []
+
+    def show_main(_result: object = None) -> None:
+        ctx = AppContext(store, app)
+        window = MainWindow(ctx, data / "thumbnails")
+        windows.append(window)
+        window.show()
+
+    def failed(exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, (ContentError, OSError)) else repr(exc)
+        QMessageBox.critical(None, _("IDTrainer cannot start"), _(
+            "The starter content could not be prepared:\n{reason}").format(reason=message))
+        app.exit(2)
+
+    if store.get_setting(STARTER_LOADED) is None:
+        run_in_background(parent=None, work=lambda task: build_starter(store, task.progress),
+                          on_done=show_main, on_error=failed,
+                          label=_("Preparing the starter content…"))
+    else:
+        show_main()
     try:
         return app.exec()
     finally:

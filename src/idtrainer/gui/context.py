@@ -1,0 +1,129 @@
+"""The application's shared state: the store, who is signed in, trainer mode, text size.
+
+Views hold the context and listen to its signals: ``changed`` after any change
+to the data (one application-wide signal: each open view refreshes itself),
+``language_changed`` after a language switch (each widget retranslates),
+``session_changed`` when the trainee or trainer mode changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from idtrainer.core import i18n
+from idtrainer.core.store import Store
+
+LANGUAGE_SETTING = "locale"
+FONT_SCALE_SETTING = "font_scale"
+IDLE_LOCK_SETTING = "trainer_idle_lock_minutes"
+FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+
+
+class AppContext(QObject):
+    changed = Signal()
+    language_changed = Signal(str)
+    session_changed = Signal()
+
+    def __init__(self, store: Store, app: QApplication | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.app = app or QApplication.instance()
+        self.trainee: str | None = None
+        self.trainer_unlocked = False
+        self._base_font = QFont(self.app.font())
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock_trainer)
+        i18n.add_language_listener(self._on_language)
+        self.app.installEventFilter(self)
+        self.apply_font_scale(self.font_scale())
+
+    # -- language ----------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return i18n.current_language()
+
+    def set_language(self, lang: str) -> None:
+        """Switch now; remember it for this laptop and for the signed-in trainee."""
+        self.store.set_setting(LANGUAGE_SETTING, lang)
+        if self.trainee:
+            self.store.trainees.set_locale(self.trainee, lang)
+        i18n.set_language(lang)
+
+    def _on_language(self, lang: str) -> None:
+        self.language_changed.emit(lang)
+
+    def detach(self) -> None:
+        i18n.remove_language_listener(self._on_language)
+        self.app.removeEventFilter(self)
+
+    # -- session -----------------------------------------------------------------------
+
+    def sign_in(self, trainee: str) -> None:
+        self.trainee = trainee
+        person = self.store.trainees.get(trainee)
+        if person and person.locale and person.locale != self.language:
+            i18n.set_language(person.locale)
+        self.session_changed.emit()
+
+    def sign_out(self) -> None:
+        self.trainee = None
+        self.lock_trainer()
+        self.session_changed.emit()
+
+    def unlock_trainer(self) -> None:
+        self.trainer_unlocked = True
+        self._restart_idle()
+        self.session_changed.emit()
+
+    def lock_trainer(self) -> None:
+        if self.trainer_unlocked:
+            self.trainer_unlocked = False
+            self.idle_timer.stop()
+            self.session_changed.emit()
+
+    def idle_minutes(self) -> int:
+        return int(self.store.get_setting(IDLE_LOCK_SETTING, "10") or 10)
+
+    def _restart_idle(self) -> None:
+        if self.trainer_unlocked:
+            self.idle_timer.start(self.idle_minutes() * 60_000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.trainer_unlocked and event.type() in (
+                QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+            self._restart_idle()
+        return False
+
+    # -- data --------------------------------------------------------------------------
+
+    def notify_changed(self) -> None:
+        self.changed.emit()
+
+    # -- text size ---------------------------------------------------------------------
+
+    def font_scale(self) -> float:
+        try:
+            return float(self.store.get_setting(FONT_SCALE_SETTING, "1.0") or 1.0)
+        except ValueError:
+            return 1.0
+
+    def apply_font_scale(self, scale: float) -> None:
+        font = QFont(self._base_font)
+        font.setPointSizeF(max(6.0, self._base_font.pointSizeF() * scale))
+        self.app.setFont(font)
+
+    def step_font(self, direction: int) -> None:
+        """Larger (+1), smaller (-1) or the default size (0); remembered on this laptop."""
+        current = self.font_scale()
+        if direction == 0:
+            scale = 1.0
+        else:
+            nearest = min(range(len(FONT_SCALES)), key=lambda i: abs(FONT_SCALES[i] - current))
+            index = max(0, min(len(FONT_SCALES) - 1, nearest + direction))
+            scale = FONT_SCALES[index]
+        self.store.set_setting(FONT_SCALE_SETTING, str(scale))
+        self.apply_font_scale(scale)

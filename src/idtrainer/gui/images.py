@@ -1,0 +1,95 @@
+"""Images from the media store as Qt images: raster and SVG, thumbnails cached on disk.
+
+Decoding is bounded (QImageReader allocation limit, the core's pixel checks at
+import) and thumbnails are made on a worker thread; QImage is safe to paint off
+the GUI thread, QPixmap is made from it on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+SVG_MIME = "image/svg+xml"
+QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
+
+
+def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
+    """The image at ``path``, scaled to fit ``bound`` (keeping its aspect); null if unreadable."""
+    if mime == SVG_MIME:
+        renderer = QSvgRenderer(str(path))
+        if not renderer.isValid():
+            return QImage()
+        size = renderer.defaultSize()
+        if size.isEmpty():
+            size = QSize(800, 600)
+        if bound is not None:
+            size = size.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio)
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        return image
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    if bound is not None and reader.size().isValid():
+        reader.setScaledSize(reader.size().scaled(bound, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+class ThumbnailCache(QObject):
+    """Thumbnails of media files, made once on a worker thread and kept on disk."""
+
+    ready = Signal(str)  # sha256
+    _made = Signal(str, QImage)  # emitted on the worker thread, delivered queued
+
+    def __init__(self, folder: Path, size: int = 160) -> None:
+        super().__init__()
+        self.folder = folder
+        self.size = size
+        self.images: dict[str, QImage] = {}
+        self.pending: set[str] = set()
+        self._made.connect(self._done)
+
+    def path_for(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}-{self.size}.png"
+
+    def get(self, sha256: str, source: Path, mime: str) -> QImage | None:
+        """The thumbnail if it is ready; otherwise start making it and return None."""
+        if sha256 in self.images:
+            return self.images[sha256]
+        cached = self.path_for(sha256)
+        if cached.exists():
+            image = QImage(str(cached))
+            if not image.isNull():
+                self.images[sha256] = image
+                return image
+        if sha256 not in self.pending:
+            self.pending.add(sha256)
+            # A plain callable: PySide's QRunnable subclasses are deleted under Python's feet.
+            QThreadPool.globalInstance().start(lambda: self._make(sha256, source, mime))
+        return None
+
+    def _make(self, sha256: str, source: Path, mime: str) -> None:
+        image = render(source, mime, QSize(self.size, self.size))
+        if not image.isNull():
+            target = self.path_for(sha256)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            if image.save(str(partial), "PNG"):
+                partial.replace(target)
+        self._made.emit(sha256, image)
+
+    def _done(self, sha256: str, image: QImage) -> None:
+        self.pending.discard(sha256)
+        self.images[sha256] = image
+        self.ready.emit(sha256)
+
+    def wait(self) -> None:
+        """Finish every pending thumbnail (tests, screenshots)."""
+        QThreadPool.globalInstance().waitForDone()
+        QCoreApplication.processEvents()

@@ -1,0 +1,228 @@
+"""Learn: course -> module -> lesson, a Markdown reader with images and species links,
+previous/next, and each trainee's progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core import i18n
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.store import content_uuid
+from idtrainer.gui.context import AppContext
+from idtrainer.gui.images import render
+from idtrainer.gui.species_card import fallback_note
+
+LESSON_ROLE = Qt.ItemDataRole.UserRole
+
+
+class LessonBrowser(QTextBrowser):
+    """Renders lesson Markdown; ``species:<id>/<file>`` images come from the media store."""
+
+    open_species = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._link)
+
+    def loadResource(self, kind: int, url: QUrl):
+        if kind == QTextDocument.ResourceType.ImageResource and url.scheme() == "species":
+            item = self.ctx.store.media.get(content_uuid("media", url.path()),
+                                            i18n.current_language())
+            if item is not None:
+                width = max(320, min(900, self.viewport().width() - 40))
+                return render(item.path, item.mime, QSize(width, width))
+        return super().loadResource(kind, url)
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "species":
+            slug = url.path().split("/")[0]
+            if uuid := self.ctx.store.species.uuid_for(slug):
+                self.open_species.emit(uuid)
+
+
+class LearnPage(QWidget):
+    open_species = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.lesson: str | None = None
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.overall = QLabel()
+        self.continue_button = QPushButton()
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.clicked.connect(self.continue_reading)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setObjectName("lessonTree")
+        self.tree.itemActivated.connect(self._tree_activated)
+        self.tree.itemClicked.connect(self._tree_activated)
+        self.lesson_title = QLabel(wordWrap=True)
+        self.lesson_title.setObjectName("lessonTitle")
+        self.note = QLabel(wordWrap=True)
+        self.note.setObjectName("fallbackNote")
+        self.reader = LessonBrowser(ctx)
+        self.reader.open_species.connect(self.open_species)
+        self.previous = QPushButton()
+        self.next = QPushButton()
+        self.mark = QPushButton()
+        self.previous.clicked.connect(lambda: self.step(-1))
+        self.next.clicked.connect(lambda: self.step(1))
+        self.mark.clicked.connect(self.mark_read)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.overall)
+        lv.addWidget(self.continue_button)
+        lv.addWidget(self.tree, 1)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.lesson_title)
+        rv.addWidget(self.note)
+        rv.addWidget(self.reader, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous)
+        buttons.addStretch(1)
+        buttons.addWidget(self.mark)
+        buttons.addWidget(self.next)
+        rv.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 860])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(splitter, 1)
+        ctx.language_changed.connect(self.retranslate)
+        ctx.session_changed.connect(self.retranslate)
+        ctx.changed.connect(self._refresh_tree)
+        self.retranslate()
+
+    # -- text --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Learn"))
+        self.previous.setText(_("◀ Previous lesson"))
+        self.next.setText(_("Next lesson ▶"))
+        self.previous.setToolTip(_("Previous lesson (Alt+Left)"))
+        self.next.setToolTip(_("Next lesson (Alt+Right)"))
+        self._refresh_tree()
+        self._show_lesson()
+
+    def _refresh_tree(self) -> None:
+        store, lang, trainee = self.ctx.store, i18n.current_language(), self.ctx.trainee
+        read = store.progress.read_lessons(trainee) if trainee else set()
+        progress = store.progress.modules(trainee) if trainee else {}
+        self.tree.clear()
+        current_item = None
+        for course in store.lessons.courses(lang):
+            for module in store.lessons.modules(course.uuid, lang):
+                m = progress.get(module.uuid)
+                percent = i18n.format_percent(m.fraction if m else 0.0)
+                done = " ✓" if m and m.completed else ""
+                title = module.title.value if module.title else module.slug
+                top = QTreeWidgetItem([f"{module.position}. {title} — {percent}{done}"])
+                top.setToolTip(0, top.text(0))
+                self.tree.addTopLevelItem(top)
+                for lesson in store.lessons.lessons(module.uuid, lang):
+                    mark = "✓ " if lesson.uuid in read else "○ "
+                    child = QTreeWidgetItem(
+                        [mark + (lesson.title.value if lesson.title else lesson.slug)])
+                    child.setData(0, LESSON_ROLE, lesson.uuid)
+                    child.setToolTip(0, child.text(0))
+                    top.addChild(child)
+                    if lesson.uuid == self.lesson:
+                        current_item = child
+                top.setExpanded(True)
+        if current_item is not None:
+            self.tree.setCurrentItem(current_item)
+        if trainee:
+            self.overall.setText(_("Your progress: {percent} of all lessons read").format(
+                percent=i18n.format_percent(store.progress.overall(trainee))))
+        else:
+            self.overall.setText(_("Choose your profile to keep track of your progress."))
+        target = store.progress.continue_lesson(trainee) if trainee else None
+        self.continue_button.setVisible(target is not None)
+        if target is not None:
+            lesson = store.lessons.lesson(target, lang)
+            self.continue_button.setText(_("Continue: {lesson}").format(
+                lesson=lesson.title.value if lesson and lesson.title else ""))
+
+    def _show_lesson(self) -> None:
+        store, lang = self.ctx.store, i18n.current_language()
+        lesson = store.lessons.lesson(self.lesson, lang) if self.lesson else None
+        has = lesson is not None
+        before, after = store.progress.neighbours(self.lesson) if has else (None, None)
+        self.previous.setEnabled(before is not None)
+        self.next.setEnabled(after is not None)
+        self.mark.setEnabled(has and self.ctx.trainee is not None)
+        read = has and self.ctx.trainee is not None and self.lesson in \
+            store.progress.read_lessons(self.ctx.trainee)
+        self.mark.setText(_("Read ✓") if read else _("Mark as read"))
+        if not has:
+            self.lesson_title.setText(f"<h2>{_('Choose a lesson on the left.')}</h2>")
+            self.reader.clear()
+            self.note.hide()
+            return
+        self.lesson_title.setText(f"<h2>{lesson.title.value if lesson.title else ''}</h2>")
+        # Most lesson files open with their own heading; do not show the title twice.
+        body = lesson.body.value if lesson.body else ""
+        self.lesson_title.setVisible(not body.lstrip().startswith("# "))
+        fell_back = bool(lesson.body and lesson.body.fell_back)
+        self.note.setText(fallback_note(fell_back))
+        self.note.setVisible(fell_back)
+        self.reader.document().clear()
+        self.reader.setMarkdown(lesson.body.value if lesson.body else "")
+
+    # -- actions -----------------------------------------------------------------------
+
+    def open_lesson(self, lesson: str) -> None:
+        self.lesson = lesson
+        if self.ctx.trainee:
+            self.ctx.store.progress.opened(self.ctx.trainee, lesson)
+        self._refresh_tree()
+        self._show_lesson()
+
+    def step(self, direction: int) -> None:
+        if self.lesson is None:
+            return
+        before, after = self.ctx.store.progress.neighbours(self.lesson)
+        target = after if direction > 0 else before
+        if direction > 0 and self.ctx.trainee:
+            # Moving on from a lesson counts as having read it.
+            self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
+        if target:
+            self.open_lesson(target)
+        self.ctx.notify_changed()
+
+    def mark_read(self) -> None:
+        if self.lesson and self.ctx.trainee:
+            self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
+            self.ctx.notify_changed()
+            self._show_lesson()
+
+    def continue_reading(self) -> None:
+        if self.ctx.trainee and (target := self.ctx.store.progress.continue_lesson(
+                self.ctx.trainee)):
+            self.open_lesson(target)
+
+    def _tree_activated(self, item: QTreeWidgetItem) -> None:
+        if lesson := item.data(0, LESSON_ROLE):
+            self.open_lesson(lesson)

@@ -1,0 +1,274 @@
+"""The main window: start screen, then navigation between Learn, Library and the other areas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer import __version__
+from idtrainer.core import i18n
+from idtrainer.core.i18n import N_
+from idtrainer.core.i18n import gettext as _
+from idtrainer.gui.context import AppContext
+from idtrainer.gui.images import ThumbnailCache
+from idtrainer.gui.learn import LearnPage
+from idtrainer.gui.library import LibraryPage
+from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
+from idtrainer.gui.start import StartPage
+from idtrainer.gui.trainer import SetPasswordDialog, TrainerPage, UnlockDialog
+
+
+class PlaceholderPage(QWidget):
+    """An area another part of the work fills; it says so plainly."""
+
+    def __init__(self, ctx: AppContext, title: str, text: str) -> None:
+        super().__init__()
+        self._title, self._text = title, text
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.text = QLabel(wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+        ctx.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_(self._title))
+        self.text.setText(_(self._text))
+
+
+# (key, navigation label) in order; Ctrl+1… follow this order.
+PAGES = (
+    ("learn", N_("Learn")),
+    ("library", N_("Library")),
+    ("identify", N_("Identify")),
+    ("practice", N_("Practice")),
+    ("exams", N_("Exams")),
+    ("certificates", N_("Certificates")),
+    ("trainer", N_("Trainer")),
+)
+
+PLACEHOLDERS = {
+    "identify": (N_("Identify"), N_(
+        "The identification key — answer questions about a seized item to narrow down the "
+        "species — is not built yet. Until then, search the Library by any name.")),
+    "practice": (N_("Practice"), N_(
+        "Flashcard practice with spaced repetition is not built yet.")),
+    "exams": (N_("Exams"), N_("Quizzes and exams are not built yet.")),
+    "certificates": (N_("Certificates"), N_("Certificates are not built yet.")),
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, thumbs_dir: Path) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.cards: dict[str, SpeciesCardWindow] = {}
+        self.compares: list[CompareWindow] = []
+        self.thumbnails = ThumbnailCache(thumbs_dir)
+
+        self.start = StartPage(ctx)
+        self.start.started.connect(self._started)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(240)
+        self.pages = QStackedWidget()
+        self.learn = LearnPage(ctx)
+        self.library = LibraryPage(ctx, self.thumbnails)
+        self.trainer = TrainerPage(ctx)
+        self.page_widgets: dict[str, QWidget] = {"learn": self.learn, "library": self.library,
+                                                 "trainer": self.trainer}
+        for key, (title, text) in PLACEHOLDERS.items():
+            self.page_widgets[key] = PlaceholderPage(ctx, title, text)
+        for key, _label in PAGES:
+            self.pages.addWidget(self.page_widgets[key])
+            self.nav.addItem(QListWidgetItem())
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.learn.open_species.connect(self.open_species)
+        self.library.open_species.connect(self.open_species)
+
+        workspace = QWidget()
+        row = QHBoxLayout(workspace)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start)
+        self.stack.addWidget(workspace)
+        self.setCentralWidget(self.stack)
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(self.status)
+
+        self._build_menus()
+        ctx.language_changed.connect(self.retranslate)
+        ctx.session_changed.connect(self._session_changed)
+        self.retranslate()
+        self._session_changed()
+        self.resize(1280, 720)
+
+    # -- menus and shortcuts -----------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.profile_menu = bar.addMenu("")
+        self.switch_action = QAction(self, triggered=self.ctx.sign_out)
+        self.profile_menu.addAction(self.switch_action)
+        self.quit_action = QAction(self, triggered=self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.profile_menu.addAction(self.quit_action)
+
+        self.language_menu = bar.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang in i18n.LANGUAGES:
+            action = QAction(i18n.language_name(lang), self, checkable=True)
+            action.triggered.connect(lambda _c=False, code=lang: self.ctx.set_language(code))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+
+        self.view_menu = bar.addMenu("")
+        self.larger_action = QAction(self, triggered=lambda: self.ctx.step_font(1))
+        self.larger_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.smaller_action = QAction(self, triggered=lambda: self.ctx.step_font(-1))
+        self.smaller_action.setShortcut(QKeySequence("Ctrl+-"))
+        self.reset_font_action = QAction(self, triggered=lambda: self.ctx.step_font(0))
+        self.reset_font_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.search_action = QAction(self, triggered=self.focus_search)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.previous_action = QAction(self, triggered=lambda: self.learn.step(-1))
+        self.previous_action.setShortcut(QKeySequence("Alt+Left"))
+        self.next_action = QAction(self, triggered=lambda: self.learn.step(1))
+        self.next_action.setShortcut(QKeySequence("Alt+Right"))
+        for action in (self.larger_action, self.smaller_action, self.reset_font_action, None,
+                       self.search_action, self.previous_action, self.next_action):
+            if action is None:
+                self.view_menu.addSeparator()
+            else:
+                self.view_menu.addAction(action)
+        self.page_actions = []
+        for i in range(len(PAGES)):
+            action = QAction(self, triggered=lambda _c=False, row=i: self.go_to(row))
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            self.addAction(action)
+            self.page_actions.append(action)
+
+        self.trainer_menu = bar.addMenu("")
+        self.unlock_action = QAction(self, triggered=self.unlock_trainer)
+        self.lock_action = QAction(self, triggered=self.ctx.lock_trainer)
+        self.trainer_menu.addAction(self.unlock_action)
+        self.trainer_menu.addAction(self.lock_action)
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self, triggered=self.about)
+        self.help_menu.addAction(self.about_action)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("IDTrainer — CITES species identification"))
+        self.profile_menu.setTitle(_("&Profile"))
+        self.switch_action.setText(_("&Switch profile"))
+        self.quit_action.setText(_("&Quit"))
+        self.language_menu.setTitle(_("&Language"))
+        self.language_actions[i18n.current_language()].setChecked(True)
+        self.view_menu.setTitle(_("&View"))
+        self.larger_action.setText(_("&Larger text"))
+        self.smaller_action.setText(_("&Smaller text"))
+        self.reset_font_action.setText(_("&Normal text size"))
+        self.search_action.setText(_("Search the &library"))
+        self.previous_action.setText(_("&Previous lesson"))
+        self.next_action.setText(_("&Next lesson"))
+        self.trainer_menu.setTitle(_("&Trainer"))
+        self.lock_action.setText(_("&Lock trainer mode"))
+        self.help_menu.setTitle(_("&Help"))
+        self.about_action.setText(_("&About IDTrainer"))
+        for row, (_key, label) in enumerate(PAGES):
+            self.nav.item(row).setText(_(label))
+        self._session_changed()
+
+    def _session_changed(self) -> None:
+        signed_in = self.ctx.trainee is not None
+        self.stack.setCurrentIndex(1 if signed_in else 0)
+        trainer_row = len(PAGES) - 1
+        self.nav.item(trainer_row).setHidden(not self.ctx.trainer_unlocked)
+        if not self.ctx.trainer_unlocked and self.nav.currentRow() == trainer_row:
+            self.nav.setCurrentRow(0)
+        self.page_actions[trainer_row].setEnabled(self.ctx.trainer_unlocked)
+        self.unlock_action.setText(_("&Unlock trainer mode…") if self.ctx.store.trainer
+                                   .has_password() else _("&Set up trainer mode…"))
+        self.unlock_action.setEnabled(not self.ctx.trainer_unlocked)
+        self.lock_action.setEnabled(self.ctx.trainer_unlocked)
+        self.switch_action.setEnabled(signed_in)
+        person = self.ctx.store.trainees.get(self.ctx.trainee) if signed_in else None
+        parts = [_("Signed in: {name}").format(name=person.name)] if person else []
+        if self.ctx.trainer_unlocked:
+            parts.append(_("Trainer mode"))
+        self.status.setText(" · ".join(parts))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _started(self, lesson: str | None) -> None:
+        self.go_to(0)
+        if lesson:
+            self.learn.open_lesson(lesson)
+
+    def go_to(self, row: int) -> None:
+        if self.ctx.trainee is not None and not self.nav.item(row).isHidden():
+            self.nav.setCurrentRow(row)
+
+    def focus_search(self) -> None:
+        if self.ctx.trainee is None:
+            return
+        self.go_to(1)
+        self.library.focus_search()
+
+    def open_species(self, species_uuid: str) -> SpeciesCardWindow:
+        card = self.cards.get(species_uuid)
+        if card is None:
+            card = SpeciesCardWindow(self.ctx, species_uuid)
+            card.compare_requested.connect(self.compare)
+            card.open_species.connect(self.open_species)
+            self.cards[species_uuid] = card
+        card.show()
+        card.raise_()
+        card.activateWindow()
+        return card
+
+    def compare(self, left: str, right: str) -> CompareWindow:
+        window = CompareWindow(self.ctx, left, right)
+        self.compares.append(window)
+        window.show()
+        return window
+
+    def unlock_trainer(self) -> None:
+        if not self.ctx.store.trainer.has_password():
+            if SetPasswordDialog(self.ctx, self).exec() != SetPasswordDialog.DialogCode.Accepted:
+                return
+            self.ctx.unlock_trainer()
+        else:
+            UnlockDialog(self.ctx, self).exec()
+        if self.ctx.trainer_unlocked:
+            self.go_to(len(PAGES) - 1)
+
+    def about(self) -> None:
+        QMessageBox.about(self, _("About IDTrainer"), _(
+            "IDTrainer {version}\nOffline training in identifying CITES species for customs "
+            "and border officers.").format(version=__version__))
+
+    def closeEvent(self, event) -> None:
+        for window in [*self.cards.values(), *self.compares]:
+            window.close()
+        super().closeEvent(event)

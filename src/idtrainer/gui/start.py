@@ -1,0 +1,190 @@
+"""The start screen: pick a language and a profile (or create one), then continue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core import i18n
+from idtrainer.core.i18n import gettext as _
+from idtrainer.gui.context import AppContext
+
+TRAINEE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class NewProfileDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New profile"))
+        self.name = QLineEdit()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(4)
+        self.pin.setInputMask("")
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setMaxLength(4)
+        self.error = QLabel(wordWrap=True)
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        form.addRow(_("Your &name (as on your certificate):"), self.name)
+        form.addRow(_("&PIN, 4 digits (optional):"), self.pin)
+        form.addRow(_("&Repeat the PIN:"), self.repeat)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if not self.name.text().strip():
+            self.error.setText(_("A profile needs a name."))
+        elif self.pin.text() and not (len(self.pin.text()) == 4 and self.pin.text().isdigit()):
+            self.error.setText(_("A PIN is four digits."))
+        elif self.pin.text() != self.repeat.text():
+            self.error.setText(_("The two PINs are not the same."))
+        else:
+            self.accept()
+
+
+class StartPage(QWidget):
+    """Shown before anyone is signed in. Emits ``started`` with the lesson to open, if any."""
+
+    started = Signal(object)  # lesson uuid to continue, or None
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.welcome = QLabel(wordWrap=True)
+        self.welcome.setObjectName("welcome")
+        self.intro = QLabel(wordWrap=True)
+        self.language_prompt = QLabel()
+        self.language_buttons: dict[str, QPushButton] = {}
+        languages = QHBoxLayout()
+        for lang in i18n.LANGUAGES:
+            button = QPushButton(i18n.language_name(lang))
+            button.setCheckable(True)
+            button.clicked.connect(lambda _c=False, code=lang: self.ctx.set_language(code))
+            self.language_buttons[lang] = button
+            languages.addWidget(button)
+        languages.addStretch(1)
+        self.profiles_label = QLabel()
+        self.profiles = QListWidget()
+        self.profiles.setObjectName("profiles")
+        self.profiles_label.setBuddy(self.profiles)
+        self.profiles.itemActivated.connect(lambda _item: self.start(False))
+        self.profiles.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(self.new_profile)
+        self.start_button = QPushButton()
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(lambda: self.start(False))
+        self.continue_button = QPushButton()
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.clicked.connect(lambda: self.start(True))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.continue_button)
+        buttons.addWidget(self.start_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.language_prompt)
+        layout.addLayout(languages)
+        layout.addWidget(self.profiles_label)
+        layout.addWidget(self.profiles, 1)
+        layout.addLayout(buttons)
+        ctx.language_changed.connect(self.retranslate)
+        ctx.changed.connect(self.refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.welcome.setText("<h1>{}</h1>".format(_("Welcome to IDTrainer")))
+        self.intro.setText(_("Training in identifying CITES species and their products "
+                             "for customs and border officers."))
+        self.language_prompt.setText(_("Language:"))
+        for lang, button in self.language_buttons.items():
+            button.setChecked(lang == i18n.current_language())
+        self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
+        self.new_button.setText(_("&New profile…"))
+        self.start_button.setText(_("&Start"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        selected = self.selected()
+        self.profiles.clear()
+        for person in self.ctx.store.trainees.list():
+            text = person.name + ("  🔒" if person.has_pin else "")
+            item = QListWidgetItem(text)
+            item.setData(TRAINEE_ROLE, person.uuid)
+            self.profiles.addItem(item)
+            if person.uuid == selected:
+                self.profiles.setCurrentItem(item)
+        if self.profiles.currentItem() is None and self.profiles.count():
+            self.profiles.setCurrentRow(0)
+        self._update_buttons()
+
+    def selected(self) -> str | None:
+        item = self.profiles.currentItem()
+        return item.data(TRAINEE_ROLE) if item else None
+
+    def _update_buttons(self) -> None:
+        trainee = self.selected()
+        self.start_button.setEnabled(trainee is not None)
+        target = self.ctx.store.progress.continue_lesson(trainee) if trainee else None
+        self.continue_button.setVisible(target is not None)
+        if target:
+            lesson = self.ctx.store.lessons.lesson(target, i18n.current_language())
+            self.continue_button.setText(_("&Continue: {lesson}").format(
+                lesson=lesson.title.value if lesson and lesson.title else ""))
+
+    def new_profile(self) -> None:
+        dialog = NewProfileDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        uuid = self.ctx.store.trainees.create(dialog.name.text(), pin=dialog.pin.text() or None,
+                                              locale=i18n.current_language())
+        self.ctx.notify_changed()
+        self.profiles.setCurrentItem(next(
+            self.profiles.item(i) for i in range(self.profiles.count())
+            if self.profiles.item(i).data(TRAINEE_ROLE) == uuid))
+
+    def start(self, continue_reading: bool) -> None:
+        trainee = self.selected()
+        if trainee is None:
+            return
+        person = self.ctx.store.trainees.get(trainee)
+        if person and person.has_pin and not self.ask_pin(trainee, person.name):
+            return
+        target = self.ctx.store.progress.continue_lesson(trainee) if continue_reading else None
+        self.ctx.sign_in(trainee)
+        self.started.emit(target)
+
+    def ask_pin(self, trainee: str, name: str) -> bool:
+        pin, ok = QInputDialog.getText(self, _("PIN"), _("PIN for {name}:").format(name=name),
+                                       QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        if self.ctx.store.trainees.check_pin(trainee, pin):
+            return True
+        QMessageBox.warning(self, _("PIN"), _("That PIN is not right."))
+        return False

@@ -1,0 +1,167 @@
+"""Trainer mode: setting the password, unlocking, and the trainer's overview page."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core import i18n
+from idtrainer.core.i18n import N_, ngettext
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.trainer_auth import MIN_PASSWORD_LENGTH, PasswordRejected
+from idtrainer.gui.context import AppContext
+
+CONTENT_KINDS = {
+    "taxa": N_("Species names"),
+    "species": N_("Species cards"),
+    "species_features": N_("Diagnostic features"),
+    "lookalikes": N_("Lookalikes"),
+    "lessons": N_("Lessons"),
+    "questions": N_("Questions"),
+    "question_options": N_("Answer options"),
+}
+STATUSES = {"reviewed": N_("reviewed"), "machine": N_("machine"), "draft": N_("draft")}
+
+
+def password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class SetPasswordDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.changing = ctx.store.trainer.has_password()
+        self.setWindowTitle(_("Change the trainer password") if self.changing
+                            else _("Set up trainer mode"))
+        self.current = password_field()
+        self.new = password_field()
+        self.repeat = password_field()
+        self.error = QLabel(wordWrap=True)
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        if self.changing:
+            form.addRow(_("&Current password:"), self.current)
+        form.addRow(_("&New password:"), self.new)
+        form.addRow(_("&Repeat it:"), self.repeat)
+        hint = QLabel(_("At least {n} characters. Trainees must not know it.").format(
+            n=MIN_PASSWORD_LENGTH), wordWrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        if self.new.text() != self.repeat.text():
+            self.error.setText(_("The two passwords are not the same."))
+            return
+        try:
+            self.ctx.store.trainer.set_password(
+                self.new.text(), current=self.current.text() if self.changing else None)
+        except PasswordRejected as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Unlock trainer mode"))
+        self.password = password_field()
+        self.error = QLabel(wordWrap=True)
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        form.addRow(_("Trainer &password:"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def try_unlock(self) -> None:
+        result = self.ctx.store.trainer.unlock(self.password.text())
+        self.password.clear()
+        if result.ok:
+            self.ctx.unlock_trainer()
+            self.accept()
+        elif result.wait_seconds:
+            self.error.setText(ngettext(
+                "Too many wrong passwords. Try again in {n} second.",
+                "Too many wrong passwords. Try again in {n} seconds.",
+                result.wait_seconds).format(n=result.wait_seconds))
+        else:
+            self.error.setText(_("That password is not right."))
+
+
+class TrainerPage(QWidget):
+    """What a trainer checks first: how much content there is and how well it is translated."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.explain = QLabel(wordWrap=True)
+        self.table = QTableWidget()
+        self.table.setObjectName("coverage")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.change_password = QPushButton()
+        self.change_password.clicked.connect(
+            lambda: SetPasswordDialog(self.ctx, self).exec())
+        self.lock = QPushButton()
+        self.lock.clicked.connect(ctx.lock_trainer)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.change_password)
+        layout.addWidget(self.lock)
+        ctx.language_changed.connect(self.retranslate)
+        ctx.changed.connect(self.refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Trainer"))
+        self.explain.setText(_(
+            "Translation status of the content on this laptop: how many texts in each "
+            "language are reviewed by a person, machine-translated, or drafts. Trainer mode "
+            "locks itself after {n} minutes without use.").format(n=self.ctx.idle_minutes()))
+        self.change_password.setText(_("Change the trainer password…"))
+        self.lock.setText(_("Lock trainer mode"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        columns = [(lang, status) for lang in i18n.LANGUAGES for status in STATUSES]
+        self.table.setColumnCount(len(columns))
+        self.table.setRowCount(len(CONTENT_KINDS))
+        self.table.setHorizontalHeaderLabels(
+            [f"{i18n.language_name(lang)}\n{_(STATUSES[status])}" for lang, status in columns])
+        self.table.setVerticalHeaderLabels([_(label) for label in CONTENT_KINDS.values()])
+        for row, table in enumerate(CONTENT_KINDS):
+            coverage = self.ctx.store.texts.coverage(table)
+            for col, (lang, status) in enumerate(columns):
+                cell = QTableWidgetItem(i18n.format_number(coverage[lang][status]))
+                self.table.setItem(row, col, cell)
+        self.table.resizeColumnsToContents()
