@@ -1,32 +1,247 @@
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
 from idtrainer.core import i18n
-from idtrainer.gui.app import MainWindow
+from idtrainer.core.store import Store
 
 
-def test_switching_language_retranslates_the_open_window(qtbot, loaded):
-    window = MainWindow(loaded)
-    qtbot.addWidget(window)
-    window.show()
-    assert "Welcome" in window.heading.text()
-    english_title = window.windowTitle()
-
-    window.language_actions["kk"].trigger()
-    assert i18n.current_language() == "kk"
-    assert window.windowTitle() != english_title
-    assert "Welcome" not in window.heading.text()
-    assert window.language_actions["kk"].isChecked()
-    assert loaded.get_setting("locale") == "kk"
-
-    window.language_actions["ru"].trigger()
-    assert "IDTrainer" in window.windowTitle()
-    assert window.language_menu.title() == i18n.gettext("&Language")
-    window.close()
+def texts_of(window, card) -> dict[str, str]:
+    """Texts a person sees in several places of the main window, library and a card."""
+    return {
+        "title": window.windowTitle(),
+        "menu": window.language_menu.title(),
+        "nav": window.nav.item(1).text(),
+        "library": window.library.title.text(),
+        "placeholder": window.library.search.placeholderText(),
+        "count": window.library.count.text(),
+        "filter": window.library.group.itemText(1),
+        "learn": window.learn.title.text(),
+        "card_body": card.body.toPlainText()[:200],
+        "card_listing": card.listing.text(),
+        "gallery": card.gallery.next.text(),
+    }
 
 
-def test_language_menu_names_languages_in_their_own_script(qtbot, loaded):
-    window = MainWindow(loaded)
-    qtbot.addWidget(window)
+def test_language_switch_retranslates_window_library_and_open_card(signed_in, qtbot):
+    window = signed_in
+    store: Store = window.ctx.store
+    card = window.open_species(store.species.uuid_for("saiga-tatarica"))
+    qtbot.addWidget(card)
+    seen: dict[str, dict[str, str]] = {}
+    for lang in ("ru", "kk", "uz", "en"):
+        window.language_actions[lang].trigger()
+        assert i18n.current_language() == lang
+        seen[lang] = texts_of(window, card)
+        assert window.language_actions[lang].isChecked()
+    for a in seen:
+        for b in seen:
+            if a < b:
+                same = [k for k in seen[a] if seen[a][k] == seen[b][k]]
+                assert not same, f"{a} and {b} show the same text in {same}"
+    assert store.get_setting("locale") == "en"
+    assert store.trainees.get(window.ctx.trainee).locale == "en"
+
+
+def test_language_menu_names_languages_in_their_own_script(window):
     names = [a.text() for a in window.language_menu.actions()]
     assert names == ["Русский", "Қазақша", "Oʻzbekcha", "English"]
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any script, one key event per character (QTest's keyClicks knows only ASCII)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+
+def type_search(qtbot, window, text: str) -> list[str]:
+    box = window.library.search
+    box.clear()
+    type_text(box, text)
+    assert box.text() == text
+    qtbot.waitUntil(lambda: not window.library.typing.isActive(), timeout=2000)
+    return window.library.visible_species()
+
+
+@pytest.mark.parametrize("query", ["сайг", "Сайгак", "saiga", "ақбөк", "акбок", "Saygʻo",
+                                   "сайғоқ", "tatarica"])
+def test_typing_in_the_search_filters_the_library(signed_in, qtbot, query):
+    window = signed_in
+    window.go_to(1)
+    all_species = window.library.visible_species()
+    saiga = window.ctx.store.species.uuid_for("saiga-tatarica")
+    found = type_search(qtbot, window, query)
+    assert saiga in found and len(found) < len(all_species)
+    assert window.library.count.text().startswith(str(len(found)))
+
+
+def test_filters_combine_with_each_other_and_the_search(signed_in, qtbot):
+    window = signed_in
+    library = window.library
+    store = window.ctx.store
+    library.group.setCurrentIndex(library.group.findData("mammals"))
+    mammals = library.visible_species()
+    assert store.species.uuid_for("saiga-tatarica") in mammals
+    assert store.species.uuid_for("falco-cherrug") not in mammals
+    library.appendix.setCurrentIndex(library.appendix.findData("II"))
+    both = library.visible_species()
+    assert set(both) <= set(mammals)
+    assert all(store.species.summary(u, "en").appendix == "II" for u in both)
+    library.group.setCurrentIndex(0)
+    library.product.setCurrentIndex(library.product.findData("caviar"))
+    caviar = library.visible_species()
+    assert store.species.uuid_for("acipenser-gueldenstaedtii") in caviar
+    assert store.species.uuid_for("saiga-tatarica") not in caviar
+    assert type_search(qtbot, window, "zzzz") == []
+    assert window.library.count.text().startswith("0")
+
+
+def test_card_shows_the_appendix_with_its_date_and_compare_shows_both(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    saiga = store.species.uuid_for("saiga-tatarica")
+    card = window.open_species(saiga)
+    qtbot.addWidget(card)
+    listing = store.species.card(saiga, "en").listing
+    day = i18n.format_date(dt.date.fromisoformat(listing.checked_on), "medium")
+    assert "Appendix II" in card.listing.text() and day in card.listing.text()
+    assert card.gallery.images and "Licence" in card.gallery.credit.text()
+    assert "Diagnostic features" in card.body.toPlainText()
+    other = store.species.uuid_for("falco-cherrug")
+    compare = window.compare(saiga, other)
+    qtbot.addWidget(compare)
+    assert compare.species_shown() == (saiga, other)
+    assert "Saiga tatarica" in compare.left.scientific.text()
+    assert "Falco cherrug" in compare.right.scientific.text()
+    assert compare.left.gallery.images and compare.right.gallery.images
+
+
+def test_lesson_progress_and_continue_survive_a_restart(signed_in, qtbot, tmp_path):
+    from idtrainer.gui.context import AppContext
+    from idtrainer.gui.main_window import MainWindow
+
+    window = signed_in
+    store = window.ctx.store
+    trainee = window.ctx.trainee
+    first, second = store.progress.lesson_order()[:2]
+    window.learn.open_lesson(first)
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.learn.lesson == second
+    assert first in store.progress.read_lessons(trainee)
+    path = store.path
     window.close()
+    window.ctx.detach()
+    store.close()
+
+    with Store.open(path) as again:
+        ctx = AppContext(again)
+        fresh = MainWindow(ctx, tmp_path / "thumbs2")
+        qtbot.addWidget(fresh)
+        fresh.show()
+        fresh.start.refresh()
+        assert fresh.start.continue_button.isVisible()
+        title = again.lessons.lesson(second, "en").title.value
+        assert title in fresh.start.continue_button.text()
+        fresh.start.continue_button.click()
+        assert ctx.trainee == trainee and fresh.learn.lesson == second
+        fresh.close()
+        ctx.detach()
+
+
+def test_trainer_mode_unlock_and_lock(window, qtbot):
+    from idtrainer.gui.trainer import SetPasswordDialog, UnlockDialog
+
+    ctx = window.ctx
+    trainer_row = window.nav.count() - 1
+    assert window.nav.item(trainer_row).isHidden()
+    setup = SetPasswordDialog(ctx, window)
+    setup.new.setText("steppe-eagle-7")
+    setup.repeat.setText("steppe-eagle-7")
+    setup._save()
+    stored = ctx.store.get_setting("trainer_password_hash")
+    assert stored and "steppe-eagle-7" not in stored
+
+    dialog = UnlockDialog(ctx, window)
+    dialog.password.setText("wrong-password")
+    dialog.try_unlock()
+    assert not ctx.trainer_unlocked and dialog.error.text()
+    assert window.nav.item(trainer_row).isHidden()
+    dialog.password.setText("steppe-eagle-7")
+    dialog.try_unlock()
+    assert ctx.trainer_unlocked
+    assert not window.nav.item(trainer_row).isHidden()
+    window.lock_action.trigger()
+    assert not ctx.trainer_unlocked and window.nav.item(trainer_row).isHidden()
+
+
+def test_trainer_mode_locks_when_idle(window, qtbot):
+    ctx = window.ctx
+    ctx.store.trainer.set_password("steppe-eagle-7")
+    ctx.unlock_trainer()
+    assert ctx.idle_timer.isActive()
+    ctx.idle_timer.timeout.emit()
+    assert not ctx.trainer_unlocked
+
+
+def test_ctrl_f_focuses_the_library_search(signed_in, qtbot):
+    window = signed_in
+    window.activateWindow()
+    window.search_action.trigger()
+    assert window.nav.currentRow() == 1
+    assert window.library.search.hasFocus() or window.focusWidget() is window.library.search
+
+
+def test_text_size_steps_and_is_remembered(window):
+    ctx = window.ctx
+    before = ctx.app.font().pointSizeF()
+    window.larger_action.trigger()
+    assert ctx.app.font().pointSizeF() > before
+    assert float(ctx.store.get_setting("font_scale")) > 1.0
+    window.reset_font_action.trigger()
+    assert ctx.app.font().pointSizeF() == pytest.approx(before)
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Visible labels and buttons whose text needs more room than they have."""
+    out = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or widget.width() == 0:
+            continue
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.text():
+            if widget.sizeHint().width() > widget.width() + 1:
+                out.append(f"label {widget.text()!r}: {widget.sizeHint().width()} > "
+                           f"{widget.width()}")
+        elif isinstance(widget, QAbstractButton) and widget.text():
+            if widget.sizeHint().width() > widget.width() + 1:
+                out.append(f"button {widget.text()!r}")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_nothing_is_clipped_at_1366x768(window, qtbot, lang):
+    window.ctx.set_language(lang)
+    window.resize(1366, 768)
+    qtbot.wait(10)
+    problems = clipped(window)  # the start screen
+    trainee = window.ctx.store.trainees.create("Нұрсұлтан Әбішұлы Қасымжомартов")
+    window.ctx.notify_changed()
+    window.start.start(False)
+    window.ctx.store.trainer.set_password("steppe-eagle-7")
+    window.ctx.unlock_trainer()
+    for row in range(window.nav.count()):
+        window.go_to(row)
+        qtbot.wait(10)
+        problems += [f"page {row}: {p}" for p in clipped(window)]
+    card = window.open_species(window.ctx.store.species.uuid_for("saiga-tatarica"))
+    qtbot.addWidget(card)
+    card.resize(1366, 768)
+    qtbot.wait(10)
+    problems += [f"card: {p}" for p in clipped(card)]
+    assert trainee and not problems, "\n".join(problems)

@@ -115,3 +115,13 @@ def test_content_chain():
     ("fr_FR", None), ("", None), (None, None)])
 def test_normalize_language(raw, expected):
     assert i18n.normalize_language(raw) == expected
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    # Babel's extractor cannot see _() inside an f-string: such a message is never translated.
+    pattern = re.compile(r"""\bf(["']).*?\{[^}]*\b(_|ngettext|gettext)\((["'])""")
+    offenders = [f"{path.relative_to(ROOT)}:{n}"
+                 for path in sorted((ROOT / "src").rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert not offenders, offenders

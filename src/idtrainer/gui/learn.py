@@ -177,7 +177,7 @@ class LearnPage(QWidget):
             store.progress.read_lessons(self.ctx.trainee)
         self.mark.setText(_("Read ✓") if read else _("Mark as read"))
         if not has:
-            self.lesson_title.setText(f"<h2>{_('Choose a lesson on the left.')}</h2>")
+            self.lesson_title.setText("<h2>{}</h2>".format(_("Choose a lesson on the left.")))
             self.reader.clear()
             self.note.hide()
             return

@@ -148,9 +148,9 @@ class SpeciesCardWindow(QWidget):
                                                            i18n.current_language())
                     if other is not None:
                         title = esc(other.name or other.scientific_name)
+                    compare = esc(_("Compare side by side"))
                     title = (f'<a href="species:{lk.other_species_uuid}">{title}</a> '
-                             f'[<a href="compare:{lk.other_species_uuid}">'
-                             f'{esc(_("Compare side by side"))}</a>]')
+                             f'[<a href="compare:{lk.other_species_uuid}">{compare}</a>]')
                 items.append(f"<li><b>{title}</b><br>{esc(lk.points)}</li>")
             section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(items)}</ul>")
         section(_("Handling and safety"), paragraphs(card.texts.get("handling")))
@@ -199,7 +199,8 @@ class CompareColumn(QWidget):
             listing.to_verify if listing else False)))
         self.gallery.set_images(card.images)
         items = "".join(f"<li>{esc(f)}</li>" for f in card.features)
-        self.features.setHtml(f"<h3>{esc(_('Diagnostic features'))}</h3><ol>{items}</ol>")
+        heading = esc(_("Diagnostic features"))
+        self.features.setHtml(f"<h3>{heading}</h3><ol>{items}</ol>")
 
 
 class CompareWindow(QWidget):
@@ -235,7 +236,7 @@ class CompareWindow(QWidget):
         self.left.fill(everyone, self._selected[0])
         self.right.fill(everyone, self._selected[1])
         self.setWindowTitle(_("Compare species — IDTrainer"))
-        self.points_title.setText(f"<h3>{esc(_('How to tell them apart'))}</h3>")
+        self.points_title.setText("<h3>{}</h3>".format(esc(_("How to tell them apart"))))
         self.left.gallery.retranslate()
         self.right.gallery.retranslate()
         self.refresh()

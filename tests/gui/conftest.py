@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from idtrainer.gui import runner
+
+
+@pytest.fixture
+def window(qtbot, loaded, tmp_path):
+    """The main window over a private copy of the starter content, nobody signed in."""
+    from idtrainer.gui.context import AppContext
+    from idtrainer.gui.main_window import MainWindow
+
+    runner.set_inline(True)
+    ctx = AppContext(loaded)
+    win = MainWindow(ctx, tmp_path / "thumbnails")
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    yield win
+    win.close()
+    ctx.detach()
+    ctx.apply_font_scale(1.0)
+    runner.set_inline(False)
+
+
+@pytest.fixture
+def signed_in(window):
+    """The main window with a trainee signed in."""
+    ctx = window.ctx
+    trainee = ctx.store.trainees.create("Айгерим Сейітова")
+    ctx.notify_changed()
+    window.start.start(False)
+    assert ctx.trainee == trainee
+    return window
