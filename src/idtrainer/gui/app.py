@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -39,7 +40,16 @@ def start_language(store: Store) -> str:
     return saved or i18n.system_language()
 
 
-def run(data: Path) -> int:
+@dataclass
+class Launched:
+    store: Store
+    windows: list = field(default_factory=list)  # the main window, once shown
+
+
+def launch(data: Path, app: QApplication) -> Launched | None:
+    """Open the data and show the main window, after preparing the starter content on
+    first run off the GUI thread with progress. None, after a message box, when the
+    data cannot be opened."""
     from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
     from idtrainer.core.content import ContentError
     from idtrainer.core.migrations import SchemaTooNewError
@@ -48,23 +58,17 @@ def run(data: Path) -> int:
     from idtrainer.gui.main_window import MainWindow
     from idtrainer.gui.runner import run_in_background
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("IDTrainer")
-    qt_translations = QtTranslations(app)
-    i18n.add_language_listener(qt_translations.apply)
-    qt_translations.apply(i18n.current_language())
     try:
         store = open_store(data, load_starter=False)
     except (SchemaTooNewError, StoreError, OSError) as exc:
         QMessageBox.critical(None, _("IDTrainer cannot start"), str(exc))
-        return 2
+        return None
     i18n.set_language(start_language(store))
-    windows = []
+    launched = Launched(store)
 
     def show_main(_result: object = None) -> None:
-        ctx = AppContext(store, app)
-        window = MainWindow(ctx, data / "thumbnails")
-        windows.append(window)
+        window = MainWindow(AppContext(store, app), data / "thumbnails")
+        launched.windows.append(window)
         window.show()
 
     def failed(exc: BaseException) -> None:
@@ -79,7 +83,19 @@ def run(data: Path) -> int:
                           label=_("Preparing the starter content…"))
     else:
         show_main()
+    return launched
+
+
+def run(data: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("IDTrainer")
+    qt_translations = QtTranslations(app)
+    i18n.add_language_listener(qt_translations.apply)
+    qt_translations.apply(i18n.current_language())
+    launched = launch(data, app)
+    if launched is None:
+        return 2
     try:
         return app.exec()
     finally:
-        store.close()
+        launched.store.close()

@@ -41,6 +41,16 @@ def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
     return reader.read()
 
 
+def square(image: QImage, size: int) -> QImage:
+    """``image`` centred on a white square, so tiles in a grid line up."""
+    canvas = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    canvas.fill(QColor("white"))
+    painter = QPainter(canvas)
+    painter.drawImage((size - image.width()) // 2, (size - image.height()) // 2, image)
+    painter.end()
+    return canvas
+
+
 class ThumbnailCache(QObject):
     """Thumbnails of media files, made once on a worker thread and kept on disk."""
 
@@ -56,7 +66,7 @@ class ThumbnailCache(QObject):
         self._made.connect(self._done)
 
     def path_for(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}-{self.size}.png"
+        return self.folder / f"{sha256}-{self.size}sq.png"
 
     def get(self, sha256: str, source: Path, mime: str) -> QImage | None:
         """The thumbnail if it is ready; otherwise start making it and return None."""
@@ -77,6 +87,7 @@ class ThumbnailCache(QObject):
     def _make(self, sha256: str, source: Path, mime: str) -> None:
         image = render(source, mime, QSize(self.size, self.size))
         if not image.isNull():
+            image = square(image, self.size)
             target = self.path_for(sha256)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")

@@ -105,6 +105,7 @@ def run_in_background(*, parent: QWidget | None, work: Callable[[Task], Any],
         dialog.setValue(min(done, total))
 
     def settle() -> None:
+        dialog.canceled.disconnect(task.cancel)  # closing the dialog emits canceled
         dialog.close()
         dialog.deleteLater()
         _running.discard(bridge)

@@ -1,0 +1,1 @@
+"""Developer and trainer tools that need the GUI (screenshots)."""

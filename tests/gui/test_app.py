@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from idtrainer.core.migrations import LATEST
+from idtrainer.gui import runner
+from idtrainer.gui.app import launch
+
+
+def test_first_start_builds_the_starter_content_and_shows_the_window(qapp, qtbot, tmp_path):
+    runner.set_inline(True)
+    try:
+        launched = launch(tmp_path / "data", qapp)
+        assert launched is not None and len(launched.windows) == 1
+        window = launched.windows[0]
+        qtbot.addWidget(window)
+        assert window.isVisible()
+        assert launched.store.species.count() >= 4
+        assert launched.store.get_setting("starter_content_loaded")
+        window.close()
+        window.ctx.detach()
+        launched.store.close()
+    finally:
+        runner.set_inline(False)
+
+
+def test_a_newer_database_is_refused_with_a_message(qapp, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = sqlite3.connect(data / "idtrainer.sqlite")
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.commit()
+    conn.close()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text: shown.append(text))
+    assert launch(data, qapp) is None
+    assert shown and "newer" in shown[0]
+
+
+def test_background_work_reports_progress_and_result(qtbot):
+    done = []
+
+    def work(task):
+        for i in range(3):
+            task.progress(i + 1, 3)
+        return "finished"
+
+    task = runner.run_in_background(parent=None, work=work, on_done=done.append,
+                                    on_error=lambda e: done.append(e), label="…")
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert done == ["finished"] and not task.cancelled
+
+
+def test_background_errors_arrive_on_the_gui_thread(qtbot):
+    import threading
+
+    errors = []
+    gui_thread = threading.current_thread()
+
+    def fail(_task):
+        raise ValueError("bundle is broken")
+
+    runner.run_in_background(
+        parent=None, work=fail, on_done=lambda r: None,
+        on_error=lambda e: errors.append((e, threading.current_thread())), label="…")
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    (error, thread), = errors
+    assert isinstance(error, ValueError) and thread is gui_thread
+
+
+def test_thumbnails_are_made_off_the_gui_thread_and_cached(qtbot, loaded, tmp_path):
+    from idtrainer.gui.images import ThumbnailCache
+
+    cache = ThumbnailCache(tmp_path / "thumbs", size=64)
+    item = loaded.media.for_owner(loaded.species.uuid_for("saiga-tatarica"), "en")[0]
+    assert cache.get(item.sha256, item.path, item.mime) is None
+    with qtbot.waitSignal(cache.ready, timeout=5000):
+        pass
+    image = cache.get(item.sha256, item.path, item.mime)
+    assert image is not None and (image.width(), image.height()) == (64, 64)
+    assert cache.path_for(item.sha256).exists()
+    fresh = ThumbnailCache(tmp_path / "thumbs", size=64)
+    assert fresh.get(item.sha256, item.path, item.mime) is not None  # from disk
+
+
+def test_screenshots_tool_renders_every_screen(tmp_path, loaded):
+    from idtrainer.tools.screenshots import main
+
+    loaded.close()
+    assert main([str(tmp_path / "shots"), "--data-dir", str(Path(loaded.path).parent),
+                 "--lang", "kk"]) == 0
+    names = sorted(p.name for p in (tmp_path / "shots").iterdir())
+    assert names == ["card-kk.png", "learn-kk.png", "library-kk.png", "start-kk.png"]
