@@ -218,9 +218,9 @@ def clipped(root: QWidget) -> list[str]:
             if widget.sizeHint().width() > widget.width() + 1:
                 out.append(f"label {widget.text()!r}: {widget.sizeHint().width()} > "
                            f"{widget.width()}")
-        elif isinstance(widget, QAbstractButton) and widget.text():
-            if widget.sizeHint().width() > widget.width() + 1:
-                out.append(f"button {widget.text()!r}")
+        elif (isinstance(widget, QAbstractButton) and widget.text()
+              and widget.sizeHint().width() > widget.width() + 1):
+            out.append(f"button {widget.text()!r}")
     return out
 
 
