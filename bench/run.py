@@ -12,6 +12,10 @@ Figures:
                     vs a bare FTS5 prefix query on the same index
   search_checklist  the same over the 2017 CITES checklist (~38 000 taxa) when
                     ../shared/data/cites is present, vs the bare FTS5 query
+  gui_startup       process start to an interactive main window (starter content built
+                    already) vs a bare PySide6 QMainWindow shown the same way (median)
+  gui_rss           peak RSS of the app after signing in, filling the library with
+                    thumbnails and opening a species card, vs the bare window's peak RSS
 """
 
 from __future__ import annotations
@@ -146,10 +150,85 @@ def bench_search_checklist(work: Path) -> None:
     store.close()
 
 
+BARE_WINDOW = """
+import resource, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+APP_WINDOW = """
+import resource, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from idtrainer.gui.app import launch
+app = QApplication(sys.argv)
+launched = launch(Path(sys.argv[1]), app)
+if len(sys.argv) > 2:  # use it as an officer would before measuring memory
+    window = launched.windows[0]
+    ctx = window.ctx
+    ctx.sign_in(ctx.store.trainees.list()[0].uuid)
+    window.go_to(1)
+    window.thumbnails.wait()
+    window.library.refresh()
+    window.open_species(ctx.store.species.list("ru")[0].uuid)
+    app.processEvents()
+QTimer.singleShot(0, app.quit)
+app.exec()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _prepared_data(work: Path) -> Path:
+    from idtrainer.core.app_data import open_store
+
+    data = work / "gui"
+    if not data.exists():
+        store = open_store(data)
+        if not store.trainees.list():
+            store.trainees.create("Bench")
+        store.close()
+    return data
+
+
+def _run_script(script: str, *args: str) -> tuple[float, int]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", script, *args], check=True,
+                         capture_output=True, text=True, env=env).stdout
+    return time.perf_counter() - start, int(out.strip().splitlines()[-1])
+
+
+def bench_gui_startup(work: Path) -> None:
+    data = str(_prepared_data(work))
+    _run_script(APP_WINDOW, data)  # warm the file cache
+    ours, bare = [], []
+    for _ in range(5):
+        bare.append(_run_script(BARE_WINDOW)[0])
+        ours.append(_run_script(APP_WINDOW, data)[0])
+    report("gui_startup_median", statistics.median(ours) * 1000, "ms",
+           statistics.median(bare) * 1000)
+
+
+def bench_gui_rss(work: Path) -> None:
+    data = str(_prepared_data(work))
+    ours = _run_script(APP_WINDOW, data, "use")[1] / 1024
+    bare = _run_script(BARE_WINDOW)[1] / 1024
+    report("gui_peak_rss", ours, "MB", bare)
+
+
 BENCHES = {
     "startup_info": bench_startup_info,
     "search_starter": bench_search_starter,
     "search_checklist": bench_search_checklist,
+    "gui_startup": bench_gui_startup,
+    "gui_rss": bench_gui_rss,
 }
 
 

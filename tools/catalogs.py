@@ -4,9 +4,9 @@
     python tools/catalogs.py missing LANG    print untranslated messages as JSON
     python tools/catalogs.py fill LANG FILE  apply {msgid: msgstr | [forms]} from JSON
 
-``update`` is what ``pybabel extract -F babel.cfg`` + ``pybabel update`` do, with two
-project rules added: the English catalog is filled from the source text, and
-obsolete messages are dropped so the catalogs stay readable.
+``update`` is what ``pybabel extract -F babel.cfg`` + ``pybabel update`` + ``pybabel
+compile`` do, with two project rules added: the English catalog is filled from the
+source text, and obsolete messages are dropped so the catalogs stay readable.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,11 +54,14 @@ def load(lang: str) -> Catalog:
 
 
 def save(lang: str, catalog: Catalog) -> None:
+    """Write the .po and its compiled .mo (what the app loads; a test checks they agree)."""
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False, sort_output=False,
                  ignore_obsolete=True, include_previous=False)
+    with path.with_suffix(".mo").open("wb") as fh:
+        write_mo(fh, load(lang), use_fuzzy=False)
 
 
 def update() -> None:

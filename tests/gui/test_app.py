@@ -95,3 +95,23 @@ def test_screenshots_tool_renders_every_screen(tmp_path, loaded):
                  "--lang", "kk"]) == 0
     names = sorted(p.name for p in (tmp_path / "shots").iterdir())
     assert names == ["card-kk.png", "learn-kk.png", "library-kk.png", "start-kk.png"]
+
+
+def test_new_profile_dialog_checks_name_and_pin(qtbot):
+    from idtrainer.gui.profile_dialogs import NewProfileDialog
+
+    dialog = NewProfileDialog()
+    qtbot.addWidget(dialog)
+    dialog._check()
+    assert "name" in dialog.error.text() and not dialog.result()
+    dialog.name.setText("Oʻlmas Rahimov")
+    dialog.pin.setText("12a4")
+    dialog._check()
+    assert "four digits" in dialog.error.text()
+    dialog.pin.setText("1234")
+    dialog.repeat.setText("1235")
+    dialog._check()
+    assert "not the same" in dialog.error.text()
+    dialog.repeat.setText("1234")
+    dialog._check()
+    assert dialog.result() == NewProfileDialog.DialogCode.Accepted

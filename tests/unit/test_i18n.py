@@ -125,3 +125,18 @@ def test_no_translation_call_hides_inside_an_f_string():
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if pattern.search(line)]
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_compiled_catalog_matches_its_source(lang):
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    folder = locales_dir() / lang / "LC_MESSAGES"
+    with (folder / "idtrainer.po").open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    expected = io.BytesIO()
+    write_mo(expected, catalog, use_fuzzy=False)
+    assert (folder / "idtrainer.mo").read_bytes() == expected.getvalue(), (
+        "run: python tools/catalogs.py update")

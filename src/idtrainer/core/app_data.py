@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from idtrainer.core.content import LoadSummary, Progress, load_starter_content
 from idtrainer.core.paths import backups_dir, db_path, media_dir
 from idtrainer.core.store import Store
+
+if TYPE_CHECKING:
+    from idtrainer.core.content import LoadSummary, Progress
 
 STARTER_LOADED = "starter_content_loaded"
 
@@ -30,6 +33,8 @@ def open_store(data: Path, *, progress: Progress | None = None,
 
 
 def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary:
+    from idtrainer.core.content import load_starter_content  # only on first run
+
     summary = load_starter_content(store, progress=progress)
     store.set_setting(STARTER_LOADED, store.now())
     return summary

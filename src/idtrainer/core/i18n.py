@@ -9,9 +9,10 @@ message built after a language switch comes out in the new language. ``N_``
 only marks a module-level constant for extraction; translate it where it is
 shown. Plurals go through ``ngettext`` (Russian has three forms).
 
-The catalogs are Babel-managed gettext ``.po`` files in ``locales/<lang>/LC_MESSAGES``;
-they are compiled in memory when a language is first used, so there is no
-separate build step and no stale ``.mo`` can be shipped.
+The catalogs are Babel-managed gettext ``.po`` files in ``locales/<lang>/LC_MESSAGES``,
+each with its compiled ``.mo`` beside it (written by ``tools/catalogs.py``; a test
+fails when a ``.mo`` does not match its ``.po``). Start-up reads the ``.mo`` without
+importing Babel.
 
 Content text (species names, lessons, questions) is not translated here: it
 is stored per locale in the database and read through :func:`content_chain`.
@@ -82,12 +83,17 @@ def system_language() -> str:
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
-    from babel.messages.mofile import write_mo  # imported lazily: Babel is slow to import
-    from babel.messages.pofile import read_po
-
-    po = locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    folder = locales_dir() / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    if mo.exists():  # compiled by tools/catalogs.py; a test checks it matches the .po
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    po = folder / f"{DOMAIN}.po"
     if not po.exists():
         return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo  # a source tree without compiled catalogs
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=BABEL_LOCALES[lang].split("_")[0], domain=DOMAIN)
     buf = io.BytesIO()

@@ -10,18 +10,21 @@ nothing outside ``idtrainer.core`` writes SQL.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import uuid as _uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal
 
 from idtrainer.core import migrations
 from idtrainer.core.schema import SYNC_COLUMNS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Clock = Callable[[], dt.datetime]
 PutResult = Literal["added", "updated", "unchanged"]
@@ -60,8 +63,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, *, path: Path | None, media_root: Path,
                  clock: Clock = utc_now) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.path = path
+        self._savepoints = itertools.count()
         self.clock = clock
         self.media_root = media_root
         self.device_id = self._ensure_device_id()
@@ -140,11 +143,46 @@ class Store:
 
     # -- transactions and rows --------------------------------------------------------
 
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for schema work and introspection.
+
+        Imported on first use: it pulls in numpy and plugins, which start-up can do
+        without."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One transaction; nested calls become savepoints. Rolls back on any error."""
-        with self.db.atomic():
+        """One transaction; nested calls become savepoints. Rolls back on any error.
+
+        The same protocol as sqlite-utils' ``Database.atomic()``, so the two nest."""
+        if self.conn.in_transaction:
+            name = f"idtrainer_{next(self._savepoints)}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.conn.execute("BEGIN")
+        try:
             yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     def now(self) -> str:
         return iso(self.clock())

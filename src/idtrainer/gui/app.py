@@ -51,7 +51,6 @@ def launch(data: Path, app: QApplication) -> Launched | None:
     first run off the GUI thread with progress. None, after a message box, when the
     data cannot be opened."""
     from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
-    from idtrainer.core.content import ContentError
     from idtrainer.core.migrations import SchemaTooNewError
     from idtrainer.core.store import StoreError
     from idtrainer.gui.context import AppContext
@@ -72,6 +71,8 @@ def launch(data: Path, app: QApplication) -> Launched | None:
         window.show()
 
     def failed(exc: BaseException) -> None:
+        from idtrainer.core.content import ContentError
+
         message = str(exc) if isinstance(exc, (ContentError, OSError)) else repr(exc)
         QMessageBox.critical(None, _("IDTrainer cannot start"), _(
             "The starter content could not be prepared:\n{reason}").format(reason=message))

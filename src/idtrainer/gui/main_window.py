@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
@@ -11,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,12 +23,16 @@ from idtrainer.core import i18n
 from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.images import ThumbnailCache
-from idtrainer.gui.learn import LearnPage
-from idtrainer.gui.library import LibraryPage
-from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
 from idtrainer.gui.start import StartPage
-from idtrainer.gui.trainer import SetPasswordDialog, TrainerPage, UnlockDialog
+
+# The pages and windows below the start screen are imported when first opened: start-up
+# then loads only what the start screen needs (see bench/run.py gui_startup).
+if TYPE_CHECKING:
+    from idtrainer.gui.images import ThumbnailCache
+    from idtrainer.gui.learn import LearnPage
+    from idtrainer.gui.library import LibraryPage
+    from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
+    from idtrainer.gui.trainer import TrainerPage
 
 
 class PlaceholderPage(QWidget):
@@ -79,7 +84,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.cards: dict[str, SpeciesCardWindow] = {}
         self.compares: list[CompareWindow] = []
-        self.thumbnails = ThumbnailCache(thumbs_dir)
+        self.thumbs_dir = thumbs_dir
 
         self.start = StartPage(ctx)
         self.start.started.connect(self._started)
@@ -87,20 +92,13 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(240)
         self.pages = QStackedWidget()
-        self.learn = LearnPage(ctx)
-        self.library = LibraryPage(ctx, self.thumbnails)
-        self.trainer = TrainerPage(ctx)
-        self.page_widgets: dict[str, QWidget] = {"learn": self.learn, "library": self.library,
-                                                 "trainer": self.trainer}
-        for key, (title, text) in PLACEHOLDERS.items():
-            self.page_widgets[key] = PlaceholderPage(ctx, title, text)
-        for key, _label in PAGES:
-            self.pages.addWidget(self.page_widgets[key])
+        # Pages are built when first shown: start-up builds only the start screen.
+        self.page_widgets: dict[str, QWidget] = {}
+        for _key, _label in PAGES:
+            self.pages.addWidget(QWidget())
             self.nav.addItem(QListWidgetItem())
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        self.learn.open_species.connect(self.open_species)
-        self.library.open_species.connect(self.open_species)
+        self.nav.currentRowChanged.connect(self._show_page)
 
         workspace = QWidget()
         row = QHBoxLayout(workspace)
@@ -119,6 +117,58 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._session_changed()
         self.resize(1280, 720)
+
+    # -- pages -------------------------------------------------------------------------
+
+    @cached_property
+    def thumbnails(self) -> ThumbnailCache:
+        from idtrainer.gui.images import ThumbnailCache
+
+        return ThumbnailCache(self.thumbs_dir)
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self.page_widgets:
+            if key == "learn":
+                from idtrainer.gui.learn import LearnPage
+
+                widget: QWidget = LearnPage(self.ctx)
+                widget.open_species.connect(self.open_species)
+            elif key == "library":
+                from idtrainer.gui.library import LibraryPage
+
+                widget = LibraryPage(self.ctx, self.thumbnails)
+                widget.open_species.connect(self.open_species)
+            elif key == "trainer":
+                from idtrainer.gui.trainer import TrainerPage
+
+                widget = TrainerPage(self.ctx)
+            else:
+                widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
+            index = [k for k, _label in PAGES].index(key)
+            stand_in = self.pages.widget(index)
+            self.pages.insertWidget(index, widget)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.page_widgets[key] = widget
+        return self.page_widgets[key]
+
+    @property
+    def learn(self) -> LearnPage:
+        return self.page("learn")  # type: ignore[return-value]
+
+    @property
+    def library(self) -> LibraryPage:
+        return self.page("library")  # type: ignore[return-value]
+
+    @property
+    def trainer(self) -> TrainerPage:
+        return self.page("trainer")  # type: ignore[return-value]
+
+    def _show_page(self, row: int) -> None:
+        if row >= 0:
+            self.page(PAGES[row][0])
+            self.pages.setCurrentIndex(row)
 
     # -- menus and shortcuts -----------------------------------------------------------
 
@@ -202,6 +252,8 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         signed_in = self.ctx.trainee is not None
         self.stack.setCurrentIndex(1 if signed_in else 0)
+        if signed_in:
+            self._show_page(self.nav.currentRow())
         trainer_row = len(PAGES) - 1
         self.nav.item(trainer_row).setHidden(not self.ctx.trainer_unlocked)
         if not self.ctx.trainer_unlocked and self.nav.currentRow() == trainer_row:
@@ -238,6 +290,8 @@ class MainWindow(QMainWindow):
     def open_species(self, species_uuid: str) -> SpeciesCardWindow:
         card = self.cards.get(species_uuid)
         if card is None:
+            from idtrainer.gui.species_card import SpeciesCardWindow
+
             card = SpeciesCardWindow(self.ctx, species_uuid)
             card.compare_requested.connect(self.compare)
             card.open_species.connect(self.open_species)
@@ -248,12 +302,16 @@ class MainWindow(QMainWindow):
         return card
 
     def compare(self, left: str, right: str) -> CompareWindow:
+        from idtrainer.gui.species_card import CompareWindow
+
         window = CompareWindow(self.ctx, left, right)
         self.compares.append(window)
         window.show()
         return window
 
     def unlock_trainer(self) -> None:
+        from idtrainer.gui.trainer import SetPasswordDialog, UnlockDialog
+
         if not self.ctx.store.trainer.has_password():
             if SetPasswordDialog(self.ctx, self).exec() != SetPasswordDialog.DialogCode.Accepted:
                 return
@@ -264,6 +322,8 @@ class MainWindow(QMainWindow):
             self.go_to(len(PAGES) - 1)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, _("About IDTrainer"), _(
             "IDTrainer {version}\nOffline training in identifying CITES species for customs "
             "and border officers.").format(version=__version__))

@@ -1,19 +1,16 @@
-"""The start screen: pick a language and a profile (or create one), then continue."""
+"""The start screen: pick a language and a profile (or create one), then continue.
+
+It is the first thing built at start-up, so it imports only the widgets it shows;
+the profile dialogs load when first opened."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,44 +21,6 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.gui.context import AppContext
 
 TRAINEE_ROLE = Qt.ItemDataRole.UserRole
-
-
-class NewProfileDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("New profile"))
-        self.name = QLineEdit()
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(4)
-        self.pin.setInputMask("")
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setMaxLength(4)
-        self.error = QLabel(wordWrap=True)
-        self.error.setObjectName("error")
-        form = QFormLayout()
-        form.addRow(_("Your &name (as on your certificate):"), self.name)
-        form.addRow(_("&PIN, 4 digits (optional):"), self.pin)
-        form.addRow(_("&Repeat the PIN:"), self.repeat)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-
-    def _check(self) -> None:
-        if not self.name.text().strip():
-            self.error.setText(_("A profile needs a name."))
-        elif self.pin.text() and not (len(self.pin.text()) == 4 and self.pin.text().isdigit()):
-            self.error.setText(_("A PIN is four digits."))
-        elif self.pin.text() != self.repeat.text():
-            self.error.setText(_("The two PINs are not the same."))
-        else:
-            self.accept()
 
 
 class StartPage(QWidget):
@@ -158,8 +117,10 @@ class StartPage(QWidget):
                 lesson=lesson.title.value if lesson and lesson.title else ""))
 
     def new_profile(self) -> None:
+        from idtrainer.gui.profile_dialogs import NewProfileDialog
+
         dialog = NewProfileDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.exec() != NewProfileDialog.DialogCode.Accepted:
             return
         uuid = self.ctx.store.trainees.create(dialog.name.text(), pin=dialog.pin.text() or None,
                                               locale=i18n.current_language())
@@ -180,11 +141,6 @@ class StartPage(QWidget):
         self.started.emit(target)
 
     def ask_pin(self, trainee: str, name: str) -> bool:
-        pin, ok = QInputDialog.getText(self, _("PIN"), _("PIN for {name}:").format(name=name),
-                                       QLineEdit.EchoMode.Password)
-        if not ok:
-            return False
-        if self.ctx.store.trainees.check_pin(trainee, pin):
-            return True
-        QMessageBox.warning(self, _("PIN"), _("That PIN is not right."))
-        return False
+        from idtrainer.gui.profile_dialogs import ask_pin
+
+        return ask_pin(self, self.ctx.store, trainee, name)

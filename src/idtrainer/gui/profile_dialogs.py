@@ -1,0 +1,67 @@
+"""Dialogs of the start screen: a new profile, and the PIN prompt."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.store import Store
+
+
+class NewProfileDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New profile"))
+        self.name = QLineEdit()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(4)
+        self.pin.setInputMask("")
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setMaxLength(4)
+        self.error = QLabel(wordWrap=True)
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        form.addRow(_("Your &name (as on your certificate):"), self.name)
+        form.addRow(_("&PIN, 4 digits (optional):"), self.pin)
+        form.addRow(_("&Repeat the PIN:"), self.repeat)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if not self.name.text().strip():
+            self.error.setText(_("A profile needs a name."))
+        elif self.pin.text() and not (len(self.pin.text()) == 4 and self.pin.text().isdigit()):
+            self.error.setText(_("A PIN is four digits."))
+        elif self.pin.text() != self.repeat.text():
+            self.error.setText(_("The two PINs are not the same."))
+        else:
+            self.accept()
+
+
+def ask_pin(parent: QWidget, store: Store, trainee: str, name: str) -> bool:
+    pin, ok = QInputDialog.getText(parent, _("PIN"), _("PIN for {name}:").format(name=name),
+                                   QLineEdit.EchoMode.Password)
+    if not ok:
+        return False
+    if store.trainees.check_pin(trainee, pin):
+        return True
+    QMessageBox.warning(parent, _("PIN"), _("That PIN is not right."))
+    return False
