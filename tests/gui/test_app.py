@@ -115,3 +115,38 @@ def test_new_profile_dialog_checks_name_and_pin(qtbot):
     dialog.repeat.setText("1234")
     dialog._check()
     assert dialog.result() == NewProfileDialog.DialogCode.Accepted
+
+
+def test_qt_own_dialog_buttons_follow_the_language(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from idtrainer.gui.app import QtTranslations
+
+    translations = QtTranslations(qapp)
+    try:
+        translations.apply("ru")
+        assert translations.translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Отмена"
+        translations.apply("kk")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Отмена"
+        translations.apply("uz")  # Qt ships no Uzbek: its own strings stay English
+        assert translations.translator is None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        translations.apply("en")
+
+
+def test_a_link_in_a_lesson_opens_the_species_card(signed_in, qtbot):
+    from PySide6.QtCore import QUrl
+
+    window = signed_in
+    store = window.ctx.store
+    lesson = next(u for u in store.progress.lesson_order()
+                  if "species:saiga-tatarica" in store.lessons.lesson(u, "en").body.value)
+    window.learn.open_lesson(lesson)
+    window.learn.reader.anchorClicked.emit(QUrl("species:saiga-tatarica"))
+    saiga = store.species.uuid_for("saiga-tatarica")
+    assert saiga in window.cards and window.cards[saiga].isVisible()
+    image = window.learn.reader.loadResource(
+        2, QUrl("species:saiga-tatarica/media/saiga-horn.svg"))  # 2: ImageResource
+    assert image is not None and not image.isNull()

@@ -6,7 +6,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from idtrainer.core import i18n
@@ -88,6 +89,9 @@ def launch(data: Path, app: QApplication) -> Launched | None:
 
 
 def run(data: Path) -> int:
+    # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
     qt_translations = QtTranslations(app)
