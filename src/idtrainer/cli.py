@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION",
                                          required=True)
     for name, text in (("check", _("validate content files and list every problem")),
-                       ("load", _("validate content files and load them into the database"))):
+                       ("load", _("validate content files and load them into the database")),
+                       ("report", _("count species, lessons, questions and images, and show "
+                                    "translation completeness per language"))):
         p = content_sub.add_parser(name, help=text)
         p.add_argument("dir", nargs="?", metavar="DIR",
                        help=_("the content folder (default: the shipped assets)"))
@@ -173,6 +175,38 @@ def content_counts(species: int, modules: int, lessons: int, questions: int) -> 
     ])
 
 
+def print_report(content) -> None:
+    from idtrainer.core import labels
+    from idtrainer.core.content_report import build_report
+    from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+
+    r = build_report(content)
+    fmt = i18n.format_number
+
+    def table(title: str, rows: list[tuple[str, int | str]]) -> None:
+        print(title)
+        width = max((len(name) for name, _n in rows), default=0)
+        for name, n in rows:
+            print(f"  {name:<{width}}  {fmt(n) if isinstance(n, int) else n}")
+
+    table(_("Species: {n}").format(n=fmt(r.species)),
+          [(labels.group_name(g), n) for g, n in sorted(r.species_by_group.items())])
+    table(_("CITES listings ({n} to verify):").format(n=fmt(r.listings_to_verify)),
+          [(labels.appendix_name(a), n) for a, n in sorted(r.species_by_appendix.items())])
+    table(_("Modules and their lessons:"), r.modules)
+    table(_("Questions by type ({n} in all):").format(n=fmt(sum(r.questions_by_type.values()))),
+          [(labels.question_type_name(t), n) for t, n in sorted(r.questions_by_type.items())])
+    table(_("Questions by module:"), sorted(r.questions_by_module.items()))
+    table(_("Images by licence:"), sorted(r.images_by_licence.items()))
+    rows = []
+    for loc in LOCALES:
+        parts = ", ".join(f"{_(status)} {fmt(r.translations[(loc, status)])}"
+                          for status in TEXT_STATUSES)
+        rows.append((i18n.language_name(loc),
+                     f"{i18n.format_percent(r.completeness(loc))} ({parts})"))
+    table(_("Translation of {n} texts, by language and status:").format(n=fmt(r.texts)), rows)
+
+
 def cmd_content(data: Path, action: str, folder: str | None) -> int:
     from idtrainer.core.content import ContentError, load_content, read_content
 
@@ -189,6 +223,9 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
                             len(content.questions))
     if action == "check":
         print(_("Content is valid: {counts}.").format(counts=counts))
+        return EXIT_OK
+    if action == "report":
+        print_report(content)
         return EXIT_OK
     from idtrainer.core.app_data import STARTER_LOADED
 

@@ -138,3 +138,23 @@ def test_uuids_are_the_same_on_every_laptop(tmp_path: Path, content: Path):
         for table in ("species", "texts", "questions", "question_options", "lessons", "media"):
             assert a.query(sql.format(table)) == b.query(sql.format(table))
         assert a.device_id != b.device_id
+
+
+def test_duplicate_options_are_refused(content: Path):
+    questions = content / "course" / "questions" / "basics.toml"
+    edit(questions, 'text = { en = "Lynx", ru = "Рысь" }',
+         'text = { en = "Lynx", ru = "Снежный барс" }\n[[question.options]]\n'
+         'text = { en = "lynx", ru = "Рысь" }')
+    found = problems_of(content)
+    assert any("question[q-single].options: options 2 and 3 are the same" in p for p in found)
+
+
+def test_content_report_counts(content: Path):
+    from idtrainer.core.content_report import build_report
+
+    report = build_report(read_content(content))
+    assert report.species == 1 and report.species_by_appendix["I"] == 1
+    assert report.modules == [("m1-basics", 1)]
+    assert report.questions_by_type["appendix"] == 1 and report.questions_by_type["matching"] == 0
+    assert report.images_by_licence == {"CC0-1.0": 1}
+    assert report.completeness("en") == 1.0 and report.completeness("kk") < 0.1

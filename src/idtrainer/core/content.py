@@ -461,6 +461,7 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
                                  "species": opt.get("species"), "text": text,
                                  "side": None, "pair": None})
         correct = sum(o["correct"] for o in spec.options)
+        _check_distinct(f, spec.options, f"{where}.options")
         if len(spec.options) < 2:
             f.problem(f"{where}.options", _("needs at least two options"))
         if spec.qtype == "multiple" and correct < 1:
@@ -480,6 +481,12 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
         pairs = f.table_list(q, "pairs")
         if len(pairs) < 2:
             f.problem(f"{where}.pairs", _("needs at least two pairs"))
+        for side in ("left", "right"):
+            _check_distinct(f, [{"species": (p.get(side) or {}).get("species"),
+                                 "text": {loc: Translation(str(v)) for loc, v in
+                                          (p.get(side) or {}).items() if loc in _LOCALE_KEYS}}
+                                for p in pairs if isinstance(p.get(side), dict)],
+                            f"{where}.pairs.{side}")
         for j, pair in enumerate(pairs, 1):
             for side in ("left", "right"):
                 value = pair.get(side)
@@ -491,6 +498,19 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
                     spec.options.append({"correct": True, "species": None,
                                          "text": f.texts(value, here), "side": side,
                                          "pair": j})
+
+
+def _check_distinct(f: _File, options: list[dict[str, Any]], where: str) -> None:
+    """Two options reading the same in any language make a question unanswerable."""
+    seen: dict[tuple[str, str], int] = {}
+    for j, opt in enumerate(options, 1):
+        keys = [("species", opt["species"])] if opt.get("species") else [
+            (loc, t.value.strip().casefold()) for loc, t in opt["text"].items()]
+        for key in keys:
+            if key in seen:
+                f.problem(where, _("options {a} and {b} are the same").format(a=seen[key], b=j))
+                return
+            seen[key] = j
 
 
 def read_content(root: Path | None = None) -> ContentSet:

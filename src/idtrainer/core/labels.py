@@ -42,6 +42,20 @@ APPENDICES: dict[str, str] = {
 }
 
 
+QUESTION_TYPES: dict[str, str] = {
+    "single": N_("Single choice"),
+    "multiple": N_("Multiple choice"),
+    "truefalse": N_("True or false"),
+    "image": N_("Image identification"),
+    "matching": N_("Matching"),
+    "appendix": N_("Appendix classification"),
+}
+
+
+def question_type_name(code: str) -> str:
+    return _(QUESTION_TYPES.get(code, code))
+
+
 def group_name(code: str) -> str:
     return _(GROUPS.get(code, code))
 
