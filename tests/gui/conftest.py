@@ -5,6 +5,20 @@ import pytest
 from idtrainer.gui import runner
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch):
+    """A modal dialog nobody clicks would hang the run offscreen: fail the test instead.
+    Tests that expect a dialog patch it themselves."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected modal dialog: {args[1:3]}")
+
+    for name in ("critical", "warning", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+    monkeypatch.setattr(QInputDialog, "getText", unexpected)
+
+
 @pytest.fixture
 def window(qtbot, loaded, tmp_path):
     """The main window over a private copy of the starter content, nobody signed in."""

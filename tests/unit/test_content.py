@@ -158,3 +158,17 @@ def test_content_report_counts(content: Path):
     assert report.questions_by_type["appendix"] == 1 and report.questions_by_type["matching"] == 0
     assert report.images_by_licence == {"CC0-1.0": 1}
     assert report.completeness("en") == 1.0 and report.completeness("kk") < 0.1
+
+
+def test_a_lookalike_may_point_at_a_species_loaded_later(store: Store, content: Path):
+    # "aaa-first" sorts before "panthera-uncia" and names it as a lookalike.
+    first = content / "species" / "aaa-first"
+    shutil.copytree(content / "species" / "panthera-uncia", first)
+    toml = first / "species.toml"
+    edit(toml, 'id = "panthera-uncia"', 'id = "aaa-first"')
+    edit(toml, 'label = { en = "Common leopard skin", ru = "Шкура леопарда" }',
+         'species = "panthera-uncia"')
+    load_starter_content(store, content)
+    card = store.species.card(store.species.uuid_for("aaa-first"), "en")
+    assert card.lookalikes[0].other_slug == "panthera-uncia"
+    assert store.check() == []

@@ -91,3 +91,15 @@ def test_check_reports_foreign_key_problems(store: Store):
 def test_content_uuid_is_deterministic():
     assert content_uuid("species", "saiga-tatarica") == content_uuid("species", "saiga-tatarica")
     assert content_uuid("species", "a") != content_uuid("taxon", "a")
+
+
+def test_deferred_foreign_keys_still_refuse_a_dangling_reference(store: Store):
+    with store.transaction(defer_foreign_keys=True):
+        store.put("cites_listings", {"uuid": "l", "taxon_uuid": "t", "appendix": "I",
+                                     "source": "s", "checked_on": "2026-01-01"})
+        store.put("taxa", taxon("t"))  # the parent arrives later: fine
+    assert store.count("cites_listings") == 1
+    with pytest.raises(sqlite3.IntegrityError), store.transaction(defer_foreign_keys=True):
+        store.put("cites_listings", {"uuid": "l2", "taxon_uuid": "never", "appendix": "I",
+                                     "source": "s", "checked_on": "2026-01-01"})
+    assert store.count("cites_listings") == 1 and not store.conn.in_transaction

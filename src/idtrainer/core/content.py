@@ -637,7 +637,8 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
     for s in content.species:
         for img in s.images:
             store.media.import_file(img.path)
-    with store.transaction():
+    # Lookalikes may point at species further down the list: check references at commit.
+    with store.transaction(defer_foreign_keys=True):
         species_uuids = {s.id: content_uuid("species", s.id) for s in content.species}
         for s in content.species:
             _load_species(w, s, species_uuids)

@@ -154,11 +154,16 @@ class Store:
         return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, *, defer_foreign_keys: bool = False) -> Iterator[Store]:
         """One transaction; nested calls become savepoints. Rolls back on any error.
 
-        The same protocol as sqlite-utils' ``Database.atomic()``, so the two nest."""
+        The same protocol as sqlite-utils' ``Database.atomic()``, so the two nest.
+        ``defer_foreign_keys`` checks references at commit instead of at each row, for
+        loads whose rows point at each other (lookalikes, bundles); a dangling reference
+        still fails the commit and rolls everything back."""
         if self.conn.in_transaction:
+            if defer_foreign_keys:
+                self.conn.execute("PRAGMA defer_foreign_keys = ON")
             name = f"idtrainer_{next(self._savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
@@ -171,6 +176,8 @@ class Store:
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         self.conn.execute("BEGIN")
+        if defer_foreign_keys:
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")  # reset by SQLite at commit
         try:
             yield self
         except BaseException:
