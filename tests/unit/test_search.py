@@ -100,3 +100,11 @@ def test_any_typed_text_is_a_valid_query(searchable: Store, query: str):
                                    "(", "-snow", "col:snow"])
 def test_fts_syntax_is_not_interpreted(searchable: Store, query: str):
     searchable.search.find(query, "en")  # must not raise
+
+
+def test_library_list_follows_the_readers_alphabet(loaded: Store):
+    from idtrainer.core.collation import sort_key
+
+    for lang in ("ru", "kk", "uz", "en"):
+        names = [s.name.value for s in loaded.species.list(lang) if s.name]
+        assert names == sorted(names, key=lambda n: sort_key(n, lang)), lang

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from idtrainer.core.collation import sort_key
 from idtrainer.core.media import MediaItem
 from idtrainer.core.texts import LocalText
 
@@ -118,8 +119,8 @@ class SpeciesManager:
         if only is not None:
             rank = {uuid: i for i, uuid in enumerate(only)}
             return sorted(items, key=lambda s: rank[s.uuid])
-        return sorted(items, key=lambda s: ((s.name.value if s.name else s.scientific_name)
-                                            .casefold(), s.scientific_name))
+        return sorted(items, key=lambda s: (
+            sort_key(s.name.value if s.name else s.scientific_name, locale), s.scientific_name))
 
     def summary(self, species_uuid: str, locale: str) -> SpeciesSummary | None:
         rows = self.store.query(_SUMMARY_SQL + " WHERE s.uuid = ?", (species_uuid,))

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from idtrainer.core.collation import sort_key
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import new_uuid
 
@@ -71,7 +72,8 @@ class TraineeManager:
         rows = self.store.query("SELECT * FROM trainees WHERE deleted = 0")
         people = [Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
                           r["pin_hash"] is not None) for r in rows]
-        return sorted(people, key=lambda t: t.name.casefold())
+        # Names come in any script; Kazakh order keeps Cyrillic (ru and kk) and Latin right.
+        return sorted(people, key=lambda t: sort_key(t.name, "kk"))
 
     def get(self, trainee_uuid: str) -> Trainee | None:
         r = self.store.query_one("SELECT * FROM trainees WHERE uuid = ? AND deleted = 0",
