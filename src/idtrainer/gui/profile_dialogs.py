@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
+from idtrainer.gui.forms import FormDialog, secret_field
 
 
-class NewProfileDialog(QDialog):
+class NewProfileDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("New profile"))
+        super().__init__(parent, _("New profile"), self._check)
         self.name = QLineEdit()
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(4)
-        self.pin.setInputMask("")
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setMaxLength(4)
-        self.error = QLabel(wordWrap=True)
-        self.error.setObjectName("error")
-        form = QFormLayout()
-        form.addRow(_("Your &name (as on your certificate):"), self.name)
-        form.addRow(_("&PIN, 4 digits (optional):"), self.pin)
-        form.addRow(_("&Repeat the PIN:"), self.repeat)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.pin = secret_field(4)
+        self.repeat = secret_field(4)
+        self.form.addRow(_("Your &name (as on your certificate):"), self.name)
+        self.form.addRow(_("&PIN, 4 digits (optional):"), self.pin)
+        self.form.addRow(_("&Repeat the PIN:"), self.repeat)
 
     def _check(self) -> None:
         if not self.name.text().strip():

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,6 +16,7 @@ from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.trainer_auth import MIN_PASSWORD_LENGTH, PasswordRejected
 from idtrainer.gui.context import AppContext
+from idtrainer.gui.forms import FormDialog, secret_field
 
 CONTENT_KINDS = {
     "taxa": N_("Species names"),
@@ -33,40 +30,20 @@ CONTENT_KINDS = {
 STATUSES = {"reviewed": N_("reviewed"), "machine": N_("machine"), "draft": N_("draft")}
 
 
-def password_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
-
-
-class SetPasswordDialog(QDialog):
+class SetPasswordDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.ctx = ctx
         self.changing = ctx.store.trainer.has_password()
-        self.setWindowTitle(_("Change the trainer password") if self.changing
-                            else _("Set up trainer mode"))
-        self.current = password_field()
-        self.new = password_field()
-        self.repeat = password_field()
-        self.error = QLabel(wordWrap=True)
-        self.error.setObjectName("error")
-        form = QFormLayout()
+        super().__init__(
+            parent, _("Change the trainer password") if self.changing
+            else _("Set up trainer mode"), self._save,
+            hint=_("At least {n} characters. Trainees must not know it.").format(
+                n=MIN_PASSWORD_LENGTH))
+        self.current, self.new, self.repeat = secret_field(), secret_field(), secret_field()
         if self.changing:
-            form.addRow(_("&Current password:"), self.current)
-        form.addRow(_("&New password:"), self.new)
-        form.addRow(_("&Repeat it:"), self.repeat)
-        hint = QLabel(_("At least {n} characters. Trainees must not know it.").format(
-            n=MIN_PASSWORD_LENGTH), wordWrap=True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+            self.form.addRow(_("&Current password:"), self.current)
+        self.form.addRow(_("&New password:"), self.new)
+        self.form.addRow(_("&Repeat it:"), self.repeat)
 
     def _save(self) -> None:
         if self.new.text() != self.repeat.text():
@@ -81,24 +58,12 @@ class SetPasswordDialog(QDialog):
         self.accept()
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, _("Unlock trainer mode"), self.try_unlock)
         self.ctx = ctx
-        self.setWindowTitle(_("Unlock trainer mode"))
-        self.password = password_field()
-        self.error = QLabel(wordWrap=True)
-        self.error.setObjectName("error")
-        form = QFormLayout()
-        form.addRow(_("Trainer &password:"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.try_unlock)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.password = secret_field()
+        self.form.addRow(_("Trainer &password:"), self.password)
 
     def try_unlock(self) -> None:
         result = self.ctx.store.trainer.unlock(self.password.text())
