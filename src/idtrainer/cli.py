@@ -13,6 +13,7 @@ from pathlib import Path
 
 from idtrainer import __version__
 from idtrainer.core import i18n
+from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.paths import data_dir, db_path
 
@@ -55,6 +56,38 @@ def build_parser() -> argparse.ArgumentParser:
         p = content_sub.add_parser(name, help=text)
         p.add_argument("dir", nargs="?", metavar="DIR",
                        help=_("the content folder (default: the shipped assets)"))
+    certs = sub.add_parser("certificates", help=_("issue, print and verify certificates"))
+    certs_sub = certs.add_subparsers(dest="cert_command", metavar="ACTION", required=True)
+    issue = certs_sub.add_parser("issue", help=_("issue one certificate by hand and print it"))
+    issue.add_argument("--name", required=True, help=_("the trainee's name, as entered"))
+    issue.add_argument("--course", required=True, help=_("the course title"))
+    issue.add_argument("--lang", dest="cert_lang", required=True, choices=i18n.LANGUAGES,
+                       help=_("the certificate's language"))
+    issue.add_argument("--score", type=float, help=_("the score in percent (optional)"))
+    issue.add_argument("--out", required=True, help=_("the PDF file to write"))
+    batch = certs_sub.add_parser("print", help=_("print the certificates of a class"))
+    batch.add_argument("--class", dest="class_name", required=True, help=_("the class name"))
+    batch.add_argument("--course", help=_("the course title (default: the template's)"))
+    batch.add_argument("--lang", dest="cert_lang", choices=i18n.LANGUAGES,
+                       help=_("the certificate's language (default: the template's)"))
+    batch.add_argument("--out", required=True, help=_("the PDF file to write"))
+    verify = certs_sub.add_parser("verify", help=_("check a certificate's QR payload"))
+    verify.add_argument("payload", help=_("the text the QR code holds"))
+    revoke = certs_sub.add_parser("revoke", help=_("revoke a certificate"))
+    revoke.add_argument("serial")
+    revoke.add_argument("--reason", required=True, help=_("why it is revoked"))
+    reprint = certs_sub.add_parser("reprint", help=_("print an issued certificate again"))
+    reprint.add_argument("serial")
+    reprint.add_argument("--out", required=True, help=_("the PDF file to write"))
+
+    classes = sub.add_parser("classes", help=_("classes and their trainees"))
+    classes_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
+    create = classes_sub.add_parser("create", help=_("create a class"))
+    create.add_argument("name")
+    add = classes_sub.add_parser("add", help=_("add trainees to a class by name"))
+    add.add_argument("name", help=_("the class name"))
+    add.add_argument("trainees", nargs="+", metavar="TRAINEE")
+    classes_sub.add_parser("list", help=_("list classes and their trainees"))
     return parser
 
 
@@ -77,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 data, Path(args.path))
         if command == "content":
             return cmd_content(data, args.content_command, args.dir)
+        if command == "certificates":
+            return cmd_certificates(data, args)
+        if command == "classes":
+            return cmd_classes(data, args)
     except CliError as exc:
         print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -236,6 +273,91 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     print(_("Loaded {counts}: {added} rows added, {updated} updated, {unchanged} unchanged.")
           .format(counts=counts, added=summary.total("added"),
                   updated=summary.total("updated"), unchanged=summary.total("unchanged")))
+    return EXIT_OK
+
+
+VERDICTS = {
+    "valid": N_("VALID: the signature is genuine and the certificate is not revoked."),
+    "invalid": N_("INVALID: the signature does not match; the certificate was altered or "
+                  "forged."),
+    "revoked": N_("REVOKED: the certificate was withdrawn."),
+    "unknown_issuer": N_("UNKNOWN ISSUER: this laptop does not trust the key that signed it."),
+    "malformed": N_("NOT A CERTIFICATE: the text is not an IDTrainer certificate code."),
+}
+
+
+def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core.certificate_pdf import render
+    from idtrainer.core.certificates import CertificateError
+
+    with _open(data) as store:
+        manager = store.certificates
+        try:
+            if args.cert_command == "verify":
+                verdict = manager.verify(args.payload)
+                print(_(VERDICTS[verdict.status]))
+                for key, value in verdict.details.items():
+                    print(f"  {key}: {value}")
+                return EXIT_OK if verdict.ok else EXIT_PROBLEM
+            if args.cert_command == "revoke":
+                cert = manager.revoke(args.serial, args.reason)
+                print(_("Revoked {serial}.").format(serial=cert.serial))
+                return EXIT_OK
+            # Issuing needs this laptop's publisher key; the command line may create it.
+            store.keys.ensure_publisher()
+            template = manager.template()
+            if args.cert_command == "issue":
+                certs = [manager.issue(args.name, args.course, args.cert_lang,
+                                       score=args.score)]
+            elif args.cert_command == "reprint":
+                certs = [manager.reprint(args.serial)]
+            else:
+                klass = store.classes.by_name(args.class_name)
+                if klass is None:
+                    raise CliError(_("no class named {name}").format(name=args.class_name))
+                lang = args.cert_lang or template.languages[0]
+                course = args.course or template.course_title or _course_title(store, lang)
+                certs = manager.for_class(klass.uuid, course, lang)
+                if not certs:
+                    raise CliError(_("the class {name} has no trainees").format(
+                        name=klass.name))
+            render(certs, template, Path(args.out))
+        except (CertificateError, OSError) as exc:
+            raise CliError(str(exc)) from exc
+    for cert in certs:
+        print(cert.serial)
+    print(ngettext("{n} certificate written to {path}", "{n} certificates written to {path}",
+                   len(certs)).format(n=len(certs), path=args.out))
+    return EXIT_OK
+
+
+def _course_title(store, lang: str) -> str:
+    courses = store.lessons.courses(lang)
+    return courses[0].title.value if courses and courses[0].title else "IDTrainer"
+
+
+def cmd_classes(data: Path, args: argparse.Namespace) -> int:
+    with _open(data) as store:
+        if args.class_command == "create":
+            if store.classes.by_name(args.name):
+                raise CliError(_("a class named {name} exists already").format(name=args.name))
+            store.classes.create(args.name)
+            print(_("Class {name} created.").format(name=args.name))
+        elif args.class_command == "add":
+            klass = store.classes.by_name(args.name)
+            if klass is None:
+                raise CliError(_("no class named {name}").format(name=args.name))
+            for name in args.trainees:
+                found = [p for p in store.trainees.list() if p.name == " ".join(name.split())]
+                person = found[0].uuid if found else store.trainees.create(name)
+                store.classes.add_member(klass.uuid, person)
+            print(ngettext("{n} trainee in {name}", "{n} trainees in {name}",
+                           len(store.classes.members(klass.uuid))).format(
+                n=len(store.classes.members(klass.uuid)), name=klass.name))
+        else:
+            for klass in store.classes.list():
+                members = store.classes.members(klass.uuid)
+                print(f"{klass.name}: " + ", ".join(p.name for p in members))
     return EXIT_OK
 
 

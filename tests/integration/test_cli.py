@@ -153,3 +153,39 @@ def test_content_load_into_a_new_data_dir_replaces_the_starter_set(tmp_path: Pat
     assert fields["Species"].strip() == "1" and fields["Questions"].strip() == "3"
     again = run("--data-dir", str(data), "content", "load", str(fixture))
     assert "0 rows added, 0 updated" in again.stdout
+
+
+def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
+    from pypdf import PdfReader
+
+    copy = tmp_path / "certs"
+    shutil.copytree(data, copy)
+    d = ("--data-dir", str(copy))
+    out = tmp_path / "one.pdf"
+    result = run(*d, "certificates", "issue", "--name", "Oʻlmas Gʻulomov", "--course",
+                 "CITES turlarini aniqlash", "--lang", "uz", "--score", "91", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    serial = result.stdout.splitlines()[0]
+    assert "Oʻlmas Gʻulomov" in PdfReader(out).pages[0].extract_text()
+
+    assert run(*d, "classes", "create", "Bishkek 2026").returncode == 0
+    assert run(*d, "classes", "add", "Bishkek 2026", "Айгүл", "Бакыт", "Эрлан").returncode == 0
+    batch = tmp_path / "class.pdf"
+    result = run(*d, "certificates", "print", "--class", "Bishkek 2026", "--lang", "ru",
+                 "--out", str(batch))
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(batch).pages) == 3
+
+    from idtrainer.core.store import Store
+
+    with Store.open(copy / "idtrainer.sqlite") as store:
+        payload = store.certificates.get(serial).payload
+    ok = run(*d, "certificates", "verify", payload)
+    assert ok.returncode == 0 and "VALID" in ok.stdout and serial in ok.stdout
+    bad = run(*d, "certificates", "verify", payload[:-2] + "xx")
+    assert bad.returncode == 1 and "INVALID" in bad.stdout
+    assert run(*d, "certificates", "revoke", serial, "--reason", "typo in name").returncode == 0
+    revoked = run(*d, "certificates", "verify", payload)
+    assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
+    missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch))
+    assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr

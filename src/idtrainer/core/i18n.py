@@ -146,6 +146,11 @@ def pgettext(context: str, message: str) -> str:
     return translations(_current).pgettext(context, message)
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in ``lang`` whatever the interface language (certificates, reports)."""
+    return translations(lang).gettext(message)
+
+
 def language_name(lang: str) -> str:
     return LANGUAGE_NAMES[lang]
 

@@ -69,6 +69,9 @@ class Store:
         self.media_root = media_root
         self.device_id = self._ensure_device_id()
 
+        from idtrainer.core.certificates import CertificateManager
+        from idtrainer.core.classes import ClassManager
+        from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
         from idtrainer.core.progress import ProgressManager
@@ -88,6 +91,9 @@ class Store:
         self.trainees = TraineeManager(self)
         self.progress = ProgressManager(self)
         self.trainer = TrainerAuth(self)
+        self.keys = KeyManager(self)
+        self.classes = ClassManager(self)
+        self.certificates = CertificateManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

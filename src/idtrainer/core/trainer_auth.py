@@ -56,6 +56,8 @@ class TrainerAuth:
         with self.store.transaction():
             self.store.set_setting(HASH_KEY, hash_secret(new))
             self._reset()
+        # The trainer's publisher key signs certificates and content bundles.
+        self.store.keys.ensure_publisher()
 
     def wait_seconds(self, now: dt.datetime | None = None) -> int:
         failures = int(self.store.get_setting(FAILURES_KEY, "0") or 0)

@@ -1,0 +1,195 @@
+"""Certificates as PDF: A4 landscape, DejaVu Sans embedded, one certificate per page.
+
+The text is drawn with embedded TrueType fonts, so it extracts as real Unicode
+in every language (Kazakh ә ғ қ ң ө ұ ү һ і, Uzbek oʻ gʻ with U+02BB). The file is
+written to ``NAME.partial`` and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from idtrainer.core.certificates import Certificate, CertificateTemplate
+from idtrainer.core.i18n import N_, format_date, format_percent, gettext_in
+from idtrainer.core.resources import assets_dir
+
+FONT, BOLD = "IDTrainerSans", "IDTrainerSans-Bold"
+PAGE = landscape(A4)
+INK = Color(0.12, 0.18, 0.32)
+
+TITLE = N_("Certificate")
+CERTIFIES = N_("This certifies that")
+COMPLETED = N_("has completed the training course")
+SCORE = N_("Final test score: {score}")
+DATE = N_("Date: {date}")
+SERIAL = N_("No. {serial}")
+VERIFY = N_("Scan to verify in IDTrainer")
+
+
+def register_fonts() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        fonts = assets_dir() / "fonts"
+        pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
+
+
+def _fit(text: str, font: str, size: float, width: float, smallest: float = 10) -> float:
+    """The largest size up to ``size`` at which ``text`` fits ``width``."""
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and pdfmetrics.stringWidth(candidate, font, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def draw_qr(c: Canvas, text: str, x: float, y: float, side: float) -> None:
+    """The QR code as filled squares (renderPDF would add an unembedded default font)."""
+    qr = QRCode(None, QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.make()
+    n = qr.getModuleCount()
+    module = side / (n + 8)  # a quiet zone of four modules on each side
+    c.saveState()
+    c.setFillColor(Color(0, 0, 0))
+    path = c.beginPath()
+    for row in range(n):
+        for col in range(n):
+            if qr.isDark(row, col):
+                path.rect(x + (col + 4) * module, y + side - (row + 5) * module, module, module)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
+
+
+def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate) -> None:
+    width, height = PAGE
+    main = cert.locale
+    second = next((lang for lang in template.languages if lang != main), None) \
+        if len(template.languages) > 1 else None
+
+    def t(message: str, lang: str) -> str:
+        return gettext_in(lang, message)
+
+    c.setStrokeColor(INK)
+    c.setLineWidth(3)
+    c.rect(24, 24, width - 48, height - 48)
+    c.setLineWidth(0.8)
+    c.rect(32, 32, width - 64, height - 64)
+    c.setFillColor(INK)
+    y = height - 78
+    if template.logo_path and Path(template.logo_path).is_file():
+        c.drawImage(template.logo_path, 56, height - 120, width=70, height=70,
+                    preserveAspectRatio=True, mask="auto")
+    if template.organisation:
+        size = _fit(template.organisation, BOLD, 15, width - 260)
+        c.setFont(BOLD, size)
+        c.drawCentredString(width / 2, y, template.organisation)
+    y -= 62
+    c.setFont(BOLD, 38)
+    c.drawCentredString(width / 2, y, t(TITLE, main).upper())
+    if second and t(TITLE, second).upper() != t(TITLE, main).upper():
+        y -= 24
+        c.setFont(FONT, 16)
+        c.drawCentredString(width / 2, y, t(TITLE, second).upper())
+
+    def line(message: str, size: float) -> None:
+        nonlocal y
+        y -= size + 12
+        c.setFont(FONT, size)
+        c.drawCentredString(width / 2, y, t(message, main))
+        if second:
+            y -= size
+            c.setFont(FONT, size - 4)
+            c.drawCentredString(width / 2, y, t(message, second))
+
+    line(CERTIFIES, 15)
+    y -= 44
+    size = _fit(cert.trainee_name, BOLD, 30, width - 160)
+    c.setFont(BOLD, size)
+    c.drawCentredString(width / 2, y, cert.trainee_name)
+    line(COMPLETED, 15)
+    y -= 12
+    for text in _wrap(cert.course_title, BOLD, 20, width - 200)[:3]:
+        y -= 26
+        c.setFont(BOLD, 20)
+        c.drawCentredString(width / 2, y, text)
+    if template.show_score and cert.score is not None:
+        y -= 26
+        c.setFont(FONT, 13)
+        score = format_percent(cert.score / 100, lang=main)
+        c.drawCentredString(width / 2, y, t(SCORE, main).format(score=score))
+
+    # Footer: date and serial on the left, signatory in the middle, QR on the right.
+    day = format_date(dt.date.fromisoformat(cert.issued_on), "long", lang=main)
+    c.setFont(FONT, 11)
+    c.drawString(60, 92, t(DATE, main).format(date=day))
+    c.drawString(60, 74, t(SERIAL, main).format(serial=cert.serial))
+    if template.signature_path and Path(template.signature_path).is_file():
+        c.drawImage(template.signature_path, width / 2 - 60, 98, width=120, height=40,
+                    preserveAspectRatio=True, mask="auto")
+    c.setLineWidth(0.6)
+    c.line(width / 2 - 110, 96, width / 2 + 110, 96)
+    if template.signatory:
+        c.setFont(BOLD, 11)
+        c.drawCentredString(width / 2, 82, template.signatory)
+    if template.signatory_title:
+        c.setFont(FONT, 9)
+        c.drawCentredString(width / 2, 70, template.signatory_title)
+    side = 118
+    draw_qr(c, cert.payload, width - 60 - side, 52, side)
+    c.setFont(FONT, 7)
+    c.drawCentredString(width - 60 - side / 2, 46, t(VERIFY, main))
+    if cert.revoked_at:
+        c.saveState()
+        c.setFillColor(Color(0.75, 0.1, 0.1, alpha=0.35))
+        c.setFont(BOLD, 90)
+        c.translate(width / 2, height / 2)
+        c.rotate(25)
+        c.drawCentredString(0, 0, "VOID")
+        c.restoreState()
+
+
+def render(certificates: Sequence[Certificate], template: CertificateTemplate, path: Path,
+           progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write the certificates to ``path``, one per page; atomic on the target folder."""
+    register_fonts()
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    # The initial font must be ours too: reportlab would otherwise list Helvetica, unembedded.
+    c = Canvas(str(partial), pagesize=PAGE, pageCompression=1, initialFontName=FONT,
+               initialFontSize=12)
+    c.setTitle("IDTrainer certificates")
+    c.setAuthor(template.organisation or "IDTrainer")
+    try:
+        for i, cert in enumerate(certificates, 1):
+            draw_certificate(c, cert, template)
+            c.showPage()
+            if progress:
+                progress(i, len(certificates))
+        c.save()
+        with partial.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,273 @@
+"""Certificates: issuing with never-reused serials, a signed payload for the QR code,
+offline verification, reprint and revoke, and class batches.
+
+The payload is ASCII only (``IDT1.<data>.<signature>``, base64url), because USB QR
+scanners type what they read as keystrokes and many cannot type Cyrillic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.keys import b64, unb64
+from idtrainer.core.schema import LOCALES
+from idtrainer.core.store import new_uuid
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from idtrainer.core.store import Store
+
+PAYLOAD_PREFIX = "IDT1"
+TEMPLATE_SETTING = "certificate_template"
+SEQUENCE_SETTING = "certificate_sequence_{year}"
+
+
+class CertificateError(ValueError):
+    """A certificate cannot be issued or found; the message says why."""
+
+
+@dataclass
+class CertificateTemplate:
+    """What a trainer sets once for all certificates printed on this laptop."""
+
+    organisation: str = ""
+    signatory: str = ""
+    signatory_title: str = ""
+    course_title: str = ""
+    languages: list[str] = field(default_factory=lambda: ["ru"])  # main, optional second
+    show_score: bool = True
+    serial_prefix: str = "IDT"
+    logo_path: str = ""
+    signature_path: str = ""
+
+    def validate(self) -> None:
+        if not self.languages or len(self.languages) > 2 or any(
+                lang not in LOCALES for lang in self.languages):
+            raise CertificateError(_("Choose one or two certificate languages."))
+        prefix = self.serial_prefix.strip()
+        if not prefix or not prefix.replace("-", "").isalnum() or not prefix.isascii():
+            raise CertificateError(_("The serial prefix uses Latin letters and digits, "
+                                     "e.g. KZ."))
+
+
+@dataclass(frozen=True)
+class Certificate:
+    uuid: str
+    serial: str
+    trainee_uuid: str
+    trainee_name: str
+    course_title: str
+    score: float | None
+    locale: str
+    issued_on: str
+    issuer_key_id: str
+    payload: str
+    revoked_at: str | None
+    revoke_reason: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # valid | invalid | revoked | unknown_issuer | malformed
+    details: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "valid"
+
+
+def _message(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def parse_payload(text: str) -> tuple[dict[str, Any], bytes, bytes] | None:
+    """(fields, signed bytes, signature) or None when the text is not a payload."""
+    parts = "".join(text.split()).split(".")
+    if len(parts) != 3 or parts[0] != PAYLOAD_PREFIX:
+        return None
+    try:
+        message, signature = unb64(parts[1]), unb64(parts[2])
+        fields = json.loads(message.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(fields, dict) or not {"s", "n", "c", "d", "k"} <= fields.keys():
+        return None
+    return fields, message, signature
+
+
+class CertificateManager:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- template ----------------------------------------------------------------------
+
+    def template(self) -> CertificateTemplate:
+        raw = self.store.get_setting(TEMPLATE_SETTING)
+        if not raw:
+            return CertificateTemplate()
+        known = CertificateTemplate.__dataclass_fields__
+        return CertificateTemplate(**{k: v for k, v in json.loads(raw).items() if k in known})
+
+    def save_template(self, template: CertificateTemplate) -> None:
+        template.validate()
+        self.store.set_setting(TEMPLATE_SETTING, json.dumps(asdict(template),
+                                                            ensure_ascii=False))
+
+    # -- issuing -----------------------------------------------------------------------
+
+    def issue(self, name: str, course: str, lang: str, *, score: float | None = None,
+              trainee_uuid: str | None = None, class_uuid: str | None = None,
+              quiz_uuid: str | None = None, attempt_uuid: str | None = None,
+              on: dt.date | None = None) -> Certificate:
+        """Issue and record one certificate, signed with this laptop's publisher key."""
+        name, course = " ".join(name.split()), " ".join(course.split())
+        if not name or not course:
+            raise CertificateError(_("A certificate needs the trainee's name and the course."))
+        if lang not in LOCALES:
+            raise CertificateError(_("Unknown certificate language {lang}.").format(lang=lang))
+        if score is not None and not 0 <= score <= 100:
+            raise CertificateError(_("A score is a percentage from 0 to 100."))
+        if self.store.keys.publisher() is None:
+            raise CertificateError(_("This laptop has no publisher key to sign certificates: "
+                                     "set up trainer mode first."))
+        day = on or self.store.clock().date()
+        with self.store.transaction():
+            if trainee_uuid is None:
+                trainee_uuid = self._trainee_named(name)
+            serial = self._next_serial(day.year)
+            fields = {"s": serial, "n": name, "c": course, "d": day.isoformat(),
+                      "sc": score, "l": lang}
+            kid, _priv = self.store.keys.publisher()  # type: ignore[misc]
+            fields["k"] = kid
+            message = _message(fields)
+            _kid, signature = self.store.keys.sign(message)
+            payload = f"{PAYLOAD_PREFIX}.{b64(message)}.{b64(signature)}"
+            uuid = new_uuid()
+            self.store.put("certificates", {
+                "uuid": uuid, "serial": serial, "trainee_uuid": trainee_uuid,
+                "class_uuid": class_uuid, "quiz_uuid": quiz_uuid, "attempt_uuid": attempt_uuid,
+                "trainee_name": name, "course_title": course, "score": score, "locale": lang,
+                "issued_on": day.isoformat(), "issuer_key_id": kid, "payload": payload,
+                "signature": b64(signature)})
+            self._event(uuid, "issued")
+        return self.get(serial)  # type: ignore[return-value]
+
+    def _trainee_named(self, name: str) -> str:
+        existing = self.store.scalar(
+            "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0", (name,))
+        return existing or self.store.trainees.create(name)
+
+    def _next_serial(self, year: int) -> str:
+        """PREFIX-YEAR-NNNNNN; the counter only grows, so a serial is never reused."""
+        prefix = self.template().serial_prefix.strip().upper()
+        key = SEQUENCE_SETTING.format(year=year)
+        number = int(self.store.get_setting(key, "0") or 0)
+        while True:
+            number += 1
+            serial = f"{prefix}-{year}-{number:06d}"
+            if not self.store.scalar("SELECT 1 FROM certificates WHERE serial = ?", (serial,)):
+                break
+        self.store.set_setting(key, str(number))
+        return serial
+
+    def _event(self, certificate_uuid: str, kind: str, reason: str = "") -> None:
+        self.store.put("certificate_events", {
+            "uuid": new_uuid(), "certificate_uuid": certificate_uuid, "kind": kind,
+            "at": self.store.now(), "reason": reason})
+
+    # -- records -----------------------------------------------------------------------
+
+    def get(self, serial: str) -> Certificate | None:
+        row = self.store.query_one(
+            "SELECT * FROM certificates WHERE serial = ? AND deleted = 0", (serial,))
+        return _certificate(row) if row else None
+
+    def list(self, class_uuid: str | None = None) -> list[Certificate]:
+        if class_uuid:
+            rows = self.store.query("SELECT * FROM certificates WHERE class_uuid = ? AND "
+                                    "deleted = 0 ORDER BY serial", (class_uuid,))
+        else:
+            rows = self.store.query("SELECT * FROM certificates WHERE deleted = 0 "
+                                    "ORDER BY serial")
+        return [_certificate(r) for r in rows]
+
+    def reprint(self, serial: str) -> Certificate:
+        """The same certificate again (same serial and payload); the reprint is recorded."""
+        found = self.get(serial)
+        if found is None:
+            raise CertificateError(_("No certificate with serial {serial}.").format(
+                serial=serial))
+        self._event(found.uuid, "reprinted")
+        return found
+
+    def revoke(self, serial: str, reason: str) -> Certificate:
+        found = self.get(serial)
+        if found is None:
+            raise CertificateError(_("No certificate with serial {serial}.").format(
+                serial=serial))
+        if not reason.strip():
+            raise CertificateError(_("Give the reason for revoking the certificate."))
+        with self.store.transaction():
+            self.store.put("certificates", {"uuid": found.uuid, "revoked_at": self.store.now(),
+                                            "revoke_reason": reason.strip()})
+            self._event(found.uuid, "revoked", reason.strip())
+        return self.get(serial)  # type: ignore[return-value]
+
+    def events(self, serial: str) -> list[str]:
+        return [r[0] for r in self.store.conn.execute(
+            "SELECT e.kind FROM certificate_events e JOIN certificates c "
+            "ON c.uuid = e.certificate_uuid WHERE c.serial = ? ORDER BY e.at, e.rowid",
+            (serial,))]
+
+    def for_class(self, class_uuid: str, course: str, lang: str,
+                  progress: Callable[[int, int], None] | None = None) -> list[Certificate]:
+        """One certificate per member: the one already issued for this class (a reprint),
+        else a new one. Without exam results the trainer vouches for the class."""
+        members = self.store.classes.members(class_uuid)
+        out = []
+        for i, person in enumerate(members, 1):
+            existing = self.store.query_one(
+                "SELECT serial FROM certificates WHERE class_uuid = ? AND trainee_uuid = ? "
+                "AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC LIMIT 1",
+                (class_uuid, person.uuid))
+            if existing:
+                out.append(self.reprint(existing["serial"]))
+            else:
+                out.append(self.issue(person.name, course, lang, trainee_uuid=person.uuid,
+                                      class_uuid=class_uuid))
+            if progress:
+                progress(i, len(members))
+        return out
+
+    # -- verification ------------------------------------------------------------------
+
+    def verify(self, text: str) -> Verdict:
+        parsed = parse_payload(text)
+        if parsed is None:
+            return Verdict("malformed", {})
+        fields, message, signature = parsed
+        details = {"serial": fields["s"], "name": fields["n"], "course": fields["c"],
+                   "date": fields["d"], "score": fields.get("sc"), "issuer": fields["k"]}
+        good = self.store.keys.verify(str(fields["k"]), message, signature)
+        if good is None:
+            return Verdict("unknown_issuer", details)
+        if not good:
+            return Verdict("invalid", details)
+        known = self.get(str(fields["s"]))
+        if known is not None and known.revoked_at:
+            details["revoked_at"] = known.revoked_at
+            details["reason"] = known.revoke_reason
+            return Verdict("revoked", details)
+        return Verdict("valid", details)
+
+
+def _certificate(r: dict[str, Any]) -> Certificate:
+    return Certificate(r["uuid"], r["serial"], r["trainee_uuid"], r["trainee_name"],
+                       r["course_title"], r["score"], r["locale"], r["issued_on"],
+                       r["issuer_key_id"], r["payload"], r["revoked_at"], r["revoke_reason"])

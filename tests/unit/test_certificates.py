@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from idtrainer.core.certificate_pdf import render
+from idtrainer.core.certificates import CertificateError, parse_payload
+from idtrainer.core.keys import b64
+from idtrainer.core.store import Store
+
+NAMES = {
+    "kk": ("Әлихан Ғабитұлы Қуаңышбеков Өмірзақ Һәкімұлы Үсенов Ірісбек",
+           "Кеден қызметкерлеріне арналған СИТЕС түрлерін анықтау"),
+    "uz": ("Oʻlmas Gʻulomov", "CITES turlarini aniqlash: bojxona xodimlari uchun oʻquv kursi"),
+    "ru": ("Ирина Ёлкина-Щербакова", "Определение видов СИТЕС для сотрудников таможни"),
+    "en": ("John O'Neill", "CITES species identification for customs officers"),
+}
+
+
+@pytest.fixture
+def trainer(store: Store) -> Store:
+    store.trainer.set_password("steppe-eagle-7")  # also makes the publisher key
+    template = store.certificates.template()
+    template.serial_prefix = "KZ"
+    template.organisation = "Кеден академиясы"
+    store.certificates.save_template(template)
+    return store
+
+
+def text_of(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("lang", ["kk", "uz", "ru", "en"])
+def test_pdf_text_is_real_unicode_in_every_language(trainer: Store, tmp_path, lang):
+    name, course = NAMES[lang]
+    cert = trainer.certificates.issue(name, course, lang, score=87.5)
+    path = render([cert], trainer.certificates.template(), tmp_path / "c.pdf")
+    (page,) = text_of(path)
+    flat = " ".join(page.split())
+    assert name in flat
+    assert course in flat or all(word in flat for word in course.split())
+    assert cert.serial in flat
+    if lang == "uz":
+        assert "Oʻlmas Gʻulomov" in flat  # U+02BB survives extraction
+    assert not (tmp_path / "c.pdf.partial").exists()
+
+
+def test_every_font_is_embedded(trainer: Store, tmp_path):
+    cert = trainer.certificates.issue(*NAMES["kk"], "kk")
+    reader = PdfReader(render([cert], trainer.certificates.template(), tmp_path / "c.pdf"))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendants = font.get("/DescendantFonts")
+        descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+        assert any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile", "/FontFile3"))
+
+
+def test_genuine_payload_verifies_and_any_change_fails(trainer: Store):
+    cert = trainer.certificates.issue(*NAMES["kk"], "kk", score=90)
+    verdict = trainer.certificates.verify(cert.payload)
+    assert verdict.ok and verdict.details["name"] == NAMES["kk"][0]
+    assert verdict.details["serial"] == cert.serial and verdict.details["score"] == 90
+    fields, message, signature = parse_payload(cert.payload)
+    forged = message.replace(b'"sc":90', b'"sc":99')
+    assert forged != message
+    assert trainer.certificates.verify(f"IDT1.{b64(forged)}.{b64(signature)}").status == "invalid"
+    for i in (5, len(cert.payload) // 2, len(cert.payload) - 3):
+        changed = cert.payload[:i] + ("A" if cert.payload[i] != "A" else "B") + \
+            cert.payload[i + 1:]
+        assert trainer.certificates.verify(changed).status in ("invalid", "malformed")
+    assert trainer.certificates.verify("hello").status == "malformed"
+
+
+def test_revoked_and_unknown_issuer(trainer: Store, tmp_path):
+    cert = trainer.certificates.issue(*NAMES["ru"], "ru")
+    trainer.certificates.revoke(cert.serial, "issued to the wrong person")
+    verdict = trainer.certificates.verify(cert.payload)
+    assert verdict.status == "revoked" and "wrong person" in verdict.details["reason"]
+    assert trainer.certificates.events(cert.serial) == ["issued", "revoked"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        assert other.certificates.verify(cert.payload).status == "unknown_issuer"
+        public = trainer.query_one("SELECT public_key FROM keys")["public_key"]
+        other.keys.trust(public, "publisher", "Almaty trainer")
+        assert other.certificates.verify(cert.payload).ok  # revocation is not known there
+
+
+def test_serials_stay_unique_in_a_loop_and_across_reopening(trainer: Store):
+    serials = [trainer.certificates.issue(f"Trainee {i}", "Course", "en").serial
+               for i in range(40)]
+    path = trainer.path
+    trainer.close()
+    with Store.open(path) as again:
+        serials += [again.certificates.issue(f"Later {i}", "Course", "en").serial
+                    for i in range(5)]
+    year = dt.date.today().year
+    assert len(set(serials)) == 45
+    assert serials[0] == f"KZ-{year}-000001" and serials[-1] == f"KZ-{year}-000045"
+
+
+def test_reprint_keeps_the_serial_and_is_recorded(trainer: Store):
+    cert = trainer.certificates.issue(*NAMES["en"], "en")
+    again = trainer.certificates.reprint(cert.serial)
+    assert (again.serial, again.payload) == (cert.serial, cert.payload)
+    assert trainer.certificates.events(cert.serial) == ["issued", "reprinted"]
+
+
+def test_a_class_of_60_prints_60_pages(trainer: Store, tmp_path):
+    klass = trainer.classes.create("Tashkent, November")
+    for i in range(60):
+        trainer.classes.add_member(klass, trainer.trainees.create(f"Tinglovchi {i:02d}"))
+    certs = trainer.certificates.for_class(klass, "CITES", "uz")
+    path = render(certs, trainer.certificates.template(), tmp_path / "class.pdf")
+    assert len(PdfReader(path).pages) == 60
+    again = trainer.certificates.for_class(klass, "CITES", "uz")
+    assert [c.serial for c in again] == [c.serial for c in certs]  # reprinted, not reissued
+
+
+def test_bad_requests_are_refused(trainer: Store, store: Store):
+    with pytest.raises(CertificateError):
+        trainer.certificates.issue("  ", "Course", "en")
+    with pytest.raises(CertificateError):
+        trainer.certificates.issue("Name", "Course", "fr")
+    with pytest.raises(CertificateError):
+        trainer.certificates.issue("Name", "Course", "en", score=120)
+    template = trainer.certificates.template()
+    template.serial_prefix = "КЗ"  # Cyrillic: not typable by every scanner
+    with pytest.raises(CertificateError):
+        trainer.certificates.save_template(template)
+
+
+def test_no_publisher_key_no_certificate(tmp_path):
+    with Store.open(tmp_path / "fresh.sqlite") as fresh, pytest.raises(
+            CertificateError, match="trainer mode"):
+        fresh.certificates.issue("Name", "Course", "en")
