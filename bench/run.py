@@ -14,6 +14,9 @@ Figures:
                     ../shared/data/cites is present, vs the bare FTS5 query
   gui_startup       process start to an interactive main window (starter content built
                     already) vs a bare PySide6 QMainWindow shown the same way (median)
+  certificates      pages per second for a batch of 100 certificates (render only; issuing
+                    and signing separately), vs bare reportlab pages with the same font,
+                    text and a reportlab QR widget
   gui_rss           peak RSS of the app after signing in, filling the library with
                     thumbnails and opening a species card, vs the bare window's peak RSS
 """
@@ -223,10 +226,60 @@ def bench_gui_rss(work: Path) -> None:
     report("gui_peak_rss", ours, "MB", bare)
 
 
+def bench_certificates(work: Path) -> None:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.pdfgen.canvas import Canvas
+
+    from idtrainer.core import certificate_pdf
+    from idtrainer.core.store import Store
+
+    store = Store.open(work / "certs" / "idtrainer.sqlite")
+    store.trainer.set_password("bench-password-1")
+    start = time.perf_counter()
+    certs = [store.certificates.issue(f"Әлихан Қуаңышбеков {i:03d}",
+                                      "Кеден қызметкерлеріне арналған СИТЕС түрлерін анықтау",
+                                      "kk", score=80 + i % 20) for i in range(100)]
+    issue_s = time.perf_counter() - start
+    template = store.certificates.template()
+    certificate_pdf.register_fonts()
+
+    def ours() -> float:
+        t0 = time.perf_counter()
+        certificate_pdf.render(certs, template, work / "certs" / "class.pdf")
+        return time.perf_counter() - t0
+
+    def bare() -> float:
+        t0 = time.perf_counter()
+        c = Canvas(str(work / "certs" / "bare.pdf"), pagesize=certificate_pdf.PAGE)
+        for cert in certs:
+            c.setFont(certificate_pdf.BOLD, 30)
+            c.drawCentredString(421, 330, cert.trainee_name)
+            c.setFont(certificate_pdf.FONT, 15)
+            for y, text in ((400, "Сертификат"), (300, cert.course_title), (90, cert.serial)):
+                c.drawCentredString(421, y, text)
+            qr = QrCodeWidget(cert.payload, barLevel="M")
+            x0, y0, x1, y1 = qr.getBounds()
+            drawing = Drawing(118, 118, transform=[118 / (x1 - x0), 0, 0, 118 / (y1 - y0), 0, 0])
+            drawing.add(qr)
+            renderPDF.draw(drawing, c, 660, 52)
+            c.showPage()
+        c.save()
+        return time.perf_counter() - t0
+
+    ours_s = min(ours() for _ in range(3))
+    bare_s = min(bare() for _ in range(3))
+    report("certificates_pages_per_s", 100 / ours_s, "pages/s", 100 / bare_s)
+    print(f"# certificates: issuing and signing 100 took {issue_s * 1000:.0f} ms", flush=True)
+    store.close()
+
+
 BENCHES = {
     "startup_info": bench_startup_info,
     "search_starter": bench_search_starter,
     "search_checklist": bench_search_checklist,
+    "certificates": bench_certificates,
     "gui_startup": bench_gui_startup,
     "gui_rss": bench_gui_rss,
 }

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -63,19 +63,27 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def draw_qr(c: Canvas, text: str, x: float, y: float, side: float) -> None:
-    """The QR code as filled squares (renderPDF would add an unembedded default font)."""
-    qr = QRCode(None, QRErrorCorrectLevel.M)
-    qr.addData(text)
-    qr.make()
-    n = qr.getModuleCount()
+    """The QR code as filled squares (renderPDF would add an unembedded default font).
+
+    Encoded with segno, which is about twice as fast as reportlab's encoder."""
+    matrix = segno.make_qr(text, error="m", boost_error=False).matrix
+    n = len(matrix)
     module = side / (n + 8)  # a quiet zone of four modules on each side
     c.saveState()
     c.setFillColor(Color(0, 0, 0))
     path = c.beginPath()
     for row in range(n):
-        for col in range(n):
-            if qr.isDark(row, col):
-                path.rect(x + (col + 4) * module, y + side - (row + 5) * module, module, module)
+        col = 0
+        while col < n:  # one rectangle per run of dark modules: far fewer numbers to write
+            if not matrix[row][col]:
+                col += 1
+                continue
+            end = col
+            while end < n and matrix[row][end]:
+                end += 1
+            path.rect(x + (col + 4) * module, y + side - (row + 5) * module,
+                      (end - col) * module, module)
+            col = end
     c.drawPath(path, stroke=0, fill=1)
     c.restoreState()
 
