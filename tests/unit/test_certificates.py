@@ -66,7 +66,7 @@ def test_genuine_payload_verifies_and_any_change_fails(trainer: Store):
     verdict = trainer.certificates.verify(cert.payload)
     assert verdict.ok and verdict.details["name"] == NAMES["kk"][0]
     assert verdict.details["serial"] == cert.serial and verdict.details["score"] == 90
-    fields, message, signature = parse_payload(cert.payload)
+    _fields, message, signature = parse_payload(cert.payload)
     forged = message.replace(b'"sc":90', b'"sc":99')
     assert forged != message
     assert trainer.certificates.verify(f"IDT1.{b64(forged)}.{b64(signature)}").status == "invalid"

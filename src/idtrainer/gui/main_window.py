@@ -28,6 +28,7 @@ from idtrainer.gui.start import StartPage
 # The pages and windows below the start screen are imported when first opened: start-up
 # then loads only what the start screen needs (see bench/run.py gui_startup).
 if TYPE_CHECKING:
+    from idtrainer.gui.certificates import CertificatesPage
     from idtrainer.gui.images import ThumbnailCache
     from idtrainer.gui.learn import LearnPage
     from idtrainer.gui.library import LibraryPage
@@ -74,7 +75,6 @@ PLACEHOLDERS = {
     "practice": (N_("Practice"), N_(
         "Flashcard practice with spaced repetition is not built yet.")),
     "exams": (N_("Exams"), N_("Quizzes and exams are not built yet.")),
-    "certificates": (N_("Certificates"), N_("Certificates are not built yet.")),
 }
 
 
@@ -143,6 +143,10 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.trainer import TrainerPage
 
                 widget = TrainerPage(self.ctx)
+            elif key == "certificates":
+                from idtrainer.gui.certificates import CertificatesPage
+
+                widget = CertificatesPage(self.ctx)
             else:
                 widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
             index = [k for k, _label in PAGES].index(key)
@@ -160,6 +164,10 @@ class MainWindow(QMainWindow):
     @property
     def library(self) -> LibraryPage:
         return self.page("library")  # type: ignore[return-value]
+
+    @property
+    def certificates(self) -> CertificatesPage:
+        return self.page("certificates")  # type: ignore[return-value]
 
     @property
     def trainer(self) -> TrainerPage:

@@ -1,0 +1,346 @@
+"""Certificates: verify a code (anyone), and in trainer mode issue by hand, print a class,
+reprint or revoke, and set the template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core import i18n
+from idtrainer.core.certificate_pdf import render
+from idtrainer.core.certificates import Certificate, CertificateError, CertificateTemplate
+from idtrainer.core.i18n import N_
+from idtrainer.core.i18n import gettext as _
+from idtrainer.gui.context import AppContext
+from idtrainer.gui.forms import FormDialog
+from idtrainer.gui.runner import run_in_background
+
+VERDICTS = {
+    "valid": N_("Valid: the signature is genuine and the certificate is not revoked."),
+    "invalid": N_("Not valid: the code was changed or forged."),
+    "revoked": N_("Revoked: this certificate was withdrawn."),
+    "unknown_issuer": N_("Unknown issuer: this laptop does not trust the trainer who signed it."),
+    "malformed": N_("This is not an IDTrainer certificate code."),
+}
+COLOURS = {"valid": "#1b6e20", "revoked": "#a05a00"}
+
+
+def shown_date(iso_date: str) -> str:
+    try:
+        return i18n.format_date(dt.date.fromisoformat(iso_date), "medium")
+    except ValueError:
+        return iso_date
+
+
+def language_combo(with_none: bool = False) -> QComboBox:
+    combo = QComboBox()
+    if with_none:
+        combo.addItem("—", None)
+    for lang in i18n.LANGUAGES:
+        combo.addItem(i18n.language_name(lang), lang)
+    return combo
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save certificates as PDF"), str(Path.home() / suggested), "PDF (*.pdf)")
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+
+class TemplateDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, _("Certificate template"), self._save)
+        self.ctx = ctx
+        t = ctx.store.certificates.template()
+        self.organisation = QLineEdit(t.organisation)
+        self.signatory = QLineEdit(t.signatory)
+        self.signatory_title = QLineEdit(t.signatory_title)
+        self.course = QLineEdit(t.course_title)
+        self.main_lang = language_combo()
+        self.main_lang.setCurrentIndex(self.main_lang.findData(t.languages[0]))
+        self.second_lang = language_combo(with_none=True)
+        self.second_lang.setCurrentIndex(
+            self.second_lang.findData(t.languages[1]) if len(t.languages) > 1 else 0)
+        self.show_score = QCheckBox(_("Show the score"), checked=t.show_score)
+        self.prefix = QLineEdit(t.serial_prefix)
+        self.logo = QLineEdit(t.logo_path)
+        self.signature = QLineEdit(t.signature_path)
+        for label, widget in ((_("&Organisation:"), self.organisation),
+                              (_("&Signatory:"), self.signatory),
+                              (_("Signatory's &title:"), self.signatory_title),
+                              (_("&Course title:"), self.course),
+                              (_("&Language:"), self.main_lang),
+                              (_("Second l&anguage:"), self.second_lang),
+                              ("", self.show_score),
+                              (_("Serial &prefix (e.g. KZ):"), self.prefix),
+                              (_("Logo image (PNG or JPEG):"), self.logo),
+                              (_("Signature image (PNG):"), self.signature)):
+            self.form.addRow(label, widget)
+        preview = QPushButton(_("&Preview…"))
+        preview.clicked.connect(self.preview)
+        self.form.addRow("", preview)
+
+    def template(self) -> CertificateTemplate:
+        languages = [self.main_lang.currentData()]
+        if self.second_lang.currentData() and self.second_lang.currentData() != languages[0]:
+            languages.append(self.second_lang.currentData())
+        return CertificateTemplate(
+            organisation=self.organisation.text().strip(), signatory=self.signatory.text().strip(),
+            signatory_title=self.signatory_title.text().strip(),
+            course_title=self.course.text().strip(), languages=languages,
+            show_score=self.show_score.isChecked(), serial_prefix=self.prefix.text().strip(),
+            logo_path=self.logo.text().strip(), signature_path=self.signature.text().strip())
+
+    def preview(self) -> None:
+        """A sample certificate (not recorded, not signed) in the system's PDF viewer."""
+        template = self.template()
+        lang = template.languages[0]
+        sample = Certificate("", f"{template.serial_prefix or 'IDT'}-0000-000000", "",
+                             _("Sample Name"), template.course_title or _("Course title"),
+                             87.5, lang, self.ctx.store.clock().date().isoformat(), "",
+                             "IDT1.preview.only", None, None)
+        path = Path(tempfile.mkdtemp()) / "preview.pdf"
+        try:
+            render([sample], template, path)
+        except OSError as exc:
+            self.error.setText(str(exc))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _save(self) -> None:
+        try:
+            self.ctx.store.certificates.save_template(self.template())
+        except CertificateError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class CertificatesPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        # Verify: anyone. A USB QR scanner types the code and presses Enter.
+        self.verify_box = QGroupBox()
+        self.code = QLineEdit()
+        self.code.returnPressed.connect(self.verify)
+        self.verify_button = QPushButton()
+        self.verify_button.clicked.connect(self.verify)
+        self.verdict = QLabel(wordWrap=True)
+        self.verdict.setObjectName("verdict")
+        row = QHBoxLayout()
+        row.addWidget(self.code, 1)
+        row.addWidget(self.verify_button)
+        column = QVBoxLayout(self.verify_box)
+        column.addLayout(row)
+        column.addWidget(self.verdict)
+        # Trainer: issue, print a class, manage.
+        self.issue_box = QGroupBox()
+        self.name = QLineEdit()
+        self.course = QLineEdit()
+        self.lang = language_combo()
+        self.lang.activated.connect(lambda _i: self.lang.setProperty("chosen", True))
+        self.score = QDoubleSpinBox()
+        self.score.setRange(-1, 100)
+        self.score.setSpecialValueText("—")
+        self.score.setValue(-1)
+        self.issue_button = QPushButton()
+        self.issue_button.clicked.connect(self.issue)
+        self.name_label, self.course_label = QLabel(), QLabel()
+        self.score_label = QLabel()
+        issue_row = QHBoxLayout(self.issue_box)
+        for w in (self.name_label, self.name, self.course_label, self.course, self.lang,
+                  self.score_label, self.score, self.issue_button):
+            issue_row.addWidget(w)
+        self.class_box = QGroupBox()
+        self.classes = QComboBox()
+        self.class_lang = language_combo()
+        self.class_lang.activated.connect(lambda _i: self.class_lang.setProperty("chosen", True))
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_class)
+        self.template_button = QPushButton()
+        self.template_button.clicked.connect(lambda: TemplateDialog(self.ctx, self).exec())
+        class_row = QHBoxLayout(self.class_box)
+        for w in (self.classes, self.class_lang, self.print_button):
+            class_row.addWidget(w)
+        class_row.addStretch(1)
+        class_row.addWidget(self.template_button)
+        self.table = QTableWidget(0, 5)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.reprint_button = QPushButton()
+        self.reprint_button.clicked.connect(self.reprint)
+        self.revoke_button = QPushButton()
+        self.revoke_button.clicked.connect(self.revoke)
+        manage = QHBoxLayout()
+        manage.addStretch(1)
+        manage.addWidget(self.reprint_button)
+        manage.addWidget(self.revoke_button)
+        self.trainer_part = QWidget()
+        trainer_column = QVBoxLayout(self.trainer_part)
+        trainer_column.setContentsMargins(0, 0, 0, 0)
+        for w in (self.issue_box, self.class_box, self.table):
+            trainer_column.addWidget(w)
+        trainer_column.addLayout(manage)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.verify_box)
+        layout.addWidget(self.trainer_part, 1)
+        layout.addStretch(0)
+        ctx.language_changed.connect(self.retranslate)
+        ctx.session_changed.connect(self.refresh)
+        ctx.changed.connect(self.refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Certificates"))
+        self.verify_box.setTitle(_("Verify a certificate"))
+        self.code.setPlaceholderText(_("Scan the QR code or paste its text, then press Enter"))
+        self.verify_button.setText(_("&Verify"))
+        self.issue_box.setTitle(_("Issue a certificate by hand"))
+        self.name_label.setText(_("Name:"))
+        self.course_label.setText(_("Course:"))
+        self.score_label.setText(_("Score %:"))
+        self.issue_button.setText(_("&Issue…"))
+        self.class_box.setTitle(_("Print a class"))
+        self.print_button.setText(_("&Print class…"))
+        self.template_button.setText(_("&Template…"))
+        self.table.setHorizontalHeaderLabels(
+            [_("Serial"), _("Name"), _("Course"), _("Date"), _("Status")])
+        self.reprint_button.setText(_("&Reprint…"))
+        self.revoke_button.setText(_("Re&voke…"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.trainer_part.setVisible(self.ctx.trainer_unlocked)
+        if not self.ctx.trainer_unlocked:
+            return
+        current = self.classes.currentData()
+        self.classes.clear()
+        for klass in self.ctx.store.classes.list():
+            self.classes.addItem(klass.name, klass.uuid)
+        self.classes.setCurrentIndex(max(0, self.classes.findData(current)))
+        self.print_button.setEnabled(self.classes.count() > 0)
+        template = self.ctx.store.certificates.template()
+        if not self.course.text():
+            self.course.setText(template.course_title)
+        for combo in (self.lang, self.class_lang):
+            if not combo.property("chosen"):  # follow the template until someone picks
+                combo.setCurrentIndex(combo.findData(template.languages[0]))
+        certs = self.ctx.store.certificates.list()
+        self.table.setRowCount(len(certs))
+        for row, cert in enumerate(certs):
+            status = _("revoked") if cert.revoked_at else _("issued")
+            for col, text in enumerate((cert.serial, cert.trainee_name, cert.course_title,
+                                        shown_date(cert.issued_on), status)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def verify(self) -> None:
+        verdict = self.ctx.store.certificates.verify(self.code.text())
+        lines = [_(VERDICTS[verdict.status])]
+        d = verdict.details
+        if d:
+            lines.append(_("{name} — {course}, {date}, No. {serial}").format(
+                name=d["name"], course=d["course"], date=shown_date(d["date"]),
+                serial=d["serial"]))
+        if d.get("reason"):
+            lines.append(_("Reason: {reason}").format(reason=d["reason"]))
+        colour = COLOURS.get(verdict.status, "#a01010")
+        self.verdict.setText(f'<b style="color:{colour}">' + "<br>".join(lines) + "</b>")
+
+    def _write(self, certs: list[Certificate], path: Path) -> None:
+        """Render on a worker thread; the database work was done before, on this thread."""
+        template = self.ctx.store.certificates.template()
+
+        def work(task):
+            render(certs, template, path, progress=task.progress)
+            return len(certs)
+
+        run_in_background(parent=self, work=work, on_done=lambda n: self._written(n, path),
+                          on_error=self._failed, label=_("Writing certificates…"))
+
+    def _written(self, count: int, path: Path) -> None:
+        self.ctx.notify_changed()
+        QMessageBox.information(self, _("Certificates"), i18n.ngettext(
+            "{n} certificate written to {path}", "{n} certificates written to {path}",
+            count).format(n=count, path=path))
+
+    def _failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, _("Certificates"), str(exc))
+
+    def issue(self) -> None:
+        score = self.score.value() if self.score.value() >= 0 else None
+        name, course, lang = self.name.text(), self.course.text(), self.lang.currentData()
+        path = ask_pdf_path(self, f"{' '.join(name.split()) or 'certificate'}.pdf")
+        if path is None:
+            return
+        try:
+            cert = self.ctx.store.certificates.issue(name, course, lang, score=score)
+        except CertificateError as exc:
+            QMessageBox.warning(self, _("Certificates"), str(exc))
+            return
+        self.name.clear()
+        self._write([cert], path)
+
+    def print_class(self) -> None:
+        klass, lang = self.classes.currentData(), self.class_lang.currentData()
+        course = self.course.text() or self.ctx.store.certificates.template().course_title
+        if not klass or not course:
+            QMessageBox.warning(self, _("Certificates"),
+                                _("Choose a class and fill in the course title."))
+            return
+        path = ask_pdf_path(self, f"{self.classes.currentText()}.pdf")
+        if path is not None:
+            self._write(self.ctx.store.certificates.for_class(klass, course, lang), path)
+
+    def selected_serial(self) -> str | None:
+        row = self.table.currentRow()
+        return self.table.item(row, 0).text() if row >= 0 and self.table.item(row, 0) else None
+
+    def reprint(self) -> None:
+        serial = self.selected_serial()
+        if serial and (path := ask_pdf_path(self, f"{serial}.pdf")) is not None:
+            self._write([self.ctx.store.certificates.reprint(serial)], path)
+
+    def revoke(self) -> None:
+        serial = self.selected_serial()
+        if not serial:
+            return
+        reason, ok = QInputDialog.getText(self, _("Revoke certificate"),
+                                          _("Why is {serial} revoked?").format(serial=serial))
+        if not ok:
+            return
+        try:
+            self.ctx.store.certificates.revoke(serial, reason)
+        except CertificateError as exc:
+            QMessageBox.warning(self, _("Certificates"), str(exc))
+            return
+        self.ctx.notify_changed()

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pypdf import PdfReader
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from idtrainer.gui.main_window import PAGES
+
+
+def open_page(window):
+    window.go_to([key for key, _label in PAGES].index("certificates"))
+    return window.certificates
+
+
+def test_anyone_can_verify_but_only_a_trainer_issues(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    cert = store.certificates.issue("Айгерим Сейітова", "CITES", "kk", score=90)
+    page = open_page(window)
+    assert not page.trainer_part.isVisible()
+    page.code.setText(cert.payload)
+    page.code.returnPressed.emit()
+    assert "Valid" in page.verdict.text() and cert.serial in page.verdict.text()
+    page.code.setText(cert.payload[:-3] + "abc")
+    page.verify()
+    assert "Not valid" in page.verdict.text()
+    window.ctx.unlock_trainer()
+    assert page.trainer_part.isVisible()
+    assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == cert.serial
+
+
+def test_trainer_prints_a_class_from_the_page(signed_in, qtbot, tmp_path, monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    klass = store.classes.create("Dushanbe 2026")
+    for name in ("Фарход Раҳимов", "Oʻlmas Gʻulomov", "Ирина Ким"):
+        store.classes.add_member(klass, store.trainees.create(name))
+    window.ctx.unlock_trainer()
+    page = open_page(window)
+    page.refresh()
+    target = tmp_path / "class.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    page.course.setText("CITES species identification")
+    page.class_lang.setCurrentIndex(page.class_lang.findData("ru"))
+    page.print_class()
+    assert target.exists() and len(PdfReader(target).pages) == 3
+    assert shown and "3" in shown[0]
+    assert page.table.rowCount() == 3
+
+
+def test_template_dialog_saves_and_refuses_a_bad_prefix(window, qtbot):
+    from idtrainer.gui.certificates import TemplateDialog
+
+    dialog = TemplateDialog(window.ctx)
+    qtbot.addWidget(dialog)
+    dialog.organisation.setText("Bojxona akademiyasi")
+    dialog.main_lang.setCurrentIndex(dialog.main_lang.findData("uz"))
+    dialog.second_lang.setCurrentIndex(dialog.second_lang.findData("ru"))
+    dialog.prefix.setText("ЎЗ")
+    dialog._save()
+    assert dialog.error.text() and window.ctx.store.certificates.template().organisation == ""
+    dialog.prefix.setText("UZ")
+    dialog._save()
+    saved = window.ctx.store.certificates.template()
+    assert (saved.organisation, saved.languages, saved.serial_prefix) == (
+        "Bojxona akademiyasi", ["uz", "ru"], "UZ")
