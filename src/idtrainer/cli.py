@@ -348,9 +348,7 @@ def cmd_classes(data: Path, args: argparse.Namespace) -> int:
             if klass is None:
                 raise CliError(_("no class named {name}").format(name=args.name))
             for name in args.trainees:
-                found = [p for p in store.trainees.list() if p.name == " ".join(name.split())]
-                person = found[0].uuid if found else store.trainees.create(name)
-                store.classes.add_member(klass.uuid, person)
+                store.classes.add_member(klass.uuid, store.trainees.find_or_create(name))
             print(ngettext("{n} trainee in {name}", "{n} trainees in {name}",
                            len(store.classes.members(klass.uuid))).format(
                 n=len(store.classes.members(klass.uuid)), name=klass.name))

@@ -33,3 +33,10 @@ def test_pin_must_be_four_digits(store: Store, pin: str):
 def test_profile_needs_a_name(store: Store):
     with pytest.raises(ValueError, match="name"):
         store.trainees.create("   ")
+
+
+def test_find_or_create_reuses_an_exact_name(store: Store):
+    first = store.trainees.find_or_create(" Ирина   Ким ")
+    assert store.trainees.find_or_create("Ирина Ким") == first
+    assert store.trainees.find_or_create("Ирина Кимова") != first
+    assert store.trainees.count() == 2

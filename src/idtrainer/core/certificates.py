@@ -139,7 +139,7 @@ class CertificateManager:
         day = on or self.store.clock().date()
         with self.store.transaction():
             if trainee_uuid is None:
-                trainee_uuid = self._trainee_named(name)
+                trainee_uuid = self.store.trainees.find_or_create(name)
             serial = self._next_serial(day.year)
             fields = {"s": serial, "n": name, "c": course, "d": day.isoformat(),
                       "sc": score, "l": lang}
@@ -157,11 +157,6 @@ class CertificateManager:
                 "signature": b64(signature)})
             self._event(uuid, "issued")
         return self.get(serial)  # type: ignore[return-value]
-
-    def _trainee_named(self, name: str) -> str:
-        existing = self.store.scalar(
-            "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0", (name,))
-        return existing or self.store.trainees.create(name)
 
     def _next_serial(self, year: int) -> str:
         """PREFIX-YEAR-NNNNNN; the counter only grows, so a serial is never reused."""

@@ -68,6 +68,14 @@ class TraineeManager:
         })
         return uuid
 
+    def find_or_create(self, name: str) -> str:
+        """The profile with exactly this name (spaces tidied), made if there is none:
+        for rosters and certificates issued to people tested on paper."""
+        name = " ".join(name.split())
+        existing = self.store.scalar(
+            "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0", (name,))
+        return existing or self.create(name)
+
     def list(self) -> list[Trainee]:
         rows = self.store.query("SELECT * FROM trainees WHERE deleted = 0")
         people = [Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
