@@ -138,3 +138,24 @@ def test_no_publisher_key_no_certificate(tmp_path):
     with Store.open(tmp_path / "fresh.sqlite") as fresh, pytest.raises(
             CertificateError, match="trainer mode"):
         fresh.certificates.issue("Name", "Course", "en")
+
+
+def test_template_images_are_checked(trainer: Store, tmp_path):
+    from PIL import Image
+
+    template = trainer.certificates.template()
+    template.logo_path = str(tmp_path / "missing.png")
+    with pytest.raises(CertificateError, match=r"missing\.png"):
+        trainer.certificates.save_template(template)
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    template.logo_path = str(svg)
+    with pytest.raises(CertificateError, match="PNG or JPEG"):
+        trainer.certificates.save_template(template)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 120), "navy").save(logo)
+    template.logo_path = str(logo)
+    trainer.certificates.save_template(template)
+    cert = trainer.certificates.issue(*NAMES["ru"], "ru")
+    path = render([cert], trainer.certificates.template(), tmp_path / "logo.pdf")
+    assert len(PdfReader(path).pages) == 1

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.keys import b64, unb64
+from idtrainer.core.media import MediaError, inspect_image
 from idtrainer.core.schema import LOCALES
 from idtrainer.core.store import new_uuid
 
@@ -53,6 +55,15 @@ class CertificateTemplate:
         if not prefix or not prefix.replace("-", "").isalnum() or not prefix.isascii():
             raise CertificateError(_("The serial prefix uses Latin letters and digits, "
                                      "e.g. KZ."))
+        for image in (self.logo_path, self.signature_path):
+            if image:
+                try:  # the same size and pixel limits as any image from outside
+                    info = inspect_image(Path(image))
+                except MediaError as exc:
+                    raise CertificateError(str(exc)) from exc
+                if info.mime not in ("image/png", "image/jpeg"):
+                    raise CertificateError(_("{file}: use a PNG or JPEG image").format(
+                        file=image))
 
 
 @dataclass(frozen=True)
