@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     reprint.add_argument("serial")
     reprint.add_argument("--out", required=True, help=_("the PDF file to write"))
 
+    results = sub.add_parser("results", help=_("exam results"))
+    results_sub = results.add_subparsers(dest="results_command", metavar="ACTION",
+                                         required=True)
+    export = results_sub.add_parser("export", help=_("write one row per submitted attempt"))
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("out", metavar="OUT.csv")
+
     classes = sub.add_parser("classes", help=_("classes and their trainees"))
     classes_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     create = classes_sub.add_parser("create", help=_("create a class"))
@@ -114,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_certificates(data, args)
         if command == "classes":
             return cmd_classes(data, args)
+        if command == "results":
+            return cmd_results(data, Path(args.out))
     except CliError as exc:
         print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -334,6 +343,17 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
 def _course_title(store, lang: str) -> str:
     courses = store.lessons.courses(lang)
     return courses[0].title.value if courses and courses[0].title else "IDTrainer"
+
+
+def cmd_results(data: Path, out: Path) -> int:
+    with _open(data) as store:
+        try:
+            count = store.attempts.export_csv(out)
+        except OSError as exc:
+            raise CliError(f"{out}: {exc.strerror or exc}") from exc
+    print(ngettext("{n} attempt written to {path}", "{n} attempts written to {path}",
+                   count).format(n=count, path=out))
+    return EXIT_OK
 
 
 def cmd_classes(data: Path, args: argparse.Namespace) -> int:

@@ -189,3 +189,27 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
     missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch))
     assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr
+
+
+def test_results_export_csv(tmp_path: Path, data: Path):
+    import csv as csv_module
+
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.store import Store
+
+    copy = tmp_path / "results"
+    shutil.copytree(data, copy)
+    with Store.open(copy / "idtrainer.sqlite") as store:
+        quiz = store.quizzes.save("Final test", QuizSettings(),
+                                  [Rule("random", count=3, filter={"types": ["appendix"]})])
+        for name in ("Айгүл", "Oʻlmas"):
+            attempt = store.attempts.start(quiz, store.trainees.create(name), "ru")
+            store.attempts.submit(attempt.uuid)
+    out = tmp_path / "results.csv"
+    result = run("--data-dir", str(copy), "results", "export", "--format", "csv", str(out))
+    assert result.returncode == 0 and "2 attempts" in result.stdout
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv_module.DictReader(fh))
+    assert sorted(r["trainee"] for r in rows) == ["Oʻlmas", "Айгүл"]
+    bad = run("--data-dir", str(copy), "results", "export", str(tmp_path / "no" / "x.csv"))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

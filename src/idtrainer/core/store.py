@@ -69,6 +69,7 @@ class Store:
         self.media_root = media_root
         self.device_id = self._ensure_device_id()
 
+        from idtrainer.core.attempts import AttemptManager
         from idtrainer.core.certificates import CertificateManager
         from idtrainer.core.classes import ClassManager
         from idtrainer.core.keys import KeyManager
@@ -76,6 +77,7 @@ class Store:
         from idtrainer.core.media import MediaManager
         from idtrainer.core.progress import ProgressManager
         from idtrainer.core.questions import QuestionManager
+        from idtrainer.core.quizzes import QuizManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
         from idtrainer.core.texts import TextManager
@@ -94,6 +96,8 @@ class Store:
         self.keys = KeyManager(self)
         self.classes = ClassManager(self)
         self.certificates = CertificateManager(self)
+        self.quizzes = QuizManager(self)
+        self.attempts = AttemptManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 
