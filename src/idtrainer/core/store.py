@@ -304,7 +304,8 @@ def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":  # e.g. a read-only medium; still usable
             conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a committed answer survives a laptop losing power mid-exam, not only a crash.
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
 
 
