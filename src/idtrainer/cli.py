@@ -65,8 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the certificate's language"))
     issue.add_argument("--score", type=float, help=_("the score in percent (optional)"))
     issue.add_argument("--out", required=True, help=_("the PDF file to write"))
-    batch = certs_sub.add_parser("print", help=_("print the certificates of a class"))
-    batch.add_argument("--class", dest="class_name", required=True, help=_("the class name"))
+    batch = certs_sub.add_parser("print", help=_("print the certificates of a class or of "
+                                                 "everyone who passed a quiz"))
+    which = batch.add_mutually_exclusive_group(required=True)
+    which.add_argument("--class", dest="class_name", help=_("the class name"))
+    which.add_argument("--quiz", dest="quiz_title", help=_("the quiz title"))
     batch.add_argument("--course", help=_("the course title (default: the template's)"))
     batch.add_argument("--lang", dest="cert_lang", choices=i18n.LANGUAGES,
                        help=_("the certificate's language (default: the template's)"))
@@ -320,6 +323,13 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
                                        score=args.score)]
             elif args.cert_command == "reprint":
                 certs = [manager.reprint(args.serial)]
+            elif args.quiz_title:
+                quiz = _quiz_named(store, args.quiz_title)
+                lang = args.cert_lang or template.languages[0]
+                certs = manager.for_quiz(quiz, lang, args.course)
+                if not certs:
+                    raise CliError(_("nobody has passed {quiz} yet").format(
+                        quiz=args.quiz_title))
             else:
                 klass = store.classes.by_name(args.class_name)
                 if klass is None:
@@ -338,6 +348,15 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
     print(ngettext("{n} certificate written to {path}", "{n} certificates written to {path}",
                    len(certs)).format(n=len(certs), path=args.out))
     return EXIT_OK
+
+
+def _quiz_named(store, title: str) -> str:
+    wanted = " ".join(title.split()).casefold()
+    for row in store.query("SELECT DISTINCT owner_uuid, value FROM texts WHERE "
+                           "owner_table = 'quizzes' AND field = 'title' AND deleted = 0"):
+        if row["value"].casefold() == wanted:
+            return row["owner_uuid"]
+    raise CliError(_("no quiz titled {title}").format(title=title))
 
 
 def _course_title(store, lang: str) -> str:

@@ -67,3 +67,31 @@ def test_template_dialog_saves_and_refuses_a_bad_prefix(window, qtbot):
     saved = window.ctx.store.certificates.template()
     assert (saved.organisation, saved.languages, saved.serial_prefix) == (
         "Bojxona akademiyasi", ["uz", "ru"], "UZ")
+
+
+def test_trainer_prints_the_passes_of_a_quiz(signed_in, qtbot, tmp_path, monkeypatch):
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.scoring import correct_response
+
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Итоговый тест", QuizSettings(award_certificate=True),
+                              [Rule("random", count=3, filter={"types": ["appendix"]})])
+    attempt = store.attempts.start(quiz, window.ctx.trainee, "ru")
+    for item in attempt.items:
+        store.attempts.answer(attempt.uuid, item["q"],
+                              correct_response(store.questions.get(item["q"], "ru")))
+    store.attempts.submit(attempt.uuid)  # no publisher key yet: nothing issued here
+    assert store.certificates.list() == []
+    store.trainer.set_password("steppe-eagle-7")  # results merged on the trainer's laptop
+    window.ctx.unlock_trainer()
+    page = open_page(window)
+    page.refresh()
+    assert page.quiz_choice.currentData() == quiz
+    target = tmp_path / "passes.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    page.print_passes()
+    assert len(PdfReader(target).pages) == 1
+    (cert,) = store.certificates.list()
+    assert cert.trainee_name == "Айгерим Сейітова" and cert.score == 100.0

@@ -159,3 +159,27 @@ def test_template_images_are_checked(trainer: Store, tmp_path):
     cert = trainer.certificates.issue(*NAMES["ru"], "ru")
     path = render([cert], trainer.certificates.template(), tmp_path / "logo.pdf")
     assert len(PdfReader(path).pages) == 1
+
+
+def test_a_quiz_awards_certificates_to_those_who_pass(trainer: Store):
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.scoring import correct_response
+
+    # Questions written by hand: the trainer fixture has no starter content.
+    for i in range(4):
+        trainer.put("questions", {"uuid": f"tf{i}", "qtype": "truefalse",
+                                  "answer": {"value": True}})
+    quiz = trainer.quizzes.save("Final test", QuizSettings(pass_mark=75, award_certificate=True),
+                                [Rule("random", count=4, filter={"types": ["truefalse"]})])
+    good, weak = trainer.trainees.create("Айгүл Сапарова"), trainer.trainees.create("Бакыт")
+    attempt = trainer.attempts.start(quiz, good, "kk")
+    for item in attempt.items:
+        q = trainer.questions.get(item["q"], "kk")
+        trainer.attempts.answer(attempt.uuid, item["q"], correct_response(q))
+    trainer.attempts.submit(attempt.uuid)  # passes: awarded at once on this laptop
+    trainer.attempts.submit(trainer.attempts.start(quiz, weak, "kk").uuid)  # fails
+    (cert,) = trainer.certificates.list()
+    assert (cert.trainee_name, cert.score, cert.course_title) == ("Айгүл Сапарова", 100.0,
+                                                                  "Final test")
+    batch = trainer.certificates.for_quiz(quiz, "kk")
+    assert [c.serial for c in batch] == [cert.serial]  # the same certificate, not a new one

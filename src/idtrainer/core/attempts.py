@@ -191,10 +191,15 @@ class AttemptManager:
                     self.store.put("answers", {"uuid": content_uuid(
                         "answer", f"{attempt}/{item['q']}"), "score": got})
             total = float(len(current.items))
+            passed = total > 0 and 100 * points / total >= settings.pass_mark
             self.store.put("attempts", {
                 "uuid": attempt, "submitted_at": self.store.now(), "score": points,
-                "max_score": total,
-                "passed": total > 0 and 100 * points / total >= settings.pass_mark})
+                "max_score": total, "passed": passed})
+            if passed and settings.award_certificate and self.store.keys.publisher():
+                # On a laptop that can sign (the trainer's); elsewhere the trainer prints
+                # the passes after importing results (certificates.for_quiz).
+                self.store.certificates.award(current.quiz_uuid, current.trainee_uuid,
+                                              current.locale)
         return self.result(attempt)
 
     def result(self, attempt: str) -> Result:

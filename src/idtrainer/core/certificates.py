@@ -251,6 +251,39 @@ class CertificateManager:
                 progress(i, len(members))
         return out
 
+    def award(self, quiz: str, trainee: str, lang: str, course: str | None = None
+              ) -> Certificate | None:
+        """The certificate for the trainee's counted attempt at ``quiz`` if it passed:
+        the one already issued for that attempt, else a new one with its score."""
+        attempt = self.store.attempts.grade(quiz, trainee)
+        if attempt is None or not attempt.passed:
+            return None
+        existing = self.store.query_one(
+            "SELECT serial FROM certificates WHERE attempt_uuid = ? AND deleted = 0 AND "
+            "revoked_at IS NULL", (attempt.uuid,))
+        if existing:
+            return self.get(existing["serial"])
+        person = self.store.trainees.get(trainee)
+        title = course or self.template().course_title or \
+            self.store.quizzes.get(quiz, lang).title
+        return self.issue(person.name if person else "", title, lang,
+                          score=round(attempt.percent or 0.0, 1), trainee_uuid=trainee,
+                          quiz_uuid=quiz, attempt_uuid=attempt.uuid)
+
+    def for_quiz(self, quiz: str, lang: str, course: str | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Certificate]:
+        """A certificate for everyone whose counted attempt at ``quiz`` passed."""
+        trainees = [r[0] for r in self.store.conn.execute(
+            "SELECT DISTINCT trainee_uuid FROM attempts WHERE quiz_uuid = ? AND deleted = 0 "
+            "AND submitted_at IS NOT NULL", (quiz,))]
+        out = []
+        for i, trainee in enumerate(trainees, 1):
+            if (cert := self.award(quiz, trainee, lang, course)) is not None:
+                out.append(cert)
+            if progress:
+                progress(i, len(trainees))
+        return sorted(out, key=lambda c: c.serial)
+
     # -- verification ------------------------------------------------------------------
 
     def verify(self, text: str) -> Verdict:

@@ -153,6 +153,12 @@ class QuizManager:
         title = self.store.texts.get(uuid, "title", locale)
         return Quiz(uuid, title.value if title else "", settings, rules)
 
+    def awarding(self) -> list[str]:
+        """Quizzes set to award a certificate on passing."""
+        return [r[0] for r in self.store.conn.execute(
+            "SELECT uuid FROM quizzes WHERE deleted = 0 AND "
+            "json_extract(settings, '$.award_certificate') = 1 ORDER BY updated_at")]
+
     def for_trainee(self, trainee: str) -> list[str]:
         """Quizzes assigned to the trainee or to one of their classes."""
         return [r[0] for r in self.store.conn.execute(

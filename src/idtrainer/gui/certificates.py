@@ -185,8 +185,12 @@ class CertificatesPage(QWidget):
         self.print_button.clicked.connect(self.print_class)
         self.template_button = QPushButton()
         self.template_button.clicked.connect(lambda: TemplateDialog(self.ctx, self).exec())
+        self.quiz_choice = QComboBox()
+        self.passes_button = QPushButton()
+        self.passes_button.clicked.connect(self.print_passes)
         class_row = QHBoxLayout(self.class_box)
-        for w in (self.classes, self.class_lang, self.print_button):
+        for w in (self.classes, self.class_lang, self.print_button, self.quiz_choice,
+                  self.passes_button):
             class_row.addWidget(w)
         class_row.addStretch(1)
         class_row.addWidget(self.template_button)
@@ -229,6 +233,8 @@ class CertificatesPage(QWidget):
         self.issue_button.setText(_("&Issue…"))
         self.class_box.setTitle(_("Print a class"))
         self.print_button.setText(_("&Print class…"))
+        self.passes_button.setText(_("Print &passes…"))
+        self.passes_button.setToolTip(_("Certificates for everyone who passed the quiz"))
         self.template_button.setText(_("&Template…"))
         self.table.setHorizontalHeaderLabels(
             [_("Serial"), _("Name"), _("Course"), _("Date"), _("Status")])
@@ -246,6 +252,14 @@ class CertificatesPage(QWidget):
             self.classes.addItem(klass.name, klass.uuid)
         self.classes.setCurrentIndex(max(0, self.classes.findData(current)))
         self.print_button.setEnabled(self.classes.count() > 0)
+        current_quiz = self.quiz_choice.currentData()
+        self.quiz_choice.clear()
+        for quiz in self.ctx.store.quizzes.awarding():
+            title = self.ctx.store.quizzes.get(quiz, i18n.current_language()).title
+            self.quiz_choice.addItem(title, quiz)
+        self.quiz_choice.setCurrentIndex(max(0, self.quiz_choice.findData(current_quiz)))
+        self.quiz_choice.setVisible(self.quiz_choice.count() > 0)
+        self.passes_button.setVisible(self.quiz_choice.count() > 0)
         template = self.ctx.store.certificates.template()
         if not self.course.text():
             self.course.setText(template.course_title)
@@ -320,6 +334,18 @@ class CertificatesPage(QWidget):
         path = ask_pdf_path(self, f"{self.classes.currentText()}.pdf")
         if path is not None:
             self._write(self.ctx.store.certificates.for_class(klass, course, lang), path)
+
+    def print_passes(self) -> None:
+        quiz, lang = self.quiz_choice.currentData(), self.class_lang.currentData()
+        if not quiz:
+            return
+        certs = self.ctx.store.certificates.for_quiz(quiz, lang, self.course.text() or None)
+        if not certs:
+            QMessageBox.information(self, _("Certificates"),
+                                    _("Nobody has passed this quiz yet."))
+            return
+        if (path := ask_pdf_path(self, f"{self.quiz_choice.currentText()}.pdf")) is not None:
+            self._write(certs, path)
 
     def selected_serial(self) -> str | None:
         row = self.table.currentRow()
