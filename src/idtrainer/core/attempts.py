@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -150,7 +151,8 @@ class AttemptManager:
         if attempt.deadline_at is None:
             return None
         end = _parse(attempt.deadline_at) + dt.timedelta(seconds=attempt.extra_seconds)
-        return max(0, int((end - (now or self.store.clock())).total_seconds()))
+        # Rounded up: a fresh 20-minute exam shows 20:00, and 0 means really over.
+        return max(0, math.ceil((end - (now or self.store.clock())).total_seconds()))
 
     def grant_extra_time(self, attempt: str, seconds: int) -> None:
         current = self.get(attempt)

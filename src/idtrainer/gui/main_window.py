@@ -29,6 +29,7 @@ from idtrainer.gui.start import StartPage
 # then loads only what the start screen needs (see bench/run.py gui_startup).
 if TYPE_CHECKING:
     from idtrainer.gui.certificates import CertificatesPage
+    from idtrainer.gui.exam import ExamsPage
     from idtrainer.gui.images import ThumbnailCache
     from idtrainer.gui.learn import LearnPage
     from idtrainer.gui.library import LibraryPage
@@ -74,7 +75,6 @@ PLACEHOLDERS = {
         "species — is not built yet. Until then, search the Library by any name.")),
     "practice": (N_("Practice"), N_(
         "Flashcard practice with spaced repetition is not built yet.")),
-    "exams": (N_("Exams"), N_("Quizzes and exams are not built yet.")),
 }
 
 
@@ -143,6 +143,10 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.trainer import TrainerPage
 
                 widget = TrainerPage(self.ctx)
+            elif key == "exams":
+                from idtrainer.gui.exam import ExamsPage
+
+                widget = ExamsPage(self.ctx)
             elif key == "certificates":
                 from idtrainer.gui.certificates import CertificatesPage
 
@@ -164,6 +168,10 @@ class MainWindow(QMainWindow):
     @property
     def library(self) -> LibraryPage:
         return self.page("library")  # type: ignore[return-value]
+
+    @property
+    def exams(self) -> ExamsPage:
+        return self.page("exams")  # type: ignore[return-value]
 
     @property
     def certificates(self) -> CertificatesPage:
