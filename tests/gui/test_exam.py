@@ -71,3 +71,47 @@ def test_submit_lists_unanswered_and_the_exam_resumes(signed_in, qtbot, monkeypa
     assert page.attempt.uuid == first.uuid and page.index == 1  # first open question
     page.go(0)
     assert page.view.buttons[0].isChecked()
+
+
+def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed_in, qtbot,
+                                                                         monkeypatch):
+    from idtrainer.gui.quiz_builder import QuizBuilderDialog
+
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    window.ctx.unlock_trainer()
+    page = open_exams(window)
+    assert page.trainer_tools.isVisible()
+    dialog = QuizBuilderDialog(window.ctx, page)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Falcons and eagles")
+    dialog.time_limit.setValue(15)
+    dialog.pass_mark.setValue(80)
+    count, _module, types, _difficulty = (dialog.rules.cellWidget(0, c) for c in range(4))
+    count.setValue(5)
+    types.setCurrentIndex(types.findData("image"))
+    assert int(dialog.rules.cellWidget(0, 4).text()) >= 5 and not dialog.warnings.text()
+    count.setValue(400)
+    assert "can draw only" in dialog.warnings.text()  # warned before saving
+    count.setValue(5)
+    dialog._save()
+    assert dialog.result() == QuizBuilderDialog.DialogCode.Accepted
+    quiz = store.quizzes.get(dialog.quiz, "en")
+    assert (quiz.title, quiz.settings.time_limit_minutes, quiz.settings.pass_mark) == (
+        "Falcons and eagles", 15, 80)
+    assert quiz.rules[0].count == 5 and quiz.rules[0].filter == {"types": ["image"]}
+
+    klass = store.classes.create("Almaty")
+    store.classes.add_member(klass, window.ctx.trainee)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem",
+                        lambda *a, **k: ("Almaty", True))
+    page.refresh()
+    page.quizzes.setCurrentRow(0)
+    page.assign()
+    window.ctx.lock_trainer()
+    page.refresh()
+    assert page.quizzes.count() == 1 and not page.trainer_tools.isVisible()
+    page.start_button.click()
+    assert len(page.attempt.items) == 5
+    assert all(store.questions.get(i["q"], "en").qtype == "image" for i in page.attempt.items)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -175,9 +176,24 @@ class ExamsPage(QWidget):
         self.rules = QLabel(wordWrap=True)
         self.start_button = QPushButton()
         self.start_button.clicked.connect(self.start)
+        # Trainer tools, shown in trainer mode only.
+        self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz = (
+            QPushButton(), QPushButton(), QPushButton(), QPushButton(), QPushButton())
+        self.new_quiz.clicked.connect(lambda: self.build(None))
+        self.edit_quiz.clicked.connect(lambda: self.build(self.selected()))
+        self.copy_quiz.clicked.connect(self.duplicate)
+        self.assign_quiz.clicked.connect(self.assign)
+        self.check_quiz.clicked.connect(self.check)
+        self.trainer_tools = QWidget()
+        tools = QHBoxLayout(self.trainer_tools)
+        tools.setContentsMargins(0, 0, 0, 0)
+        for w in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
+                  self.check_quiz):
+            tools.addWidget(w)
+        tools.addStretch(1)
         choose = QWidget()
         cv = QVBoxLayout(choose)
-        for w in (self.title, self.quizzes, self.rules, self.start_button):
+        for w in (self.title, self.trainer_tools, self.quizzes, self.rules, self.start_button):
             cv.addWidget(w)
         # 2. taking it
         self.navigator = QListWidget()
@@ -235,6 +251,11 @@ class ExamsPage(QWidget):
         self.next.setText(_("Next ▶"))
         self.submit_button.setText(_("Su&bmit…"))
         self.back.setText(_("Back to the list"))
+        self.new_quiz.setText(_("&New quiz…"))
+        self.edit_quiz.setText(_("&Edit…"))
+        self.copy_quiz.setText(_("D&uplicate"))
+        self.assign_quiz.setText(_("&Assign to a class…"))
+        self.check_quiz.setText(_("C&heck"))
         self._flag_text()
         self.refresh()
         if self.attempt and self.stack.currentIndex() == 1:
@@ -242,7 +263,42 @@ class ExamsPage(QWidget):
         elif self.attempt and self.stack.currentIndex() == 2:
             self.show_result()
 
+    def selected(self) -> str | None:
+        item = self.quizzes.currentItem()
+        return item.data(QUIZ_ROLE) if item else None
+
+    def build(self, quiz: str | None) -> None:
+        from idtrainer.gui.quiz_builder import QuizBuilderDialog
+
+        QuizBuilderDialog(self.ctx, self, quiz).exec()
+
+    def duplicate(self) -> None:
+        if quiz := self.selected():
+            self.ctx.store.quizzes.duplicate(quiz)
+            self.ctx.notify_changed()
+
+    def assign(self) -> None:
+        quiz = self.selected()
+        classes = self.ctx.store.classes.list()
+        if not quiz or not classes:
+            QMessageBox.information(self, _("Exams"), _("Create a class first."))
+            return
+        name, ok = QInputDialog.getItem(self, _("Assign to a class"), _("Class:"),
+                                        [c.name for c in classes], 0, False)
+        if ok:
+            klass = next(c for c in classes if c.name == name)
+            self.ctx.store.quizzes.assign(quiz, class_uuid=klass.uuid)
+            self.ctx.notify_changed()
+
+    def check(self) -> None:
+        if quiz := self.selected():
+            problems = self.ctx.store.quizzes.problems(quiz, list(i18n.LANGUAGES))
+            QMessageBox.information(self, _("Exams"), "\n".join(problems) or _(
+                "No problems: every rule can draw its questions, in every language."))
+
     def refresh(self) -> None:
+        self.trainer_tools.setVisible(self.ctx.trainer_unlocked)
+        self.edit_quiz.setEnabled(self.quizzes.count() > 0)
         if self.stack.currentIndex() != 0:
             return
         current = self.quizzes.currentItem().data(QUIZ_ROLE) if self.quizzes.currentItem() \
