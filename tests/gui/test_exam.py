@@ -115,3 +115,23 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
     page.start_button.click()
     assert len(page.attempt.items) == 5
     assert all(store.questions.get(i["q"], "en").qtype == "image" for i in page.attempt.items)
+
+
+def test_practice_with_the_keyboard(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    window.go_to([key for key, _label in PAGES].index("practice"))
+    page = window.practice
+    assert page.card is not None and "20" in page.count.text()
+    first = page.card.key
+    focus = page.show_button
+    key(qtbot, focus, Qt.Key.Key_3)  # rating before seeing the answer does nothing
+    assert page.card.key == first
+    key(qtbot, focus, Qt.Key.Key_Space)
+    assert page.answer.isVisible()
+    key(qtbot, focus, Qt.Key.Key_3)
+    assert page.card.key != first and "19" in page.count.text()
+    assert store.count("practice_reviews") == 1
+    window.ctx.sign_out()
+    window.start.refresh()
+    assert "19" in window.start.due.text()

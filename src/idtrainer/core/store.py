@@ -75,6 +75,7 @@ class Store:
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
+        from idtrainer.core.practice import PracticeManager
         from idtrainer.core.progress import ProgressManager
         from idtrainer.core.questions import QuestionManager
         from idtrainer.core.quizzes import QuizManager
@@ -98,6 +99,7 @@ class Store:
         self.certificates = CertificateManager(self)
         self.quizzes = QuizManager(self)
         self.attempts = AttemptManager(self)
+        self.practice = PracticeManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from idtrainer.gui.images import ThumbnailCache
     from idtrainer.gui.learn import LearnPage
     from idtrainer.gui.library import LibraryPage
+    from idtrainer.gui.practice import PracticePage
     from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
     from idtrainer.gui.trainer import TrainerPage
 
@@ -73,8 +74,6 @@ PLACEHOLDERS = {
     "identify": (N_("Identify"), N_(
         "The identification key — answer questions about a seized item to narrow down the "
         "species — is not built yet. Until then, search the Library by any name.")),
-    "practice": (N_("Practice"), N_(
-        "Flashcard practice with spaced repetition is not built yet.")),
 }
 
 
@@ -143,6 +142,10 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.trainer import TrainerPage
 
                 widget = TrainerPage(self.ctx)
+            elif key == "practice":
+                from idtrainer.gui.practice import PracticePage
+
+                widget = PracticePage(self.ctx)
             elif key == "exams":
                 from idtrainer.gui.exam import ExamsPage
 
@@ -168,6 +171,10 @@ class MainWindow(QMainWindow):
     @property
     def library(self) -> LibraryPage:
         return self.page("library")  # type: ignore[return-value]
+
+    @property
+    def practice(self) -> PracticePage:
+        return self.page("practice")  # type: ignore[return-value]
 
     @property
     def exams(self) -> ExamsPage:

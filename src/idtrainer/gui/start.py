@@ -58,8 +58,11 @@ class StartPage(QWidget):
         self.continue_button = QPushButton()
         self.continue_button.setObjectName("continueButton")
         self.continue_button.clicked.connect(lambda: self.start(True))
+        self.due = QLabel()
+        self.due.setObjectName("practiceDue")
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.due)
         buttons.addStretch(1)
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.start_button)
@@ -110,6 +113,10 @@ class StartPage(QWidget):
         trainee = self.selected()
         self.start_button.setEnabled(trainee is not None)
         target = self.ctx.store.progress.continue_lesson(trainee) if trainee else None
+        due = self.ctx.store.practice.due_count(trainee) if trainee else 0
+        self.due.setText(i18n.ngettext("Practice: {n} card due today",
+                                       "Practice: {n} cards due today", due).format(n=due))
+        self.due.setVisible(trainee is not None)
         self.continue_button.setVisible(target is not None)
         if target:
             lesson = self.ctx.store.lessons.lesson(target, i18n.current_language())

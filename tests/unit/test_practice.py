@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from idtrainer.core.store import Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def test_every_species_gives_cards_of_each_kind(loaded: Store):
+    keys = loaded.practice.all_keys()
+    assert "picture:saiga-tatarica" in keys and "appendix:saiga-tatarica" in keys
+    assert "product:saiga-tatarica" in keys
+    card = loaded.practice.card("picture:saiga-tatarica", "kk")
+    assert card.image is not None and "Ақбөкен" in card.answer
+    appendix = loaded.practice.card("appendix:saiga-tatarica", "ru")
+    assert "II" in appendix.answer and "2026" in appendix.answer  # never without its date
+
+
+def test_a_review_updates_the_schedule_and_persists(loaded: Store):
+    clock = Clock()
+    loaded.clock = clock
+    trainee = loaded.trainees.create("Oʻlmas")
+    first = loaded.practice.due(trainee)
+    assert len(first) == 20  # new cards per day
+    key = first[0]
+    due = loaded.practice.review(trainee, key, 3)
+    assert due > clock.now
+    assert key not in loaded.practice.due(trainee)
+    path = loaded.path
+    loaded.close()
+    with Store.open(path, clock=clock) as again:
+        row = again.query_one("SELECT * FROM practice_cards WHERE card_key = ?", (key,))
+        assert row["due_at"] == due.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert again.count("practice_reviews") == 1
+        clock.now = due + dt.timedelta(seconds=1)
+        assert again.practice.due(trainee)[0] == key  # due again, first in line
+        later = again.practice.review(trainee, key, 4)  # easy: a longer interval
+        assert later - clock.now > due - dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+
+def test_again_is_sooner_than_easy(loaded: Store):
+    clock = Clock()
+    loaded.clock = clock
+    a, b = loaded.trainees.create("A"), loaded.trainees.create("B")
+    assert loaded.practice.review(a, "picture:saiga-tatarica", 1) < \
+        loaded.practice.review(b, "picture:saiga-tatarica", 4)
+
+
+def test_new_cards_are_limited_per_day(loaded: Store):
+    clock = Clock()
+    loaded.clock = clock
+    trainee = loaded.trainees.create("C")
+    for key in loaded.practice.due(trainee)[:20]:
+        loaded.practice.review(trainee, key, 4)  # easy: not due again today
+    assert loaded.practice.due(trainee) == []
+    clock.now += dt.timedelta(days=1)
+    assert len(loaded.practice.due(trainee)) >= 20
+
+
+def test_a_bad_rating_is_refused(loaded: Store):
+    with pytest.raises(ValueError):
+        loaded.practice.review(loaded.trainees.create("D"), "picture:saiga-tatarica", 5)
