@@ -135,3 +135,67 @@ def test_practice_with_the_keyboard(signed_in, qtbot):
     window.ctx.sign_out()
     window.start.refresh()
     assert "19" in window.start.due.text()
+
+
+def test_practice_mode_explains_each_answer_at_once(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Drill", QuizSettings(feedback_mode="practice"),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    page.start_button.click()
+    assert not page.feedback.isVisible()
+    question = page.view.question
+    wrong = 2 if question.answer["value"] else 1  # 1 = True, 2 = False
+    page.view.choose(wrong)
+    assert page.feedback.isVisible() and "Not right" in page.feedback.text()
+    page.view.choose(3 - wrong)
+    assert "Right." in page.feedback.text()
+
+
+def test_trainer_grants_extra_time_and_exports_results(signed_in, qtbot, tmp_path,
+                                                       monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Timed", QuizSettings(time_limit_minutes=10),
+                              [Rule("random", count=2, filter={"types": ["appendix"]})])
+    attempt = store.attempts.start(quiz, window.ctx.trainee, "en")
+    before = store.attempts.remaining_seconds(attempt)
+    store.trainer.set_password("steppe-eagle-7")
+    window.ctx.unlock_trainer()
+    page = open_exams(window)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (15, True))
+    page.grant_extra_time()
+    after = store.attempts.remaining_seconds(store.attempts.get(attempt.uuid))
+    assert after - before >= 15 * 60 - 2
+    store.attempts.submit(attempt.uuid)
+    out = tmp_path / "results.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    page.export_results()
+    assert "Timed" in out.read_text(encoding="utf-8-sig")
+
+
+def test_builder_keeps_fixed_questions_before_random_rules(signed_in, qtbot):
+    from idtrainer.gui.quiz_builder import QuizBuilderDialog
+
+    window = signed_in
+    store = window.ctx.store
+    chosen = store.questions.uuids()[:2]
+    dialog = QuizBuilderDialog(window.ctx)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Mixed")
+    for question in chosen:
+        dialog.add_fixed(question)
+    dialog.add_fixed(chosen[0])  # twice: listed once
+    assert dialog.fixed.count() == 2
+    dialog._save()
+    rules = store.quizzes.get(dialog.quiz, "en").rules
+    assert [r.question for r in rules[:2]] == chosen and rules[2].kind == "random"
+    again = QuizBuilderDialog(window.ctx, quiz=dialog.quiz)  # editing shows them again
+    qtbot.addWidget(again)
+    assert again.fixed.count() == 2 and again.rules.rowCount() == 1

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -184,11 +185,14 @@ class ExamsPage(QWidget):
         self.copy_quiz.clicked.connect(self.duplicate)
         self.assign_quiz.clicked.connect(self.assign)
         self.check_quiz.clicked.connect(self.check)
+        self.export_button, self.extra_button = QPushButton(), QPushButton()
+        self.export_button.clicked.connect(self.export_results)
+        self.extra_button.clicked.connect(self.grant_extra_time)
         self.trainer_tools = QWidget()
         tools = QHBoxLayout(self.trainer_tools)
         tools.setContentsMargins(0, 0, 0, 0)
         for w in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
-                  self.check_quiz):
+                  self.check_quiz, self.extra_button, self.export_button):
             tools.addWidget(w)
         tools.addStretch(1)
         choose = QWidget()
@@ -214,9 +218,12 @@ class ExamsPage(QWidget):
             buttons.addWidget(w)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
+        self.feedback = QLabel(wordWrap=True)
+        self.feedback.setObjectName("feedback")
         right = QVBoxLayout()
         right.addWidget(self.timer_label)
         right.addWidget(self.view, 1)
+        right.addWidget(self.feedback)
         right.addLayout(buttons)
         taking = QWidget()
         tv = QHBoxLayout(taking)
@@ -256,6 +263,8 @@ class ExamsPage(QWidget):
         self.copy_quiz.setText(_("D&uplicate"))
         self.assign_quiz.setText(_("&Assign to a class…"))
         self.check_quiz.setText(_("C&heck"))
+        self.extra_button.setText(_("E&xtra time…"))
+        self.export_button.setText(_("Export &results…"))
         self._flag_text()
         self.refresh()
         if self.attempt and self.stack.currentIndex() == 1:
@@ -289,6 +298,43 @@ class ExamsPage(QWidget):
             klass = next(c for c in classes if c.name == name)
             self.ctx.store.quizzes.assign(quiz, class_uuid=klass.uuid)
             self.ctx.notify_changed()
+
+    def export_results(self) -> None:
+        from pathlib import Path
+
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export results"), str(Path.home() / "results.csv"), "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            count = self.ctx.store.attempts.export_csv(Path(path))
+        except OSError as exc:
+            QMessageBox.warning(self, _("Exams"), f"{path}: {exc.strerror or exc}")
+            return
+        QMessageBox.information(self, _("Exams"), ngettext(
+            "{n} attempt written to {path}", "{n} attempts written to {path}", count).format(
+            n=count, path=path))
+
+    def grant_extra_time(self) -> None:
+        """For an officer whose exam was interrupted (a power cut, an emergency)."""
+        store, lang = self.ctx.store, i18n.current_language()
+        open_attempts = [a for a in (store.attempts.get(r["uuid"]) for r in store.query(
+            "SELECT uuid FROM attempts WHERE submitted_at IS NULL AND deleted = 0 AND "
+            "deadline_at IS NOT NULL")) if a is not None]
+        if not open_attempts:
+            QMessageBox.information(self, _("Exams"), _("No timed exam is in progress."))
+            return
+        names = [f"{store.trainees.get(a.trainee_uuid).name} — "
+                 f"{store.quizzes.get(a.quiz_uuid, lang).title}" for a in open_attempts]
+        chosen, ok = QInputDialog.getItem(self, _("Extra time"), _("Exam in progress:"),
+                                          names, 0, False)
+        if not ok:
+            return
+        minutes, ok = QInputDialog.getInt(self, _("Extra time"), _("Minutes to add:"), 10, 1,
+                                          240)
+        if ok:
+            store.attempts.grant_extra_time(open_attempts[names.index(chosen)].uuid,
+                                            minutes * 60)
 
     def check(self) -> None:
         if quiz := self.selected():
@@ -397,9 +443,32 @@ class ExamsPage(QWidget):
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index + 1 < len(self.attempt.items))
         self._flag_text(state.get("flagged", False))
+        self._show_feedback(question, state.get("response"))
         self.navigator.blockSignals(True)
         self.navigator.setCurrentRow(index)
         self.navigator.blockSignals(False)
+
+    def _practice_mode(self) -> bool:
+        return self.attempt is not None and self.ctx.store.quizzes.get(
+            self.attempt.quiz_uuid, "en").settings.feedback_mode == "practice"
+
+    def _show_feedback(self, question: Question | None, response: Any) -> None:
+        """In practice mode, say at once whether the answer is right, and why."""
+        if question is None or response is None or not self._practice_mode():
+            self.feedback.hide()
+            return
+        from idtrainer.core.scoring import score
+
+        got = score(question, response)
+        verdict = _("Right.") if got == 1 else (_("Partly right.") if got > 0 else
+                                                 _("Not right."))
+        right = _describe_response(question, correct_response(question))
+        text = f"<b>{html.escape(verdict)}</b> " + html.escape(
+            _("Correct answer: {answer}").format(answer=right))
+        if question.feedback:
+            text += f"<br><i>{html.escape(question.feedback.value)}</i>"
+        self.feedback.setText(text)
+        self.feedback.show()
 
     def _answered(self, response: Any) -> None:
         if self.attempt is None:
@@ -412,6 +481,7 @@ class ExamsPage(QWidget):
             self.show_result()
             return
         self._fill_navigator()
+        self._show_feedback(self.view.question, response)
 
     def toggle_flag(self) -> None:
         if self.attempt is None:

@@ -10,12 +10,17 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -87,11 +92,29 @@ class QuizBuilderDialog(FormDialog):
         holder.setLayout(row)
         self.form.addRow(self.rules)
         self.form.addRow(holder)
+        # Fixed questions: always asked, whatever the random rules draw.
+        self.fixed = QListWidget()
+        self.fixed.setMaximumHeight(120)
+        pick = QPushButton(_("Add &fixed questions…"))
+        pick.clicked.connect(self.pick_questions)
+        drop = QPushButton(_("Remove the &question"))
+        drop.clicked.connect(lambda: self.fixed.takeItem(self.fixed.currentRow()))
+        fixed_row = QHBoxLayout()
+        fixed_row.addWidget(pick)
+        fixed_row.addWidget(drop)
+        fixed_row.addStretch(1)
+        fixed_holder = QWidget()
+        fixed_holder.setLayout(fixed_row)
+        self.form.addRow(_("Fixed questions:"), self.fixed)
+        self.form.addRow(fixed_holder)
         self.warnings = QLabel(wordWrap=True)
         self.warnings.setObjectName("error")
         self.form.addRow(self.warnings)
         for rule in (existing.rules if existing else [Rule("random", count=20)]):
-            self.add_rule(rule)
+            if rule.kind == "fixed" and rule.question:
+                self.add_fixed(rule.question)
+            else:
+                self.add_rule(rule)
         self.resize(820, 720)
 
     def _moment(self, value: str | None, text: str) -> tuple[QWidget, QCheckBox]:
@@ -111,9 +134,49 @@ class QuizBuilderDialog(FormDialog):
         holder.edit = edit  # type: ignore[attr-defined]
         return holder, box
 
+    def add_fixed(self, question: str) -> None:
+        if any(self.fixed.item(i).data(Qt.ItemDataRole.UserRole) == question
+               for i in range(self.fixed.count())):
+            return
+        found = self.ctx.store.questions.get(question, i18n.current_language())
+        if found is None:
+            return
+        item = QListWidgetItem(f"{labels.question_type_name(found.qtype)}: "
+                               f"{found.stem.value if found.stem else found.slug}")
+        item.setData(Qt.ItemDataRole.UserRole, question)
+        self.fixed.addItem(item)
+
+    def pick_questions(self) -> None:
+        """Choose questions from the bank, searching their text."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Add fixed questions"))
+        search = QLineEdit()
+        search.setPlaceholderText(_("Search the question text"))
+        listing = QListWidget()
+        listing.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        lang = i18n.current_language()
+        bank = [self.ctx.store.questions.get(q, lang) for q in self.ctx.store.questions.uuids()]
+        for question in (q for q in bank if q is not None):
+            item = QListWidgetItem(f"{labels.question_type_name(question.qtype)}: "
+                                   f"{question.stem.value if question.stem else question.slug}")
+            item.setData(Qt.ItemDataRole.UserRole, question.uuid)
+            listing.addItem(item)
+        search.textChanged.connect(lambda text: [
+            listing.item(i).setHidden(text.casefold() not in listing.item(i).text().casefold())
+            for i in range(listing.count())])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        column = QVBoxLayout(dialog)
+        for w in (search, listing, buttons):
+            column.addWidget(w)
+        dialog.resize(760, 520)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            for item in listing.selectedItems():
+                self.add_fixed(item.data(Qt.ItemDataRole.UserRole))
+
     def add_rule(self, rule: Rule) -> None:
-        if rule.kind != "random":
-            return  # fixed questions come from the engine's API; the builder draws at random
         lang = i18n.current_language()
         row = self.rules.rowCount()
         self.rules.insertRow(row)
@@ -153,7 +216,9 @@ class QuizBuilderDialog(FormDialog):
         return Rule("random", count=count.value(), filter=f)
 
     def all_rules(self) -> list[Rule]:
-        return [self.rule_at(row) for row in range(self.rules.rowCount())]
+        fixed = [Rule("fixed", question=self.fixed.item(i).data(Qt.ItemDataRole.UserRole))
+                 for i in range(self.fixed.count())]
+        return fixed + [self.rule_at(row) for row in range(self.rules.rowCount())]
 
     def update_pools(self) -> None:
         """Show how many questions each rule can draw from; warn when it cannot be met."""
