@@ -496,6 +496,17 @@ class ExamsPage(QWidget):
     def _flag_text(self, flagged: bool = False) -> None:
         self.flag.setText(_("Un&flag") if flagged else _("&Flag for review"))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.attempt is not None and self.stack.currentIndex() == 1:
+            self.ticker.start()
+            self._tick()  # time ran on while another page was shown
+
+    def hideEvent(self, event) -> None:
+        # The deadline lives in the database; the ticker only redraws it while visible.
+        self.ticker.stop()
+        super().hideEvent(event)
+
     def _tick(self) -> None:
         if self.attempt is None:
             return
