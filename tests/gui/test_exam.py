@@ -105,7 +105,7 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
     klass = store.classes.create("Almaty")
     store.classes.add_member(klass, window.ctx.trainee)
     monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem",
-                        lambda *a, **k: ("Almaty", True))
+                        lambda *a, **k: ("Class: Almaty", True))
     page.refresh()
     page.quizzes.setCurrentRow(0)
     page.assign()

@@ -21,6 +21,8 @@ def test_every_species_gives_cards_of_each_kind(loaded: Store):
     assert "product:saiga-tatarica" in keys
     card = loaded.practice.card("picture:saiga-tatarica", "kk")
     assert card.image is not None and "Ақбөкен" in card.answer
+    features = loaded.practice.card("features:saiga-tatarica", "ru")
+    assert features.prompt.count("•") >= 3 and "Сайгак" in features.answer
     appendix = loaded.practice.card("appendix:saiga-tatarica", "ru")
     assert "II" in appendix.answer and "2026" in appendix.answer  # never without its date
 

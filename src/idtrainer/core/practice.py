@@ -1,7 +1,8 @@
 """Flashcard practice with spaced repetition (FSRS), per trainee.
 
-Three kinds of card for every species in the library: its picture → its name,
-its name → its CITES Appendix, a product it is smuggled as → the species. Each
+Four kinds of card for every species in the library: its picture → its name, its
+diagnostic features → its name, its name → its CITES Appendix, a product it is smuggled
+as → the species. Each
 trainee's schedule lives in ``practice_cards`` (the FSRS card state as JSON, and
 when it is due); every review is a row in ``practice_reviews``, so both travel in
 results bundles.
@@ -24,7 +25,7 @@ from idtrainer.core.store import content_uuid, iso, new_uuid
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
 
-KINDS = ("picture", "appendix", "product")
+KINDS = ("picture", "features", "appendix", "product")
 NEW_PER_DAY = 20
 RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
 
@@ -50,6 +51,7 @@ class PracticeManager:
         for row in self.store.query("SELECT s.slug, s.uuid FROM species s WHERE s.deleted = 0 "
                                     "ORDER BY s.slug"):
             keys.append(f"picture:{row['slug']}")
+            keys.append(f"features:{row['slug']}")
             keys.append(f"appendix:{row['slug']}")
             if self.store.scalar("SELECT 1 FROM species_products WHERE species_uuid = ? AND "
                                  "deleted = 0", (row["uuid"],)):
@@ -82,6 +84,10 @@ class PracticeManager:
         if kind == "picture":
             return Flashcard(key, kind, uuid, _("Which species is this?"),
                              card.images[0] if card.images else None, full)
+        if kind == "features" and card.features:
+            listed = "\n".join(f"• {feature.value}" for feature in card.features[:4])
+            return Flashcard(key, kind, uuid, _("Which species has these features?") + "\n\n"
+                             + listed, None, full)
         if kind == "appendix":
             listing = card.listing
             answer = labels.listing_text(listing.appendix if listing else None,

@@ -261,7 +261,7 @@ class ExamsPage(QWidget):
         self.new_quiz.setText(_("&New quiz…"))
         self.edit_quiz.setText(_("&Edit…"))
         self.copy_quiz.setText(_("D&uplicate"))
-        self.assign_quiz.setText(_("&Assign to a class…"))
+        self.assign_quiz.setText(_("&Assign…"))
         self.check_quiz.setText(_("C&heck"))
         self.extra_button.setText(_("E&xtra time…"))
         self.export_button.setText(_("Export &results…"))
@@ -287,16 +287,23 @@ class ExamsPage(QWidget):
             self.ctx.notify_changed()
 
     def assign(self) -> None:
+        """Assign the quiz to a class, or to one trainee (tested apart from the class)."""
         quiz = self.selected()
-        classes = self.ctx.store.classes.list()
-        if not quiz or not classes:
-            QMessageBox.information(self, _("Exams"), _("Create a class first."))
+        if not quiz:
             return
-        name, ok = QInputDialog.getItem(self, _("Assign to a class"), _("Class:"),
-                                        [c.name for c in classes], 0, False)
-        if ok:
-            klass = next(c for c in classes if c.name == name)
-            self.ctx.store.quizzes.assign(quiz, class_uuid=klass.uuid)
+        store = self.ctx.store
+        targets = [(_("Class: {name}").format(name=c.name), "class", c.uuid)
+                   for c in store.classes.list()]
+        targets += [(_("Trainee: {name}").format(name=p.name), "trainee", p.uuid)
+                    for p in store.trainees.list()]
+        chosen, ok = QInputDialog.getItem(self, _("Assign"), _("Assign to:"),
+                                          [t[0] for t in targets], 0, False)
+        if ok and chosen:
+            _label, kind, uuid = next(t for t in targets if t[0] == chosen)
+            if kind == "class":
+                store.quizzes.assign(quiz, class_uuid=uuid)
+            else:
+                store.quizzes.assign(quiz, trainee_uuid=uuid)
             self.ctx.notify_changed()
 
     def export_results(self) -> None:
