@@ -40,6 +40,19 @@ class Flashcard:
     answer: str
 
 
+def _names_species(image: MediaItem, card) -> bool:
+    """True when a drawing spells out the answer (its title names the species)."""
+    if image.mime != "image/svg+xml":
+        return False
+    try:
+        text = image.path.read_text(encoding="utf-8", errors="ignore").casefold()
+    except OSError:
+        return True
+    names = [card.summary.scientific_name, *card.names.values(), *card.synonyms]
+    genus = card.summary.scientific_name.split()[0]
+    return any(n.casefold() in text for n in names if n) or genus.casefold() in text
+
+
 class PracticeManager:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -50,7 +63,8 @@ class PracticeManager:
         keys = []
         for row in self.store.query("SELECT s.slug, s.uuid FROM species s WHERE s.deleted = 0 "
                                     "ORDER BY s.slug"):
-            keys.append(f"picture:{row['slug']}")
+            if self.card(f"picture:{row['slug']}", "en") is not None:
+                keys.append(f"picture:{row['slug']}")
             keys.append(f"features:{row['slug']}")
             keys.append(f"appendix:{row['slug']}")
             if self.store.scalar("SELECT 1 FROM species_products WHERE species_uuid = ? AND "
@@ -82,8 +96,10 @@ class PracticeManager:
         name = card.summary.name.value if card.summary.name else card.summary.scientific_name
         full = f"{name} ({card.summary.scientific_name})"
         if kind == "picture":
-            return Flashcard(key, kind, uuid, _("Which species is this?"),
-                             card.images[0] if card.images else None, full)
+            image = next((i for i in card.images if not _names_species(i, card)), None)
+            if image is None:
+                return None
+            return Flashcard(key, kind, uuid, _("Which species is this?"), image, full)
         if kind == "features" and card.features:
             listed = "\n".join(f"• {feature.value}" for feature in card.features[:4])
             return Flashcard(key, kind, uuid, _("Which species has these features?") + "\n\n"

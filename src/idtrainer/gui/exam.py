@@ -62,7 +62,7 @@ class QuestionView(QWidget):
         super().__init__()
         self.stem = QLabel(wordWrap=True)
         self.stem.setObjectName("stem")
-        self.gallery = Gallery()
+        self.gallery = Gallery(captions=False)
         self.gallery.setMinimumHeight(220)
         self.choices = QWidget()
         self.choices_layout = QVBoxLayout(self.choices)

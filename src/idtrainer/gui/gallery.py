@@ -62,8 +62,9 @@ class ZoomView(QGraphicsView):
 
 
 class Gallery(QWidget):
-    def __init__(self) -> None:
+    def __init__(self, *, captions: bool = True) -> None:
         super().__init__()
+        self.captions = captions  # off where the picture is the question
         self.images: list[MediaItem] = []
         self.index = 0
         self.view = ZoomView()
@@ -132,7 +133,8 @@ class Gallery(QWidget):
         image = render(item.path, item.mime, QSize(1600, 1600))
         self.view.show_pixmap(QPixmap.fromImage(image))
         self.position.setText(f"{self.index + 1} / {len(self.images)}")
-        self.caption.setText(item.caption.value if item.caption else "")
+        self.caption.setText(item.caption.value if item.caption and self.captions else "")
+        self.caption.setVisible(self.captions)
         self.credit.setText(_("Image: {author} · Licence: {licence} · Source: {source}").format(
             author=item.author, licence=item.licence, source=item.source))
 

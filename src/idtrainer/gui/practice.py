@@ -30,7 +30,7 @@ class PracticePage(QWidget):
         self.count = QLabel()
         self.prompt = QLabel(wordWrap=True)
         self.prompt.setObjectName("prompt")
-        self.gallery = Gallery()
+        self.gallery = Gallery(captions=False)
         self.answer = QLabel(wordWrap=True)
         self.answer.setObjectName("answer")
         self.show_button = QPushButton()
