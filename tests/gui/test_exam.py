@@ -91,7 +91,11 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
     count, _module, types, _difficulty = (dialog.rules.cellWidget(0, c) for c in range(4))
     count.setValue(5)
     types.setCurrentIndex(types.findData("image"))
-    assert int(dialog.rules.cellWidget(0, 4).text()) >= 5 and not dialog.warnings.text()
+    assert int(dialog.rules.cellWidget(0, 5).text()) >= 5 and not dialog.warnings.text()
+    dialog.rules.cellWidget(0, 4).setText("no-such-tag")
+    assert dialog.rules.cellWidget(0, 5).text() == "0" and "can draw only" in \
+        dialog.warnings.text()
+    dialog.rules.cellWidget(0, 4).setText("")
     count.setValue(400)
     assert "can draw only" in dialog.warnings.text()  # warned before saving
     count.setValue(5)

@@ -77,9 +77,10 @@ class QuizBuilderDialog(FormDialog):
                               ("", self.opens), ("", self.closes)):
             self.form.addRow(label, widget)
         # Rules: each draws N random questions matching a module, type and difficulty.
-        self.rules = QTableWidget(0, 5)
+        self.rules = QTableWidget(0, 6)
         self.rules.setHorizontalHeaderLabels(
-            [_("Questions"), _("Module"), _("Type"), _("Difficulty"), _("Available")])
+            [_("Questions"), _("Module"), _("Type"), _("Difficulty"),
+             _("Tags or species (comma-separated)"), _("Available")])
         add = QPushButton(_("&Add a rule"))
         add.clicked.connect(lambda: self.add_rule(Rule("random", count=10)))
         remove = QPushButton(_("&Remove the rule"))
@@ -196,17 +197,25 @@ class QuizBuilderDialog(FormDialog):
             types.setCurrentIndex(max(0, types.findData(f["types"][0])))
         if f.get("difficulty"):
             difficulty.setCurrentIndex(max(0, difficulty.findData(f["difficulty"][0])))
-        for col, widget in enumerate((count, module, types, difficulty)):
+        tags = QLineEdit(", ".join([*f.get("tags", []), *f.get("species", [])]))
+        tags.setPlaceholderText("saiga-tatarica, horn")
+        for col, widget in enumerate((count, module, types, difficulty, tags)):
             self.rules.setCellWidget(row, col, widget)
-            signal = widget.valueChanged if isinstance(widget, QSpinBox) else \
-                widget.currentIndexChanged
+            signal = widget.valueChanged if isinstance(widget, QSpinBox) else (
+                widget.textChanged if isinstance(widget, QLineEdit) else
+                widget.currentIndexChanged)
             signal.connect(lambda _v: self.update_pools())
-        self.rules.setCellWidget(row, 4, QLabel())
+        self.rules.setCellWidget(row, 5, QLabel())
         self.update_pools()
 
     def rule_at(self, row: int) -> Rule:
-        count, module, types, difficulty = (self.rules.cellWidget(row, c) for c in range(4))
+        count, module, types, difficulty, tags = (self.rules.cellWidget(row, c)
+                                                  for c in range(5))
         f: dict[str, list] = {}
+        # Questions carry their species' ids among their tags, so one field serves both.
+        words = [w.strip() for w in tags.text().split(",") if w.strip()]
+        if words:
+            f["tags"] = words
         if module.currentData():
             f["modules"] = [module.currentData()]
         if types.currentData():
@@ -226,7 +235,7 @@ class QuizBuilderDialog(FormDialog):
         for row in range(self.rules.rowCount()):
             rule = self.rule_at(row)
             have = len(self.ctx.store.quizzes.pool(rule))
-            label = self.rules.cellWidget(row, 4)
+            label = self.rules.cellWidget(row, 5)
             if label is not None:
                 label.setText(i18n.format_number(have))
             if have < rule.count:
