@@ -13,17 +13,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from idtrainer.core.store import Store
 
-RAW = serialization.Encoding.Raw
+# cryptography is imported where keys are used: start-up does without it.
 
 
 def key_id(public: bytes) -> str:
@@ -58,6 +53,8 @@ class KeyManager:
         self.store = store
 
     def publisher(self) -> tuple[str, Ed25519PrivateKey] | None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         row = self.store.query_one(
             "SELECT key_id, private_key FROM keys WHERE kind = 'publisher' "
             "ORDER BY created_at LIMIT 1")
@@ -69,9 +66,13 @@ class KeyManager:
         """This laptop's publisher key id, creating the pair (and trusting it) if needed."""
         if (found := self.publisher()) is not None:
             return found[0]
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        raw = serialization.Encoding.Raw
         private = Ed25519PrivateKey.generate()
-        public = private.public_key().public_bytes(RAW, serialization.PublicFormat.Raw)
-        secret = private.private_bytes(RAW, serialization.PrivateFormat.Raw,
+        public = private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        secret = private.private_bytes(raw, serialization.PrivateFormat.Raw,
                                        serialization.NoEncryption())
         kid = key_id(public)
         now = self.store.now()
@@ -107,6 +108,9 @@ class KeyManager:
 
     def verify(self, kid: str, message: bytes, signature: bytes) -> bool | None:
         """True/False for a trusted key; None when the key is not trusted here."""
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         key = self.trusted(kid)
         if key is None:
             return None

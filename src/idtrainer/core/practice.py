@@ -15,8 +15,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fsrs import Card, Rating, Scheduler
-
 from idtrainer.core import labels
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MediaItem
@@ -27,7 +25,7 @@ if TYPE_CHECKING:
 
 KINDS = ("picture", "features", "appendix", "product")
 NEW_PER_DAY = 20
-RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
+RATINGS = (1, 2, 3, 4)  # again, hard, good, easy (fsrs.Rating values)
 
 
 @dataclass(frozen=True)
@@ -40,30 +38,54 @@ class Flashcard:
     answer: str
 
 
-def _names_species(image: MediaItem, card) -> bool:
+def _names_species(path, mime: str, names: list[str]) -> bool:
     """True when a drawing spells out the answer (its title names the species)."""
-    if image.mime != "image/svg+xml":
+    if mime != "image/svg+xml":
         return False
     try:
-        text = image.path.read_text(encoding="utf-8", errors="ignore").casefold()
+        text = path.read_text(encoding="utf-8", errors="ignore").casefold()
     except OSError:
         return True
-    names = [card.summary.scientific_name, *card.names.values(), *card.synonyms]
-    genus = card.summary.scientific_name.split()[0]
-    return any(n.casefold() in text for n in names if n) or genus.casefold() in text
+    return any(n.casefold() in text for n in names if n)
 
 
 class PracticeManager:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._pictures: dict[str, str | None] = {}  # species uuid -> usable media uuid
+
+    @property
+    def scheduler(self):
+        from fsrs import Scheduler  # imported when practice is used, not at start-up
+
         # No fuzzing: the same reviews give the same schedule (tests, reproducibility).
-        self.scheduler = Scheduler(enable_fuzzing=False)
+        return Scheduler(enable_fuzzing=False)
+
+    def picture_for(self, species_uuid: str) -> str | None:
+        """The first image of a species that does not name it, remembered per session."""
+        if species_uuid not in self._pictures:
+            taxon = self.store.query_one(
+                "SELECT t.uuid, t.scientific_name, t.synonyms FROM species s JOIN taxa t ON "
+                "t.uuid = s.taxon_uuid WHERE s.uuid = ?", (species_uuid,))
+            names = [taxon["scientific_name"], taxon["scientific_name"].split()[0],
+                     *json.loads(taxon["synonyms"])] if taxon else []
+            names += [r[0] for r in self.store.conn.execute(
+                "SELECT value FROM texts WHERE owner_uuid = ? AND field = 'name' AND "
+                "deleted = 0", (taxon["uuid"] if taxon else "",))]
+            self._pictures[species_uuid] = next(
+                (r["uuid"] for r in self.store.query(
+                    "SELECT m.uuid, m.sha256, m.mime FROM media_links k JOIN media m ON "
+                    "m.uuid = k.media_uuid WHERE k.owner_uuid = ? AND k.deleted = 0 AND "
+                    "m.deleted = 0 ORDER BY k.position", (species_uuid,))
+                 if not _names_species(self.store.media.path_for(r["sha256"]), r["mime"],
+                                       names)), None)
+        return self._pictures[species_uuid]
 
     def all_keys(self) -> list[str]:
         keys = []
         for row in self.store.query("SELECT s.slug, s.uuid FROM species s WHERE s.deleted = 0 "
                                     "ORDER BY s.slug"):
-            if self.card(f"picture:{row['slug']}", "en") is not None:
+            if self.picture_for(row["uuid"]) is not None:
                 keys.append(f"picture:{row['slug']}")
             keys.append(f"features:{row['slug']}")
             keys.append(f"appendix:{row['slug']}")
@@ -96,7 +118,8 @@ class PracticeManager:
         name = card.summary.name.value if card.summary.name else card.summary.scientific_name
         full = f"{name} ({card.summary.scientific_name})"
         if kind == "picture":
-            image = next((i for i in card.images if not _names_species(i, card)), None)
+            media = self.picture_for(uuid)
+            image = next((i for i in card.images if i.uuid == media), None)
             if image is None:
                 return None
             return Flashcard(key, kind, uuid, _("Which species is this?"), image, full)
@@ -123,13 +146,15 @@ class PracticeManager:
         """Record a review (1 again, 2 hard, 3 good, 4 easy); return when it is due next."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1-4, not {rating!r}")
+        from fsrs import Card, Rating
+
         now = self.store.clock()
         uuid = content_uuid("practice_card", f"{trainee}/{key}")
         row = self.store.query_one("SELECT state FROM practice_cards WHERE uuid = ?", (uuid,))
         state = json.loads(row["state"]) if row else {}
         first = state.pop("first_review", iso(now))
         card = Card.from_dict(state) if state else Card()
-        card, _log = self.scheduler.review_card(card, RATINGS[rating], review_datetime=now)
+        card, _log = self.scheduler.review_card(card, Rating(rating), review_datetime=now)
         with self.store.transaction():
             self.store.put("practice_cards", {
                 "uuid": uuid, "trainee_uuid": trainee, "card_key": key,
