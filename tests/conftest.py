@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from pathlib import Path
@@ -52,6 +53,21 @@ def english_interface():
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+class FakeClock:
+    """An injectable clock for the Store: tests move ``now`` by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture

@@ -7,14 +7,6 @@ import pytest
 from idtrainer.core.store import Store
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 def test_every_species_gives_cards_of_each_kind(loaded: Store):
     keys = loaded.practice.all_keys()
     assert "appendix:saiga-tatarica" in keys and "product:saiga-tatarica" in keys
@@ -32,8 +24,7 @@ def test_every_species_gives_cards_of_each_kind(loaded: Store):
     assert "II" in appendix.answer and "2026" in appendix.answer  # never without its date
 
 
-def test_a_review_updates_the_schedule_and_persists(loaded: Store):
-    clock = Clock()
+def test_a_review_updates_the_schedule_and_persists(loaded: Store, clock):
     loaded.clock = clock
     trainee = loaded.trainees.create("Oʻlmas")
     first = loaded.practice.due(trainee)
@@ -54,16 +45,14 @@ def test_a_review_updates_the_schedule_and_persists(loaded: Store):
         assert later - clock.now > due - dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 
 
-def test_again_is_sooner_than_easy(loaded: Store):
-    clock = Clock()
+def test_again_is_sooner_than_easy(loaded: Store, clock):
     loaded.clock = clock
     a, b = loaded.trainees.create("A"), loaded.trainees.create("B")
     assert loaded.practice.review(a, "picture:saiga-tatarica", 1) < \
         loaded.practice.review(b, "picture:saiga-tatarica", 4)
 
 
-def test_new_cards_are_limited_per_day(loaded: Store):
-    clock = Clock()
+def test_new_cards_are_limited_per_day(loaded: Store, clock):
     loaded.clock = clock
     trainee = loaded.trainees.create("C")
     for key in loaded.practice.due(trainee)[:20]:

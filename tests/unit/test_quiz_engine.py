@@ -61,13 +61,6 @@ def test_matching_scores_the_share_of_right_pairs():
     assert score(q, {"pairs": {}}) == 0.0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
 
 @pytest.fixture
 def exam(loaded: Store):
@@ -121,9 +114,8 @@ def test_unseen_questions_are_preferred(exam):
     assert store.attempts.seen(trainee) >= set(first_questions)
 
 
-def test_answers_are_saved_at_once_and_the_attempt_resumes_after_a_crash(exam, tmp_path):
+def test_answers_are_saved_at_once_and_the_attempt_resumes_after_a_crash(exam, tmp_path, clock):
     store, quiz, trainee, _fixed = exam
-    clock = Clock()
     store.clock = clock
     attempt = store.attempts.start(quiz, trainee, "kk")
     first, second = (item["q"] for item in attempt.items[:2])
@@ -146,9 +138,8 @@ def test_answers_are_saved_at_once_and_the_attempt_resumes_after_a_crash(exam, t
         assert again.attempts.remaining_seconds(again.attempts.get(attempt.uuid)) == 15 * 60
 
 
-def test_an_attempt_past_its_time_is_submitted_with_the_answers_given(exam):
+def test_an_attempt_past_its_time_is_submitted_with_the_answers_given(exam, clock):
     store, quiz, trainee, _fixed = exam
-    clock = Clock()
     store.clock = clock
     attempt = store.attempts.start(quiz, trainee, "ru")
     item = attempt.items[0]
@@ -165,9 +156,8 @@ def test_an_attempt_past_its_time_is_submitted_with_the_answers_given(exam):
     assert sum(n for _p, n in result.per_module.values()) == 10
 
 
-def test_overdue_attempts_are_submitted_on_start_up(exam):
+def test_overdue_attempts_are_submitted_on_start_up(exam, clock):
     store, quiz, trainee, _fixed = exam
-    clock = Clock()
     store.clock = clock
     attempt = store.attempts.start(quiz, trainee, "ru")
     clock.now += dt.timedelta(hours=2)

@@ -9,17 +9,8 @@ from idtrainer.core.store import Store
 from idtrainer.core.trainer_auth import PasswordRejected, UnlockResult
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clocked(tmp_path: Path):
-    clock = Clock()
+def clocked(tmp_path: Path, clock):
     store = Store.open(tmp_path / "db.sqlite", clock=clock)
     yield store, clock
     store.close()
@@ -69,8 +60,7 @@ def test_repeated_failures_impose_a_growing_delay(clocked):
     assert store.trainer.wait_seconds() == 0
 
 
-def test_delay_survives_a_restart(tmp_path: Path):
-    clock = Clock()
+def test_delay_survives_a_restart(tmp_path: Path, clock):
     path = tmp_path / "db.sqlite"
     with Store.open(path, clock=clock) as store:
         store.trainer.set_password("right-password")
