@@ -203,3 +203,12 @@ def test_builder_keeps_fixed_questions_before_random_rules(signed_in, qtbot):
     again = QuizBuilderDialog(window.ctx, quiz=dialog.quiz)  # editing shows them again
     qtbot.addWidget(again)
     assert again.fixed.count() == 2 and again.rules.rowCount() == 1
+
+
+def test_practice_keys_do_nothing_once_another_page_is_shown(signed_in, qtbot):
+    window = signed_in
+    window.go_to([k for k, _label in PAGES].index("practice"))
+    window.practice.reveal()  # a card waits for its rating
+    window.go_to([k for k, _label in PAGES].index("library"))
+    key(qtbot, window.library.search, Qt.Key.Key_3)  # typing in the library search
+    assert window.ctx.store.count("practice_reviews") == 0

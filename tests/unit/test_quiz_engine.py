@@ -209,3 +209,17 @@ def test_results_csv_has_one_row_per_attempt(exam, tmp_path):
         rows = list(csv.DictReader(fh))
     assert rows[0]["trainee"] == "Бакыт Осмонов" and rows[0]["quiz"] == "Module 3 test"
     assert rows[0]["score_percent"] == "0.0" and rows[0]["passed"] == "no"
+
+
+def test_a_failed_export_leaves_no_file(exam, tmp_path, monkeypatch):
+    store, quiz, trainee, _fixed = exam
+    store.attempts.submit(store.attempts.start(quiz, trainee, "ru").uuid)
+
+    def broken_writer(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csv, "writer", broken_writer)
+    out = tmp_path / "results.csv"
+    with pytest.raises(OSError):
+        store.attempts.export_csv(out)
+    assert list(tmp_path.glob("results.csv*")) == []

@@ -246,16 +246,20 @@ class AttemptManager:
             "LEFT JOIN classes c ON c.uuid = a.class_uuid "
             "WHERE a.deleted = 0 AND a.submitted_at IS NOT NULL ORDER BY a.started_at")
         partial = path.with_name(path.name + ".partial")
-        with partial.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it
-            writer = csv.writer(fh)
-            writer.writerow(["trainee", "class", "quiz", "started", "submitted",
-                             "score_percent", "passed", "device"])
-            for r in rows:
-                title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
-                percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
-                writer.writerow([r["trainee"], r["class_name"] or "",
-                                 title.value if title else r["quiz_uuid"], r["started_at"],
-                                 r["submitted_at"], f"{percent:.1f}",
-                                 "yes" if r["passed"] else "no", r["device_id"]])
-        partial.replace(path)
+        try:
+            with partial.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it
+                writer = csv.writer(fh)
+                writer.writerow(["trainee", "class", "quiz", "started", "submitted",
+                                 "score_percent", "passed", "device"])
+                for r in rows:
+                    title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
+                    percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
+                    writer.writerow([r["trainee"], r["class_name"] or "",
+                                     title.value if title else r["quiz_uuid"], r["started_at"],
+                                     r["submitted_at"], f"{percent:.1f}",
+                                     "yes" if r["passed"] else "no", r["device_id"]])
+            partial.replace(path)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # never leave a half-written table behind
+            raise
         return len(rows)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -44,6 +43,7 @@ from idtrainer.core.quizzes import QuizError
 from idtrainer.core.scoring import correct_response
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.gallery import Gallery
+from idtrainer.gui.keys import PageKeys
 
 QUIZ_ROLE = Qt.ItemDataRole.UserRole
 
@@ -241,7 +241,7 @@ class ExamsPage(QWidget):
         for w in (choose, taking, done):
             self.stack.addWidget(w)
         QVBoxLayout(self).addWidget(self.stack)
-        QApplication.instance().installEventFilter(self)
+        self.keys = PageKeys(self, self.handle_key)
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self._tick)
         ctx.language_changed.connect(self.retranslate)
@@ -546,16 +546,9 @@ class ExamsPage(QWidget):
             self.ctx.store.attempts.submit(self.attempt.uuid)
             self.show_result()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Installed on the application: radio buttons and combo boxes would otherwise eat
-        # the arrow keys before the page sees them.
-        if (event.type() == QEvent.Type.KeyPress and self.stack.currentIndex() == 1
-                and isinstance(watched, QWidget)
-                and (watched is self or self.isAncestorOf(watched))):
-            return self.handle_key(event)  # type: ignore[arg-type]
-        return False
-
     def handle_key(self, event: QKeyEvent) -> bool:
+        if self.stack.currentIndex() != 1:  # keys steer the exam only while taking it
+            return False
         key = event.key()
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             self.view.choose(key - Qt.Key.Key_0)

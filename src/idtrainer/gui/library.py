@@ -128,6 +128,11 @@ class LibraryPage(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
+    def hideEvent(self, event) -> None:
+        # A search typed just before the page is hidden (or the window closed) is dropped.
+        self.typing.stop()
+        super().hideEvent(event)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

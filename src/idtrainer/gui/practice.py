@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from idtrainer.core import i18n
 from idtrainer.core.i18n import N_, ngettext
@@ -16,6 +17,7 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.practice import Flashcard
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.gallery import Gallery
+from idtrainer.gui.keys import PageKeys
 
 RATING_LABELS = ((1, N_("1 Again")), (2, N_("2 Hard")), (3, N_("3 Good")), (4, N_("4 Easy")))
 
@@ -49,7 +51,7 @@ class PracticePage(QWidget):
         layout.addWidget(self.answer)
         layout.addWidget(self.show_button)
         layout.addLayout(rates)
-        QApplication.instance().installEventFilter(self)
+        self.keys = PageKeys(self, self.handle_key)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.next_card)
         self.retranslate()
@@ -95,15 +97,12 @@ class PracticePage(QWidget):
             self.card = None
             self.next_card()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.KeyPress and self.isVisible()
-                and isinstance(watched, QWidget)
-                and (watched is self or self.isAncestorOf(watched))):
-            key = event.key()  # type: ignore[attr-defined]
-            if key == Qt.Key.Key_Space:
-                self.reveal()
-                return True
-            if Qt.Key.Key_1 <= key <= Qt.Key.Key_4:
-                self.rate(key - Qt.Key.Key_0)
-                return True
+    def handle_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self.reveal()
+            return True
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_4:
+            self.rate(key - Qt.Key.Key_0)
+            return True
         return False
