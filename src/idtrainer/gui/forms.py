@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -43,3 +44,14 @@ def secret_field(max_length: int = 0) -> QLineEdit:
     if max_length:
         field.setMaxLength(max_length)
     return field
+
+
+def button_row(*buttons: QWidget) -> QWidget:
+    """Buttons side by side, pushed to the left: one row of a form."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return holder

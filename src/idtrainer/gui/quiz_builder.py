@@ -30,7 +30,7 @@ from idtrainer.core.quizzes import QuizError, QuizSettings, Rule
 from idtrainer.core.schema import QUESTION_TYPES
 from idtrainer.core.texts import Translation
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.forms import FormDialog
+from idtrainer.gui.forms import FormDialog, button_row
 
 
 def _combo(entries: list[tuple[str, object]]) -> QComboBox:
@@ -85,14 +85,8 @@ class QuizBuilderDialog(FormDialog):
         add.clicked.connect(lambda: self.add_rule(Rule("random", count=10)))
         remove = QPushButton(_("&Remove the rule"))
         remove.clicked.connect(lambda: self.rules.removeRow(self.rules.currentRow()))
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(row)
         self.form.addRow(self.rules)
-        self.form.addRow(holder)
+        self.form.addRow(button_row(add, remove))
         # Fixed questions: always asked, whatever the random rules draw.
         self.fixed = QListWidget()
         self.fixed.setMaximumHeight(120)
@@ -100,14 +94,8 @@ class QuizBuilderDialog(FormDialog):
         pick.clicked.connect(self.pick_questions)
         drop = QPushButton(_("Remove the &question"))
         drop.clicked.connect(lambda: self.fixed.takeItem(self.fixed.currentRow()))
-        fixed_row = QHBoxLayout()
-        fixed_row.addWidget(pick)
-        fixed_row.addWidget(drop)
-        fixed_row.addStretch(1)
-        fixed_holder = QWidget()
-        fixed_holder.setLayout(fixed_row)
         self.form.addRow(_("Fixed questions:"), self.fixed)
-        self.form.addRow(fixed_holder)
+        self.form.addRow(button_row(pick, drop))
         self.warnings = QLabel(wordWrap=True)
         self.warnings.setObjectName("error")
         self.form.addRow(self.warnings)
