@@ -23,12 +23,14 @@ def open_store(data: Path, *, progress: Progress | None = None,
     the last case the empty database is kept and loading is tried again next time.
     """
     store = Store.open(db_path(data), media_root=media_dir(data), backups=backups_dir(data))
-    if load_starter and store.get_setting(STARTER_LOADED) is None:
-        try:
+    try:
+        if store.scalar("SELECT 1 FROM keys WHERE kind = 'device'") is None:
+            store.keys.device()  # first run: this laptop's key for signing its results
+        if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
-        except BaseException:
-            store.close()
-            raise
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

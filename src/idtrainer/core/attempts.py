@@ -54,6 +54,19 @@ class Attempt:
 
 
 @dataclass(frozen=True)
+class ReportRow:
+    """One trainee's standing in one quiz, over every laptop's results merged here."""
+
+    trainee_uuid: str
+    trainee: str
+    quiz_uuid: str
+    attempts: int
+    best_percent: float | None
+    passed: bool
+    devices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Result:
     attempt: Attempt
     per_question: dict[str, float]
@@ -235,6 +248,29 @@ class AttemptManager:
         if settings.grading == "last":
             return done[-1]
         return max(done, key=lambda a: (a.percent or 0.0, a.submitted_at))
+
+    def report(self, *, quiz: str | None = None, class_uuid: str | None = None
+               ) -> list[ReportRow]:
+        """Submitted attempts per trainee and quiz (a class's results after a sync), one
+        aggregate query however many laptops the answers came from."""
+        where = ["a.deleted = 0", "a.submitted_at IS NOT NULL"]
+        params: list[str] = []
+        if quiz is not None:
+            where.append("a.quiz_uuid = ?")
+            params.append(quiz)
+        if class_uuid is not None:
+            where.append("(a.class_uuid = ? OR a.trainee_uuid IN (SELECT trainee_uuid FROM "
+                         "class_members WHERE class_uuid = ? AND deleted = 0))")
+            params += [class_uuid, class_uuid]
+        rows = self.store.conn.execute(
+            "SELECT a.trainee_uuid, t.name, a.quiz_uuid, count(*), "
+            "max(CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END), "
+            "max(coalesce(a.passed, 0)), group_concat(DISTINCT a.device_id) "
+            "FROM attempts a JOIN trainees t ON t.uuid = a.trainee_uuid "
+            f"WHERE {' AND '.join(where)} GROUP BY a.trainee_uuid, a.quiz_uuid "
+            "ORDER BY t.name, a.quiz_uuid", params)
+        return [ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
+                          tuple(sorted((r[6] or "").split(",")))) for r in rows]
 
     # -- export ------------------------------------------------------------------------
 
