@@ -288,7 +288,7 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
         if column.required and column.name not in row:
             raise RowError(_("{column}: missing").format(column=column.name))
     uuid = row.get("uuid")
-    if not isinstance(uuid, str) or not 0 < len(uuid) <= 64:
+    if not isinstance(uuid, str) or not 0 < len(uuid) <= 128:
         raise RowError(_("{column}: wrong value").format(column="uuid"))
     if not _STAMP.match(row["updated_at"]) or not 0 < len(row["updated_by"]) <= 64:
         raise RowError(_("{column}: wrong value").format(column="updated_at"))

@@ -1,0 +1,400 @@
+"""Bundle benchmarks: export and import throughput, and the trainer's results merge,
+each against a baseline measured in the same run.
+
+    python bench/bundles.py [--quick]
+
+Lines read ``NAME: VALUE UNIT  baseline=VALUE  ratio=R`` as in bench/run.py, then a
+table of the DESIGN.md budgets met or not. ``--quick`` scales everything down to
+finish in seconds; the default is the budgets' size.
+
+Figures:
+  bundle_export_mb_per_s   a content bundle of random media files (default 100 x 2 MB)
+                           from an empty migrated store, MB of media per second, vs copying
+                           the same files into one file while hashing them with sha256,
+                           then flush and fsync (budget: ratio >= 0.5)
+  bundle_import_mb_per_s   importing that bundle into a fresh store, vs the same baseline
+                           (budget: ratio >= 0.5)
+  bundle_import_vs_bundle_copy_mb_per_s
+                           the same import vs copying and hashing the bundle file itself
+                           (both in MB of media per second)
+  merge_s                  ``import_many`` of 100 results bundles holding 1 000 000 answers
+                           into a trainer store, DB backup included, vs the same rows put
+                           in with plain executemany INSERTs in one transaction
+                           (budget: <= 60 s)
+  merge_no_backup_s        the same with ``import_bundle(..., backup=False)`` per bundle
+  merge_peak_rss_growth_mb peak RSS of the merging process minus its RSS right before the
+                           merge, vs the same growth of the executemany baseline process
+  merge_peak_rss_mb        the merging process's absolute peak RSS, vs its RSS before
+  class_report_ms          ``attempts.report(class_uuid=...)`` right after the merge (first
+                           call, cold statement cache), vs a bare GROUP BY over the same
+                           attempts (budget: <= 1 s)
+Throughput figures are the best of 3 interleaved rounds. Generating the bundles is
+not timed. Everything lives in one temporary folder, deleted at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from run import report
+
+MB = 2**20
+STAMP = "2026-11-21T09:00:00.000000Z"
+QUESTIONS = 50  # answers per attempt: every attempt answers the whole quiz
+
+
+@dataclass(frozen=True)
+class Size:
+    media_files: int
+    media_bytes: int
+    laptops: int
+    trainees: int  # per laptop
+    attempts: int  # per trainee
+
+    @property
+    def answers(self) -> int:
+        return self.laptops * self.trainees * self.attempts * QUESTIONS
+
+
+FULL = Size(media_files=100, media_bytes=2 * MB, laptops=100, trainees=20, attempts=10)
+QUICK = Size(media_files=10, media_bytes=2 * MB, laptops=10, trainees=4, attempts=10)
+
+
+@dataclass
+class Budget:
+    what: str
+    figure: str
+    limit: str
+    met: bool
+
+
+BUDGETS: list[Budget] = []
+
+
+# -- 1. throughput ------------------------------------------------------------------------
+
+
+def make_media(store, count: int, size: int) -> list[Path]:
+    from idtrainer.core.store import new_uuid
+
+    files = []
+    rng = random.Random(1)
+    for _ in range(count):
+        data = rng.randbytes(size)  # random: neither zip nor the disk can compress it
+        sha = hashlib.sha256(data).hexdigest()
+        path = store.media.path_for(sha)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        store.put("media", {"uuid": new_uuid(), "sha256": sha, "mime": "image/png",
+                            "bytes": size, "width": 1000, "height": 1000,
+                            "licence": "CC0-1.0", "author": "bench", "source": "random bytes"})
+        files.append(path)
+    return files
+
+
+def copy_and_hash(sources: list[Path], target: Path) -> float:
+    """The baseline: the same bytes read, hashed with sha256 and written to one file."""
+    start = time.perf_counter()
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for source in sources:
+            with source.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    elapsed = time.perf_counter() - start
+    target.unlink()
+    return elapsed
+
+
+def bench_throughput(work: Path, size: Size) -> None:
+    from idtrainer.core import bundles
+    from idtrainer.core.store import Store
+
+    folder = work / "throughput"
+    source = Store.open(folder / "source" / "idtrainer.sqlite")
+    source.keys.ensure_publisher("bench")
+    files = make_media(source, size.media_files, size.media_bytes)
+    media_mb = size.media_files * size.media_bytes / MB
+    times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": []}
+    bundle_bytes = 0
+    for round_ in range(3):  # interleaved, so every figure sees the same noise
+        times["copy"].append(copy_and_hash(files, folder / "copy.bin"))
+        bundle = folder / f"content-{round_}.idtb"
+        start = time.perf_counter()
+        bundles.export_bundle(source, "content", bundle)
+        times["export"].append(time.perf_counter() - start)
+        bundle_bytes = bundle.stat().st_size
+        times["bundle_copy"].append(copy_and_hash([bundle], folder / "copy.bin"))
+        target = Store.open(folder / f"target-{round_}" / "idtrainer.sqlite")
+        start = time.perf_counter()
+        summary = bundles.import_bundle(target, bundle, trust=lambda m: True)
+        times["import"].append(time.perf_counter() - start)
+        assert summary.media_added == size.media_files, summary
+        target.close()
+        shutil.rmtree(folder / f"target-{round_}")
+        bundle.unlink()
+    source.close()
+    best = {k: media_mb / min(v) for k, v in times.items()}
+    report("bundle_export_mb_per_s", best["export"], "MB/s", best["copy"])
+    report("bundle_import_mb_per_s", best["import"], "MB/s", best["copy"])
+    report("bundle_import_vs_bundle_copy_mb_per_s", best["import"], "MB/s",
+           best["bundle_copy"])
+    medians = ", ".join(f"{k} {media_mb / statistics.median(v):.0f}" for k, v in times.items())
+    print(f"# throughput: {size.media_files} x {size.media_bytes // MB} MB random media "
+          f"({media_mb:.0f} MB, bundle {bundle_bytes / MB:.1f} MB); best of 3 interleaved "
+          f"rounds, MB of media per second; medians: {medians}", flush=True)
+    for name, key in (("bundle export", "export"), ("bundle import", "import")):
+        ratio = best[key] / best["copy"]
+        BUDGETS.append(Budget(f"{name} vs copy+sha256", f"{ratio:.2f}x", ">= 0.50x",
+                              ratio >= 0.5))
+    shutil.rmtree(folder)
+
+
+# -- 2. the results merge -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path
+    quiz: str
+    klass: str
+    questions: list[str]
+
+
+def make_template(folder: Path) -> Template:
+    from idtrainer.core.store import Store, content_uuid
+
+    path = folder / "template" / "idtrainer.sqlite"
+    store = Store.open(path)
+    course, module = content_uuid("course", "bench"), content_uuid("module", "bench")
+    quiz, klass = content_uuid("quiz", "bench"), content_uuid("class", "bench")
+    questions = [content_uuid("question", f"bench-{i}") for i in range(QUESTIONS)]
+    with store.transaction():
+        store.put("courses", {"uuid": course, "slug": "bench"})
+        store.put("modules", {"uuid": module, "course_uuid": course, "slug": "bench",
+                              "position": 0})
+        store.conn.executemany(
+            "INSERT INTO questions (uuid, slug, module_uuid, qtype, answer, updated_at, "
+            "updated_by) VALUES (?, ?, ?, 'truefalse', '{\"value\": true}', ?, ?)",
+            [(q, f"bench-{i}", module, STAMP, store.device_id)
+             for i, q in enumerate(questions)])
+        store.put("quizzes", {"uuid": quiz, "slug": "bench", "course_uuid": course})
+        store.put("classes", {"uuid": klass, "name": "Bench class", "course_uuid": course})
+    store.close()
+    return Template(path, quiz, klass, questions)
+
+
+def fill_laptop(path: Path, number: int, template: Template, size: Size) -> None:
+    """A laptop's results, straight into its database: trainees in the class, submitted
+    attempts at the quiz, one answer per question."""
+    rng = random.Random(number)
+    device = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    order = json.dumps([{"q": q, "o": []} for q in template.questions])
+    trainees, members, attempts, answers = [], [], [], []
+    for t in range(size.trainees):
+        trainee = str(uuid.uuid4())
+        trainees.append((trainee, f"Trainee {number:03d}-{t:02d}", "2026-11-20", STAMP,
+                         device))
+        members.append((str(uuid.uuid4()), template.klass, trainee, STAMP, device))
+        for a in range(size.attempts):
+            attempt = str(uuid.uuid4())
+            started = f"2026-11-{20 + a % 8:02d}T09:{t % 60:02d}:00.000000Z"
+            submitted = started.replace("T09", "T10")
+            points = 0
+            for q in template.questions:
+                got = rng.random() < 0.8
+                points += got
+                answers.append((str(uuid.uuid4()), attempt, q, json.dumps({"value": got}),
+                                started, float(got), STAMP, device))
+            attempts.append((attempt, template.quiz, trainee, template.klass, rng.randrange(2**31),
+                             order, started, submitted, float(points), float(QUESTIONS),
+                             int(points >= 0.8 * QUESTIONS), device, STAMP, device))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")  # generation is not what is measured
+    with conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", (device,))
+        conn.execute("DELETE FROM keys")  # each laptop makes its own device key
+        conn.executemany("INSERT INTO trainees (uuid, name, created_on, updated_at, updated_by)"
+                         " VALUES (?, ?, ?, ?, ?)", trainees)
+        conn.executemany("INSERT INTO class_members (uuid, class_uuid, trainee_uuid, "
+                         "updated_at, updated_by) VALUES (?, ?, ?, ?, ?)", members)
+        conn.executemany(
+            "INSERT INTO attempts (uuid, quiz_uuid, trainee_uuid, class_uuid, seed, "
+            "question_order, locale, started_at, submitted_at, score, max_score, passed, "
+            "device_id, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'ru', ?, ?, ?, ?, ?, ?, ?, ?)", attempts)
+        conn.executemany(
+            "INSERT INTO answers (uuid, attempt_uuid, question_uuid, response, answered_at, "
+            "score, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", answers)
+    conn.close()
+
+
+def make_results_bundles(folder: Path, template: Template, size: Size) -> Path:
+    from idtrainer.core import bundles
+    from idtrainer.core.store import Store
+
+    out = folder / "bundles"
+    out.mkdir()
+    for number in range(size.laptops):
+        laptop = folder / "laptops" / f"{number:03d}"
+        laptop.mkdir(parents=True)
+        shutil.copyfile(template.path, laptop / "idtrainer.sqlite")
+        fill_laptop(laptop / "idtrainer.sqlite", number, template, size)
+        store = Store.open(laptop / "idtrainer.sqlite")
+        bundles.export_bundle(store, "results", out / f"results-{number:03d}.idtb")
+        store.close()
+    return out
+
+
+#: Runs in a child process, so its peak RSS is the merge's alone.
+MERGE_CHILD = r"""
+import json, resource, sqlite3, sys, time
+from pathlib import Path
+from idtrainer.core import bundles
+from idtrainer.core.store import Store
+
+def rss_kb():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+db, source, mode, klass = sys.argv[1:5]
+store = Store.open(db)
+tables = ("trainees", "class_members", "attempts", "answers")
+if mode == "baseline":  # every laptop's rows read into memory first, not timed
+    rows = []
+    for laptop in sorted(Path(source).iterdir()):
+        conn = sqlite3.connect(f"{(laptop / 'idtrainer.sqlite').as_uri()}?mode=ro", uri=True)
+        for table in tables:
+            cursor = conn.execute(f"SELECT * FROM {table}")
+            names = [c[0] for c in cursor.description]
+            rows.append((f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                         f"({', '.join('?' * len(names))})", cursor.fetchall()))
+        conn.close()
+paths = sorted(Path(source).glob("*.idtb"))
+before = rss_kb()
+errors = []
+start = time.perf_counter()
+if mode == "many":
+    errors = [o.error for o in bundles.import_many(store, paths) if o.error]
+elif mode == "no-backup":
+    for path in paths:
+        bundles.import_bundle(store, path, backup=False)
+else:
+    with store.transaction():
+        for sql, values in rows:
+            store.conn.executemany(sql, values)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def timed(fn):
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+report = [timed(lambda: store.attempts.report(class_uuid=klass)) for _ in range(4)]
+bare_sql = ("SELECT trainee_uuid, quiz_uuid, count(*), max(score) FROM attempts "
+            "WHERE submitted_at IS NOT NULL GROUP BY trainee_uuid, quiz_uuid")
+bare = [timed(lambda: store.conn.execute(bare_sql).fetchall()) for _ in range(4)]
+print(json.dumps({
+    "seconds": elapsed, "rss_before_kb": before, "peak_kb": peak, "errors": errors,
+    "report_s": report, "bare_report_s": bare,
+    "report_rows": len(store.attempts.report(class_uuid=klass)),
+    "answers": store.count("answers"), "attempts": store.count("attempts"),
+    "db_mb": Path(db).stat().st_size / 2**20}))
+store.close()
+"""
+
+
+def run_merge(folder: Path, template: Template, mode: str, source: Path) -> dict:
+    db = folder / f"trainer-{mode}" / "idtrainer.sqlite"
+    db.parent.mkdir()
+    shutil.copyfile(template.path, db)
+    out = subprocess.run([sys.executable, "-c", MERGE_CHILD, str(db), str(source), mode,
+                          template.klass], check=True, capture_output=True, text=True).stdout
+    shutil.rmtree(db.parent)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_merge(work: Path, size: Size, quick: bool) -> None:
+    folder = work / "merge"
+    template = make_template(folder)
+    start = time.perf_counter()
+    source = make_results_bundles(folder, template, size)
+    bundle_mb = sum(p.stat().st_size for p in source.glob("*.idtb")) / MB
+    print(f"# merge: {size.laptops} results bundles, {size.answers} answers "
+          f"({size.laptops} laptops x {size.trainees} trainees x {size.attempts} attempts x "
+          f"{QUESTIONS} answers), {bundle_mb:.0f} MB of bundles, generated in "
+          f"{time.perf_counter() - start:.0f} s (not measured)", flush=True)
+
+    base = run_merge(folder, template, "baseline", folder / "laptops")
+    many = run_merge(folder, template, "many", source)
+    for name, result in (("baseline", base), ("import_many", many)):
+        if result["errors"] or result["answers"] != size.answers:
+            raise SystemExit(f"{name}: {result['answers']} answers merged, expected "
+                             f"{size.answers}; errors: {result['errors'][:3]}")
+    report("merge_s", many["seconds"], "s", base["seconds"])
+    no_backup = run_merge(folder, template, "no-backup", source)
+    report("merge_no_backup_s", no_backup["seconds"], "s", base["seconds"])
+    growth = (many["peak_kb"] - many["rss_before_kb"]) / 1024
+    base_growth = (base["peak_kb"] - base["rss_before_kb"]) / 1024
+    report("merge_peak_rss_growth_mb", growth, "MB", base_growth)
+    report("merge_peak_rss_mb", many["peak_kb"] / 1024, "MB", many["rss_before_kb"] / 1024)
+    first, warm = many["report_s"][0], min(many["report_s"][1:])
+    report("class_report_ms", first * 1000, "ms", many["bare_report_s"][0] * 1000)
+    report("class_report_warm_ms", warm * 1000, "ms", min(many["bare_report_s"][1:]) * 1000)
+    print(f"# merge: peak RSS is ru_maxrss of a child process doing only the merge, growth "
+          f"is that minus its VmRSS just before; the baseline child holds every row in "
+          f"memory before it starts; report over {many['report_rows']} trainee rows, "
+          f"{many['attempts']} attempts; trainer DB {many['db_mb']:.0f} MB after the merge",
+          flush=True)
+
+    limit = 60.0 * size.answers / FULL.answers
+    scaled = " (scaled)" if quick else ""
+    BUDGETS.append(Budget(f"merge of {size.answers} answers", f"{many['seconds']:.1f} s",
+                          f"<= {limit:.1f} s{scaled}", many["seconds"] <= limit))
+    BUDGETS.append(Budget("class report after the merge", f"{first * 1000:.0f} ms",
+                          "<= 1000 ms", first <= 1.0))
+    shutil.rmtree(folder)
+
+
+def print_budgets() -> None:
+    print("\nbudget                                   figure      budget             met")
+    for b in BUDGETS:
+        print(f"{b.what:<40} {b.figure:<11} {b.limit:<18} {'yes' if b.met else 'NO'}")
+
+
+def main(argv: list[str]) -> int:
+    unknown = [a for a in argv if a != "--quick"]
+    if unknown:
+        print(f"unknown argument(s): {' '.join(unknown)}; usage: bundles.py [--quick]")
+        return 2
+    quick = "--quick" in argv
+    size = QUICK if quick else FULL
+    work = Path(tempfile.mkdtemp(prefix="idtrainer-bench-bundles-"))
+    try:
+        bench_throughput(work, size)
+        bench_merge(work, size, quick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_budgets()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,232 @@
+"""USB bundles between real Store files: content out, results back, merge rule, keys."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from idtrainer.core import bundles
+from idtrainer.core.app_data import open_store
+from idtrainer.core.keys import KeyFileError
+from idtrainer.core.quizzes import QuizSettings, Rule
+from idtrainer.core.store import Store, new_uuid
+
+
+def laptop(starter_db: Path, folder: Path) -> Store:
+    """Another laptop with the starter course: its own device id and keys."""
+    shutil.copytree(starter_db, folder)
+    s = Store.open(folder / "idtrainer.sqlite")
+    with s.transaction():
+        s.conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", (new_uuid(),))
+        s.conn.execute("DELETE FROM keys")
+        s.conn.execute("DELETE FROM trusted_keys")
+    s.close()
+    return open_store(folder)
+
+
+def dump(store: Store) -> str:
+    return "\n".join(store.conn.iterdump())
+
+
+def take_quiz(store: Store, quiz: str, name: str, *, right: bool) -> str:
+    """A trainee answers every question, all right or all wrong (single and true/false)."""
+    trainee = store.trainees.create(name)
+    attempt = store.attempts.start(quiz, trainee, "ru")
+    for item in attempt.items:
+        q = store.query_one("SELECT qtype, answer FROM questions WHERE uuid = ?", (item["q"],))
+        if q["qtype"] == "truefalse":
+            truth = json.loads(q["answer"])["value"]
+            response = {"value": truth if right else not truth}
+        else:
+            response = {"option": store.scalar(
+                "SELECT uuid FROM question_options WHERE question_uuid = ? AND correct = ?",
+                (item["q"], int(right)))}
+        store.attempts.answer(attempt.uuid, item["q"], response)
+    store.attempts.submit(attempt.uuid)
+    return trainee
+
+
+@pytest.fixture
+def trainer(starter_db: Path, tmp_path: Path):
+    s = laptop(starter_db, tmp_path / "A")
+    s.keys.ensure_publisher("Trainer Aigerim")
+    yield s
+    s.close()
+
+
+def test_content_out_results_back_and_everything_twice_changes_nothing(
+        trainer: Store, starter_db: Path, tmp_path: Path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    rule = Rule("random", count=5, filter={"types": ["single"]})
+    quiz = trainer.quizzes.save("Итоговый тест", QuizSettings(pass_mark=60), [rule])
+    trainer.texts.set("species", trainer.scalar("SELECT uuid FROM species LIMIT 1"),
+                      "handling", "ru", "Новый текст тренера", "draft")
+    content = bundles.export_bundle(trainer, "content", stick / "course.idtb", title="v2")
+    assert not (stick / "course.idtb.partial").exists()
+    assert content.manifest.counts["quizzes"] == 1
+
+    laptops = [laptop(starter_db, tmp_path / name) for name in ("B", "C")]
+    results = []
+    for i, other in enumerate(laptops):
+        asked = []
+        summary = bundles.import_bundle(other, content.path,
+                                        trust=lambda m, asked=asked: asked.append(m) or True)
+        assert [m.fingerprint for m in asked] == [content.manifest.fingerprint]
+        assert summary.tables["quizzes"]["added"] == 1
+        assert summary.tables["texts"]["updated"] >= 1  # the trainer's edit
+        assert other.texts.variants(
+            trainer.scalar("SELECT uuid FROM species LIMIT 1"), "handling")["ru"].value \
+            == "Новый текст тренера"
+        assert other.search.find("сайгак", "ru")  # the search index follows the import
+        take_quiz(other, quiz, f"Officer {'BC'[i]}", right=i == 0)
+        results.append(bundles.export_bundle(other, "results", stick / f"{'BC'[i]}.idtb"))
+
+    outcomes = bundles.import_many(trainer, [r.path for r in results])
+    assert [o.error for o in outcomes] == [None, None]
+    for outcome, other in zip(outcomes, laptops, strict=True):
+        assert outcome.summary.manifest.producer_device == other.device_id
+        assert outcome.summary.tables["answers"]["added"] == 5
+    report = {r.trainee: r for r in trainer.attempts.report(quiz=quiz)}
+    assert set(report) == {"Officer B", "Officer C"}
+    assert report["Officer B"].passed and not report["Officer C"].passed
+    assert report["Officer B"].devices == (laptops[0].device_id,)
+    log = trainer.query("SELECT producer_device FROM sync_log WHERE direction = 'import'")
+    assert {r["producer_device"] for r in log} == {o.device_id for o in laptops}
+    assert list((tmp_path / "A" / "backups").glob("*before-import*"))
+
+    # A fresh export of the same data is a new bundle, but merges to nothing new.
+    fresh = bundles.export_bundle(laptops[0], "results", stick / "B2.idtb")
+    before = [dump(s) for s in (trainer, *laptops)]
+    again = bundles.import_many(trainer, [r.path for r in results])
+    assert all(o.summary.already_imported for o in again)
+    for other in laptops:
+        assert bundles.import_bundle(other, content.path).already_imported
+    summary = bundles.import_bundle(trainer, fresh.path)
+    assert summary.total("added") == summary.total("updated") == 0
+    after = [dump(s) for s in (trainer, *laptops)]
+    assert after[1:] == before[1:]
+    assert after[0].count("INSERT INTO \"sync_log\"") == before[0].count(
+        "INSERT INTO \"sync_log\"") + 1  # only the new bundle's log line
+    for other in laptops:
+        other.close()
+
+
+def test_concurrent_edits_converge_on_both_laptops(trainer: Store, starter_db: Path,
+                                                   tmp_path: Path):
+    other = laptop(starter_db, tmp_path / "B")
+    other.keys.trust(trainer.keys.public_of(trainer.keys.publisher()[0]), "publisher", "A")
+    # The second trainer laptop shares the publisher key (exported with a passphrase).
+    trainer.keys.export_publisher(tmp_path / "publisher.key", "correct horse")
+    other.keys.import_publisher(tmp_path / "publisher.key", "correct horse")
+    taxon = trainer.scalar("SELECT uuid FROM taxa WHERE slug = 'saiga-tatarica'")
+    trainer.texts.set("taxa", taxon, "name", "ru", "Сайгак (A)")       # rev 2 on A
+    other.texts.set("taxa", taxon, "name", "ru", "Сайгак (B)")         # rev 2 on B
+    other.texts.set("taxa", taxon, "name", "ru", "Сайгак степной (B)")  # rev 3 on B
+    species = trainer.scalar("SELECT uuid FROM species WHERE slug = 'saiga-tatarica'")
+    other.put("species", {"uuid": species, "taxon_group": "mammals", "deleted": 1})
+    trainer.put("species", {"uuid": species, "deleted": 0, "taxon_group": "mammals"})
+    a = bundles.export_bundle(trainer, "content", tmp_path / "a.idtb")
+    b = bundles.export_bundle(other, "content", tmp_path / "b.idtb")
+    bundles.import_bundle(trainer, b.path)
+    bundles.import_bundle(other, a.path)
+    for table in ("texts", "species", "taxa"):
+        assert trainer.query(f"SELECT * FROM {table} ORDER BY uuid") == \
+            other.query(f"SELECT * FROM {table} ORDER BY uuid"), table
+    assert trainer.texts.get(taxon, "name", "ru").value == "Сайгак степной (B)"
+    # The tombstone was a normal edit: rev 2 on B vs no edit on A (put changed nothing).
+    assert trainer.scalar("SELECT deleted FROM species WHERE uuid = ?", (species,)) == 1
+    other.close()
+
+
+def test_submitted_attempts_never_change(trainer: Store, starter_db: Path, tmp_path: Path):
+    rule = Rule("random", count=3, filter={"types": ["truefalse"]})
+    quiz = trainer.quizzes.save("Quiz", QuizSettings(), [rule])
+    take_quiz(trainer, quiz, "Officer", right=True)
+    bundle = bundles.export_bundle(trainer, "results", tmp_path / "r.idtb")
+    attempt = trainer.scalar("SELECT uuid FROM attempts")
+    other = laptop(starter_db, tmp_path / "B")
+    bundles.import_bundle(other, bundles.export_bundle(
+        trainer, "content", tmp_path / "c.idtb").path, trust=lambda m: True)
+    bundles.import_bundle(other, bundle.path)
+    # Someone edits the submitted attempt on B (a newer revision) and sends it back.
+    other.put("attempts", {"uuid": attempt, "score": 0.0, "passed": 0})
+    back = bundles.export_bundle(other, "results", tmp_path / "back.idtb")
+    summary = bundles.import_bundle(trainer, back.path)
+    assert summary.tables["attempts"]["skipped"] == 1, summary.tables
+    assert trainer.scalar("SELECT passed FROM attempts WHERE uuid = ?", (attempt,)) == 1
+    other.close()
+
+
+def test_chosen_modules_and_quizzes_carry_what_they_need(trainer: Store, starter_db: Path,
+                                                         tmp_path: Path):
+    module = trainer.scalar("SELECT uuid FROM modules WHERE position = 1")
+    question = trainer.scalar("SELECT uuid FROM questions WHERE module_uuid = ? "
+                              "ORDER BY slug LIMIT 1", (module,))
+    quiz = trainer.quizzes.save("Module 1", QuizSettings(), [Rule("fixed", question)])
+    klass = trainer.classes.create("Almaty 2026")
+    trainer.classes.add_member(klass, trainer.trainees.create("Askar"))
+    trainer.quizzes.assign(quiz, class_uuid=klass)
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "part.idtb",
+                                   modules=[module], quizzes=[quiz])
+    counts = bundle.manifest.counts
+    assert counts["modules"] >= 1 and counts["quizzes"] == 1
+    assert 0 < counts["species"] < trainer.count("species")
+    assert counts["trainees"] == 1 and counts["class_members"] == 1
+    # A fresh laptop without the starter course can use it: every reference resolves.
+    empty = Store.open(tmp_path / "E" / "idtrainer.sqlite")
+    summary = bundles.import_bundle(empty, bundle.path, trust=lambda m: True)
+    assert summary.total("added") == sum(counts.values())
+    assert empty.check() == []
+    assert empty.quizzes.for_trainee(empty.scalar("SELECT uuid FROM trainees")) == [quiz]
+    missing = [m for m in empty.query("SELECT sha256 FROM media")
+               if not empty.media.has_file(m["sha256"])]
+    assert missing == []
+    lesson_links = bundles._species_links(empty, {r["uuid"] for r in empty.query(
+        "SELECT uuid FROM lessons")})
+    assert lesson_links <= {r["slug"] for r in empty.query("SELECT slug FROM species")}
+    empty.close()
+
+
+def test_untrusted_content_names_the_signer_and_nothing_changes(trainer: Store,
+                                                                starter_db: Path,
+                                                                tmp_path: Path):
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb")
+    other = laptop(starter_db, tmp_path / "B")
+    before = dump(other)
+    with pytest.raises(bundles.UntrustedPublisher) as refused:
+        bundles.import_bundle(other, bundle.path)
+    assert bundle.manifest.fingerprint in str(refused.value)
+    with pytest.raises(bundles.UntrustedPublisher):
+        bundles.import_bundle(other, bundle.path, trust=lambda m: False)
+    assert dump(other) == before
+    other.close()
+
+
+def test_a_results_bundle_cannot_carry_content(trainer: Store, tmp_path: Path):
+    bundle = bundles.export_bundle(trainer, "results", tmp_path / "r.idtb")
+    names = zipfile.ZipFile(bundle.path).namelist()
+    assert not [n for n in names if n.startswith("data/") and n[5:-6] in
+                ("species", "questions", "quizzes")]
+
+
+def test_publisher_key_file_needs_its_passphrase(trainer: Store, store: Store, tmp_path: Path):
+    path = tmp_path / "publisher.key"
+    with pytest.raises(KeyFileError, match="at least"):
+        trainer.keys.export_publisher(path, "short")
+    kid = trainer.keys.export_publisher(path, "a long passphrase")
+    assert b"ENCRYPTED" in path.read_bytes()
+    with pytest.raises(KeyFileError, match="wrong passphrase"):
+        store.keys.import_publisher(path, "not the passphrase")
+    assert store.keys.publisher() is None
+    assert store.keys.import_publisher(path, "a long passphrase") == kid
+    assert store.keys.publisher()[0] == kid and store.keys.trusted(kid) is not None
+
+
+def test_every_installation_has_a_device_key(loaded: Store):
+    kinds = {k.kind for k in loaded.keys.own_keys()}
+    assert "device" in kinds
