@@ -98,6 +98,41 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", help=_("the class name"))
     add.add_argument("trainees", nargs="+", metavar="TRAINEE")
     classes_sub.add_parser("list", help=_("list classes and their trainees"))
+
+    bundle = sub.add_parser("bundle", help=_("USB bundles: content out, results back"))
+    bundle_sub = bundle.add_subparsers(dest="bundle_command", required=True)
+    b_export = bundle_sub.add_parser("export", help=_("write a signed bundle file"))
+    b_export.add_argument("--kind", choices=("content", "results"), required=True)
+    b_export.add_argument("--module", action="append", default=[], metavar="ID",
+                          help=_("only this module (its id, e.g. m1-cites-convention); "
+                                 "may be repeated"))
+    b_export.add_argument("--quiz", action="append", default=[], metavar="TITLE",
+                          help=_("only this quiz; may be repeated"))
+    b_export.add_argument("--title", default="", help=_("a note shown to whoever imports it"))
+    b_export.add_argument("out", metavar="OUT.idtb")
+    b_import = bundle_sub.add_parser("import", help=_("check and import bundle files"))
+    b_import.add_argument("files", nargs="+", metavar="FILE")
+    b_import.add_argument("--trust-fingerprint", metavar="FINGERPRINT",
+                          help=_("trust a new publisher key if its fingerprint is this one"))
+    b_inspect = bundle_sub.add_parser("inspect", help=_("check a bundle without importing it"))
+    b_inspect.add_argument("file", metavar="FILE")
+
+    keys = sub.add_parser("keys", help=_("this laptop's keys and the keys it trusts"))
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("list", help=_("list own and trusted keys with fingerprints"))
+    k_export = keys_sub.add_parser("export", help=_("write a key to a file"))
+    k_export.add_argument("--private", action="store_true",
+                          help=_("the publisher key itself, protected by a passphrase, for "
+                                 "the trainer's new laptop (default: the public key)"))
+    k_export.add_argument("out", metavar="FILE")
+    k_import = keys_sub.add_parser("import", help=_("take over a publisher key exported with "
+                                                    "--private"))
+    k_import.add_argument("file", metavar="FILE")
+    k_trust = keys_sub.add_parser("trust", help=_("trust a publisher key from a public key "
+                                                  "file or from a bundle it signed"))
+    k_trust.add_argument("file", metavar="FILE")
+    k_trust.add_argument("--yes", action="store_true",
+                         help=_("do not ask (you compared the fingerprint already)"))
     return parser
 
 
@@ -126,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_classes(data, args)
         if command == "results":
             return cmd_results(data, Path(args.out))
+        if command == "bundle":
+            return cmd_bundle(data, args)
+        if command == "keys":
+            return cmd_keys(data, args)
     except CliError as exc:
         print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -400,3 +439,172 @@ def cmd_classes(data: Path, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# -- bundles and keys ------------------------------------------------------------------
+
+
+def _normal_fingerprint(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def _ask(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input(question + " [y/N] ")
+    return answer.strip().casefold() in {"y", "yes", _("y").casefold(), _("yes").casefold()}
+
+
+def _passphrase(prompt: str) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")  # scripts pipe it in
+
+
+def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core import bundles
+
+    with _open(data) as store:
+        if args.bundle_command == "export":
+            return _bundle_export(store, args)
+        if args.bundle_command == "inspect":
+            try:
+                found = bundles.inspect_bundle(store, Path(args.file))
+            except bundles.BundleError as exc:
+                raise CliError(str(exc)) from exc
+            m = found.manifest
+            print(_("Bundle {id} ({kind}), made {at}").format(
+                id=m.bundle_id, kind=m.kind, at=m.created_at))
+            if m.title:
+                print("  " + m.title)
+            print(_("  from device {name} ({device})").format(name=m.producer_name,
+                                                              device=m.producer_device))
+            print(_("  signed by key {key}, fingerprint {fingerprint}").format(
+                key=m.signer_key_id, fingerprint=m.fingerprint))
+            for table, n in m.counts.items():
+                print(f"    {bundles.table_label(table)}: {n}")
+            media = [n for n in m.entries if n.startswith("media/")]
+            print("    " + ngettext("{n} picture file", "{n} picture files", len(media)).format(
+                n=len(media)))
+            if found.already_imported:
+                print(_("  already imported here"))
+            if found.problem:
+                print(_("NOT ACCEPTED: {reason}").format(reason=found.problem))
+                return EXIT_PROBLEM
+            print(_("OK: the signature and every hash and row check out."))
+            return EXIT_OK
+        wanted = _normal_fingerprint(args.trust_fingerprint or "")
+
+        def trust(manifest) -> bool:
+            if wanted:
+                return len(wanted) >= 16 and \
+                    _normal_fingerprint(manifest.fingerprint).startswith(wanted)
+            return _ask(_("This bundle is signed by a publisher key this laptop does not "
+                          "trust yet:\n  {name}, fingerprint {fingerprint}\nCompare the "
+                          "fingerprint with the trainer's. Trust this key?").format(
+                name=manifest.producer_name, fingerprint=manifest.fingerprint))
+
+        outcomes = bundles.import_many(store, [Path(f) for f in args.files], trust=trust)
+        for outcome in outcomes:
+            if outcome.summary is not None:
+                for line in bundles.describe(outcome.summary):
+                    print(line)
+                continue
+            print(_("REJECTED {message}").format(message=outcome.error), file=sys.stderr)
+            if outcome.untrusted:
+                print(_("  To trust it, compare the fingerprint with the trainer's and run: "
+                        "idtrainer keys trust {file}").format(file=outcome.file),
+                      file=sys.stderr)
+        rejected = sum(1 for o in outcomes if o.error)
+        if rejected:
+            print(ngettext("{n} file was rejected; the database is as it was before it.",
+                           "{n} files were rejected; the database is as it was before them.",
+                           rejected).format(n=rejected), file=sys.stderr)
+        return EXIT_PROBLEM if rejected else EXIT_OK
+
+
+def _bundle_export(store, args: argparse.Namespace) -> int:
+    from idtrainer.core import bundles
+
+    modules = []
+    for ident in args.module:
+        uuid = store.scalar("SELECT uuid FROM modules WHERE slug = ? AND deleted = 0", (ident,))
+        if uuid is None:
+            raise CliError(_("no module with the id {id}").format(id=ident))
+        modules.append(uuid)
+    quizzes = [_quiz_named(store, title) for title in args.quiz]
+    if args.kind == "content" and store.keys.publisher() is None:
+        raise CliError(_("this laptop has no publisher key: set up trainer mode first, or "
+                         "import the trainer's key with: idtrainer keys import FILE"))
+    try:
+        result = bundles.export_bundle(store, args.kind, Path(args.out), modules=modules,
+                                       quizzes=quizzes, title=args.title)
+    except bundles.BundleError as exc:
+        raise CliError(str(exc)) from exc
+    rows = sum(result.manifest.counts.values())
+    print(_("{path}: {rows} rows, {size} MB, signed by key {fingerprint}").format(
+        path=result.path, rows=rows, size=round(result.bytes / 2**20, 1),
+        fingerprint=result.manifest.fingerprint))
+    return EXIT_OK
+
+
+def cmd_keys(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core import bundles
+    from idtrainer.core.keys import KeyFileError, fingerprint, read_public_key_file
+
+    with _open(data) as store:
+        keys = store.keys
+        try:
+            if args.keys_command == "list":
+                print(_("Keys of this laptop:"))
+                for own in keys.own_keys():
+                    kind = _("publisher") if own.kind == "publisher" else _("device")
+                    print(f"  {kind:10} {own.key_id}  {fingerprint(own.public_key)}")
+                print(_("Trusted keys:"))
+                for key in keys.trusted_keys():
+                    print(f"  {key.key_id}  {fingerprint(key.public_key)}  {key.name}")
+                return EXIT_OK
+            if args.keys_command == "export":
+                out = Path(args.out)
+                if args.private:
+                    first = _passphrase(_("Passphrase for the key file: "))
+                    if sys.stdin.isatty() and _passphrase(_("The same again: ")) != first:
+                        raise CliError(_("the passphrases differ"))
+                    kid = keys.export_publisher(out, first)
+                    print(_("Publisher key {key} written to {path}. Keep the file and its "
+                            "passphrase apart.").format(key=kid, path=out))
+                else:
+                    kid = keys.export_public(out, "publisher", bundles.default_device_name(
+                        store))
+                    print(_("Public key {key} written to {path}; fingerprint {fingerprint}")
+                          .format(key=kid, path=out,
+                                  fingerprint=fingerprint(keys.public_of(kid))))
+                return EXIT_OK
+            if args.keys_command == "import":
+                kid = keys.import_publisher(Path(args.file),
+                                            _passphrase(_("Passphrase of the key file: ")))
+                print(_("Publisher key {key} imported; it signs from now on.").format(key=kid))
+                return EXIT_OK
+            path = Path(args.file)
+            if path.suffix == bundles.SUFFIX:
+                with bundles.BundleReader.open(path) as reader:
+                    reader.require_signature()
+                    m = reader.manifest
+                    if m.kind != "content":
+                        raise CliError(_("{file}: a results bundle; only publisher keys of "
+                                         "content bundles are trusted").format(file=path.name))
+                    name, public = m.producer_name, m.signer_public_key
+            else:
+                _kind, name, public = read_public_key_file(path)
+            print(_("Key of {name}, fingerprint {fingerprint}").format(
+                name=name, fingerprint=fingerprint(public)))
+            if not args.yes and not _ask(_("Is this the fingerprint the trainer gave you?")):
+                print(_("Not trusted."))
+                return EXIT_PROBLEM
+            kid = keys.trust(public, "publisher", name)
+            print(_("Trusted key {key}.").format(key=kid))
+            return EXIT_OK
+        except (KeyFileError, bundles.BundleError) as exc:
+            raise CliError(str(exc)) from exc

@@ -14,10 +14,12 @@ import pytest
 from idtrainer.core.migrations import LATEST
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path | None = None, stdin: str | None = None
+        ) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, "-m", "idtrainer", "--lang", "en", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120,
+                          input=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +215,61 @@ def test_results_export_csv(tmp_path: Path, data: Path):
     assert sorted(r["trainee"] for r in rows) == ["Oʻlmas", "Айгүл"]
     bad = run("--data-dir", str(copy), "results", "export", str(tmp_path / "no" / "x.csv"))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_bundles_and_keys_from_the_command_line(tmp_path: Path, data: Path):
+    """Trainer A's content to laptop B, B's results back, with keys moved by hand."""
+    laptops = {}
+    for name in ("A", "B", "A2"):
+        shutil.copytree(data, tmp_path / name)
+        with sqlite3.connect(tmp_path / name / "idtrainer.sqlite") as conn:  # its own identity
+            conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", (name * 8,))
+            conn.execute("DELETE FROM keys")
+            conn.execute("DELETE FROM trusted_keys")
+        conn.close()
+        laptops[name] = ("--data-dir", str(tmp_path / name))
+    a, b, a2 = laptops["A"], laptops["B"], laptops["A2"]
+    course = tmp_path / "course.idtb"
+    no_key = run(*a, "bundle", "export", "--kind", "content", str(course))
+    assert no_key.returncode == 2 and "no publisher key" in no_key.stderr
+    assert not course.exists()
+
+    from idtrainer.core.store import Store
+
+    with Store.open(tmp_path / "A" / "idtrainer.sqlite") as store:
+        store.keys.ensure_publisher("Trainer A")
+    made = run(*a, "bundle", "export", "--kind", "content", "--module", "m1-cites-convention",
+               "--title", "Module 1", str(course))
+    assert made.returncode == 0, made.stderr
+    inspect = run(*b, "bundle", "inspect", str(course))
+    assert inspect.returncode == 1 and "does not trust" in inspect.stdout
+    assert "Module 1" in inspect.stdout and "modules: 1" in inspect.stdout
+    refused = run(*b, "bundle", "import", str(course))
+    assert refused.returncode == 1 and "keys trust" in refused.stderr
+    fingerprint = made.stdout.split("signed by key ")[1].strip()
+    accepted = run(*b, "bundle", "import", "--trust-fingerprint", fingerprint, str(course))
+    assert accepted.returncode == 0, accepted.stderr
+    assert "content from" in accepted.stdout
+    assert "already imported" in run(*b, "bundle", "import", str(course)).stdout
+    assert run(*b, "bundle", "inspect", str(course)).returncode == 0
+
+    results = tmp_path / "b-results.idtb"
+    assert run(*b, "bundle", "export", "--kind", "results", str(results)).returncode == 0
+    damaged = tmp_path / "damaged.idtb"
+    damaged.write_bytes(results.read_bytes()[: results.stat().st_size // 2])
+    both = run(*a, "bundle", "import", str(results), str(damaged))
+    assert both.returncode == 1 and "damaged.idtb: not a complete bundle" in both.stderr
+    assert "results from" in both.stdout
+
+    # The trainer's new laptop takes over the publisher key with its passphrase.
+    key = tmp_path / "publisher.key"
+    assert run(*a, "keys", "export", "--private", str(key), stdin="a long passphrase\n"
+               ).returncode == 0
+    wrong = run(*a2, "keys", "import", str(key), stdin="not it\n")
+    assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
+    assert run(*a2, "keys", "import", str(key), stdin="a long passphrase\n").returncode == 0
+    listed = run(*a2, "keys", "list").stdout
+    assert fingerprint in listed
+    public = tmp_path / "a.pub"
+    assert run(*a, "keys", "export", str(public)).returncode == 0
+    assert run(*b, "keys", "trust", str(public), "--yes").returncode == 0

@@ -39,6 +39,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from idtrainer import __version__
 from idtrainer.core import keys as keylib
+from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
 from idtrainer.core.schema import CONTENT_TABLES, RESULTS_TABLES, TEXTS_TABLE
@@ -329,6 +330,49 @@ class ImportSummary:
     def to_json(self) -> str:
         return json.dumps({"tables": self.tables, "media_added": self.media_added},
                           sort_keys=True)
+
+
+#: What a person calls the rows of each synced table, for summaries.
+TABLE_LABELS = {
+    "taxa": N_("taxa"), "cites_listings": N_("CITES listings"), "media": N_("pictures"),
+    "species": N_("species"), "species_features": N_("features"),
+    "species_products": N_("products"), "lookalikes": N_("lookalikes"),
+    "media_links": N_("picture links"), "courses": N_("courses"), "modules": N_("modules"),
+    "lessons": N_("lessons"), "questions": N_("questions"),
+    "question_options": N_("answer options"), "quizzes": N_("quizzes"),
+    "quiz_rules": N_("quiz rules"), "classes": N_("classes"),
+    "quiz_assignments": N_("quiz assignments"), "trainees": N_("trainees"),
+    "class_members": N_("class members"), "attempts": N_("attempts"), "answers": N_("answers"),
+    "lesson_progress": N_("lesson progress"), "practice_cards": N_("practice cards"),
+    "practice_reviews": N_("practice reviews"), "certificates": N_("certificates"),
+    "certificate_events": N_("certificate events"), "texts": N_("texts and translations"),
+}
+
+
+def table_label(table: str) -> str:
+    return _(TABLE_LABELS[table]) if table in TABLE_LABELS else table
+
+
+def describe(summary: ImportSummary) -> list[str]:
+    """The summary as lines a person reads: a headline, then one line per kind of row."""
+    m = summary.manifest
+    kind = _("content") if m.kind == "content" else _("results")
+    head = _("{file}: {kind} from {device}").format(
+        file=summary.file.name, kind=kind, device=m.producer_name or m.producer_device[:8])
+    if summary.already_imported:
+        return [head, "  " + _("already imported; nothing changed")]
+    lines = [head, "  " + _("{added} added, {updated} updated, {unchanged} unchanged, "
+                            "{skipped} skipped (newer here)").format(
+        added=summary.total("added"), updated=summary.total("updated"),
+        unchanged=summary.total("unchanged"), skipped=summary.total("skipped"))]
+    for table, counts in summary.tables.items():
+        lines.append("    " + _("{what}: {added} added, {updated} updated, {unchanged} "
+                                "unchanged, {skipped} skipped").format(
+            what=table_label(table), **counts))
+    if summary.media_added:
+        lines.append("    " + ngettext("{n} picture file added", "{n} picture files added",
+                                         summary.media_added).format(n=summary.media_added))
+    return lines
 
 
 @dataclass
@@ -1092,6 +1136,7 @@ class BatchOutcome:
     file: Path
     summary: ImportSummary | None
     error: str | None
+    untrusted: bool = False  # refused because of an unknown publisher key
 
 
 def import_many(store: Store, paths: list[Path], *,
@@ -1113,7 +1158,8 @@ def import_many(store: Store, paths: list[Path], *,
             backed_up = backed_up or not summary.already_imported
             outcomes.append(BatchOutcome(Path(path), summary, None))
         except BundleError as exc:
-            outcomes.append(BatchOutcome(Path(path), None, str(exc)))
+            outcomes.append(BatchOutcome(Path(path), None, str(exc),
+                                         isinstance(exc, UntrustedPublisher)))
     if progress:
         progress(len(paths) * 1000, len(paths) * 1000, "")
     return outcomes
