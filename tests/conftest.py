@@ -105,3 +105,32 @@ def loaded(starter_db: Path, tmp_path: Path):
     s = open_store(target)
     yield s
     s.close()
+
+
+@pytest.fixture
+def make_laptop(starter_db: Path, tmp_path: Path):
+    """Another laptop with the starter course and its own identity (device id, keys)."""
+    import shutil
+
+    from idtrainer.core.app_data import open_store
+    from idtrainer.core.store import new_uuid
+
+    opened = []
+
+    def make(name: str) -> Store:
+        folder = tmp_path / name
+        shutil.copytree(starter_db, folder)
+        s = Store.open(folder / "idtrainer.sqlite")
+        with s.transaction():
+            s.conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'",
+                           (new_uuid(),))
+            s.conn.execute("DELETE FROM keys")
+            s.conn.execute("DELETE FROM trusted_keys")
+        s.close()
+        opened.append(open_store(folder))
+        return opened[-1]
+
+    yield make
+    for s in opened:
+        if s.conn is not None:
+            s.close()

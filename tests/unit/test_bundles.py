@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from idtrainer.core import bundles
-from idtrainer.core.app_data import open_store
 from idtrainer.core.keys import KeyFileError
 from idtrainer.core.quizzes import QuizSettings, Rule
-from idtrainer.core.store import Store, new_uuid
-
-
-def laptop(starter_db: Path, folder: Path) -> Store:
-    """Another laptop with the starter course: its own device id and keys."""
-    shutil.copytree(starter_db, folder)
-    s = Store.open(folder / "idtrainer.sqlite")
-    with s.transaction():
-        s.conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", (new_uuid(),))
-        s.conn.execute("DELETE FROM keys")
-        s.conn.execute("DELETE FROM trusted_keys")
-    s.close()
-    return open_store(folder)
+from idtrainer.core.store import Store
 
 
 def dump(store: Store) -> str:
@@ -51,15 +37,14 @@ def take_quiz(store: Store, quiz: str, name: str, *, right: bool) -> str:
 
 
 @pytest.fixture
-def trainer(starter_db: Path, tmp_path: Path):
-    s = laptop(starter_db, tmp_path / "A")
+def trainer(make_laptop):
+    s = make_laptop("A")
     s.keys.ensure_publisher("Trainer Aigerim")
-    yield s
-    s.close()
+    return s
 
 
 def test_content_out_results_back_and_everything_twice_changes_nothing(
-        trainer: Store, starter_db: Path, tmp_path: Path):
+        trainer: Store, make_laptop, tmp_path: Path):
     stick = tmp_path / "stick"
     stick.mkdir()
     rule = Rule("random", count=5, filter={"types": ["single"]})
@@ -70,7 +55,7 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
     assert not (stick / "course.idtb.partial").exists()
     assert content.manifest.counts["quizzes"] == 1
 
-    laptops = [laptop(starter_db, tmp_path / name) for name in ("B", "C")]
+    laptops = [make_laptop(name) for name in ("B", "C")]
     results = []
     for i, other in enumerate(laptops):
         asked = []
@@ -112,13 +97,11 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
     assert after[1:] == before[1:]
     assert after[0].count("INSERT INTO \"sync_log\"") == before[0].count(
         "INSERT INTO \"sync_log\"") + 1  # only the new bundle's log line
-    for other in laptops:
-        other.close()
 
 
-def test_concurrent_edits_converge_on_both_laptops(trainer: Store, starter_db: Path,
+def test_concurrent_edits_converge_on_both_laptops(trainer: Store, make_laptop,
                                                    tmp_path: Path):
-    other = laptop(starter_db, tmp_path / "B")
+    other = make_laptop("B")
     other.keys.trust(trainer.keys.public_of(trainer.keys.publisher()[0]), "publisher", "A")
     # The second trainer laptop shares the publisher key (exported with a passphrase).
     trainer.keys.export_publisher(tmp_path / "publisher.key", "correct horse")
@@ -140,16 +123,15 @@ def test_concurrent_edits_converge_on_both_laptops(trainer: Store, starter_db: P
     assert trainer.texts.get(taxon, "name", "ru").value == "Сайгак степной (B)"
     # The tombstone was a normal edit: rev 2 on B vs no edit on A (put changed nothing).
     assert trainer.scalar("SELECT deleted FROM species WHERE uuid = ?", (species,)) == 1
-    other.close()
 
 
-def test_submitted_attempts_never_change(trainer: Store, starter_db: Path, tmp_path: Path):
+def test_submitted_attempts_never_change(trainer: Store, make_laptop, tmp_path: Path):
     rule = Rule("random", count=3, filter={"types": ["truefalse"]})
     quiz = trainer.quizzes.save("Quiz", QuizSettings(), [rule])
     take_quiz(trainer, quiz, "Officer", right=True)
     bundle = bundles.export_bundle(trainer, "results", tmp_path / "r.idtb")
     attempt = trainer.scalar("SELECT uuid FROM attempts")
-    other = laptop(starter_db, tmp_path / "B")
+    other = make_laptop("B")
     bundles.import_bundle(other, bundles.export_bundle(
         trainer, "content", tmp_path / "c.idtb").path, trust=lambda m: True)
     bundles.import_bundle(other, bundle.path)
@@ -159,10 +141,9 @@ def test_submitted_attempts_never_change(trainer: Store, starter_db: Path, tmp_p
     summary = bundles.import_bundle(trainer, back.path)
     assert summary.tables["attempts"]["skipped"] == 1, summary.tables
     assert trainer.scalar("SELECT passed FROM attempts WHERE uuid = ?", (attempt,)) == 1
-    other.close()
 
 
-def test_chosen_modules_and_quizzes_carry_what_they_need(trainer: Store, starter_db: Path,
+def test_chosen_modules_and_quizzes_carry_what_they_need(trainer: Store, make_laptop,
                                                          tmp_path: Path):
     module = trainer.scalar("SELECT uuid FROM modules WHERE position = 1")
     question = trainer.scalar("SELECT uuid FROM questions WHERE module_uuid = ? "
@@ -193,10 +174,10 @@ def test_chosen_modules_and_quizzes_carry_what_they_need(trainer: Store, starter
 
 
 def test_untrusted_content_names_the_signer_and_nothing_changes(trainer: Store,
-                                                                starter_db: Path,
+                                                                make_laptop,
                                                                 tmp_path: Path):
     bundle = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb")
-    other = laptop(starter_db, tmp_path / "B")
+    other = make_laptop("B")
     before = dump(other)
     with pytest.raises(bundles.UntrustedPublisher) as refused:
         bundles.import_bundle(other, bundle.path)
@@ -204,7 +185,6 @@ def test_untrusted_content_names_the_signer_and_nothing_changes(trainer: Store,
     with pytest.raises(bundles.UntrustedPublisher):
         bundles.import_bundle(other, bundle.path, trust=lambda m: False)
     assert dump(other) == before
-    other.close()
 
 
 def test_a_results_bundle_cannot_carry_content(trainer: Store, tmp_path: Path):

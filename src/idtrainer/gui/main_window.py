@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from idtrainer.gui.library import LibraryPage
     from idtrainer.gui.practice import PracticePage
     from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
+    from idtrainer.gui.sync import SyncPage
     from idtrainer.gui.trainer import TrainerPage
 
 
@@ -67,6 +68,7 @@ PAGES = (
     ("practice", N_("Practice")),
     ("exams", N_("Exams")),
     ("certificates", N_("Certificates")),
+    ("sync", N_("USB sync")),
     ("trainer", N_("Trainer")),
 )
 
@@ -154,6 +156,10 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.certificates import CertificatesPage
 
                 widget = CertificatesPage(self.ctx)
+            elif key == "sync":
+                from idtrainer.gui.sync import SyncPage
+
+                widget = SyncPage(self.ctx)
             else:
                 widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
             index = [k for k, _label in PAGES].index(key)
@@ -183,6 +189,10 @@ class MainWindow(QMainWindow):
     @property
     def certificates(self) -> CertificatesPage:
         return self.page("certificates")  # type: ignore[return-value]
+
+    @property
+    def sync(self) -> SyncPage:
+        return self.page("sync")  # type: ignore[return-value]
 
     @property
     def trainer(self) -> TrainerPage:

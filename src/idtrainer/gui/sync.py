@@ -1,0 +1,499 @@
+"""USB sync: one click writes this laptop's results to the stick and offers new content;
+in trainer mode, write content and import every laptop's results with a progress bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtrainer.core import bundles, i18n, usb
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.keys import MIN_PASSPHRASE, KeyFileError
+from idtrainer.gui.context import AppContext
+from idtrainer.gui.forms import FormDialog, button_row, secret_field
+from idtrainer.gui.runner import Task, run_in_background
+
+FOLDER_ROLE = Qt.ItemDataRole.UserRole
+
+
+def removable_drives() -> list[tuple[str, str]]:
+    """(label, root path) of mounted volumes that look like USB sticks."""
+    from PySide6.QtCore import QStorageInfo
+
+    drives = []
+    for volume in QStorageInfo.mountedVolumes():
+        root = volume.rootPath()
+        if volume.isValid() and volume.isReady() and not volume.isReadOnly() \
+                and not volume.isRoot() and usb.looks_removable(root):
+            free = i18n.format_number(round(volume.bytesAvailable() / 2**30, 1))
+            label = _("{name} ({root}), {free} GB free").format(
+                name=volume.displayName() or root, root=root, free=free)
+            drives.append((label, root))
+    return drives
+
+
+def ask_to_trust(parent: QWidget, manifest: bundles.Manifest) -> bool:
+    """The first content from a publisher: show the key's fingerprint and ask."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Trust this trainer?"))
+    box.setText(_("The course content on the stick is signed by a key this laptop does not "
+                  "trust yet."))
+    box.setInformativeText(_(
+        "Signed on: {name}\nKey fingerprint:\n{fingerprint}\n\nAsk the trainer to read out the "
+        "fingerprint of their key (Trainer mode, USB sync) and trust it only if every group "
+        "matches.").format(name=manifest.producer_name or manifest.producer_device,
+                           fingerprint=manifest.fingerprint))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Trust and import"))
+    box.button(QMessageBox.StandardButton.No).setText(_("Do not trust"))
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+class ContentDialog(FormDialog):
+    """What goes into a content bundle: everything, or chosen modules and quizzes."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, _("Write course content"), self._check, _(
+            "Laptops that import this bundle get the chosen content with every species, "
+            "question and picture it needs."))
+        self.ctx = ctx
+        self.everything = QRadioButton(_("All content"))
+        self.chosen = QRadioButton(_("Only the modules and quizzes ticked below"))
+        self.everything.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.everything)
+        group.addButton(self.chosen)
+        self.items = QListWidget()
+        self.items.setMinimumHeight(220)
+        lang = i18n.current_language()
+        store = ctx.store
+        for row in store.query("SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position"):
+            title = store.texts.get(row["uuid"], "title", lang)
+            self._add(_("Module: {title}").format(title=title.value if title else "?"),
+                      ("modules", row["uuid"]))
+        for row in store.query("SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid"):
+            self._add(_("Quiz: {title}").format(title=store.quizzes.get(row["uuid"], lang).title),
+                      ("quizzes", row["uuid"]))
+        self.items.setEnabled(False)
+        self.chosen.toggled.connect(self.items.setEnabled)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(_("e.g. Almaty course, November"))
+        self.form.addRow(self.everything)
+        self.form.addRow(self.chosen)
+        self.form.addRow(self.items)
+        self.form.addRow(_("Note for the laptops:"), self.title)
+
+    def _add(self, text: str, data: tuple[str, str]) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        item.setData(FOLDER_ROLE, data)
+        self.items.addItem(item)
+
+    def selection(self) -> tuple[list[str], list[str]]:
+        if self.everything.isChecked():
+            return [], []
+        picked: dict[str, list[str]] = {"modules": [], "quizzes": []}
+        for i in range(self.items.count()):
+            item = self.items.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                kind, uuid = item.data(FOLDER_ROLE)
+                picked[kind].append(uuid)
+        return picked["modules"], picked["quizzes"]
+
+    def _check(self) -> None:
+        if self.chosen.isChecked() and self.selection() == ([], []):
+            self.error.setText(_("Tick at least one module or quiz."))
+            return
+        self.accept()
+
+
+class KeyFileDialog(FormDialog):
+    """Save the publisher key for the trainer's new laptop, or load it there."""
+
+    def __init__(self, ctx: AppContext, saving: bool, parent: QWidget | None = None) -> None:
+        title = _("Save the publisher key") if saving else _("Load a publisher key")
+        hint = _("The file lets another laptop sign content and certificates as you. Protect "
+                 "it with a passphrase of at least {n} characters and keep the two apart."
+                 ).format(n=MIN_PASSPHRASE) if saving else _(
+            "Load the key file saved on your old laptop; content and certificates are signed "
+            "with it from now on.")
+        super().__init__(parent, title, self._ok, hint)
+        self.ctx, self.saving = ctx, saving
+        self.path = QLineEdit()
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._browse)
+        self.passphrase = secret_field()
+        self.again = secret_field()
+        self.form.addRow(_("File:"), button_row(self.path, browse))
+        self.form.addRow(_("Passphrase:"), self.passphrase)
+        if saving:
+            self.form.addRow(_("The same again:"), self.again)
+        self.key_id = ""
+
+    def _browse(self) -> None:
+        if self.saving:
+            path, _f = QFileDialog.getSaveFileName(self, self.windowTitle(),
+                                                   str(Path.home() / "publisher.idtkey"))
+        else:
+            path, _f = QFileDialog.getOpenFileName(self, self.windowTitle(), str(Path.home()))
+        if path:
+            self.path.setText(path)
+
+    def _ok(self) -> None:
+        path = Path(self.path.text().strip()) if self.path.text().strip() else None
+        if path is None:
+            self.error.setText(_("Choose a file."))
+            return
+        if self.saving and self.passphrase.text() != self.again.text():
+            self.error.setText(_("The passphrases differ."))
+            return
+        keys = self.ctx.store.keys
+        try:
+            self.key_id = (keys.export_publisher if self.saving else keys.import_publisher)(
+                path, self.passphrase.text())
+        except KeyFileError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class SyncPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.intro = QLabel(wordWrap=True)
+        self.stick_label = QLabel()
+        self.drives = QComboBox()
+        self.drives.setMinimumWidth(320)
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self.refresh_drives)
+        self.folder_button = QPushButton()
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("primary")
+        self.sync_button.setMinimumHeight(40)
+        self.sync_button.clicked.connect(self.sync)
+
+        self.trainer_box = QGroupBox()
+        self.write_content_button = QPushButton()
+        self.write_content_button.clicked.connect(self.write_content)
+        self.import_results_button = QPushButton()
+        self.import_results_button.clicked.connect(self.import_results)
+        self.fingerprint = QLabel(wordWrap=True)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_key_button = QPushButton()
+        self.save_key_button.clicked.connect(lambda: self._key_file(saving=True))
+        self.load_key_button = QPushButton()
+        self.load_key_button.clicked.connect(lambda: self._key_file(saving=False))
+        trainer = QVBoxLayout(self.trainer_box)
+        trainer.addWidget(button_row(self.write_content_button, self.import_results_button))
+        trainer.addWidget(self.fingerprint)
+        trainer.addWidget(button_row(self.save_key_button, self.load_key_button))
+
+        self.log_label = QLabel()
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setMinimumHeight(120)
+        self.history_label = QLabel()
+        self.history = QTableWidget(0, 5)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch)
+
+        stick_row = QHBoxLayout()
+        stick_row.addWidget(self.stick_label)
+        stick_row.addWidget(self.drives, 1)
+        stick_row.addWidget(self.refresh_button)
+        stick_row.addWidget(self.folder_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addLayout(stick_row)
+        layout.addWidget(button_row(self.sync_button))
+        layout.addWidget(self.trainer_box)
+        layout.addWidget(self.log_label)
+        layout.addWidget(self.log, 1)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history, 1)
+
+        self.extra_folders: list[str] = []
+        ctx.language_changed.connect(self.retranslate)
+        ctx.session_changed.connect(self._session_changed)
+        ctx.changed.connect(self.refresh_history)
+        self.retranslate()
+        self.refresh_drives()
+        self._session_changed()
+
+    # -- labels --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("USB sync"))
+        self.intro.setText(_(
+            "Insert the class USB stick and press Sync: this laptop's results are written to "
+            "the stick, and new course content from the trainer is offered. A stick pulled "
+            "out too early never leaves a file that looks complete; just sync again."))
+        self.stick_label.setText(_("USB stick:"))
+        self.refresh_button.setText(_("Look again"))
+        self.folder_button.setText(_("Other folder…"))
+        self.sync_button.setText(_("Sync with this stick"))
+        self.trainer_box.setTitle(_("Trainer"))
+        self.write_content_button.setText(_("Write course content to the stick…"))
+        self.import_results_button.setText(_("Import all results from the stick"))
+        self.save_key_button.setText(_("Save the publisher key…"))
+        self.load_key_button.setText(_("Load a publisher key…"))
+        self.log_label.setText(_("What happened:"))
+        self.history_label.setText(_("Earlier syncs:"))
+        self.history.setHorizontalHeaderLabels(
+            [_("When"), _("Direction"), _("Kind"), _("From laptop"), _("File and rows")])
+        if self.drives.count() == 0:
+            self.drives.setPlaceholderText(_("No USB stick found"))
+        self._show_fingerprint()
+        self.refresh_history()
+
+    def _session_changed(self) -> None:
+        self.trainer_box.setVisible(self.ctx.trainer_unlocked)
+        self._show_fingerprint()
+
+    def _show_fingerprint(self) -> None:
+        found = self.ctx.store.keys.publisher() if self.ctx.trainer_unlocked else None
+        if found is None:
+            self.fingerprint.setText(_("This laptop has no publisher key yet: it is made when "
+                                       "trainer mode is set up, or loaded from your old "
+                                       "laptop."))
+            return
+        from idtrainer.core.keys import fingerprint
+
+        self.fingerprint.setText(_("Your publisher key's fingerprint (laptops compare it before "
+                                   "they trust your content): {fingerprint}").format(
+            fingerprint=fingerprint(self.ctx.store.keys.public_of(found[0]))))
+
+    # -- the stick -----------------------------------------------------------------------
+
+    def refresh_drives(self) -> None:
+        current = self.stick()
+        self.drives.clear()
+        for label, root in removable_drives():
+            self.drives.addItem(label, root)
+        for folder in self.extra_folders:
+            self.drives.addItem(folder, folder)
+        if current:
+            index = self.drives.findData(current)
+            if index >= 0:
+                self.drives.setCurrentIndex(index)
+        self.sync_button.setEnabled(self.drives.count() > 0)
+        self.drives.setPlaceholderText(_("No USB stick found"))
+
+    def add_folder(self, folder: str) -> None:
+        """Use a folder as the stick (a network share, a memory card reader, tests)."""
+        if folder not in self.extra_folders:
+            self.extra_folders.append(folder)
+        self.refresh_drives()
+        self.drives.setCurrentIndex(self.drives.findData(folder))
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the stick or folder"))
+        if folder:
+            self.add_folder(folder)
+
+    def stick(self) -> Path | None:
+        root = self.drives.currentData()
+        return Path(root) if root else None
+
+    def _say(self, lines: list[str] | str) -> None:
+        self.log.appendPlainText("\n".join(lines) if isinstance(lines, list) else lines)
+
+    def _fail(self, exc: BaseException) -> None:
+        if not isinstance(exc, bundles.BundleError | OSError | KeyFileError):
+            raise exc
+        self._say(_("Not done: {reason}").format(reason=exc))
+        QMessageBox.warning(self, _("USB sync"), str(exc))
+        self.refresh_history()
+
+    # -- officer: one click ------------------------------------------------------------
+
+    def sync(self) -> None:
+        root = self.stick()
+        if root is None:
+            return
+        store = self.ctx.store
+
+        def work(task: Task) -> bundles.ExportResult:
+            return usb.write_results(store, root, progress=lambda d, t, _n: task.progress(d, t))
+
+        run_in_background(parent=self, work=work, on_done=lambda r: self._written(r, root),
+                          on_error=self._fail, label=_("Writing results to the stick…"))
+
+    def _written(self, result: bundles.ExportResult, root: Path) -> None:
+        rows = sum(result.manifest.counts.get(t, 0) for t in ("attempts", "answers"))
+        self._say(_("Results written to {path} ({rows} attempt and answer rows).").format(
+            path=result.path, rows=rows))
+        offer = usb.newest_content(self.ctx.store, root)
+        if offer is None:
+            self._say(_("No new course content on the stick."))
+            self.refresh_history()
+            return
+        m = offer.manifest
+        when = _shown_time(m.created_at)
+        if offer.trusted:
+            answer = QMessageBox.question(self, _("New course content"), _(
+                "The stick holds course content from {name}, made {when}{title}. Import it "
+                "now?").format(name=m.producer_name, when=when,
+                               title=f" ({m.title})" if m.title else ""))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.import_files([offer.path])
+
+    # -- trainer -------------------------------------------------------------------------
+
+    def import_results(self) -> None:
+        root = self.stick()
+        if root is None:
+            return
+        files = usb.results_on_stick(root)
+        if not files:
+            self._say(_("No results on the stick (looked in {folder}).").format(
+                folder=usb.results_folder(root)))
+            return
+        self.import_files(files)
+
+    def import_files(self, files: list[Path]) -> None:
+        store = self.ctx.store
+        answers: dict[str, bool] = {}
+
+        def trust(manifest: bundles.Manifest) -> bool:
+            # Asked on the GUI thread before the work starts (below): never from the worker.
+            return answers.get(manifest.signer_key_id, False)
+
+        for manifest in self._untrusted(files):
+            answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
+
+        def work(task: Task) -> list[bundles.BatchOutcome]:
+            return bundles.import_many(store, files, trust=trust,
+                                       progress=lambda d, t, _n: task.progress(d, t))
+
+        run_in_background(parent=self, work=work, on_done=self._imported, on_error=self._fail,
+                          label=_("Checking and importing {n} files…").format(n=len(files)))
+
+    def _untrusted(self, files: list[Path]) -> list[bundles.Manifest]:
+        found: dict[str, bundles.Manifest] = {}
+        for path in files:
+            try:
+                with bundles.BundleReader.open(path) as reader:
+                    m = reader.manifest
+                    if reader.signature_ok and m.kind == "content" and \
+                            not bundles._is_trusted(self.ctx.store, m) and \
+                            self.ctx.store.keys.trusted(m.signer_key_id) is None:
+                        found.setdefault(m.signer_key_id, m)
+            except bundles.BundleError:
+                continue  # the import names the problem
+        return list(found.values())
+
+    def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
+        for outcome in outcomes:
+            if outcome.summary is not None:
+                self._say(bundles.describe(outcome.summary))
+            else:
+                self._say(_("REJECTED {message}").format(message=outcome.error))
+        rejected = [o for o in outcomes if o.error]
+        done = len(outcomes) - len(rejected)
+        self._say(_("{done} of {total} files imported.").format(done=done, total=len(outcomes)))
+        if rejected:
+            QMessageBox.warning(self, _("USB sync"), "\n".join(
+                [_("These files were not imported; nothing from them was changed:")]
+                + [o.error or "" for o in rejected]))
+        self.ctx.notify_changed()
+        self.refresh_history()
+
+    def write_content(self) -> None:
+        root = self.stick()
+        if root is None:
+            return
+        if self.ctx.store.keys.publisher() is None:
+            QMessageBox.warning(self, _("USB sync"), _(
+                "This laptop has no publisher key: set up trainer mode, or load your key."))
+            return
+        dialog = ContentDialog(self.ctx, self)
+        if dialog.exec() != ContentDialog.DialogCode.Accepted:
+            return
+        modules, quizzes = dialog.selection()
+        title = dialog.title.text().strip()
+        store = self.ctx.store
+
+        def work(task: Task) -> bundles.ExportResult:
+            return usb.write_content(store, root, modules=modules, quizzes=quizzes,
+                                     title=title,
+                                     progress=lambda d, t, _n: task.progress(d, t))
+
+        def done(result: bundles.ExportResult) -> None:
+            self._say(_("Course content written to {path} ({size} MB).").format(
+                path=result.path, size=i18n.format_number(round(result.bytes / 2**20, 1))))
+            self.refresh_history()
+
+        run_in_background(parent=self, work=work, on_done=done, on_error=self._fail,
+                          label=_("Writing course content to the stick…"))
+
+    def _key_file(self, saving: bool) -> None:
+        dialog = KeyFileDialog(self.ctx, saving, self)
+        if dialog.exec() == KeyFileDialog.DialogCode.Accepted:
+            self._say((_("Publisher key {key} saved.") if saving else
+                       _("Publisher key {key} loaded; it signs from now on.")).format(
+                key=dialog.key_id))
+            self._show_fingerprint()
+
+    # -- history -------------------------------------------------------------------------
+
+    def refresh_history(self) -> None:
+        rows = self.ctx.store.query("SELECT * FROM sync_log ORDER BY at DESC LIMIT 200")
+        self.history.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            summary = json.loads(row["summary"] or "{}")
+            tables = summary.get("tables", {})
+            added = sum(t.get("added", 0) for t in tables.values())
+            updated = sum(t.get("updated", 0) for t in tables.values())
+            rows_text = _("{file}: {added} added, {updated} updated").format(
+                file=row["file_name"], added=added, updated=updated) \
+                if row["direction"] == "import" else row["file_name"]
+            cells = [_shown_time(row["at"]),
+                     _("import") if row["direction"] == "import" else _("export"),
+                     _("content") if row["kind"] == "content" else _("results"),
+                     summary.get("producer_name") or row["producer_device"][:8], rows_text]
+            for column, text in enumerate(cells):
+                self.history.setItem(i, column, QTableWidgetItem(text))
+        self.history.resizeColumnsToContents()
+
+
+def _shown_time(stamp: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return stamp
+    return i18n.format_datetime(moment, "short")

@@ -1,0 +1,86 @@
+"""The USB sync page: one click on an officer's laptop, results import in trainer mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from idtrainer.core import usb
+from idtrainer.core.keys import fingerprint
+from idtrainer.core.quizzes import QuizSettings, Rule
+
+
+def test_one_click_sync_writes_results_and_offers_new_content(signed_in, make_laptop, qtbot,
+                                                              tmp_path: Path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from idtrainer.gui import sync as sync_module
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    trainer = make_laptop("A")
+    trainer.keys.ensure_publisher("Trainer A")
+    quiz = trainer.quizzes.save("Итоговый тест", QuizSettings(),
+                                [Rule("random", count=3, filter={"types": ["truefalse"]})])
+    usb.write_content(trainer, stick, title="Almaty")
+
+    asked = []
+    monkeypatch.setattr(sync_module, "ask_to_trust", lambda parent, m: asked.append(m) or True)
+    page = signed_in.sync
+    page.add_folder(str(stick))
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+
+    store = signed_in.ctx.store
+    publisher = trainer.keys.public_of(trainer.keys.publisher()[0])
+    assert [m.fingerprint for m in asked] == [fingerprint(publisher)]
+    assert store.scalar("SELECT 1 FROM quizzes WHERE uuid = ?", (quiz,)) == 1
+    written = usb.results_on_stick(stick)
+    assert [p.name for p in written] == [usb.results_file_name(store)]
+    assert not list(stick.rglob("*.partial"))
+    log = page.log.toPlainText()
+    assert "Results written to" in log and "content from" in log
+    assert page.history.rowCount() == 2  # the export and the import
+
+    # A second sync finds nothing new and asks nothing.
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert "No new course content on the stick." in page.log.toPlainText()
+    assert len(asked) == 1
+    # The offer of newer content from a trusted trainer is a question the officer answers.
+    usb.write_content(trainer, stick, title="Second day")
+    questions = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: questions.append(a[2]) or
+                        QMessageBox.StandardButton.No)
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert questions and "Second day" in questions[0]
+
+
+def test_trainer_imports_every_laptop_on_the_stick(signed_in, make_laptop, qtbot,
+                                                   tmp_path: Path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    stick = tmp_path / "stick"
+    for name in ("B", "C"):
+        laptop = make_laptop(name)
+        laptop.trainees.create(f"Officer {name}")
+        laptop.set_setting("device_name", f"laptop-{name}")
+        usb.write_results(laptop, stick)
+    damaged = usb.results_folder(stick) / "damaged.idtb"
+    damaged.write_bytes(b"PK\x03\x04 not really a zip")
+    ctx = signed_in.ctx
+    page = signed_in.sync
+    assert page.trainer_box.isHidden()
+    ctx.unlock_trainer()
+    assert not page.trainer_box.isHidden()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    page.add_folder(str(stick))
+    before = ctx.store.count("trainees")
+    qtbot.mouseClick(page.import_results_button, Qt.MouseButton.LeftButton)
+    assert ctx.store.count("trainees") == before + 2
+    log = page.log.toPlainText()
+    assert "results from laptop-B" in log and "results from laptop-C" in log
+    assert "2 of 3 files imported." in log
+    assert warnings and "damaged.idtb: not a complete bundle" in warnings[0]
+    devices = {page.history.item(r, 3).text() for r in range(page.history.rowCount())}
+    assert {"laptop-B", "laptop-C"} <= devices
