@@ -34,6 +34,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -60,6 +61,7 @@ MAX_MANIFEST_BYTES = 16 * 2**20
 MAX_ROW_BYTES = 4 * 2**20
 MAX_VALUE_CHARS = 2 * 2**20
 BATCH = 500
+KEEP_ROWS_BYTES = 64 * 2**20  # data up to this size is parsed once and kept for applying
 
 #: Rosters travel with content: a quiz assigned to a class must find its members.
 ROSTER_TABLES = ("trainees", "class_members")
@@ -205,6 +207,9 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)  # NaN and Infinity are refused
+
+
 def _field(data: dict, key: str, kind: type, label: str | None = None) -> Any:
     value = data.get(key)
     if value is None:
@@ -230,11 +235,23 @@ class Column:
     required: bool  # NOT NULL without a default
 
 
+_TYPES: dict[str, tuple[type, ...]] = {"INTEGER": (int,), "REAL": (int, float),
+                                       "TEXT": (str,), "BLOB": ()}
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
     columns: dict[str, Column]
     references: tuple[tuple[str, str], ...]  # (column, parent table)
+
+    @cached_property
+    def types(self) -> dict[str, tuple[type, ...]]:
+        return {c.name: _TYPES[c.affinity] for c in self.columns.values()}
+
+    @cached_property
+    def required(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns.values() if c.required)
 
 
 def table_specs(store: Store) -> dict[str, TableSpec]:
@@ -262,32 +279,30 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
     if len(line) > MAX_ROW_BYTES:
         raise RowError(_("the row is larger than {n} MB").format(n=MAX_ROW_BYTES // 2**20))
     try:
-        row = json.loads(line.decode("utf-8"), parse_constant=_no_constant)
+        row = _DECODER.decode(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise RowError(_("not valid JSON ({reason})").format(reason=exc)) from exc
-    if not isinstance(row, dict):
+    if type(row) is not dict:
         raise RowError(_("a row must be a JSON object"))
+    types, required = spec.types, spec.required
     for name, value in row.items():
-        column = spec.columns.get(name)
-        if column is None:
+        allowed = types.get(name)
+        if allowed is None:
             raise RowError(_("unknown column {column}").format(column=name))
+        kind_of = type(value)
         if value is None:
-            if column.required:
+            if name in required:
                 raise RowError(_("{column}: must not be empty").format(column=name))
-            continue
-        ok = {"INTEGER": type(value) is int, "REAL": type(value) in (int, float),
-              "TEXT": type(value) is str, "BLOB": False}[column.affinity]
-        if not ok:
+        elif kind_of not in allowed:
             raise RowError(_("{column}: wrong type").format(column=name))
-        if type(value) is str and len(value) > MAX_VALUE_CHARS:
-            raise RowError(_("{column}: the value is too long").format(column=name))
-        if type(value) is int and not -2**63 <= value < 2**63:
+        elif kind_of is str:
+            if len(value) > MAX_VALUE_CHARS:
+                raise RowError(_("{column}: the value is too long").format(column=name))
+        elif (kind_of is int and not -2**63 <= value < 2**63) or (
+                kind_of is float and not math.isfinite(value)):
             raise RowError(_("{column}: wrong value").format(column=name))
-        if type(value) is float and not math.isfinite(value):
-            raise RowError(_("{column}: wrong value").format(column=name))
-    for column in spec.columns.values():
-        if column.required and column.name not in row:
-            raise RowError(_("{column}: missing").format(column=column.name))
+    if not required <= row.keys():
+        raise RowError(_("{column}: missing").format(column=min(required - row.keys())))
     uuid = row.get("uuid")
     if not isinstance(uuid, str) or not 0 < len(uuid) <= 128:
         raise RowError(_("{column}: wrong value").format(column="uuid"))
@@ -905,13 +920,22 @@ class _Checker:
         self.refs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.media_rows: dict[str, str] = {}  # sha256 -> media uuid
         self.rows = 0
+        data_bytes = sum(size for name, (_sha, size) in reader.manifest.entries.items()
+                         if name.startswith("data/"))
+        # Rows of a bundle of ordinary size are kept, parsed, for the second pass; a huge
+        # one is read again (and its hashes checked again) to keep memory bounded.
+        self.kept: dict[str, list[dict[str, Any]]] | None = \
+            {} if data_bytes <= KEEP_ROWS_BYTES else None
 
     def run(self, media_folder: Path | None, progress: Progress | None = None,
             total: int = 0) -> int:
         for table in self.reader.data_tables():
             spec = self.specs[table]
+            kept = self.kept.setdefault(table, []) if self.kept is not None else None
             for number, line in self.reader.lines(table):
                 row = self._row(spec, number, line)
+                if kept is not None:
+                    kept.append(row)
                 if table in self.uuids:
                     self.uuids[table].add(row["uuid"])
                 for column, parent in spec.references:
@@ -998,8 +1022,7 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
             with store.transaction(defer_foreign_keys=True):
                 if not _is_trusted(store, m):  # the person said yes
                     store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
-                _Applier(store, reader, checker.specs, summary).run(
-                    progress, total, checker.rows)
+                _Applier(store, checker, summary).run(progress, total, checker.rows)
                 _record(store, m, path, summary)
             _move_media(store, incoming, summary)
         except BundleError:
@@ -1058,17 +1081,24 @@ def _record(store: Store, m: Manifest, path: Path, summary: ImportSummary) -> No
 class _Applier:
     """Pass two, inside the transaction: rows merged by the rule, batch by batch."""
 
-    def __init__(self, store: Store, reader: BundleReader, specs: dict[str, TableSpec],
-                 summary: ImportSummary) -> None:
-        self.store, self.reader, self.specs, self.summary = store, reader, specs, summary
+    def __init__(self, store: Store, checker: _Checker, summary: ImportSummary) -> None:
+        self.store, self.reader, self.specs = store, checker.reader, checker.specs
+        self.kept, self.summary = checker.kept, summary
         self.taxa: set[str] = set()
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        if self.kept is not None:
+            yield from self.kept.get(table, [])
+            return
+        for _number, line in self.reader.lines(table):
+            yield parse_row(self.specs[table], line, self.reader.manifest.kind)
 
     def run(self, progress: Progress | None, total: int, rows: int) -> None:
         done = 0
         for table in self.reader.data_tables():
             batch: list[dict[str, Any]] = []
-            for _number, line in self.reader.lines(table):
-                batch.append(parse_row(self.specs[table], line, self.reader.manifest.kind))
+            for row in self.rows(table):
+                batch.append(row)
                 if len(batch) >= BATCH:
                     self._merge(table, batch)
                     done += len(batch)

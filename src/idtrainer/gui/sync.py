@@ -58,6 +58,10 @@ def removable_drives() -> list[tuple[str, str]]:
 
 def ask_to_trust(parent: QWidget, manifest: bundles.Manifest) -> bool:
     """The first content from a publisher: show the key's fingerprint and ask."""
+    return trust_box(parent, manifest).exec() == QMessageBox.StandardButton.Yes
+
+
+def trust_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(_("Trust this trainer?"))
@@ -72,7 +76,7 @@ def ask_to_trust(parent: QWidget, manifest: bundles.Manifest) -> bool:
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Trust and import"))
     box.button(QMessageBox.StandardButton.No).setText(_("Do not trust"))
-    return box.exec() == QMessageBox.StandardButton.Yes
+    return box
 
 
 class ContentDialog(FormDialog):
@@ -91,6 +95,7 @@ class ContentDialog(FormDialog):
         group.addButton(self.chosen)
         self.items = QListWidget()
         self.items.setMinimumHeight(220)
+        self.setMinimumWidth(620)
         lang = i18n.current_language()
         store = ctx.store
         for row in store.query("SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position"):
@@ -485,6 +490,7 @@ class SyncPage(QWidget):
             cells = [_shown_time(row["at"]),
                      _("import") if row["direction"] == "import" else _("export"),
                      _("content") if row["kind"] == "content" else _("results"),
+                     _("this laptop") if row["direction"] == "export" else
                      summary.get("producer_name") or row["producer_device"][:8], rows_text]
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))

@@ -23,6 +23,7 @@ from idtrainer.core import i18n
 from idtrainer.core.app_data import open_store
 from idtrainer.gui import runner
 from idtrainer.gui.context import AppContext
+from idtrainer.gui.main_window import PAGES as PAGES_FOR_SHOTS
 from idtrainer.gui.main_window import MainWindow
 
 DEMO_NAME = "Айгерим Сейітова"
@@ -75,10 +76,41 @@ def main(argv: list[str] | None = None) -> int:
         window.go_to(1)
         shoot(window, "library", lang)
         shoot(card, "card", lang)
+    shoot_sync(window, ctx, args.lang, shoot)
     window.close()
     ctx.detach()
     store.close()
     return 0
+
+
+def shoot_sync(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """The USB sync page in trainer mode after one sync, the content dialog, the trust box."""
+    from idtrainer.core import bundles, usb
+    from idtrainer.gui.sync import ContentDialog, trust_box
+
+    stick = Path(tempfile.mkdtemp()) / "stick"
+    stick.mkdir()
+    ctx.store.keys.ensure_publisher("Trainer")
+    ctx.unlock_trainer()
+    page = window.sync
+    page.add_folder(str(stick))
+    page.sync()
+    content = usb.write_content(ctx.store, stick, title="Almaty, November")
+    page._imported(bundles.import_many(ctx.store, [content.path]))
+    row = [key for key, _label in PAGES_FOR_SHOTS].index("sync")
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(row)
+        shoot(window, "sync", lang)
+        dialog = ContentDialog(ctx, window)
+        dialog.chosen.setChecked(True)
+        dialog.show()
+        shoot(dialog, "sync-content", lang)
+        dialog.close()
+        box = trust_box(window, content.manifest)
+        box.show()
+        shoot(box, "sync-trust", lang)
+        box.close()
 
 
 if __name__ == "__main__":
