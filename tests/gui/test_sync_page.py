@@ -41,6 +41,10 @@ def test_one_click_sync_writes_results_and_offers_new_content(signed_in, make_la
     log = page.log.toPlainText()
     assert "Results written to" in log and "content from" in log
     assert page.history.rowCount() == 2  # the export and the import
+    signed_in.ctx.set_language("kk")  # the log follows a language switch
+    assert "Нәтижелер жазылды" in page.log.toPlainText()
+    assert "Results written" not in page.log.toPlainText()
+    signed_in.ctx.set_language("en")
 
     # A second sync finds nothing new and asks nothing.
     qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)

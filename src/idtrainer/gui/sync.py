@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -231,8 +231,7 @@ class SyncPage(QWidget):
         self.history = QTableWidget(0, 5)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setSectionResizeMode(
-            4, QHeaderView.ResizeMode.Stretch)
+        self.history.horizontalHeader().setStretchLastSection(True)
 
         stick_row = QHBoxLayout()
         stick_row.addWidget(self.stick_label)
@@ -251,6 +250,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.history, 1)
 
         self.extra_folders: list[str] = []
+        self.log_entries: list[Callable[[], list[str] | str]] = []
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
         ctx.changed.connect(self.refresh_history)
@@ -283,6 +283,7 @@ class SyncPage(QWidget):
             self.drives.setPlaceholderText(_("No USB stick found"))
         self._show_fingerprint()
         self.refresh_history()
+        self._render_log()
 
     def _session_changed(self) -> None:
         self.trainer_box.setVisible(self.ctx.trainer_unlocked)
@@ -333,13 +334,18 @@ class SyncPage(QWidget):
         root = self.drives.currentData()
         return Path(root) if root else None
 
-    def _say(self, lines: list[str] | str) -> None:
-        self.log.appendPlainText("\n".join(lines) if isinstance(lines, list) else lines)
+    def _say(self, text: Callable[[], list[str] | str]) -> None:
+        """Add to the log; ``text`` is called again when the language changes."""
+        self.log_entries.append(text)
+        self.log.appendPlainText(_joined(text()))
+
+    def _render_log(self) -> None:
+        self.log.setPlainText("\n".join(_joined(text()) for text in self.log_entries))
 
     def _fail(self, exc: BaseException) -> None:
         if not isinstance(exc, bundles.BundleError | OSError | KeyFileError):
             raise exc
-        self._say(_("Not done: {reason}").format(reason=exc))
+        self._say(lambda: _("Not done: {reason}").format(reason=exc))
         QMessageBox.warning(self, _("USB sync"), str(exc))
         self.refresh_history()
 
@@ -359,11 +365,11 @@ class SyncPage(QWidget):
 
     def _written(self, result: bundles.ExportResult, root: Path) -> None:
         rows = sum(result.manifest.counts.get(t, 0) for t in ("attempts", "answers"))
-        self._say(_("Results written to {path} ({rows} attempt and answer rows).").format(
+        self._say(lambda: _("Results written to {path} ({rows} attempt and answer rows).").format(
             path=result.path, rows=rows))
         offer = usb.newest_content(self.ctx.store, root)
         if offer is None:
-            self._say(_("No new course content on the stick."))
+            self._say(lambda: _("No new course content on the stick."))
             self.refresh_history()
             return
         m = offer.manifest
@@ -385,7 +391,7 @@ class SyncPage(QWidget):
             return
         files = usb.results_on_stick(root)
         if not files:
-            self._say(_("No results on the stick (looked in {folder}).").format(
+            self._say(lambda: _("No results on the stick (looked in {folder}).").format(
                 folder=usb.results_folder(root)))
             return
         self.import_files(files)
@@ -425,12 +431,14 @@ class SyncPage(QWidget):
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
         for outcome in outcomes:
             if outcome.summary is not None:
-                self._say(bundles.describe(outcome.summary))
+                self._say(lambda summary=outcome.summary: bundles.describe(summary))
             else:
-                self._say(_("REJECTED {message}").format(message=outcome.error))
+                self._say(lambda error=outcome.error: _("REJECTED {message}").format(
+                    message=error))
         rejected = [o for o in outcomes if o.error]
         done = len(outcomes) - len(rejected)
-        self._say(_("{done} of {total} files imported.").format(done=done, total=len(outcomes)))
+        self._say(lambda: _("{done} of {total} files imported.").format(
+            done=done, total=len(outcomes)))
         if rejected:
             QMessageBox.warning(self, _("USB sync"), "\n".join(
                 [_("These files were not imported; nothing from them was changed:")]
@@ -459,7 +467,7 @@ class SyncPage(QWidget):
                                      progress=lambda d, t, _n: task.progress(d, t))
 
         def done(result: bundles.ExportResult) -> None:
-            self._say(_("Course content written to {path} ({size} MB).").format(
+            self._say(lambda: _("Course content written to {path} ({size} MB).").format(
                 path=result.path, size=i18n.format_number(round(result.bytes / 2**20, 1))))
             self.refresh_history()
 
@@ -469,7 +477,7 @@ class SyncPage(QWidget):
     def _key_file(self, saving: bool) -> None:
         dialog = KeyFileDialog(self.ctx, saving, self)
         if dialog.exec() == KeyFileDialog.DialogCode.Accepted:
-            self._say((_("Publisher key {key} saved.") if saving else
+            self._say(lambda: (_("Publisher key {key} saved.") if saving else
                        _("Publisher key {key} loaded; it signs from now on.")).format(
                 key=dialog.key_id))
             self._show_fingerprint()
@@ -495,6 +503,10 @@ class SyncPage(QWidget):
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
+
+
+def _joined(text: list[str] | str) -> str:
+    return "\n".join(text) if isinstance(text, list) else text
 
 
 def _shown_time(stamp: str) -> str:
