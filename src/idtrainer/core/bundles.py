@@ -43,7 +43,7 @@ from idtrainer.core import keys as keylib
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
-from idtrainer.core.schema import CONTENT_TABLES, RESULTS_TABLES, TEXTS_TABLE
+from idtrainer.core.schema import CONTENT_TABLES, RESULTS_TABLES, SYNC_COLUMNS, TEXTS_TABLE
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
@@ -69,12 +69,9 @@ TABLES_BY_KIND: dict[str, tuple[str, ...]] = {
     "content": (*CONTENT_TABLES, *ROSTER_TABLES, TEXTS_TABLE),
     "results": (*RESULTS_TABLES, TEXTS_TABLE),
 }
-#: Rows that are final once their attempt is submitted (DESIGN.md: merged as a union).
-FROZEN_WHEN_SUBMITTED = {
-    "attempts": "SELECT uuid FROM attempts WHERE submitted_at IS NOT NULL AND uuid IN ({})",
-    "answers": "SELECT a.uuid FROM answers a JOIN attempts t ON t.uuid = a.attempt_uuid "
-               "WHERE t.submitted_at IS NOT NULL AND a.uuid IN ({})",
-}
+#: Rows that are final once their attempt is submitted here (DESIGN.md: a union), by the
+#: column naming the attempt: such rows are never changed, and no answer is added.
+FINAL_WHEN_SUBMITTED = {"attempts": "uuid", "answers": "attempt_uuid"}
 #: Tables whose rows name their owner by (owner_table, owner_uuid) instead of a foreign key.
 OWNED_BY_NAME = ("texts", "media_links")
 
@@ -303,13 +300,19 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
             raise RowError(_("{column}: wrong value").format(column=name))
     if not required <= row.keys():
         raise RowError(_("{column}: missing").format(column=min(required - row.keys())))
-    uuid = row.get("uuid")
-    if not isinstance(uuid, str) or not 0 < len(uuid) <= 128:
-        raise RowError(_("{column}: wrong value").format(column="uuid"))
-    if not _STAMP.match(row["updated_at"]) or not 0 < len(row["updated_by"]) <= 64:
-        raise RowError(_("{column}: wrong value").format(column="updated_at"))
-    if row["rev"] < 1 or row["deleted"] not in (0, 1):
-        raise RowError(_("{column}: wrong value").format(column="rev"))
+    for name in SYNC_COLUMNS:
+        if row.get(name) is None:
+            raise RowError(_("{column}: missing").format(column=name))
+    checks = (("uuid", 0 < len(row["uuid"]) <= 128),
+              ("rev", row["rev"] >= 1),
+              ("updated_at", _STAMP.match(row["updated_at"]) is not None),
+              ("updated_by", 0 < len(row["updated_by"]) <= 64),
+              ("deleted", row["deleted"] in (0, 1)))
+    for name, ok in checks:
+        if not ok:
+            raise RowError(_("{column}: wrong value").format(column=name))
+    if spec.name == "media" and not _HEX64.match(row["sha256"]):
+        raise RowError(_("{column}: wrong value").format(column="sha256"))
     if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
         raise RowError(_("{column}: wrong value").format(column="owner_table"))
     return row
@@ -690,7 +693,7 @@ class BundleReader:
             zf = zipfile.ZipFile(path)
         except FileNotFoundError as exc:
             raise BundleError(path, _("no such file")) from exc
-        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
             raise BundleError(path, _("not a complete bundle: the file is truncated or is not "
                                       "a zip file")) from exc
         except OSError as exc:
@@ -721,7 +724,7 @@ class BundleReader:
             if stat.S_ISLNK(mode) or info.is_dir():
                 raise BundleError(path, _("entry {name}: links and folders are not allowed")
                                   .format(name=info.filename))
-            if info.flag_bits & 0x1:
+            if info.flag_bits & 0x61:  # encrypted, patched data, strong encryption
                 raise BundleError(path, _("entry {name}: encrypted entries are not allowed")
                                   .format(name=info.filename))
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -819,7 +822,9 @@ class BundleReader:
                             yield number, line
                 if pending.strip():
                     yield number + 1, pending
-        except (zipfile.BadZipFile, EOFError, zlib_error(), OSError) as exc:
+        except BundleError:
+            raise
+        except _zip_errors() as exc:
             raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
                 name=name, reason=exc)) from exc
         if digest.hexdigest() != expected:
@@ -835,7 +840,7 @@ class BundleReader:
                 while chunk := src.read(1 << 20):
                     digest.update(chunk)
                     out.write(chunk)
-        except (zipfile.BadZipFile, EOFError, zlib_error()) as exc:
+        except _zip_errors() as exc:
             raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
                 name=name, reason=exc)) from exc
         if digest.hexdigest() != expected or expected != name[6:]:
@@ -856,10 +861,17 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
+#: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
+#: is not UTF-8, a stream that ends early): each becomes "cannot be read".
+def _zip_errors() -> tuple[type[BaseException], ...]:
+    return (zipfile.BadZipFile, EOFError, zlib_error(), NotImplementedError, ValueError,
+            OSError)
+
+
 def _read_small(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         return zf.read(name)
-    except (zipfile.BadZipFile, EOFError, zlib_error(), OSError) as exc:
+    except _zip_errors() as exc:
         raise BundleError(path, _("{name}: cannot be read ({reason})").format(
             name=name, reason=exc)) from exc
 
@@ -1012,6 +1024,7 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 or not trust(m)):
             raise UntrustedPublisher(path, m)
         total = sum(m.counts.values()) + len(reader.media_names()) + 1
+        _remove_stale_incoming(store.media.root)
         incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=_ensure(store.media.root)))
         try:
             checker = _Checker(store, reader)
@@ -1039,6 +1052,14 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
     if progress:
         progress(total, total, "")
     return summary
+
+
+def _remove_stale_incoming(media_root: Path) -> None:
+    """Pictures left aside by an import that was killed before it finished."""
+    with contextlib.suppress(OSError):
+        for folder in media_root.glob(".incoming-*"):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _ensure(folder: Path) -> Path:
@@ -1085,6 +1106,12 @@ class _Applier:
         self.store, self.reader, self.specs = store, checker.reader, checker.specs
         self.kept, self.summary = checker.kept, summary
         self.taxa: set[str] = set()
+        self.allowed_owners = TABLES_BY_KIND[checker.kind]
+        # Attempts submitted here before this import began: final, whatever arrives.
+        attempts = checker.uuids.get("attempts", set()) | checker.refs.get(
+            ("answers", "attempt_uuid", "attempts"), set())
+        self.final = _select_in(store, "SELECT uuid FROM attempts WHERE submitted_at IS NOT "
+                                       "NULL AND uuid IN ({})", attempts)
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         if self.kept is not None:
@@ -1118,20 +1145,29 @@ class _Applier:
         cursor = conn.execute(f"SELECT * FROM [{table}] WHERE uuid IN ({marks})", uuids)
         names = [c[0] for c in cursor.description]
         current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
-        frozen = {r[0] for r in conn.execute(FROZEN_WHEN_SUBMITTED[table].format(marks),
-                                             uuids)} if table in FROZEN_WHEN_SUBMITTED else set()
+        final_by = FINAL_WHEN_SUBMITTED.get(table)
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         for row in batch:
             mine = current.get(row["uuid"])
-            if mine is None:
+            frozen = final_by is not None and row[final_by] in self.final
+            if mine is not None and table in OWNED_BY_NAME and \
+                    mine["owner_table"] not in self.allowed_owners:
+                raise BundleError(self.reader.path, _(
+                    "data/{table}.jsonl: row {uuid} would change a row of {owner}, which a "
+                    "{kind} bundle may not change").format(
+                    table=table, uuid=row["uuid"], owner=mine["owner_table"],
+                    kind=self.reader.manifest.kind))
+            if mine is None and frozen:
+                outcome = "skipped"  # no answer is added to an attempt submitted here
+            elif mine is None:
                 inserts[tuple(row)].append(tuple(row.values()))
                 outcome = "added"
             elif version_of(row) == version_of(mine):
                 outcome = "unchanged"
             else:
                 same = all(mine.get(c) == v for c, v in row.items() if c not in STAMPS)
-                newer = version_of(row) > version_of(mine) and row["uuid"] not in frozen
+                newer = version_of(row) > version_of(mine) and not frozen
                 if newer:
                     # The same data under a newer stamp (the same course loaded on two
                     # laptops) only takes the stamp, so both sides agree.
@@ -1190,6 +1226,13 @@ def import_many(store: Store, paths: list[Path], *,
         except BundleError as exc:
             outcomes.append(BatchOutcome(Path(path), None, str(exc),
                                          isinstance(exc, UntrustedPublisher)))
+        except Exception as exc:  # a bug must not stop the other laptops' results
+            import logging
+
+            logging.getLogger(__name__).exception("importing %s", path)
+            outcomes.append(BatchOutcome(Path(path), None, _(
+                "{file}: not imported because of an unexpected error ({reason}); the "
+                "database is unchanged").format(file=Path(path).name, reason=exc)))
     if progress:
         progress(len(paths) * 1000, len(paths) * 1000, "")
     return outcomes
