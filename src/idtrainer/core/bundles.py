@@ -892,7 +892,7 @@ def inspect_bundle(store: Store, path: Path) -> Inspection:
     """Check a bundle completely (signature, every hash, every row) without importing it."""
     with BundleReader.open(path) as reader:
         m = reader.manifest
-        trusted = _is_trusted(store, m)
+        trusted = is_trusted(store, m)
         problem = None
         try:
             reader.require_signature()
@@ -901,17 +901,17 @@ def inspect_bundle(store: Store, path: Path) -> Inspection:
             problem = exc.reason
         if problem is None and not trusted:
             problem = UntrustedPublisher(path, m).reason
-        return Inspection(m, reader.signature_ok, trusted, problem, _imported(store, m))
+        return Inspection(m, reader.signature_ok, trusted, problem, already_imported(store, m))
 
 
-def _is_trusted(store: Store, m: Manifest) -> bool:
+def is_trusted(store: Store, m: Manifest) -> bool:
     if m.kind == "results":
         return True
     key = store.keys.trusted(m.signer_key_id)
     return key is not None and key.kind == "publisher" and key.public_key == m.signer_public_key
 
 
-def _imported(store: Store, m: Manifest) -> bool:
+def already_imported(store: Store, m: Manifest) -> bool:
     return store.scalar("SELECT 1 FROM sync_log WHERE bundle_id = ?", (m.bundle_id,)) is not None
 
 
@@ -1017,9 +1017,9 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
     with BundleReader.open(path) as reader:
         m = reader.manifest
         reader.require_signature()
-        if _imported(store, m):
+        if already_imported(store, m):
             return ImportSummary(path, m, already_imported=True)
-        if not _is_trusted(store, m) and (
+        if not is_trusted(store, m) and (
                 store.keys.trusted(m.signer_key_id) is not None or trust is None
                 or not trust(m)):
             raise UntrustedPublisher(path, m)
@@ -1033,7 +1033,7 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 backup_before_import(store)
             summary = ImportSummary(path, m)
             with store.transaction(defer_foreign_keys=True):
-                if not _is_trusted(store, m):  # the person said yes
+                if not is_trusted(store, m):  # the person said yes
                     store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
                 _Applier(store, checker, summary).run(progress, total, checker.rows)
                 _record(store, m, path, summary)

@@ -109,8 +109,8 @@ def content_offers(store: Store, root: Path) -> tuple[list[Offer], list[str]]:
                 m = reader.manifest
                 if m.kind != "content":
                     continue
-                offers.append(Offer(path, m, bundles._is_trusted(store, m),
-                                    bundles._imported(store, m)))
+                offers.append(Offer(path, m, bundles.is_trusted(store, m),
+                                    bundles.already_imported(store, m)))
         except bundles.BundleError as exc:
             problems.append(str(exc))
     offers.sort(key=lambda o: o.manifest.created_at, reverse=True)

@@ -394,9 +394,9 @@ class SyncPage(QWidget):
             self._say(lambda: _("No results on the stick (looked in {folder}).").format(
                 folder=usb.results_folder(root)))
             return
-        self.import_files(files)
+        self.import_files(files, content=False)
 
-    def import_files(self, files: list[Path]) -> None:
+    def import_files(self, files: list[Path], *, content: bool = True) -> None:
         store = self.ctx.store
         answers: dict[str, bool] = {}
 
@@ -404,7 +404,8 @@ class SyncPage(QWidget):
             # Asked on the GUI thread before the work starts (below): never from the worker.
             return answers.get(manifest.signer_key_id, False)
 
-        for manifest in self._untrusted(files):
+        # Only content needs trust; results bundles are not opened twice on this thread.
+        for manifest in self._untrusted(files) if content else []:
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
 
         def work(task: Task) -> list[bundles.BatchOutcome]:
@@ -421,7 +422,7 @@ class SyncPage(QWidget):
                 with bundles.BundleReader.open(path) as reader:
                     m = reader.manifest
                     if reader.signature_ok and m.kind == "content" and \
-                            not bundles._is_trusted(self.ctx.store, m) and \
+                            not bundles.is_trusted(self.ctx.store, m) and \
                             self.ctx.store.keys.trusted(m.signer_key_id) is None:
                         found.setdefault(m.signer_key_id, m)
             except bundles.BundleError:
