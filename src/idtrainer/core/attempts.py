@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.paths import atomic_write
 from idtrainer.core.quizzes import QuizError
 from idtrainer.core.scoring import score
 from idtrainer.core.store import content_uuid, iso, new_uuid
@@ -281,21 +282,16 @@ class AttemptManager:
             "JOIN trainees t ON t.uuid = a.trainee_uuid "
             "LEFT JOIN classes c ON c.uuid = a.class_uuid "
             "WHERE a.deleted = 0 AND a.submitted_at IS NOT NULL ORDER BY a.started_at")
-        partial = path.with_name(path.name + ".partial")
-        try:
-            with partial.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it
-                writer = csv.writer(fh)
-                writer.writerow(["trainee", "class", "quiz", "started", "submitted",
-                                 "score_percent", "passed", "device"])
-                for r in rows:
-                    title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
-                    percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
-                    writer.writerow([r["trainee"], r["class_name"] or "",
-                                     title.value if title else r["quiz_uuid"], r["started_at"],
-                                     r["submitted_at"], f"{percent:.1f}",
-                                     "yes" if r["passed"] else "no", r["device_id"]])
-            partial.replace(path)
-        except BaseException:
-            partial.unlink(missing_ok=True)  # never leave a half-written table behind
-            raise
+        # BOM: Excel opens it; never a half-written table behind.
+        with atomic_write(path, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["trainee", "class", "quiz", "started", "submitted",
+                             "score_percent", "passed", "device"])
+            for r in rows:
+                title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
+                percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
+                writer.writerow([r["trainee"], r["class_name"] or "",
+                                 title.value if title else r["quiz_uuid"], r["started_at"],
+                                 r["submitted_at"], f"{percent:.1f}",
+                                 "yes" if r["passed"] else "no", r["device_id"]])
         return len(rows)

@@ -28,9 +28,11 @@ import math
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ from idtrainer.core import keys as keylib
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
+from idtrainer.core.paths import atomic_write
 from idtrainer.core.schema import CONTENT_TABLES, RESULTS_TABLES, SYNC_COLUMNS, TEXTS_TABLE
 
 if TYPE_CHECKING:
@@ -195,8 +198,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         producer_name=_short(_field(producer, "name", str, "producer.name"), "producer.name"),
         signer_key_id=kid, signer_public_key=public, entries=entries, counts=counts,
         title=_short(data.get("title", ""), "title", 500),
-        schema_version=data.get("schema_version", 0) if type(
-            data.get("schema_version", 0)) is int else 0,
+        schema_version=schema if type(schema := data.get("schema_version")) is int else 0,
         app_version=_short(data.get("app_version", ""), "app_version"))
 
 
@@ -436,40 +438,30 @@ def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[st
     entries: dict[str, tuple[str, int]] = {}
     counts: dict[str, int] = {}
     target = Path(target)
-    partial = target.with_name(target.name + ".partial")
     try:
-        with partial.open("wb") as raw:
-            with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
-                for table, (sql, params) in plan:
-                    n, sha, size = _write_rows(zf, f"data/{table}.jsonl",
-                                               store.conn.execute(sql, params))
-                    if n:
-                        counts[table] = n
-                    entries[f"data/{table}.jsonl"] = (sha, size)
-                for sha256, mime, size in media:
-                    name = f"media/{sha256}"
-                    entries[name] = _write_file(zf, name, store.media.path_for(sha256),
-                                                compress=mime == "image/svg+xml")
-                    done += size
-                    if progress:
-                        progress(done, total, name)
-                manifest = _manifest(store, kind, entries, counts, title)
-                body = manifest.to_json()
-                signature = (store.keys.sign if kind == "content"
-                             else store.keys.sign_as_device)(body)[1]
-                zf.writestr(MANIFEST, body, compress_type=zipfile.ZIP_DEFLATED)
-                zf.writestr(SIGNATURE, signature)
-            raw.flush()
-            os.fsync(raw.fileno())
-        partial.replace(target)
-        _fsync_folder(target.parent)
+        with atomic_write(target) as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+            for table, (sql, params) in plan:
+                n, sha, size = _write_rows(zf, f"data/{table}.jsonl",
+                                           store.conn.execute(sql, params))
+                if n:
+                    counts[table] = n
+                entries[f"data/{table}.jsonl"] = (sha, size)
+            for sha256, mime, size in media:
+                name = f"media/{sha256}"
+                entries[name] = _write_file(zf, name, store.media.path_for(sha256),
+                                            compress=mime == "image/svg+xml")
+                done += size
+                if progress:
+                    progress(done, total, name)
+            manifest = _manifest(store, kind, entries, counts, title)
+            body = manifest.to_json()
+            signature = (store.keys.sign if kind == "content"
+                         else store.keys.sign_as_device)(body)[1]
+            zf.writestr(MANIFEST, body, compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(SIGNATURE, signature)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise BundleError(target, _("cannot write the bundle ({reason})").format(
             reason=exc.strerror or exc)) from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     if progress:
         progress(total, total, "")
     with store.transaction():
@@ -563,15 +555,6 @@ def _write_file(zf: zipfile.ZipFile, name: str, source: Path, *, compress: bool
         while chunk := src.read(1 << 20):
             writer.write(chunk)
     return writer.digest.hexdigest(), writer.size
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):  # not possible on Windows
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- what a partial content bundle needs --------------------------------------------------
@@ -824,7 +807,7 @@ class BundleReader:
                     yield number + 1, pending
         except BundleError:
             raise
-        except _zip_errors() as exc:
+        except ZIP_ERRORS as exc:
             raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
                 name=name, reason=exc)) from exc
         if digest.hexdigest() != expected:
@@ -840,7 +823,7 @@ class BundleReader:
                 while chunk := src.read(1 << 20):
                     digest.update(chunk)
                     out.write(chunk)
-        except _zip_errors() as exc:
+        except ZIP_ERRORS as exc:
             raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
                 name=name, reason=exc)) from exc
         if digest.hexdigest() != expected or expected != name[6:]:
@@ -855,23 +838,16 @@ class _Discard:
         pass
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
-
-
 #: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
 #: is not UTF-8, a stream that ends early): each becomes "cannot be read".
-def _zip_errors() -> tuple[type[BaseException], ...]:
-    return (zipfile.BadZipFile, EOFError, zlib_error(), NotImplementedError, ValueError,
-            OSError)
+ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError,
+              OSError)
 
 
 def _read_small(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         return zf.read(name)
-    except _zip_errors() as exc:
+    except ZIP_ERRORS as exc:
         raise BundleError(path, _("{name}: cannot be read ({reason})").format(
             name=name, reason=exc)) from exc
 
@@ -1036,17 +1012,12 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 if not is_trusted(store, m):  # the person said yes
                     store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
                 _Applier(store, checker, summary).run(progress, total, checker.rows)
+                # Pictures go into place before the commit: rows never point at a picture
+                # that is not there; a failure leaves only unreferenced files behind.
+                _move_media(store, incoming, summary)
                 _record(store, m, path, summary)
-            _move_media(store, incoming, summary)
-        except BundleError:
-            raise
-        except Exception as exc:  # sqlite3 constraint, a stick pulled out, ...
-            import sqlite3
-
-            if isinstance(exc, sqlite3.IntegrityError | OSError | zipfile.BadZipFile):
-                raise BundleError(path, _("not imported: {reason}").format(
-                    reason=exc)) from exc
-            raise
+        except (sqlite3.IntegrityError, OSError) as exc:  # a constraint, a stick pulled out
+            raise BundleError(path, _("not imported: {reason}").format(reason=exc)) from exc
         finally:
             shutil.rmtree(incoming, ignore_errors=True)
     if progress:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.paths import atomic_write
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -271,16 +272,9 @@ def _read_key_file(path: Path) -> bytes:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    import os
-
-    partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("wb") as fh:
+        with atomic_write(path) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        partial.replace(path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise KeyFileError(_("{file}: cannot write the file ({reason})").format(
             file=path, reason=exc.strerror or exc)) from exc

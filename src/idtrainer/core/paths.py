@@ -8,8 +8,12 @@ marker file named ``idtrainer-portable`` next to the executable.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import platformdirs
 
@@ -51,3 +55,27 @@ def media_dir(data: Path) -> Path:
 
 def backups_dir(data: Path) -> Path:
     return data / "backups"
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: str = "wb", **options: Any) -> Iterator[IO[Any]]:
+    """Write ``path`` via ``path.partial``: flushed, fsynced and renamed when the block
+    ends, removed when it fails, so a pulled stick or a crash never leaves a file that
+    looks complete."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open(mode, **options) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError, AttributeError):  # folders cannot be fsynced on Windows
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -279,8 +279,7 @@ class SyncPage(QWidget):
         self.history_label.setText(_("Earlier syncs:"))
         self.history.setHorizontalHeaderLabels(
             [_("When"), _("Direction"), _("Kind"), _("From laptop"), _("File and rows")])
-        if self.drives.count() == 0:
-            self.drives.setPlaceholderText(_("No USB stick found"))
+        self.drives.setPlaceholderText(_("No USB stick found"))
         self._show_fingerprint()
         self.refresh_history()
         self._render_log()
@@ -316,7 +315,6 @@ class SyncPage(QWidget):
             if index >= 0:
                 self.drives.setCurrentIndex(index)
         self.sync_button.setEnabled(self.drives.count() > 0)
-        self.drives.setPlaceholderText(_("No USB stick found"))
 
     def add_folder(self, folder: str) -> None:
         """Use a folder as the stick (a network share, a memory card reader, tests)."""
