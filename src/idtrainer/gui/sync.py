@@ -501,7 +501,8 @@ class SyncPage(QWidget):
                      summary.get("producer_name") or row["producer_device"][:8], rows_text]
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))
-        self.history.resizeColumnsToContents()
+        for column in range(self.history.columnCount() - 1):  # the last one stretches
+            self.history.resizeColumnToContents(column)
 
 
 def _joined(text: list[str] | str) -> str:
