@@ -58,8 +58,10 @@ def save(lang: str, catalog: Catalog) -> None:
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, sort_output=False,
-                 ignore_obsolete=True, include_previous=False)
+        # Sorted by message, files without line numbers: two branches that add messages
+        # touch different lines, so catalogs merge without conflicts.
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True,
+                 include_lineno=False, ignore_obsolete=True, include_previous=False)
     with path.with_suffix(".mo").open("wb") as fh:
         write_mo(fh, load(lang), use_fuzzy=False)
 
@@ -68,7 +70,8 @@ def update() -> None:
     template = extract()
     LOCALES.mkdir(exist_ok=True)
     with (LOCALES / f"{DOMAIN}.pot").open("wb") as fh:
-        write_po(fh, template, width=100, ignore_obsolete=True)
+        write_po(fh, template, width=100, ignore_obsolete=True, sort_output=True,
+                 include_lineno=False)
     for lang in LANGS:
         catalog = load(lang)
         # Catalog.update shares the template's Message objects: give each language a copy.

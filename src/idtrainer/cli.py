@@ -13,6 +13,7 @@ from pathlib import Path
 
 from idtrainer import __version__
 from idtrainer.core import i18n
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.paths import data_dir, db_path
@@ -20,7 +21,7 @@ from idtrainer.core.paths import data_dir, db_path
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
-class CliError(Exception):
+class CliError(IDTrainerError):
     """A failure to report as one clear line on stderr, with exit code 2."""
 
 

@@ -42,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from idtrainer import __version__
 from idtrainer.core import keys as keylib
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
@@ -86,7 +87,7 @@ _SPECIES_LINK = re.compile(r"species:([a-z0-9][a-z0-9-]*)")
 Progress = Callable[[int, int, str], None]
 
 
-class BundleError(ValueError):
+class BundleError(IDTrainerError, ValueError):
     """A bundle cannot be written or accepted; says which file and why."""
 
     def __init__(self, file: Path | str, reason: str) -> None:
@@ -142,7 +143,7 @@ class Manifest:
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-class ManifestError(ValueError):
+class ManifestError(IDTrainerError, ValueError):
     """The manifest is not one this IDTrainer can read; the text says why."""
 
 
@@ -269,7 +270,7 @@ def table_specs(store: Store) -> dict[str, TableSpec]:
     return specs
 
 
-class RowError(ValueError):
+class RowError(IDTrainerError, ValueError):
     """One row of a data file is wrong; the text says which column and why."""
 
 

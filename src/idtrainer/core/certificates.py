@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.keys import b64, unb64
 from idtrainer.core.media import MediaError, inspect_image
@@ -29,7 +30,7 @@ TEMPLATE_SETTING = "certificate_template"
 SEQUENCE_SETTING = "certificate_sequence_{year}"
 
 
-class CertificateError(ValueError):
+class CertificateError(IDTrainerError, ValueError):
     """A certificate cannot be issued or found; the message says why."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import LICENCES, MediaError, inspect_image
 from idtrainer.core.resources import assets_dir
@@ -53,7 +54,7 @@ class Problem:
         return f"{self.file}: {self.field}: {self.reason}"
 
 
-class ContentError(ValueError):
+class ContentError(IDTrainerError, ValueError):
     """The content files have problems; ``problems`` lists every one of them."""
 
     def __init__(self, problems: list[Problem]) -> None:

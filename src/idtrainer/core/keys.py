@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.paths import atomic_write
 
@@ -53,7 +54,7 @@ PUBLIC_KEY_HEADER = "IDTrainer public key"
 MAX_KEY_FILE_BYTES = 64 * 1024
 
 
-class KeyFileError(ValueError):
+class KeyFileError(IDTrainerError, ValueError):
     """A key file cannot be used; the message names the file and the reason."""
 
 

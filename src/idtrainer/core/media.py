@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.texts import LocalText
 
@@ -31,7 +32,7 @@ LICENCES = ("CC0-1.0", "PD", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-3.0", "CC-BY-SA
             "CC-BY-2.5", "CC-BY-SA-2.5", "CC-BY-2.0", "CC-BY-SA-2.0")
 
 
-class MediaError(ValueError):
+class MediaError(IDTrainerError, ValueError):
     """An image cannot be accepted; the message names the file and the reason."""
 
 

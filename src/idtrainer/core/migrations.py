@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.schema import (
     APPENDICES,
     LOCALES,
@@ -24,7 +25,7 @@ from idtrainer.core.schema import (
 )
 
 
-class SchemaTooNewError(RuntimeError):
+class SchemaTooNewError(IDTrainerError, RuntimeError):
     """The database was written by a newer IDTrainer than this one."""
 
     def __init__(self, path: Path | str, found: int, supported: int) -> None:

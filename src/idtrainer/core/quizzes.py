@@ -15,6 +15,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import LOCALES, QUESTION_TYPES
 from idtrainer.core.store import new_uuid
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 FILTER_KEYS = ("modules", "tags", "species", "difficulty", "types")
 
 
-class QuizError(ValueError):
+class QuizError(IDTrainerError, ValueError):
     """A quiz cannot be saved or started; the message says why."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from idtrainer.core import migrations
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.schema import SYNC_COLUMNS
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def new_uuid() -> str:
     return str(_uuid.uuid4())
 
 
-class StoreError(RuntimeError):
+class StoreError(IDTrainerError, RuntimeError):
     """A store operation failed for a reason a person can act on."""
 
 

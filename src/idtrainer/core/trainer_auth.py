@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.trainees import hash_secret, verify_secret
 
@@ -25,7 +26,7 @@ FAILURES_KEY = "trainer_failures"
 LAST_FAILURE_KEY = "trainer_last_failure"
 
 
-class PasswordRejected(ValueError):
+class PasswordRejected(IDTrainerError, ValueError):
     """A new trainer password does not meet the rules; the message says why."""
 
 
