@@ -80,7 +80,7 @@ def trainer_bundle(starter_db: Path, tmp_path: Path) -> tuple[Path, bytes, int]:
 def kill_mid_import(folder: Path, bundle: Path) -> None:
     """Import ``bundle`` into the laptop in ``folder`` in a child process killed with
     SIGKILL inside the import's transaction."""
-    src = Path(bundles.__file__).resolve().parents[2]
+    src = Path(bundles.__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)}
     wal = folder / "idtrainer.sqlite-wal"

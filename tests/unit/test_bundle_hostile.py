@@ -293,7 +293,7 @@ def test_a_duplicate_manifest_is_refused(laptop: Store, key: Key, tmp_path: Path
 
 def test_too_many_entries_are_refused(laptop: Store, key: Key, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(bundles, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(bundles.reader, "MAX_ENTRIES", 3)
     files = {f"data/{t}.jsonl": b"" for t in ("courses", "modules", "lessons", "quizzes")}
     path = write_bundle(tmp_path / "many.idtb", files, key=key)
     refused(laptop, path, "too many entries (6; the limit is 5)")
@@ -301,7 +301,7 @@ def test_too_many_entries_are_refused(laptop: Store, key: Key, tmp_path: Path,
 
 def test_contents_larger_than_the_bound_are_refused(laptop: Store, key: Key, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(bundles, "MAX_TOTAL_BYTES", 2**20)
+    monkeypatch.setattr(bundles.reader, "MAX_TOTAL_BYTES", 2**20)
     files = {**good_files(), "data/lessons.jsonl": b"x" * (2**20 + 1)}
     path = write_bundle(tmp_path / "large.idtb", files, key=key)
     refused(laptop, path, "the contents would take 1 MB; the limit is 1 MB")
@@ -309,7 +309,7 @@ def test_contents_larger_than_the_bound_are_refused(laptop: Store, key: Key, tmp
 
 def test_a_zip_bomb_is_refused_before_anything_is_inflated(
         laptop: Store, key: Key, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(bundles, "MAX_TOTAL_BYTES", 4 * 2**20)
+    monkeypatch.setattr(bundles.reader, "MAX_TOTAL_BYTES", 4 * 2**20)
     files = {**good_files(), "data/texts.jsonl": b"\n" * (64 * 2**20)}
     path = write_bundle(tmp_path / "bomb.idtb", files, key=key)
     assert path.stat().st_size < 2**20  # 64 MB of newlines deflate to almost nothing

@@ -167,7 +167,7 @@ def test_chosen_modules_and_quizzes_carry_what_they_need(trainer: Store, make_la
     missing = [m for m in empty.query("SELECT sha256 FROM media")
                if not empty.media.has_file(m["sha256"])]
     assert missing == []
-    lesson_links = bundles._species_links(empty, {r["uuid"] for r in empty.query(
+    lesson_links = bundles.export._species_links(empty, {r["uuid"] for r in empty.query(
         "SELECT uuid FROM lessons")})
     assert lesson_links <= {r["slug"] for r in empty.query("SELECT slug FROM species")}
     empty.close()

@@ -1,0 +1,384 @@
+"""Reading and verifying a bundle: names, limits, signature, every hash, row and
+reference, before anything is written.
+
+See the package docstring and docs/architecture.md, "Sync".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from idtrainer.core.bundles.export import (
+    _select_in,
+)
+from idtrainer.core.bundles.manifest import (
+    _HEX64,
+    KEEP_ROWS_BYTES,
+    MANIFEST,
+    MAX_ENTRIES,
+    MAX_MANIFEST_BYTES,
+    MAX_ROW_BYTES,
+    MAX_TOTAL_BYTES,
+    SIGNATURE,
+    TABLES_BY_KIND,
+    BundleError,
+    Manifest,
+    ManifestError,
+    Progress,
+    UntrustedPublisher,
+    parse_manifest,
+)
+from idtrainer.core.bundles.rows import (
+    RowError,
+    TableSpec,
+    parse_row,
+    table_specs,
+)
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
+
+if TYPE_CHECKING:
+    from idtrainer.core.store import Store
+
+# -- reading and checking a bundle --------------------------------------------------------
+
+
+def _check_name(name: str) -> str | None:
+    """Why an entry name is refused, or None."""
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return _("an absolute path")
+    if "\\" in name or "\x00" in name:
+        return _("a backslash or NUL in the name")
+    parts = name.split("/")
+    if ".." in parts or "." in parts or "" in parts:
+        return _("a path that leaves its folder")
+    return None
+
+
+class BundleReader:
+    """An open bundle whose structure, limits and signature have been checked."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile, manifest: Manifest,
+                 signature_ok: bool) -> None:
+        self.path, self.zf, self.manifest, self.signature_ok = path, zf, manifest, signature_ok
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: Path) -> Iterator[BundleReader]:
+        path = Path(path)
+        try:
+            zf = zipfile.ZipFile(path)
+        except FileNotFoundError as exc:
+            raise BundleError(path, _("no such file")) from exc
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+            raise BundleError(path, _("not a complete bundle: the file is truncated or is not "
+                                      "a zip file")) from exc
+        except OSError as exc:
+            raise BundleError(path, _("cannot read the file ({reason})").format(
+                reason=exc.strerror or exc)) from exc
+        try:
+            yield cls._checked(path, zf)
+        finally:
+            zf.close()
+
+    @classmethod
+    def _checked(cls, path: Path, zf: zipfile.ZipFile) -> BundleReader:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES + 2:
+            raise BundleError(path, _("too many entries ({n}; the limit is {limit})").format(
+                n=len(infos), limit=MAX_ENTRIES + 2))
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            if (why := _check_name(info.filename)) is not None:
+                raise BundleError(path, _("entry {name}: {reason}").format(
+                    name=info.filename, reason=why))
+            if info.filename in seen:
+                raise BundleError(path, _("entry {name} appears twice").format(
+                    name=info.filename))
+            seen.add(info.filename)
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode) or info.is_dir():
+                raise BundleError(path, _("entry {name}: links and folders are not allowed")
+                                  .format(name=info.filename))
+            if info.flag_bits & 0x61:  # encrypted, patched data, strong encryption
+                raise BundleError(path, _("entry {name}: encrypted entries are not allowed")
+                                  .format(name=info.filename))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise BundleError(path, _("entry {name}: unsupported compression").format(
+                    name=info.filename))
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise BundleError(path, _("the contents would take {size} MB; the limit is "
+                                      "{limit} MB").format(size=total // 2**20,
+                                                           limit=MAX_TOTAL_BYTES // 2**20))
+        for name in (MANIFEST, SIGNATURE):
+            if name not in seen:
+                raise BundleError(path, _("{name} is missing").format(name=name))
+        if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES or \
+                zf.getinfo(SIGNATURE).file_size != 64:
+            raise BundleError(path, _("{name} has the wrong size").format(
+                name=MANIFEST if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES
+                else SIGNATURE))
+        raw, signature = _read_small(path, zf, MANIFEST), _read_small(path, zf, SIGNATURE)
+        try:
+            manifest = parse_manifest(raw)
+        except ManifestError as exc:
+            raise BundleError(path, _("{name}: {reason}").format(name=MANIFEST,
+                                                                 reason=exc)) from exc
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        try:
+            Ed25519PublicKey.from_public_bytes(manifest.signer_public_key).verify(signature, raw)
+            signature_ok = True
+        except InvalidSignature:
+            signature_ok = False
+        reader = cls(path, zf, manifest, signature_ok)
+        reader._check_entries(seen - {MANIFEST, SIGNATURE})
+        return reader
+
+    def _check_entries(self, names: set[str]) -> None:
+        listed = set(self.manifest.entries)
+        for name in sorted(names - listed):
+            raise BundleError(self.path, _("entry {name} is not in the manifest").format(
+                name=name))
+        for name in sorted(listed - names):
+            raise BundleError(self.path, _("entry {name} is missing").format(name=name))
+        allowed = {f"data/{t}.jsonl" for t in TABLES_BY_KIND[self.manifest.kind]}
+        for name in sorted(listed):
+            if name.startswith("media/") and _HEX64.match(name[6:]):
+                size_limit = MAX_MEDIA_BYTES
+            elif name in allowed:
+                size_limit = MAX_TOTAL_BYTES
+            elif name.startswith("data/"):
+                raise BundleError(self.path, _("{name}: unknown table {table} for a {kind} "
+                                               "bundle").format(
+                    name=name, table=name[5:].removesuffix(".jsonl"), kind=self.manifest.kind))
+            else:
+                raise BundleError(self.path, _("entry {name}: not a part of a bundle").format(
+                    name=name))
+            size = self.zf.getinfo(name).file_size
+            if size != self.manifest.entries[name][1] or size > size_limit:
+                raise BundleError(self.path, _("entry {name}: its size does not match the "
+                                               "manifest").format(name=name))
+
+    def require_signature(self) -> None:
+        if not self.signature_ok:
+            raise BundleError(self.path, _(
+                "the signature does not match: the bundle was changed after it was signed "
+                "(signer {name}, fingerprint {fingerprint})").format(
+                name=self.manifest.producer_name, fingerprint=self.manifest.fingerprint))
+
+    def data_tables(self) -> list[str]:
+        return [t for t in TABLES_BY_KIND[self.manifest.kind]
+                if f"data/{t}.jsonl" in self.manifest.entries]
+
+    def media_names(self) -> list[str]:
+        return sorted(n for n in self.manifest.entries if n.startswith("media/"))
+
+    def lines(self, table: str) -> Iterator[tuple[int, bytes]]:
+        """(line number, bytes) of a data file; the hash is checked when it ends."""
+        name = f"data/{table}.jsonl"
+        expected = self.manifest.entries[name][0]
+        digest = hashlib.sha256()
+        try:
+            with self.zf.open(name) as fh:
+                pending = b""
+                number = 0
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+                    pending += chunk
+                    *complete, pending = pending.split(b"\n")
+                    if len(pending) > MAX_ROW_BYTES:
+                        raise BundleError(self.path, _("{name}: a row is larger than {n} MB")
+                                          .format(name=name, n=MAX_ROW_BYTES // 2**20))
+                    for line in complete:
+                        number += 1
+                        if line.strip():
+                            yield number, line
+                if pending.strip():
+                    yield number + 1, pending
+        except BundleError:
+            raise
+        except ZIP_ERRORS as exc:
+            raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
+                name=name, reason=exc)) from exc
+        if digest.hexdigest() != expected:
+            raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
+                                           "file is damaged or was changed").format(name=name))
+
+    def extract_media(self, name: str, out: IO[bytes] | _Discard) -> None:
+        """Copy one media entry to ``out``, checking its hash on the way."""
+        expected = self.manifest.entries[name][0]
+        digest = hashlib.sha256()
+        try:
+            with self.zf.open(name) as src:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except ZIP_ERRORS as exc:
+            raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
+                name=name, reason=exc)) from exc
+        if digest.hexdigest() != expected or expected != name[6:]:
+            raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
+                                           "file is damaged or was changed").format(name=name))
+
+
+class _Discard:
+    """Where :func:`inspect_bundle` sends media it only needs to hash."""
+
+    def write(self, data: bytes) -> None:
+        pass
+
+
+#: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
+#: is not UTF-8, a stream that ends early): each becomes "cannot be read".
+ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError,
+              OSError)
+
+
+def _read_small(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except ZIP_ERRORS as exc:
+        raise BundleError(path, _("{name}: cannot be read ({reason})").format(
+            name=name, reason=exc)) from exc
+
+
+# -- inspect ------------------------------------------------------------------------------
+
+
+@dataclass
+class Inspection:
+    manifest: Manifest
+    signature_ok: bool
+    trusted: bool
+    problem: str | None  # the first thing that is wrong, or None when it would import
+    already_imported: bool
+
+
+def inspect_bundle(store: Store, path: Path) -> Inspection:
+    """Check a bundle completely (signature, every hash, every row) without importing it."""
+    with BundleReader.open(path) as reader:
+        m = reader.manifest
+        trusted = is_trusted(store, m)
+        problem = None
+        try:
+            reader.require_signature()
+            _Checker(store, reader).run(None)
+        except BundleError as exc:
+            problem = exc.reason
+        if problem is None and not trusted:
+            problem = UntrustedPublisher(path, m).reason
+        return Inspection(m, reader.signature_ok, trusted, problem, already_imported(store, m))
+
+
+def is_trusted(store: Store, m: Manifest) -> bool:
+    if m.kind == "results":
+        return True
+    key = store.keys.trusted(m.signer_key_id)
+    return key is not None and key.kind == "publisher" and key.public_key == m.signer_public_key
+
+
+def already_imported(store: Store, m: Manifest) -> bool:
+    return store.scalar("SELECT 1 FROM sync_log WHERE bundle_id = ?", (m.bundle_id,)) is not None
+
+
+class _Checker:
+    """Pass one: every row parsed and validated, every hash checked, every reference
+    resolved (in the bundle or in the database), media copied aside; nothing written
+    to the database."""
+
+    def __init__(self, store: Store, reader: BundleReader) -> None:
+        self.store, self.reader = store, reader
+        self.specs = table_specs(store)
+        self.kind = reader.manifest.kind
+        parents = {p for s in self.specs.values() for _c, p in s.references}
+        self.uuids: dict[str, set[str]] = {t: set() for t in parents}
+        self.refs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self.media_rows: dict[str, str] = {}  # sha256 -> media uuid
+        self.rows = 0
+        data_bytes = sum(size for name, (_sha, size) in reader.manifest.entries.items()
+                         if name.startswith("data/"))
+        # Rows of a bundle of ordinary size are kept, parsed, for the second pass; a huge
+        # one is read again (and its hashes checked again) to keep memory bounded.
+        self.kept: dict[str, list[dict[str, Any]]] | None = \
+            {} if data_bytes <= KEEP_ROWS_BYTES else None
+
+    def run(self, media_folder: Path | None, progress: Progress | None = None,
+            total: int = 0) -> int:
+        for table in self.reader.data_tables():
+            spec = self.specs[table]
+            kept = self.kept.setdefault(table, []) if self.kept is not None else None
+            for number, line in self.reader.lines(table):
+                row = self._row(spec, number, line)
+                if kept is not None:
+                    kept.append(row)
+                if table in self.uuids:
+                    self.uuids[table].add(row["uuid"])
+                for column, parent in spec.references:
+                    if row.get(column) is not None:
+                        self.refs[(table, column, parent)].add(row[column])
+                if table == "media" and not row["deleted"]:
+                    self.media_rows[row["sha256"]] = row["uuid"]
+                self.rows += 1
+                if progress and self.rows % 5000 == 0:
+                    progress(self.rows, total, table)
+        self._check_references()
+        self._check_media(media_folder, progress, total)
+        return self.rows
+
+    def _row(self, spec: TableSpec, number: int, line: bytes) -> dict[str, Any]:
+        try:
+            return parse_row(spec, line, self.kind)
+        except RowError as exc:
+            raise BundleError(self.reader.path, _("data/{table}.jsonl line {line}: {reason}")
+                              .format(table=spec.name, line=number, reason=exc)) from exc
+
+    def _check_references(self) -> None:
+        for (table, column, parent), values in sorted(self.refs.items()):
+            missing = values - self.uuids.get(parent, set())
+            if not missing:
+                continue
+            present = _select_in(self.store, f"SELECT uuid FROM [{parent}] WHERE uuid IN ({{}})",
+                                 missing)
+            if absent := sorted(missing - present):
+                raise BundleError(self.reader.path, _(
+                    "data/{table}.jsonl: {column} refers to {count} rows of {parent} that are "
+                    "neither in the bundle nor on this laptop (first: {first})").format(
+                    table=table, column=column, count=len(absent), parent=parent,
+                    first=absent[0]))
+
+    def _check_media(self, folder: Path | None, progress: Progress | None, total: int) -> None:
+        names = self.reader.media_names()
+        for name in names:
+            if name[6:] not in self.media_rows:
+                raise BundleError(self.reader.path, _("entry {name}: no media row describes it")
+                                  .format(name=name))
+        in_bundle = {n[6:] for n in names}
+        for sha in self.media_rows:
+            if sha not in in_bundle and not self.store.media.has_file(sha):
+                raise BundleError(self.reader.path, _("media {sha}: the file is neither in the "
+                                                      "bundle nor on this laptop").format(sha=sha))
+        for i, name in enumerate(names, 1):
+            if folder is None:
+                self.reader.extract_media(name, _Discard())
+            elif not self.store.media.has_file(name[6:]):
+                with (folder / name[6:]).open("wb") as out:
+                    self.reader.extract_media(name, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+            if progress:
+                progress(self.rows + i, total, name)

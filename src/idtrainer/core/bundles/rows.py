@@ -1,0 +1,127 @@
+"""Rows: the synced tables' columns and types, read from the database, and one parser.
+
+See the package docstring and docs/architecture.md, "Sync".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from idtrainer.core.bundles.manifest import (
+    _DECODER,
+    _HEX64,
+    _STAMP,
+    MAX_ROW_BYTES,
+    MAX_VALUE_CHARS,
+    OWNED_BY_NAME,
+    TABLES_BY_KIND,
+)
+from idtrainer.core.errors import IDTrainerError
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.schema import SYNC_COLUMNS
+
+if TYPE_CHECKING:
+    from idtrainer.core.store import Store
+
+# -- rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    affinity: str  # INTEGER, REAL, TEXT, BLOB
+    required: bool  # NOT NULL without a default
+
+
+_TYPES: dict[str, tuple[type, ...]] = {"INTEGER": (int,), "REAL": (int, float),
+                                       "TEXT": (str,), "BLOB": ()}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: dict[str, Column]
+    references: tuple[tuple[str, str], ...]  # (column, parent table)
+
+    @cached_property
+    def types(self) -> dict[str, tuple[type, ...]]:
+        return {c.name: _TYPES[c.affinity] for c in self.columns.values()}
+
+    @cached_property
+    def required(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns.values() if c.required)
+
+
+def table_specs(store: Store) -> dict[str, TableSpec]:
+    """Columns and references of every synced table, read from the database."""
+    specs = {}
+    for table in dict.fromkeys((*TABLES_BY_KIND["content"], *TABLES_BY_KIND["results"])):
+        columns = {}
+        for _cid, name, decl, notnull, default, _pk in store.conn.execute(
+                f"PRAGMA table_info([{table}])"):
+            affinity = next((a for a in ("INTEGER", "REAL", "BLOB") if a in decl.upper()),
+                            "TEXT")
+            columns[name] = Column(name, affinity, bool(notnull) and default is None)
+        refs = tuple((row[3], row[2]) for row in store.conn.execute(
+            f"PRAGMA foreign_key_list([{table}])"))
+        specs[table] = TableSpec(table, columns, refs)
+    return specs
+
+
+class RowError(IDTrainerError, ValueError):
+    """One row of a data file is wrong; the text says which column and why."""
+
+
+def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
+    """One JSON line as a row of ``spec``'s table, or :class:`RowError`."""
+    if len(line) > MAX_ROW_BYTES:
+        raise RowError(_("the row is larger than {n} MB").format(n=MAX_ROW_BYTES // 2**20))
+    try:
+        row = _DECODER.decode(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise RowError(_("not valid JSON ({reason})").format(reason=exc)) from exc
+    if type(row) is not dict:
+        raise RowError(_("a row must be a JSON object"))
+    types, required = spec.types, spec.required
+    for name, value in row.items():
+        allowed = types.get(name)
+        if allowed is None:
+            raise RowError(_("unknown column {column}").format(column=name))
+        kind_of = type(value)
+        if value is None:
+            if name in required:
+                raise RowError(_("{column}: must not be empty").format(column=name))
+        elif kind_of not in allowed:
+            raise RowError(_("{column}: wrong type").format(column=name))
+        elif kind_of is str:
+            if len(value) > MAX_VALUE_CHARS:
+                raise RowError(_("{column}: the value is too long").format(column=name))
+        elif (kind_of is int and not -2**63 <= value < 2**63) or (
+                kind_of is float and not math.isfinite(value)):
+            raise RowError(_("{column}: wrong value").format(column=name))
+    if not required <= row.keys():
+        raise RowError(_("{column}: missing").format(column=min(required - row.keys())))
+    for name in SYNC_COLUMNS:
+        if row.get(name) is None:
+            raise RowError(_("{column}: missing").format(column=name))
+    checks = (("uuid", 0 < len(row["uuid"]) <= 128),
+              ("rev", row["rev"] >= 1),
+              ("updated_at", _STAMP.match(row["updated_at"]) is not None),
+              ("updated_by", 0 < len(row["updated_by"]) <= 64),
+              ("deleted", row["deleted"] in (0, 1)))
+    for name, ok in checks:
+        if not ok:
+            raise RowError(_("{column}: wrong value").format(column=name))
+    if spec.name == "media" and not _HEX64.match(row["sha256"]):
+        raise RowError(_("{column}: wrong value").format(column="sha256"))
+    if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
+        raise RowError(_("{column}: wrong value").format(column="owner_table"))
+    return row
+
+
+def version_of(row: dict[str, Any]) -> tuple[int, str, str]:
+    """What the merge rule compares (DESIGN.md): the higher wins."""
+    return row["rev"], row["updated_at"], row["updated_by"]
