@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -34,6 +34,7 @@ def extract() -> Catalog:
     method_map = [("**.py", "python")]
     for filename, lineno, message, comments, context in extract_from_dir(
             str(ROOT / "src"), method_map=method_map, comment_tags=("TRANSLATORS:",),
+            keywords={**DEFAULT_KEYWORDS, "QT_": ((1, "c"), 2)},  # Qt's strings: gui/qt_strings.py
             strip_comment_tags=True):
         catalog.add(message, None, [(f"src/{filename}", lineno)], auto_comments=comments,
                     context=context)
@@ -95,12 +96,19 @@ def _translated(message) -> bool:
     return bool(strings) and all(strings)
 
 
+def _key(message) -> str:
+    """A message's key in the JSON of ``missing`` and ``fill``: its id, or its singular
+    form, prefixed by ``context`` + U+0004 when it has a context (as in a .mo file)."""
+    key = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{key}" if message.context else key
+
+
 def missing(lang: str) -> None:
     catalog = load(lang)
     out = {}
     for message in catalog:
         if message.id and not _translated(message):
-            key = message.id if isinstance(message.id, str) else message.id[0]
+            key = _key(message)
             out[key] = {"plural": list(message.id)} if message.pluralizable else ""
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
@@ -110,7 +118,7 @@ def fill(lang: str, source: Path) -> None:
     catalog = load(lang)
     filled = 0
     for message in catalog:
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = _key(message)
         if given.get(key):
             value = given[key]
             message.string = tuple(value) if message.pluralizable else value

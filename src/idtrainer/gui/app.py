@@ -20,18 +20,25 @@ class QtTranslations:
     """Qt's own strings (standard dialogs and buttons) in the interface language."""
 
     def __init__(self, app: QApplication) -> None:
+        from idtrainer.gui.qt_strings import CatalogTranslator
+
         self.app = app
         self.translator: QTranslator | None = None
+        self.ours = CatalogTranslator(app)
 
     def apply(self, lang: str) -> None:
         if self.translator is not None:
             self.app.removeTranslator(self.translator)
             self.translator = None
+        self.app.removeTranslator(self.ours)
         translator = QTranslator(self.app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(f"qtbase_{lang}", folder):  # Qt ships ru and kk, not uz
             self.app.installTranslator(translator)
             self.translator = translator
+        # Installed last, so asked first: the strings Qt's catalogs lack (all of Uzbek).
+        self.ours.lang = lang
+        self.app.installTranslator(self.ours)
         QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang]))
 
 
