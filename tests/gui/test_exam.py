@@ -131,10 +131,16 @@ def test_practice_with_the_keyboard(signed_in, qtbot):
     focus = page.show_button
     key(qtbot, focus, Qt.Key.Key_3)  # rating before seeing the answer does nothing
     assert page.card.key == first
+    assert page.show_button.isEnabled()
+    assert not any(b.isEnabled() for b in page.rate_buttons.values())
     key(qtbot, focus, Qt.Key.Key_Space)
     assert page.answer.isVisible()
+    assert not page.show_button.isEnabled()  # shown once: only rating makes sense now
+    assert all(b.isEnabled() for b in page.rate_buttons.values())
     key(qtbot, focus, Qt.Key.Key_3)
     assert page.card.key != first and "19" in page.count.text()
+    assert "1 reviewed" in page.count.text() and page.day.value() == 1
+    assert page.day.maximum() == 20
     assert store.count("practice_reviews") == 1
     window.ctx.sign_out()
     window.start.refresh()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -65,3 +66,36 @@ def test_new_cards_are_limited_per_day(loaded: Store, clock):
 def test_a_bad_rating_is_refused(loaded: Store):
     with pytest.raises(ValueError):
         loaded.practice.review(loaded.trainees.create("D"), "picture:saiga-tatarica", 5)
+
+
+def test_new_cards_mix_species_and_kinds(loaded: Store, clock):
+    from idtrainer.core.practice import interleave
+
+    loaded.clock = clock
+    trainee = loaded.trainees.create("E")
+    due = loaded.practice.due(trainee)
+    species = [k.partition(":")[2] for k in due]
+    kinds = [k.partition(":")[0] for k in due]
+    # No species twice within four cards, no kind twice in a row, the genus varies.
+    assert all(len(set(species[i:i + 4])) == len(species[i:i + 4]) for i in range(len(due)))
+    assert all(a != b for a, b in itertools.pairwise(kinds))
+    genera = [s.split("-")[0] for s in species]
+    assert max(genera.count(g) for g in genera) <= 4
+    # Reviewing the first card leaves the others in their order.
+    loaded.practice.review(trainee, due[0], 3)
+    assert loaded.practice.due(trainee)[:5] == due[1:6]
+    # The same trainee gets the same order; every card is still there exactly once.
+    every = loaded.practice.all_keys()
+    assert sorted(interleave(every, "x")) == sorted(every)
+    assert interleave(every, "x") == interleave(list(every), "x")
+
+
+def test_reviews_made_today_are_counted(loaded: Store, clock):
+    loaded.clock = clock
+    trainee = loaded.trainees.create("F")
+    assert loaded.practice.reviewed_today(trainee) == 0
+    for key in loaded.practice.due(trainee)[:3]:
+        loaded.practice.review(trainee, key, 3)
+    assert loaded.practice.reviewed_today(trainee) == 3
+    clock.now += dt.timedelta(days=1)
+    assert loaded.practice.reviewed_today(trainee) == 0

@@ -49,6 +49,32 @@ def _names_species(path, mime: str, names: list[str]) -> bool:
     return any(n.casefold() in text for n in names if n)
 
 
+def interleave(keys: list[str], seed: str) -> list[str]:
+    """New cards in an order that mixes species and kinds: no run of one species (six
+    sturgeon cards in a row) and no run of one kind. Each kind's species come in their own
+    order, fixed per trainee (``seed``), and the kinds take turns."""
+    import random
+
+    by_kind: dict[str, list[str]] = {}
+    for key in keys:
+        by_kind.setdefault(key.partition(":")[0], []).append(key)
+    for kind, group in by_kind.items():
+        random.Random(f"{seed}/{kind}").shuffle(group)
+    out: list[str] = []
+    recent: list[str] = []  # species of the last few cards, not to be repeated soon
+    queues = [by_kind[k] for k in KINDS if k in by_kind]
+    while any(queues):
+        for queue in queues:
+            if not queue:
+                continue
+            pick = next((i for i, k in enumerate(queue[:8])
+                         if k.partition(":")[2] not in recent), 0)
+            key = queue.pop(pick)
+            out.append(key)
+            recent = [*recent[-(len(queues) + 1):], key.partition(":")[2]]
+    return out
+
+
 class PracticeManager:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -106,8 +132,18 @@ class PracticeManager:
         today = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
         started_today = sum(1 for r in rows.values() if r["updated_at"] >= today and
                             json.loads(r["state"]).get("first_review", "") >= today)
-        fresh = [k for k in self.all_keys() if k not in rows]
+        # The order is fixed over every card, so reviewing one does not reshuffle the rest.
+        fresh = [k for k in interleave(self.all_keys(), seed=trainee) if k not in rows]
         return [k for _due, k in due] + fresh[:max(0, NEW_PER_DAY - started_today)]
+
+    def reviewed_today(self, trainee: str, now: dt.datetime | None = None) -> int:
+        """How many reviews the trainee has made since midnight (the day's progress)."""
+        now = now or self.store.clock()
+        today = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
+        return self.store.scalar(
+            "SELECT count(*) FROM practice_reviews r JOIN practice_cards c ON "
+            "c.uuid = r.card_uuid WHERE c.trainee_uuid = ? AND r.reviewed_at >= ? AND "
+            "r.deleted = 0", (trainee, today)) or 0
 
     def card(self, key: str, locale: str) -> Flashcard | None:
         kind, _sep, slug = key.partition(":")

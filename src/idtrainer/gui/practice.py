@@ -9,7 +9,15 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from idtrainer.core import i18n
 from idtrainer.core.i18n import N_, ngettext
@@ -30,8 +38,12 @@ class PracticePage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.count = QLabel()
+        self.day = QProgressBar()  # the day's progress: reviewed of reviewed + due
+        self.day.setTextVisible(False)
+        self.day.setMaximumWidth(220)
         self.prompt = QLabel(wordWrap=True)
         self.prompt.setObjectName("prompt")
+        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.gallery = Gallery(captions=False)
         self.answer = QLabel(wordWrap=True)
         self.answer.setObjectName("answer")
@@ -44,13 +56,27 @@ class PracticePage(QWidget):
             button.clicked.connect(lambda _c=False, v=value: self.rate(v))
             rates.addWidget(button)
             self.rate_buttons[value] = button
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.count)
+        header.addWidget(self.day)
+        # One card: question, picture, answer and buttons together, so a card without a
+        # picture stays compact at the top instead of spreading down the page.
+        self.frame = QFrame()
+        self.frame.setObjectName("card")
+        self.frame.setFrameShape(QFrame.Shape.StyledPanel)
+        inner = QVBoxLayout(self.frame)
+        inner.addWidget(self.prompt)
+        inner.addWidget(self.gallery, 1)
+        inner.addWidget(self.answer)
+        inner.addWidget(self.show_button)
+        inner.addLayout(rates)
         layout = QVBoxLayout(self)
-        for w in (self.title, self.count, self.prompt):
-            layout.addWidget(w)
-        layout.addWidget(self.gallery, 1)
-        layout.addWidget(self.answer)
-        layout.addWidget(self.show_button)
-        layout.addLayout(rates)
+        layout.addLayout(header)
+        layout.addWidget(self.frame)
+        layout.addStretch(1)
+        self.layout_ = layout
         self.keys = PageKeys(self, self.handle_key)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.next_card)
@@ -67,8 +93,12 @@ class PracticePage(QWidget):
     def next_card(self, keep: bool = False) -> None:
         trainee = self.ctx.trainee
         due = self.ctx.store.practice.due(trainee) if trainee else []
+        done = self.ctx.store.practice.reviewed_today(trainee) if trainee else 0
         self.count.setText(ngettext("{n} card due today", "{n} cards due today",
-                                    len(due)).format(n=len(due)))
+                                    len(due)).format(n=len(due)) + " · " + ngettext(
+            "{n} reviewed", "{n} reviewed", done).format(n=done))
+        self.day.setRange(0, max(1, done + len(due)))
+        self.day.setValue(done if due or done else 1)
         key = self.card.key if keep and self.card and self.card.key in due else (
             due[0] if due else None)
         self.card = self.ctx.store.practice.card(key, i18n.current_language()) if key else None
@@ -77,17 +107,26 @@ class PracticePage(QWidget):
             button.setEnabled(False)
         self.show_button.setEnabled(self.card is not None)
         if self.card is None:
-            self.prompt.setText(_("Nothing to practise now. Come back tomorrow."))
+            self.prompt.setText(_("Nothing to practise now. Come back tomorrow.")
+                                if trainee else _("Sign in on the start page to practise."))
             self.gallery.hide()
+            self._fill(False)
             return
         self.prompt.setText(f"<h3>{html.escape(self.card.prompt)}</h3>".replace("\n", "<br>"))
         self.gallery.setVisible(self.card.image is not None)
         self.gallery.set_images([self.card.image] if self.card.image else [])
+        self._fill(self.card.image is not None)
         self.answer.setText(f"<h2>{html.escape(self.card.answer)}</h2>")
+
+    def _fill(self, picture: bool) -> None:
+        """A card with a picture grows with the window; one without stays compact."""
+        self.layout_.setStretchFactor(self.frame, 1 if picture else 0)
+        self.layout_.setStretch(self.layout_.count() - 1, 0 if picture else 1)
 
     def reveal(self) -> None:
         if self.card is not None:
             self.answer.show()
+            self.show_button.setEnabled(False)  # shown: now rate it
             for button in self.rate_buttons.values():
                 button.setEnabled(True)
 
