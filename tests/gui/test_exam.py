@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox
 
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.scoring import correct_response
@@ -91,9 +91,9 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
     count, _module, types, _difficulty = (dialog.rules.cellWidget(0, c) for c in range(4))
     count.setValue(5)
     types.setCurrentIndex(types.findData("image"))
-    assert int(dialog.rules.cellWidget(0, 5).text()) >= 5 and not dialog.warnings.text()
+    assert int(dialog.rules.cellWidget(0, 6).text()) >= 5 and not dialog.warnings.text()
     dialog.rules.cellWidget(0, 4).setText("no-such-tag")
-    assert dialog.rules.cellWidget(0, 5).text() == "0" and "can draw only" in \
+    assert dialog.rules.cellWidget(0, 6).text() == "0" and "can draw only" in \
         dialog.warnings.text()
     dialog.rules.cellWidget(0, 4).setText("")
     count.setValue(400)
@@ -105,6 +105,8 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
     assert (quiz.title, quiz.settings.time_limit_minutes, quiz.settings.pass_mark) == (
         "Falcons and eagles", 15, 80)
     assert quiz.rules[0].count == 5 and quiz.rules[0].filter == {"types": ["image"]}
+    page.refresh()
+    assert page.quizzes.count() and page.edit_quiz.isEnabled()  # the new quiz can be edited
 
     klass = store.classes.create("Almaty")
     store.classes.add_member(klass, window.ctx.trainee)
@@ -218,3 +220,36 @@ def test_practice_keys_do_nothing_once_another_page_is_shown(signed_in, qtbot):
     window.go_to([k for k, _label in PAGES].index("library"))
     key(qtbot, window.library.search, Qt.Key.Key_3)  # typing in the library search
     assert window.ctx.store.count("practice_reviews") == 0
+
+
+def test_builder_picks_species_by_name_in_the_interface_language(signed_in, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from idtrainer.core import i18n
+    from idtrainer.gui.quiz_builder import QuizBuilderDialog
+
+    window = signed_in
+    store = window.ctx.store
+    window.ctx.set_language("kk")
+    dialog = QuizBuilderDialog(window.ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.time_limit.suffix().strip() == i18n.gettext("min") == "мин"
+    picker = dialog.rules.cellWidget(0, 5)
+    before = int(dialog.rules.cellWidget(0, 6).text())
+
+    def choose(box: QDialog) -> int:
+        search, listing = box.findChildren(QLineEdit)[0], box.findChildren(QListWidget)[0]
+        search.setText("ақбөкен")  # the saiga, typed in Kazakh
+        visible = [listing.item(i) for i in range(listing.count())
+                   if not listing.item(i).isHidden()]
+        assert len(visible) == 1 and "Saiga tatarica" in visible[0].text()
+        visible[0].setCheckState(Qt.CheckState.Checked)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", choose)
+    picker.choose()
+    saiga = store.species.uuid_for("saiga-tatarica")
+    assert picker.chosen == [saiga] and "Ақбөкен" in picker.button.text()
+    assert 0 < int(dialog.rules.cellWidget(0, 6).text()) < before
+    assert dialog.rule_at(0).filter == {"species": [saiga]}
+    window.ctx.set_language("en")

@@ -351,7 +351,6 @@ class ExamsPage(QWidget):
 
     def refresh(self) -> None:
         self.trainer_tools.setVisible(self.ctx.trainer_unlocked)
-        self.edit_quiz.setEnabled(self.quizzes.count() > 0)
         if self.stack.currentIndex() != 0:
             return
         current = self.quizzes.currentItem().data(QUIZ_ROLE) if self.quizzes.currentItem() \
@@ -378,6 +377,9 @@ class ExamsPage(QWidget):
     def _describe(self) -> None:
         item = self.quizzes.currentItem()
         self.start_button.setEnabled(item is not None)
+        # The quiz tools act on the selected quiz: enabled exactly when one is selected.
+        for button in (self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz):
+            button.setEnabled(item is not None)
         if item is None:
             self.rules.setText(_("No exam is assigned to you yet."))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -40,6 +41,74 @@ def _combo(entries: list[tuple[str, object]]) -> QComboBox:
     return combo
 
 
+class SpeciesPicker(QWidget):
+    """Species chosen by name from a searchable list (not typed as ids)."""
+
+    chosen_changed = Signal()
+
+    def __init__(self, ctx: AppContext, chosen: list[str]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.chosen: list[str] = list(chosen)  # species uuids
+        self.button = QPushButton()
+        self.button.clicked.connect(self.choose)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.button)
+        self._show()
+
+    def _names(self) -> dict[str, str]:
+        lang = i18n.current_language()
+        return {s.uuid: f"{s.name.value if s.name else s.scientific_name} "
+                        f"({s.scientific_name})" for s in self.ctx.store.species.list(lang)}
+
+    def _show(self) -> None:
+        names = self._names()
+        shown = [names[u].split(" (")[0] for u in self.chosen if u in names]
+        self.button.setText(", ".join(shown[:2]) + (" …" if len(shown) > 2 else "")
+                            if shown else _("Any species…"))
+        self.button.setToolTip("\n".join(names[u] for u in self.chosen if u in names))
+
+    def choose(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Species"))
+        search = QLineEdit()
+        search.setPlaceholderText(_("Search by name in any language"))
+        listing = QListWidget()
+        for uuid, name in self._names().items():
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, uuid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if uuid in self.chosen
+                               else Qt.CheckState.Unchecked)
+            listing.addItem(item)
+
+        def search_for(text: str) -> None:
+            hits = {h.uuid for h in self.ctx.store.species.search(
+                text, i18n.current_language())} if text.strip() else None
+            for i in range(listing.count()):
+                item = listing.item(i)
+                item.setHidden(hits is not None
+                               and item.data(Qt.ItemDataRole.UserRole) not in hits)
+
+        search.textChanged.connect(search_for)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        column = QVBoxLayout(dialog)
+        for w in (search, listing, buttons):
+            column.addWidget(w)
+        dialog.resize(560, 520)
+        self.dialog = dialog  # tests drive it
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.chosen = [listing.item(i).data(Qt.ItemDataRole.UserRole)
+                           for i in range(listing.count())
+                           if listing.item(i).checkState() == Qt.CheckState.Checked]
+            self._show()
+            self.chosen_changed.emit()
+
+
 class QuizBuilderDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  quiz: str | None = None) -> None:
@@ -50,7 +119,9 @@ class QuizBuilderDialog(FormDialog):
         existing = ctx.store.quizzes.get(quiz, lang) if quiz else None
         s = existing.settings if existing else QuizSettings()
         self.title = QLineEdit(existing.title if existing else "")
-        self.time_limit = QSpinBox(maximum=600, suffix=" min", value=s.time_limit_minutes)
+        self.time_limit = QSpinBox(maximum=600, value=s.time_limit_minutes)
+        # TRANSLATORS: the unit after a number of minutes in a spin box ("15 min").
+        self.time_limit.setSuffix(" " + _("min"))
         self.time_limit.setSpecialValueText(_("no limit"))
         self.pass_mark = QSpinBox(maximum=100, suffix=" %", value=int(s.pass_mark))
         self.attempts = QSpinBox(maximum=99, value=s.attempts_allowed)
@@ -77,10 +148,16 @@ class QuizBuilderDialog(FormDialog):
                               ("", self.opens), ("", self.closes)):
             self.form.addRow(label, widget)
         # Rules: each draws N random questions matching a module, type and difficulty.
-        self.rules = QTableWidget(0, 6)
+        self.rules = QTableWidget(0, 7)
         self.rules.setHorizontalHeaderLabels(
             [_("Questions"), _("Module"), _("Type"), _("Difficulty"),
-             _("Tags or species (comma-separated)"), _("Available")])
+             _("Tags (comma-separated)"), _("Species"), _("Available")])
+        header = self.rules.horizontalHeader()
+        header.setMinimumSectionSize(60)
+        for column, width in enumerate((80, 170, 140, 100, 0, 180, 90)):
+            if width:
+                self.rules.setColumnWidth(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # tags: the rest
         add = QPushButton(_("&Add a rule"))
         add.clicked.connect(lambda: self.add_rule(Rule("random", count=10)))
         remove = QPushButton(_("&Remove the rule"))
@@ -104,7 +181,7 @@ class QuizBuilderDialog(FormDialog):
                 self.add_fixed(rule.question)
             else:
                 self.add_rule(rule)
-        self.resize(820, 720)
+        self.resize(1040, 720)
 
     def _moment(self, value: str | None, text: str) -> tuple[QWidget, QCheckBox]:
         box = QCheckBox(text)
@@ -185,25 +262,28 @@ class QuizBuilderDialog(FormDialog):
             types.setCurrentIndex(max(0, types.findData(f["types"][0])))
         if f.get("difficulty"):
             difficulty.setCurrentIndex(max(0, difficulty.findData(f["difficulty"][0])))
-        tags = QLineEdit(", ".join([*f.get("tags", []), *f.get("species", [])]))
-        tags.setPlaceholderText("saiga-tatarica, horn")
-        for col, widget in enumerate((count, module, types, difficulty, tags)):
+        tags = QLineEdit(", ".join(f.get("tags", [])))
+        tags.setPlaceholderText(_("e.g. horn, caviar"))
+        species = SpeciesPicker(self.ctx, f.get("species", []))
+        for col, widget in enumerate((count, module, types, difficulty, tags, species)):
             self.rules.setCellWidget(row, col, widget)
             signal = widget.valueChanged if isinstance(widget, QSpinBox) else (
                 widget.textChanged if isinstance(widget, QLineEdit) else
+                widget.chosen_changed if isinstance(widget, SpeciesPicker) else
                 widget.currentIndexChanged)
-            signal.connect(lambda _v: self.update_pools())
-        self.rules.setCellWidget(row, 5, QLabel())
+            signal.connect(lambda _v=None: self.update_pools())
+        self.rules.setCellWidget(row, 6, QLabel())
         self.update_pools()
 
     def rule_at(self, row: int) -> Rule:
-        count, module, types, difficulty, tags = (self.rules.cellWidget(row, c)
-                                                  for c in range(5))
+        count, module, types, difficulty, tags, species = (self.rules.cellWidget(row, c)
+                                                           for c in range(6))
         f: dict[str, list] = {}
-        # Questions carry their species' ids among their tags, so one field serves both.
         words = [w.strip() for w in tags.text().split(",") if w.strip()]
         if words:
             f["tags"] = words
+        if species.chosen:
+            f["species"] = list(species.chosen)
         if module.currentData():
             f["modules"] = [module.currentData()]
         if types.currentData():
@@ -223,7 +303,7 @@ class QuizBuilderDialog(FormDialog):
         for row in range(self.rules.rowCount()):
             rule = self.rule_at(row)
             have = len(self.ctx.store.quizzes.pool(rule))
-            label = self.rules.cellWidget(row, 5)
+            label = self.rules.cellWidget(row, 6)
             if label is not None:
                 label.setText(i18n.format_number(have))
             if have < rule.count:
