@@ -245,3 +245,46 @@ def test_nothing_is_clipped_at_1366x768(window, qtbot, lang):
     qtbot.wait(10)
     problems += [f"card: {p}" for p in clipped(card)]
     assert trainee and not problems, "\n".join(problems)
+
+
+def test_gallery_buttons_stay_put_and_what_to_do_reads_as_steps(signed_in, qtbot):
+    from PySide6.QtCore import QPoint
+
+    window = signed_in
+    store = window.ctx.store
+    elephant = store.species.uuid_for("loxodonta-africana")  # two images, captions differ
+    card = window.open_species(elephant)
+    qtbot.addWidget(card)
+    card.resize(1366, 768)
+    gallery = card.gallery
+    assert len(gallery.images) == 2
+    captions = {str(i.caption) for i in gallery.images}
+    assert len(captions) == 2
+
+    def where() -> tuple:
+        window.ctx.app.processEvents() if window.ctx.app else None
+        return (gallery.next.mapTo(card, QPoint(0, 0)), gallery.view.size(),
+                gallery.zoom_in.mapTo(card, QPoint(0, 0)))
+
+    first = where()
+    gallery.go(1)
+    assert gallery.caption.text() != "" and where() == first
+    saiga = window.open_species(store.species.uuid_for("saiga-tatarica"))
+    qtbot.addWidget(saiga)
+    html = saiga.body.toHtml()
+    steps = html.split("What to do")[1]
+    assert steps.count("<li") >= 4  # numbered steps, not one paragraph
+
+
+def test_compare_lines_the_features_up_row_by_row(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    saiga, goat = store.species.uuid_for("saiga-tatarica"), store.species.uuid_for("falco-cherrug")
+    compare = window.compare(saiga, goat)
+    qtbot.addWidget(compare)
+    left, right = compare.left.features, compare.right.features
+    text = compare.details.toPlainText()
+    assert str(left[0]) in text and str(right[0]) in text
+    html = compare.details.toHtml()
+    # One table: each row holds the nth feature of both species.
+    assert html.count("<tr") == max(len(left), len(right)) + 1

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -93,7 +95,13 @@ class Gallery(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addLayout(controls)
-        layout.addWidget(self.caption)
+        # The caption scrolls inside a fixed height (see _reserve).
+        self.caption_area = QScrollArea()
+        self.caption_area.setWidget(self.caption)
+        self.caption_area.setWidgetResizable(True)
+        self.caption_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.caption_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.caption_area)
         layout.addWidget(self.credit)
         self.full_window: QWidget | None = None
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._leave_full_screen)
@@ -105,7 +113,24 @@ class Gallery(QWidget):
         self.full.setText(_("Full screen"))
         self.zoom_in.setToolTip(_("Zoom in"))
         self.zoom_out.setToolTip(_("Zoom out"))
+        self._reserve()
         self._show()
+
+    def _reserve(self) -> None:
+        """Fixed room for the counter, the caption and the credit line, so the picture keeps
+        its size and the buttons stay where they are from one image to the next."""
+        metrics = self.fontMetrics()
+        self.position.setFixedWidth(metrics.horizontalAdvance("888 / 888"))
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption_area.setFixedHeight(metrics.lineSpacing() * 4 + 4)
+        self.credit.setFixedHeight(metrics.lineSpacing() * 2 + 2)
+        for label in (self.caption, self.credit):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Ctrl + / Ctrl − changed the text size
+            self._reserve()
 
     def set_images(self, images: list[MediaItem]) -> None:
         self.images = images
@@ -134,9 +159,10 @@ class Gallery(QWidget):
         self.view.show_pixmap(QPixmap.fromImage(image))
         self.position.setText(f"{self.index + 1} / {len(self.images)}")
         self.caption.setText(item.caption.value if item.caption and self.captions else "")
-        self.caption.setVisible(self.captions)
+        self.caption_area.setVisible(self.captions)
         self.credit.setText(_("Image: {author} · Licence: {licence} · Source: {source}").format(
             author=item.author, licence=item.licence, source=item.source))
+        self.credit.setToolTip(self.credit.text())
 
     def toggle_full_screen(self) -> None:
         if self.full_window is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -29,8 +29,29 @@ def esc(text: str | LocalText | None) -> str:
     return html.escape(str(text)) if text else ""
 
 
+_STEP = re.compile(r"^\s*(?:\d+[.)]|[-•])\s+", re.MULTILINE)
+
+
 def paragraphs(text: str | LocalText | None) -> str:
-    return "".join(f"<p>{esc(p)}</p>" for p in str(text or "").split("\n\n") if p.strip())
+    """Paragraphs, and numbered ("1. ") or bulleted ("- ") lines as a list of steps, so
+    "What to do" reads as steps rather than one run-on paragraph."""
+    out = []
+    for block in str(text or "").split("\n\n"):
+        if not block.strip():
+            continue
+        starts = list(_STEP.finditer(block))
+        if len(starts) < 2:
+            out.append(f"<p>{esc(block)}</p>")
+            continue
+        lead = block[:starts[0].start()].strip()
+        if lead:
+            out.append(f"<p>{esc(lead)}</p>")
+        numbered = starts[0].group().strip()[0].isdigit()
+        items = [" ".join(block[m.end():n.start() if n else None].split())
+                 for m, n in zip(starts, [*starts[1:], None], strict=True)]
+        tag = "ol" if numbered else "ul"
+        out.append(f"<{tag}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + f"</{tag}>")
+    return "".join(out)
 
 
 def fallback_note(fell_back: bool) -> str:
@@ -173,12 +194,13 @@ class CompareColumn(QWidget):
         self.scientific = QLabel(wordWrap=True)
         self.listing = QLabel(wordWrap=True)
         self.gallery = Gallery()
-        self.features = QTextBrowser()
+        self.name = ""
+        self.features: list[LocalText] = []
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         for w in (self.chooser, self.scientific, self.listing):
             layout.addWidget(w)
-        layout.addWidget(self.gallery, 3)
-        layout.addWidget(self.features, 2)
+        layout.addWidget(self.gallery, 1)
 
     def fill(self, species: list[SpeciesSummary], selected: str) -> None:
         self.chooser.blockSignals(True)
@@ -191,34 +213,40 @@ class CompareColumn(QWidget):
     def show_species(self, uuid: str) -> None:
         card = self.ctx.store.species.card(uuid, i18n.current_language())
         if card is None:
+            self.name, self.features = "", []
             return
+        self.name = str(card.summary.name or card.summary.scientific_name)
         self.scientific.setText(f"<i>{esc(card.summary.scientific_name)}</i>")
         listing = card.listing
         self.listing.setText(esc(labels.listing_text(
             listing.appendix if listing else None, listing.checked_on if listing else None,
             listing.to_verify if listing else False)))
         self.gallery.set_images(card.images)
-        items = "".join(f"<li>{esc(f)}</li>" for f in card.features)
-        heading = esc(_("Diagnostic features"))
-        self.features.setHtml(f"<h3>{heading}</h3><ol>{items}</ol>")
+        self.features = list(card.features)
 
 
 class CompareWindow(QWidget):
-    """Two species side by side, with the points that tell them apart."""
+    """Two species side by side: pictures above; below, the points that tell them apart
+    and their diagnostic features in one table, row by row, so the columns line up."""
 
     def __init__(self, ctx: AppContext, left: str, right: str) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.ctx = ctx
         self.left = CompareColumn(ctx)
         self.right = CompareColumn(ctx)
-        self.points_title = QLabel()
-        self.points = QLabel(wordWrap=True)
-        self.points.setObjectName("comparePoints")
-        grid = QGridLayout(self)
-        grid.addWidget(self.left, 0, 0)
-        grid.addWidget(self.right, 0, 1)
-        grid.addWidget(self.points_title, 1, 0, 1, 2)
-        grid.addWidget(self.points, 2, 0, 1, 2)
+        self.details = QTextBrowser()
+        self.details.setObjectName("compareDetails")
+        columns = QWidget()
+        row = QHBoxLayout(columns)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.left)
+        row.addWidget(self.right)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(columns)
+        splitter.addWidget(self.details)
+        splitter.setSizes([420, 340])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
         self.left.chooser.currentIndexChanged.connect(self.refresh)
         self.right.chooser.currentIndexChanged.connect(self.refresh)
         ctx.language_changed.connect(self.retranslate)
@@ -236,7 +264,6 @@ class CompareWindow(QWidget):
         self.left.fill(everyone, self._selected[0])
         self.right.fill(everyone, self._selected[1])
         self.setWindowTitle(_("Compare species — IDTrainer"))
-        self.points_title.setText("<h3>{}</h3>".format(esc(_("How to tell them apart"))))
         self.left.gallery.retranslate()
         self.right.gallery.retranslate()
         self.refresh()
@@ -246,8 +273,24 @@ class CompareWindow(QWidget):
         self.left.show_species(a)
         self.right.show_species(b)
         points = self.ctx.store.species.distinguishing_points(a, b, i18n.current_language())
+        title, features = _("How to tell them apart"), _("Diagnostic features")
+        parts = [f"<h3>{esc(title)}</h3>"]
         if points:
-            self.points.setText("<br><br>".join(esc(p) for p in points))
+            parts.append("<ul>" + "".join(f"<li>{esc(p)}</li>" for p in points) + "</ul>")
         else:
-            self.points.setText(esc(_("The cards give no notes on telling these two apart; "
-                                      "compare their diagnostic features above.")))
+            none = _("The cards give no notes on telling these two apart; compare their "
+                     "diagnostic features below.")
+            parts.append(f"<p>{esc(none)}</p>")
+        parts.append(f"<h3>{esc(features)}</h3>")
+        rows = []
+        left, right = self.left.features, self.right.features
+        for i in range(max(len(left), len(right))):
+            cells = [esc(f[i]) if i < len(f) else "" for f in (left, right)]
+            rows.append(f'<tr><td width="4%" align="right">{i + 1}.</td>'
+                        f'<td width="48%">{cells[0]}</td><td width="48%">{cells[1]}</td></tr>')
+        parts.append('<table width="100%" cellspacing="0" cellpadding="6" border="1" '
+                     'style="border-collapse: collapse">'
+                     f'<tr><th></th><th align="left">{esc(self.left.name)}</th>'
+                     f'<th align="left">{esc(self.right.name)}</th></tr>'
+                     + "".join(rows) + "</table>")
+        self.details.setHtml("".join(parts))
