@@ -101,6 +101,10 @@ def run(data: Path) -> int:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
+    from idtrainer.gui import style
+
+    style.apply(app)  # one stylesheet for every page; again when the system's colours change
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: style.apply(app))
     qt_translations = QtTranslations(app)
     i18n.add_language_listener(qt_translations.apply)
     qt_translations.apply(i18n.current_language())

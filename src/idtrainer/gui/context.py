@@ -115,6 +115,10 @@ class AppContext(QObject):
         font = QFont(self._base_font)
         font.setPointSizeF(max(6.0, self._base_font.pointSizeF() * scale))
         self.app.setFont(font)
+        if self.app.styleSheet():  # titles are sized from the text size: scale them too
+            from idtrainer.gui import style
+
+            style.apply(self.app)
 
     def step_font(self, direction: int) -> None:
         """Larger (+1), smaller (-1) or the default size (0); remembered on this laptop."""

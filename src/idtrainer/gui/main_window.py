@@ -22,6 +22,7 @@ from idtrainer import __version__
 from idtrainer.core import i18n
 from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
+from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.start import StartPage
 
@@ -90,14 +91,15 @@ class MainWindow(QMainWindow):
         self.start = StartPage(ctx)
         self.start.started.connect(self._started)
         self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(240)
+        self.nav.setObjectName("navigation")  # styled as the sidebar in gui/style.py
+        self.nav.setIconSize(style.ICON_SIZE)
+        self.nav.setFixedWidth(230)
         self.pages = QStackedWidget()
         # Pages are built when first shown: start-up builds only the start screen.
         self.page_widgets: dict[str, QWidget] = {}
-        for _key, _label in PAGES:
+        for key, _label in PAGES:
             self.pages.addWidget(QWidget())
-            self.nav.addItem(QListWidgetItem())
+            self.nav.addItem(QListWidgetItem(style.icon(key), ""))
         self.nav.setCurrentRow(0)
         self.nav.currentRowChanged.connect(self._show_page)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n
 from idtrainer.core.i18n import gettext as _
+from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
 
 TRAINEE_ROLE = Qt.ItemDataRole.UserRole
@@ -67,26 +69,51 @@ class StartPage(QWidget):
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.start_button)
 
+        self.empty = QLabel(wordWrap=True)  # no profile yet: what to do next
+        self.empty.setObjectName("hint")
+        self.intro.setObjectName("hint")
+        self.profiles.setMinimumHeight(160)
+        self.profiles.setMaximumHeight(360)
+        self.empty.setMinimumHeight(self.empty.fontMetrics().lineSpacing() * 3)
+
+        # One centred panel that leads: language, then who you are, then Start.
+        panel = QFrame()
+        panel.setObjectName("card")
+        panel.setMaximumWidth(820)
+        column = QVBoxLayout(panel)
+        column.setSpacing(10)
+        column.addWidget(self.welcome)
+        column.addWidget(self.intro)
+        column.addSpacing(8)
+        column.addWidget(self.language_prompt)
+        column.addLayout(languages)
+        column.addSpacing(8)
+        column.addWidget(self.profiles_label)
+        column.addWidget(self.profiles, 1)
+        column.addWidget(self.empty)
+        column.addLayout(buttons)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(panel, 4)
+        centre.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.welcome)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.language_prompt)
-        layout.addLayout(languages)
-        layout.addWidget(self.profiles_label)
-        layout.addWidget(self.profiles, 1)
-        layout.addLayout(buttons)
+        layout.addStretch(1)
+        layout.addLayout(centre)
+        layout.addStretch(2)
         ctx.language_changed.connect(self.retranslate)
         ctx.changed.connect(self.refresh)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.welcome.setText("<h1>{}</h1>".format(_("Welcome to IDTrainer")))
+        self.welcome.setText(_("Welcome to IDTrainer"))
         self.intro.setText(_("Training in identifying CITES species and their products "
                              "for customs and border officers."))
         self.language_prompt.setText(_("Language:"))
         for lang, button in self.language_buttons.items():
             button.setChecked(lang == i18n.current_language())
         self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
+        self.empty.setText(_("No profile on this laptop yet. Press “New profile…” to create "
+                             "yours: your name, and a PIN if you want one."))
         self.new_button.setText(_("&New profile…"))
         self.start_button.setText(_("&Start"))
         self.refresh()
@@ -95,14 +122,18 @@ class StartPage(QWidget):
         selected = self.selected()
         self.profiles.clear()
         for person in self.ctx.store.trainees.list():
-            text = person.name + ("  🔒" if person.has_pin else "")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(person.name)
+            if person.has_pin:  # an icon, not an emoji that the system font may lack
+                item.setIcon(style.icon("lock"))
+                item.setToolTip(_("Protected by a PIN"))
             item.setData(TRAINEE_ROLE, person.uuid)
             self.profiles.addItem(item)
             if person.uuid == selected:
                 self.profiles.setCurrentItem(item)
         if self.profiles.currentItem() is None and self.profiles.count():
             self.profiles.setCurrentRow(0)
+        self.profiles.setVisible(self.profiles.count() > 0)
+        self.empty.setVisible(self.profiles.count() == 0)
         self._update_buttons()
 
     def selected(self) -> str | None:

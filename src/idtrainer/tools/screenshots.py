@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    from idtrainer.gui import style
+    from idtrainer.gui.app import QtTranslations
+
+    style.apply(app)
+    qt_translations = QtTranslations(app)  # Qt's own buttons in the language shown
+    i18n.add_language_listener(qt_translations.apply)
     runner.set_inline(True)
     data = args.data_dir or Path(tempfile.mkdtemp()) / "data"
     store = open_store(data)
