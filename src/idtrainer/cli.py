@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "gui":
             from idtrainer.gui.app import run
 
-            return run(data)
+            return run(data, args.lang)
         if command == "info":
             return cmd_info(data)
         if command == "db":

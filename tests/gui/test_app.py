@@ -27,6 +27,39 @@ def test_first_start_builds_the_starter_content_and_shows_the_window(qapp, qtbot
         runner.set_inline(False)
 
 
+def test_first_start_with_lang_kk_is_kazakh_from_the_first_window(qapp, qtbot, tmp_path,
+                                                                  monkeypatch):
+    from idtrainer.core import i18n
+
+    labels = []
+    real = runner.run_in_background
+
+    def spy(**kwargs):
+        labels.append((kwargs["label"], i18n.current_language()))
+        return real(**kwargs)
+
+    monkeypatch.setattr(runner, "run_in_background", spy)
+    monkeypatch.setattr(i18n, "system_language", lambda: "en")
+    runner.set_inline(True)
+    try:
+        launched = launch(tmp_path / "data", qapp, "kk")
+        window = launched.windows[0]
+        qtbot.addWidget(window)
+        # The first-run progress dialog was already Kazakh, and so is the first window.
+        assert labels and labels[0][1] == "kk"
+        assert labels[0][0] == i18n.gettext("Preparing the starter content…") != \
+            "Preparing the starter content…"
+        assert window.start.welcome.text() == i18n.gettext("Welcome to IDTrainer") != \
+            "Welcome to IDTrainer"
+        assert launched.store.get_setting("locale") == "kk"  # remembered for next time
+        window.close()
+        window.ctx.detach()
+        launched.store.close()
+    finally:
+        runner.set_inline(False)
+        i18n.set_language("en")
+
+
 def test_a_newer_database_is_refused_with_a_message(qapp, tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()

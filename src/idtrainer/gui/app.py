@@ -42,10 +42,14 @@ class QtTranslations:
         QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang]))
 
 
-def start_language(store: Store) -> str:
-    """The laptop's remembered language, else the system's."""
+def start_language(store: Store, asked: str | None = None) -> str:
+    """The language asked for on the command line (``--lang``), else the laptop's
+    remembered one, else the system's. An explicit choice on a first start is remembered."""
     saved = i18n.normalize_language(store.get_setting(LANGUAGE_SETTING))
-    return saved or i18n.system_language()
+    chosen = i18n.normalize_language(asked)
+    if chosen and not saved:
+        store.set_setting(LANGUAGE_SETTING, chosen)
+    return chosen or saved or i18n.system_language()
 
 
 @dataclass
@@ -54,7 +58,7 @@ class Launched:
     windows: list = field(default_factory=list)  # the main window, once shown
 
 
-def launch(data: Path, app: QApplication) -> Launched | None:
+def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched | None:
     """Open the data and show the main window, after preparing the starter content on
     first run off the GUI thread with progress. None, after a message box, when the
     data cannot be opened."""
@@ -70,7 +74,7 @@ def launch(data: Path, app: QApplication) -> Launched | None:
     except (SchemaTooNewError, StoreError, OSError) as exc:
         QMessageBox.critical(None, _("IDTrainer cannot start"), str(exc))
         return None
-    i18n.set_language(start_language(store))
+    i18n.set_language(start_language(store, lang))
     launched = Launched(store)
 
     def show_main(_result: object = None) -> None:
@@ -95,7 +99,7 @@ def launch(data: Path, app: QApplication) -> Launched | None:
     return launched
 
 
-def run(data: Path) -> int:
+def run(data: Path, lang: str | None = None) -> int:
     # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -108,7 +112,7 @@ def run(data: Path) -> int:
     qt_translations = QtTranslations(app)
     i18n.add_language_listener(qt_translations.apply)
     qt_translations.apply(i18n.current_language())
-    launched = launch(data, app)
+    launched = launch(data, app, lang)
     if launched is None:
         return 2
     try:
