@@ -288,3 +288,22 @@ def test_compare_lines_the_features_up_row_by_row(signed_in, qtbot):
     html = compare.details.toHtml()
     # One table: each row holds the nth feature of both species.
     assert html.count("<tr") == max(len(left), len(right)) + 1
+
+
+def test_learn_opens_on_the_course_map_with_progress(signed_in, qtbot):
+    from PySide6.QtCore import QUrl
+
+    window = signed_in
+    store = window.ctx.store
+    first = store.progress.lesson_order()[0]
+    store.progress.mark_read(window.ctx.trainee, first)
+    window.go_to(0)
+    learn = window.learn
+    learn.show_map()
+    text = learn.reader.toPlainText()
+    assert learn.lesson is None and "Course map" in learn.lesson_title.text()
+    assert "1 of" in text and "read this next" in text  # progress and what comes next
+    modules = [m for c in store.lessons.courses("en") for m in store.lessons.modules(c.uuid, "en")]
+    assert all(m.title.value in text for m in modules)
+    learn.reader.anchorClicked.emit(QUrl(f"lesson:{first}"))  # a lesson opens from the map
+    assert learn.lesson == first and learn.map_button.isEnabled()

@@ -3,13 +3,18 @@ previous/next, and each trainee's progress."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+import html
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.i18n import ngettext
 from idtrainer.core.store import content_uuid
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.images import render
@@ -31,6 +37,7 @@ class LessonBrowser(QTextBrowser):
     """Renders lesson Markdown; ``species:<id>/<file>`` images come from the media store."""
 
     open_species = Signal(str)
+    open_lesson = Signal(str)  # a lesson picked on the course map
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -48,10 +55,37 @@ class LessonBrowser(QTextBrowser):
         return super().loadResource(kind, url)
 
     def _link(self, url: QUrl) -> None:
-        if url.scheme() == "species":
+        if url.scheme() == "lesson":
+            self.open_lesson.emit(url.path())
+        elif url.scheme() == "species":
             slug = url.path().split("/")[0]
             if uuid := self.ctx.store.species.uuid_for(slug):
                 self.open_species.emit(uuid)
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text: QTreeView alone elides long lesson titles."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.tree.viewport().width() - self.tree.indentation() * (depth + 1) - 8
+        text = str(index.data() or "")
+        rect = option.fontMetrics.boundingRect(QRect(0, 0, max(80, width), 10_000),
+                                               int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), rect.height() + 4))
+
+
+class WrappingTree(QTreeWidget):
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.doItemsLayout()  # new width: rows wrap again
 
 
 class LearnPage(QWidget):
@@ -67,8 +101,16 @@ class LearnPage(QWidget):
         self.continue_button = QPushButton()
         self.continue_button.setObjectName("continueButton")
         self.continue_button.clicked.connect(self.continue_reading)
-        self.tree = QTreeWidget()
+        self.map_button = QPushButton()  # back to the course map
+        self.map_button.clicked.connect(self.show_map)
+        self.tree = WrappingTree()
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
         self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)  # long lesson titles wrap instead of being cut
+        self.tree.setUniformRowHeights(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.tree.setObjectName("lessonTree")
         self.tree.itemActivated.connect(self._tree_activated)
         self.tree.itemClicked.connect(self._tree_activated)
@@ -78,6 +120,7 @@ class LearnPage(QWidget):
         self.note.setObjectName("fallbackNote")
         self.reader = LessonBrowser(ctx)
         self.reader.open_species.connect(self.open_species)
+        self.reader.open_lesson.connect(self.open_lesson)
         self.previous = QPushButton()
         self.next = QPushButton()
         self.mark = QPushButton()
@@ -90,6 +133,7 @@ class LearnPage(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.overall)
         lv.addWidget(self.continue_button)
+        lv.addWidget(self.map_button)
         lv.addWidget(self.tree, 1)
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -123,6 +167,7 @@ class LearnPage(QWidget):
         self.next.setText(_("Next lesson ▶"))
         self.previous.setToolTip(_("Previous lesson (Alt+Left)"))
         self.next.setToolTip(_("Next lesson (Alt+Right)"))
+        self.map_button.setText(_("Course map"))
         self._refresh_tree()
         self._show_lesson()
 
@@ -176,9 +221,11 @@ class LearnPage(QWidget):
         read = has and self.ctx.trainee is not None and self.lesson in \
             store.progress.read_lessons(self.ctx.trainee)
         self.mark.setText(_("Read ✓") if read else _("Mark as read"))
+        self.map_button.setEnabled(has)
         if not has:
-            self.lesson_title.setText("<h2>{}</h2>".format(_("Choose a lesson on the left.")))
-            self.reader.clear()
+            self.lesson_title.setText("<h2>{}</h2>".format(_("Course map")))
+            self.lesson_title.show()
+            self.reader.setHtml(self._map_html())
             self.note.hide()
             return
         self.lesson_title.setText(f"<h2>{lesson.title.value if lesson.title else ''}</h2>")
@@ -190,6 +237,48 @@ class LearnPage(QWidget):
         self.note.setVisible(fell_back)
         self.reader.document().clear()
         self.reader.setMarkdown(lesson.body.value if lesson.body else "")
+
+    def _map_html(self) -> str:
+        """The first thing Learn shows: every module with its progress and its lessons,
+        each a link; what to read next is marked."""
+        store, lang, trainee = self.ctx.store, i18n.current_language(), self.ctx.trainee
+        read = store.progress.read_lessons(trainee) if trainee else set()
+        progress = store.progress.modules(trainee) if trainee else {}
+        target = store.progress.continue_lesson(trainee) if trainee else None
+        bar_colour = self.palette().color(self.palette().ColorRole.Highlight).name()
+        hint = _("Choose a lesson to read; a tick marks what you have read.")
+        parts = [f"<p>{html.escape(hint)}</p>"]
+        for course in store.lessons.courses(lang):
+            for module in store.lessons.modules(course.uuid, lang):
+                lessons = store.lessons.lessons(module.uuid, lang)
+                done = sum(1 for lesson in lessons if lesson.uuid in read)
+                m = progress.get(module.uuid)
+                fraction = m.fraction if m else 0.0
+                title = module.title.value if module.title else module.slug
+                count = ngettext("{done} of {n} lesson read", "{done} of {n} lessons read",
+                                 len(lessons)).format(done=done, n=len(lessons))
+                filled = round(fraction * 100)
+                cells = "".join(f'<td width="{w}%" bgcolor="{c}" height="6"></td>'
+                                for w, c in ((filled, bar_colour), (100 - filled, "#c8c8c8"))
+                                if w)
+                parts.append(
+                    f"<h3>{module.position}. {html.escape(title)}</h3>"
+                    f'<table width="60%" cellspacing="0" cellpadding="0"><tr>{cells}</tr>'
+                    f"</table><p>{html.escape(count)}</p><ul>")
+                for lesson in lessons:
+                    name = html.escape(lesson.title.value if lesson.title else lesson.slug)
+                    mark = "✓ " if lesson.uuid in read else ""
+                    here = " — <b>{}</b>".format(html.escape(_("read this next"))) \
+                        if lesson.uuid == target else ""
+                    parts.append(f'<li>{mark}<a href="lesson:{lesson.uuid}">{name}</a>{here}'
+                                 "</li>")
+                parts.append("</ul>")
+        return "".join(parts)
+
+    def show_map(self) -> None:
+        self.lesson = None
+        self.tree.clearSelection()
+        self._show_lesson()
 
     # -- actions -----------------------------------------------------------------------
 
