@@ -391,11 +391,9 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
 
 
 def _quiz_named(store, title: str) -> str:
-    wanted = " ".join(title.split()).casefold()
-    for row in store.query("SELECT DISTINCT owner_uuid, value FROM texts WHERE "
-                           "owner_table = 'quizzes' AND field = 'title' AND deleted = 0"):
-        if row["value"].casefold() == wanted:
-            return row["owner_uuid"]
+    uuid = store.quizzes.uuid_titled(title)
+    if uuid is not None:
+        return uuid
     raise CliError(_("no quiz titled {title}").format(title=title))
 
 
@@ -531,7 +529,7 @@ def _bundle_export(store, args: argparse.Namespace) -> int:
 
     modules = []
     for ident in args.module:
-        uuid = store.scalar("SELECT uuid FROM modules WHERE slug = ? AND deleted = 0", (ident,))
+        uuid = store.lessons.module_uuid(ident)
         if uuid is None:
             raise CliError(_("no module with the id {id}").format(id=ident))
         modules.append(uuid)

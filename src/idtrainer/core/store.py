@@ -82,6 +82,7 @@ class Store:
         from idtrainer.core.quizzes import QuizManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
+        from idtrainer.core.sync_log import SyncLogManager
         from idtrainer.core.texts import TextManager
         from idtrainer.core.trainees import TraineeManager
         from idtrainer.core.trainer_auth import TrainerAuth
@@ -101,6 +102,7 @@ class Store:
         self.quizzes = QuizManager(self)
         self.attempts = AttemptManager(self)
         self.practice = PracticeManager(self)
+        self.sync_log = SyncLogManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

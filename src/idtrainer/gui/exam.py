@@ -325,9 +325,7 @@ class ExamsPage(QWidget):
     def grant_extra_time(self) -> None:
         """For an officer whose exam was interrupted (a power cut, an emergency)."""
         store, lang = self.ctx.store, i18n.current_language()
-        open_attempts = [a for a in (store.attempts.get(r["uuid"]) for r in store.query(
-            "SELECT uuid FROM attempts WHERE submitted_at IS NULL AND deleted = 0 AND "
-            "deadline_at IS NOT NULL")) if a is not None]
+        open_attempts = store.attempts.timed_in_progress()
         if not open_attempts:
             QMessageBox.information(self, _("Exams"), _("No timed exam is in progress."))
             return
@@ -363,8 +361,7 @@ class ExamsPage(QWidget):
         store, lang = self.ctx.store, i18n.current_language()
         quizzes = store.quizzes.for_trainee(trainee)
         if self.ctx.trainer_unlocked:  # a trainer can try any quiz (preview as a trainee)
-            quizzes += [r[0] for r in store.conn.execute(
-                "SELECT uuid FROM quizzes WHERE deleted = 0") if r[0] not in quizzes]
+            quizzes += [q for q in store.quizzes.all_uuids() if q not in quizzes]
         for quiz in quizzes:
             item = QListWidgetItem(store.quizzes.get(quiz, lang).title)
             item.setData(QUIZ_ROLE, quiz)

@@ -4,7 +4,6 @@ in trainer mode, write content and import every laptop's results with a progress
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,13 +97,13 @@ class ContentDialog(FormDialog):
         self.setMinimumWidth(620)
         lang = i18n.current_language()
         store = ctx.store
-        for row in store.query("SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position"):
-            title = store.texts.get(row["uuid"], "title", lang)
+        for module in store.lessons.module_uuids():
+            title = store.texts.get(module, "title", lang)
             self._add(_("Module: {title}").format(title=title.value if title else "?"),
-                      ("modules", row["uuid"]))
-        for row in store.query("SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid"):
-            self._add(_("Quiz: {title}").format(title=store.quizzes.get(row["uuid"], lang).title),
-                      ("quizzes", row["uuid"]))
+                      ("modules", module))
+        for quiz in store.quizzes.all_uuids():
+            self._add(_("Quiz: {title}").format(title=store.quizzes.get(quiz, lang).title),
+                      ("quizzes", quiz))
         self.items.setEnabled(False)
         self.chosen.toggled.connect(self.items.setEnabled)
         self.title = QLineEdit()
@@ -484,21 +483,17 @@ class SyncPage(QWidget):
     # -- history -------------------------------------------------------------------------
 
     def refresh_history(self) -> None:
-        rows = self.ctx.store.query("SELECT * FROM sync_log ORDER BY at DESC LIMIT 200")
+        rows = self.ctx.store.sync_log.recent(200)
         self.history.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            summary = json.loads(row["summary"] or "{}")
-            tables = summary.get("tables", {})
-            added = sum(t.get("added", 0) for t in tables.values())
-            updated = sum(t.get("updated", 0) for t in tables.values())
             rows_text = _("{file}: {added} added, {updated} updated").format(
-                file=row["file_name"], added=added, updated=updated) \
-                if row["direction"] == "import" else row["file_name"]
-            cells = [_shown_time(row["at"]),
-                     _("import") if row["direction"] == "import" else _("export"),
-                     _("content") if row["kind"] == "content" else _("results"),
-                     _("this laptop") if row["direction"] == "export" else
-                     summary.get("producer_name") or row["producer_device"][:8], rows_text]
+                file=row.file_name, added=row.added, updated=row.updated) \
+                if row.direction == "import" else row.file_name
+            cells = [_shown_time(row.at),
+                     _("import") if row.direction == "import" else _("export"),
+                     _("content") if row.kind == "content" else _("results"),
+                     _("this laptop") if row.direction == "export" else
+                     row.summary.get("producer_name") or row.producer_device[:8], rows_text]
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         for column in range(self.history.columnCount() - 1):  # the last one stretches
