@@ -430,7 +430,7 @@ def cmd_classes(data: Path, args: argparse.Namespace) -> int:
                            len(store.classes.members(klass.uuid))).format(
                 n=len(store.classes.members(klass.uuid)), name=klass.name))
         else:
-            for klass in store.classes.list():
+            for klass in store.classes.all():
                 members = store.classes.members(klass.uuid)
                 print(f"{klass.name}: " + ", ".join(p.name for p in members))
     return EXIT_OK

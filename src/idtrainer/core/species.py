@@ -92,7 +92,7 @@ class SpeciesManager:
         return self.store.scalar(
             "SELECT uuid FROM species WHERE slug = ? AND deleted = 0", (slug,))
 
-    def list(self, locale: str, *, appendix: str | None = None, group: str | None = None,
+    def all(self, locale: str, *, appendix: str | None = None, group: str | None = None,
              product_type: str | None = None, only: list[str] | None = None
              ) -> list[SpeciesSummary]:
         """Species with a profile, filtered; sorted by name in ``locale``, or in the order
@@ -129,12 +129,12 @@ class SpeciesManager:
 
     def search(self, query: str, locale: str, **filters: str | None) -> list[SpeciesSummary]:
         """Library search: species whose names match ``query`` (any language or script),
-        best match first, narrowed by the same filters as :meth:`list`."""
+        best match first, narrowed by the same filters as :meth:`all`."""
         if not query.strip():
-            return self.list(locale, **filters)
+            return self.all(locale, **filters)
         hits = self.store.search.find(query, locale, limit=500)
         only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
-        return self.list(locale, only=only, **filters)
+        return self.all(locale, only=only, **filters)
 
     def listing(self, taxon_uuid: str, locale: str) -> Listing | None:
         row = self.store.query_one(

@@ -248,7 +248,7 @@ class CertificatesPage(QWidget):
             return
         current = self.classes.currentData()
         self.classes.clear()
-        for klass in self.ctx.store.classes.list():
+        for klass in self.ctx.store.classes.all():
             self.classes.addItem(klass.name, klass.uuid)
         self.classes.setCurrentIndex(max(0, self.classes.findData(current)))
         self.print_button.setEnabled(self.classes.count() > 0)
@@ -266,7 +266,7 @@ class CertificatesPage(QWidget):
         for combo in (self.lang, self.class_lang):
             if not combo.property("chosen"):  # follow the template until someone picks
                 combo.setCurrentIndex(combo.findData(template.languages[0]))
-        certs = self.ctx.store.certificates.list()
+        certs = self.ctx.store.certificates.all()
         self.table.setRowCount(len(certs))
         for row, cert in enumerate(certs):
             status = _("revoked") if cert.revoked_at else _("issued")

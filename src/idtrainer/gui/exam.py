@@ -293,9 +293,9 @@ class ExamsPage(QWidget):
             return
         store = self.ctx.store
         targets = [(_("Class: {name}").format(name=c.name), "class", c.uuid)
-                   for c in store.classes.list()]
+                   for c in store.classes.all()]
         targets += [(_("Trainee: {name}").format(name=p.name), "trainee", p.uuid)
-                    for p in store.trainees.list()]
+                    for p in store.trainees.all()]
         chosen, ok = QInputDialog.getItem(self, _("Assign"), _("Assign to:"),
                                           [t[0] for t in targets], 0, False)
         if ok and chosen:

@@ -232,7 +232,7 @@ class CompareWindow(QWidget):
     def retranslate(self) -> None:
         if self.left.chooser.count():
             self._selected = self.species_shown()
-        everyone = self.ctx.store.species.list(i18n.current_language())
+        everyone = self.ctx.store.species.all(i18n.current_language())
         self.left.fill(everyone, self._selected[0])
         self.right.fill(everyone, self._selected[1])
         self.setWindowTitle(_("Compare species — IDTrainer"))

@@ -94,7 +94,7 @@ class StartPage(QWidget):
     def refresh(self) -> None:
         selected = self.selected()
         self.profiles.clear()
-        for person in self.ctx.store.trainees.list():
+        for person in self.ctx.store.trainees.all():
             text = person.name + ("  🔒" if person.has_pin else "")
             item = QListWidgetItem(text)
             item.setData(TRAINEE_ROLE, person.uuid)

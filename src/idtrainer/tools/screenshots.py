@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang in args.lang:
         ctx.set_language(lang)
         shoot(window, "start", lang)
-    people = [p for p in store.trainees.list() if p.name == DEMO_NAME]
+    people = [p for p in store.trainees.all() if p.name == DEMO_NAME]
     trainee = people[0].uuid if people else store.trainees.create(DEMO_NAME)
     order = store.progress.lesson_order()
     if order:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     window.go_to(1)
     window.thumbnails.wait()
     window.library.refresh()
-    saiga = store.species.uuid_for("saiga-tatarica") or store.species.list("en")[0].uuid
+    saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
     card = window.open_species(saiga)
     card.resize(width, height)
     for lang in args.lang:
