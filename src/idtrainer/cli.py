@@ -272,7 +272,7 @@ def print_report(content) -> None:
     r = build_report(content)
     fmt = i18n.format_number
 
-    def table(title: str, rows: list[tuple[str, int | str]]) -> None:
+    def table(title: str, rows: Sequence[tuple[str, int | str]]) -> None:
         print(title)
         width = max((len(name) for name, _n in rows), default=0)
         for name, n in rows:

@@ -127,14 +127,17 @@ class SpeciesManager:
         found = self._summaries(rows, locale)
         return found[0] if found else None
 
-    def search(self, query: str, locale: str, **filters: str | None) -> list[SpeciesSummary]:
+    def search(self, query: str, locale: str, *, appendix: str | None = None,
+               group: str | None = None, product_type: str | None = None
+               ) -> list[SpeciesSummary]:
         """Library search: species whose names match ``query`` (any language or script),
         best match first, narrowed by the same filters as :meth:`all`."""
-        if not query.strip():
-            return self.all(locale, **filters)
-        hits = self.store.search.find(query, locale, limit=500)
-        only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
-        return self.all(locale, only=only, **filters)
+        only = None
+        if query.strip():
+            hits = self.store.search.find(query, locale, limit=500)
+            only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
+        return self.all(locale, appendix=appendix, group=group, product_type=product_type,
+                        only=only)
 
     def listing(self, taxon_uuid: str, locale: str) -> Listing | None:
         row = self.store.query_one(

@@ -92,7 +92,8 @@ def run(data: Path) -> int:
     # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
     qt_translations = QtTranslations(app)
     i18n.add_language_listener(qt_translations.apply)

@@ -208,8 +208,8 @@ class CertificatesPage(QWidget):
         self.trainer_part = QWidget()
         trainer_column = QVBoxLayout(self.trainer_part)
         trainer_column.setContentsMargins(0, 0, 0, 0)
-        for w in (self.issue_box, self.class_box, self.table):
-            trainer_column.addWidget(w)
+        for part in (self.issue_box, self.class_box, self.table):
+            trainer_column.addWidget(part)
         trainer_column.addLayout(manage)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -349,7 +349,8 @@ class CertificatesPage(QWidget):
 
     def selected_serial(self) -> str | None:
         row = self.table.currentRow()
-        return self.table.item(row, 0).text() if row >= 0 and self.table.item(row, 0) else None
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.text() if item else None
 
     def reprint(self) -> None:
         serial = self.selected_serial()

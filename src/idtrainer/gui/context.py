@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from idtrainer.core import i18n
 from idtrainer.core.store import Store
+from idtrainer.gui import application
 
 LANGUAGE_SETTING = "locale"
 FONT_SCALE_SETTING = "font_scale"
@@ -29,7 +30,7 @@ class AppContext(QObject):
     def __init__(self, store: Store, app: QApplication | None = None) -> None:
         super().__init__()
         self.store = store
-        self.app = app or QApplication.instance()
+        self.app = app or application()
         self.trainee: str | None = None
         self.trainer_unlocked = False
         self._base_font = QFont(self.app.font())

@@ -86,8 +86,8 @@ class QuestionView(QWidget):
         self.gallery.set_images([media] if media else [])
         while self.choices_layout.count():
             item = self.choices_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.buttons, self.values, self.combos = [], [], {}
         by_uuid = {o.uuid: o for o in question.options}
         ordered = [by_uuid[u] for u in order if u in by_uuid] or question.options
@@ -191,14 +191,15 @@ class ExamsPage(QWidget):
         self.trainer_tools = QWidget()
         tools = QHBoxLayout(self.trainer_tools)
         tools.setContentsMargins(0, 0, 0, 0)
-        for w in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
-                  self.check_quiz, self.extra_button, self.export_button):
-            tools.addWidget(w)
+        for tool in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
+                     self.check_quiz, self.extra_button, self.export_button):
+            tools.addWidget(tool)
         tools.addStretch(1)
         choose = QWidget()
         cv = QVBoxLayout(choose)
-        for w in (self.title, self.trainer_tools, self.quizzes, self.rules, self.start_button):
-            cv.addWidget(w)
+        for part in (self.title, self.trainer_tools, self.quizzes, self.rules,
+                     self.start_button):
+            cv.addWidget(part)
         # 2. taking it
         self.navigator = QListWidget()
         self.navigator.setMaximumWidth(180)
@@ -238,8 +239,8 @@ class ExamsPage(QWidget):
         dv = QVBoxLayout(done)
         dv.addWidget(self.result, 1)
         dv.addWidget(self.back)
-        for w in (choose, taking, done):
-            self.stack.addWidget(w)
+        for page in (choose, taking, done):
+            self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
         self.keys = PageKeys(self, self.handle_key)
         self.ticker = QTimer(self, interval=1000)
@@ -329,8 +330,11 @@ class ExamsPage(QWidget):
         if not open_attempts:
             QMessageBox.information(self, _("Exams"), _("No timed exam is in progress."))
             return
-        names = [f"{store.trainees.get(a.trainee_uuid).name} — "
-                 f"{store.quizzes.get(a.quiz_uuid, lang).title}" for a in open_attempts]
+        names = []
+        for a in open_attempts:
+            person = store.trainees.get(a.trainee_uuid)
+            names.append(f"{person.name if person else '?'} — "
+                         f"{store.quizzes.get(a.quiz_uuid, lang).title}")
         chosen, ok = QInputDialog.getItem(self, _("Extra time"), _("Exam in progress:"),
                                           names, 0, False)
         if not ok:
@@ -373,15 +377,15 @@ class ExamsPage(QWidget):
         self._describe()
 
     def _describe(self) -> None:
-        item = self.quizzes.currentItem()
+        item, trainee = self.quizzes.currentItem(), self.ctx.trainee
         self.start_button.setEnabled(item is not None)
-        if item is None:
+        if item is None or trainee is None:
             self.rules.setText(_("No exam is assigned to you yet."))
             return
         store, quiz = self.ctx.store, item.data(QUIZ_ROLE)
         settings = store.quizzes.get(quiz, "en").settings
         count = len(store.quizzes.assemble(quiz, 0).items)
-        used = len(store.attempts.history(quiz, self.ctx.trainee))
+        used = len(store.attempts.history(quiz, trainee))
         lines = [ngettext("{n} question", "{n} questions", count).format(n=count),
                  _("Time: {minutes} min").format(minutes=settings.time_limit_minutes)
                  if settings.time_limit_minutes else _("No time limit"),
@@ -390,7 +394,7 @@ class ExamsPage(QWidget):
         if settings.attempts_allowed:
             lines.append(_("Attempts left: {n}").format(
                 n=max(0, settings.attempts_allowed - used)))
-        grade = store.attempts.grade(quiz, self.ctx.trainee)
+        grade = store.attempts.grade(quiz, trainee)
         if grade is not None:
             lines.append(_("Your result so far: {percent}").format(
                 percent=i18n.format_percent((grade.percent or 0) / 100)))
@@ -512,10 +516,10 @@ class ExamsPage(QWidget):
         super().hideEvent(event)
 
     def _tick(self) -> None:
-        if self.attempt is None:
+        current = self.ctx.store.attempts.get(self.attempt.uuid) if self.attempt else None
+        if current is None:
             return
-        left = self.ctx.store.attempts.remaining_seconds(
-            self.ctx.store.attempts.get(self.attempt.uuid))
+        left = self.ctx.store.attempts.remaining_seconds(current)
         if left is None:
             self.timer_label.setText(_("No time limit"))
             return

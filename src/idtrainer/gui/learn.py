@@ -3,6 +3,8 @@ previous/next, and each trainee's progress."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
@@ -38,8 +40,9 @@ class LessonBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._link)
 
-    def loadResource(self, kind: int, url: QUrl):
-        if kind == QTextDocument.ResourceType.ImageResource and url.scheme() == "species":
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
+                and url.scheme() == "species":
             item = self.ctx.store.media.get(content_uuid("media", url.path()),
                                             i18n.current_language())
             if item is not None:
@@ -161,22 +164,21 @@ class LearnPage(QWidget):
         target = store.progress.continue_lesson(trainee) if trainee else None
         self.continue_button.setVisible(target is not None)
         if target is not None:
-            lesson = store.lessons.lesson(target, lang)
+            found = store.lessons.lesson(target, lang)
             self.continue_button.setText(_("Continue: {lesson}").format(
-                lesson=lesson.title.value if lesson and lesson.title else ""))
+                lesson=found.title.value if found and found.title else ""))
 
     def _show_lesson(self) -> None:
         store, lang = self.ctx.store, i18n.current_language()
         lesson = store.lessons.lesson(self.lesson, lang) if self.lesson else None
-        has = lesson is not None
-        before, after = store.progress.neighbours(self.lesson) if has else (None, None)
+        before, after = store.progress.neighbours(lesson.uuid) if lesson else (None, None)
         self.previous.setEnabled(before is not None)
         self.next.setEnabled(after is not None)
-        self.mark.setEnabled(has and self.ctx.trainee is not None)
-        read = has and self.ctx.trainee is not None and self.lesson in \
+        self.mark.setEnabled(lesson is not None and self.ctx.trainee is not None)
+        read = lesson is not None and self.ctx.trainee is not None and lesson.uuid in \
             store.progress.read_lessons(self.ctx.trainee)
         self.mark.setText(_("Read ✓") if read else _("Mark as read"))
-        if not has:
+        if lesson is None:
             self.lesson_title.setText("<h2>{}</h2>".format(_("Choose a lesson on the left.")))
             self.reader.clear()
             self.note.hide()

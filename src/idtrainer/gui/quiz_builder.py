@@ -4,6 +4,8 @@ problems to fix, and assignment to a class."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -33,7 +35,7 @@ from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog, button_row
 
 
-def _combo(entries: list[tuple[str, object]]) -> QComboBox:
+def _combo(entries: Sequence[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     for text, value in entries:
         combo.addItem(text, value)
@@ -150,9 +152,12 @@ class QuizBuilderDialog(FormDialog):
                                    f"{question.stem.value if question.stem else question.slug}")
             item.setData(Qt.ItemDataRole.UserRole, question.uuid)
             listing.addItem(item)
-        search.textChanged.connect(lambda text: [
-            listing.item(i).setHidden(text.casefold() not in listing.item(i).text().casefold())
-            for i in range(listing.count())])
+        def narrow(text: str) -> None:
+            for i in range(listing.count()):
+                if (entry := listing.item(i)) is not None:
+                    entry.setHidden(text.casefold() not in entry.text().casefold())
+
+        search.textChanged.connect(narrow)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(dialog.accept)
@@ -170,7 +175,7 @@ class QuizBuilderDialog(FormDialog):
         row = self.rules.rowCount()
         self.rules.insertRow(row)
         count = QSpinBox(minimum=1, maximum=500, value=max(1, rule.count))
-        modules = [(_("All"), None)]
+        modules: list[tuple[str, str | None]] = [(_("All"), None)]
         for course in self.ctx.store.lessons.courses(lang):
             modules += [(m.title.value if m.title else m.slug, m.slug)
                         for m in self.ctx.store.lessons.modules(course.uuid, lang)]
@@ -189,16 +194,19 @@ class QuizBuilderDialog(FormDialog):
         tags.setPlaceholderText("saiga-tatarica, horn")
         for col, widget in enumerate((count, module, types, difficulty, tags)):
             self.rules.setCellWidget(row, col, widget)
-            signal = widget.valueChanged if isinstance(widget, QSpinBox) else (
-                widget.textChanged if isinstance(widget, QLineEdit) else
-                widget.currentIndexChanged)
-            signal.connect(lambda _v: self.update_pools())
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(lambda _v: self.update_pools())
+            elif isinstance(widget, QLineEdit):
+                widget.textChanged.connect(lambda _v: self.update_pools())
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _v: self.update_pools())
         self.rules.setCellWidget(row, 5, QLabel())
         self.update_pools()
 
     def rule_at(self, row: int) -> Rule:
-        count, module, types, difficulty, tags = (self.rules.cellWidget(row, c)
-                                                  for c in range(5))
+        cells = [self.rules.cellWidget(row, c) for c in range(5)]
+        count, tags = cast(QSpinBox, cells[0]), cast(QLineEdit, cells[4])
+        module, types, difficulty = (cast(QComboBox, cell) for cell in cells[1:4])
         f: dict[str, list] = {}
         # Questions carry their species' ids among their tags, so one field serves both.
         words = [w.strip() for w in tags.text().split(",") if w.strip()]
@@ -224,7 +232,7 @@ class QuizBuilderDialog(FormDialog):
             rule = self.rule_at(row)
             have = len(self.ctx.store.quizzes.pool(rule))
             label = self.rules.cellWidget(row, 5)
-            if label is not None:
+            if isinstance(label, QLabel):
                 label.setText(i18n.format_number(have))
             if have < rule.count:
                 short.append(_("Rule {n} needs {need} questions but can draw only {have}.")

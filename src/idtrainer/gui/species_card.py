@@ -140,7 +140,7 @@ class SpeciesCardWindow(QWidget):
                             f"{esc(p.text)}</li>" for p in card.products)
             section(_("Products and derivatives, and how they are smuggled"), f"<ul>{items}</ul>")
         if card.lookalikes:
-            items = []
+            entries = []
             for lk in card.lookalikes:
                 title = esc(lk.label) if lk.label else ""
                 if lk.other_species_uuid:
@@ -151,8 +151,8 @@ class SpeciesCardWindow(QWidget):
                     compare = esc(_("Compare side by side"))
                     title = (f'<a href="species:{lk.other_species_uuid}">{title}</a> '
                              f'[<a href="compare:{lk.other_species_uuid}">{compare}</a>]')
-                items.append(f"<li><b>{title}</b><br>{esc(lk.points)}</li>")
-            section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(items)}</ul>")
+                entries.append(f"<li><b>{title}</b><br>{esc(lk.points)}</li>")
+            section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(entries)}</ul>")
         section(_("Handling and safety"), paragraphs(card.texts.get("handling")))
         section(_("What to do"), paragraphs(card.texts.get("what_to_do")))
         return "".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -429,10 +430,9 @@ class SyncPage(QWidget):
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
         for outcome in outcomes:
             if outcome.summary is not None:
-                self._say(lambda summary=outcome.summary: bundles.describe(summary))
+                self._say(partial(bundles.describe, outcome.summary))
             else:
-                self._say(lambda error=outcome.error: _("REJECTED {message}").format(
-                    message=error))
+                self._say(partial(_rejected, outcome.error))
         rejected = [o for o in outcomes if o.error]
         done = len(outcomes) - len(rejected)
         self._say(lambda: _("{done} of {total} files imported.").format(
@@ -498,6 +498,10 @@ class SyncPage(QWidget):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         for column in range(self.history.columnCount() - 1):  # the last one stretches
             self.history.resizeColumnToContents(column)
+
+
+def _rejected(error: str | None) -> str:
+    return _("REJECTED {message}").format(message=error)
 
 
 def _joined(text: list[str] | str) -> str:
