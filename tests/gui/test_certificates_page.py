@@ -48,7 +48,8 @@ def test_trainer_prints_a_class_from_the_page(signed_in, qtbot, tmp_path, monkey
     page.print_class()
     assert target.exists() and len(PdfReader(target).pages) == 3
     assert shown and "3" in shown[0]
-    assert page.table.rowCount() == 3
+    # Issuing them notified the page through core's change notifications.
+    qtbot.waitUntil(lambda: page.table.rowCount() == 3)
 
 
 def test_template_dialog_saves_and_refuses_a_bad_prefix(window, qtbot):

@@ -218,7 +218,8 @@ class CertificatesPage(QWidget):
         layout.addStretch(0)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.refresh)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "certificates", "certificate_events", "classes",
+                         "class_members", "trainees", "quizzes", "attempts")
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -302,7 +303,6 @@ class CertificatesPage(QWidget):
                           on_error=self._failed, label=_("Writing certificates…"))
 
     def _written(self, count: int, path: Path) -> None:
-        self.ctx.notify_changed()
         QMessageBox.information(self, _("Certificates"), i18n.ngettext(
             "{n} certificate written to {path}", "{n} certificates written to {path}",
             count).format(n=count, path=path))
@@ -370,4 +370,3 @@ class CertificatesPage(QWidget):
         except CertificateError as exc:
             QMessageBox.warning(self, _("Certificates"), str(exc))
             return
-        self.ctx.notify_changed()

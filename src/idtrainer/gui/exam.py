@@ -247,7 +247,8 @@ class ExamsPage(QWidget):
         self.ticker.timeout.connect(self._tick)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.refresh)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "quizzes", "quiz_rules", "quiz_assignments",
+                         "attempts", "classes", "class_members", "trainees", "texts")
         self.retranslate()
 
     # -- list --------------------------------------------------------------------------
@@ -285,7 +286,6 @@ class ExamsPage(QWidget):
     def duplicate(self) -> None:
         if quiz := self.selected():
             self.ctx.store.quizzes.duplicate(quiz)
-            self.ctx.notify_changed()
 
     def assign(self) -> None:
         """Assign the quiz to a class, or to one trainee (tested apart from the class)."""
@@ -305,7 +305,6 @@ class ExamsPage(QWidget):
                 store.quizzes.assign(quiz, class_uuid=uuid)
             else:
                 store.quizzes.assign(quiz, trainee_uuid=uuid)
-            self.ctx.notify_changed()
 
     def export_results(self) -> None:
         from pathlib import Path

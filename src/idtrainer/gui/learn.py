@@ -115,7 +115,8 @@ class LearnPage(QWidget):
         layout.addWidget(splitter, 1)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.retranslate)
-        ctx.changed.connect(self._refresh_tree)
+        ctx.when_changed(self, self._refresh_tree, "courses", "modules", "lessons",
+                         "lesson_progress", "texts")
         self.retranslate()
 
     # -- text --------------------------------------------------------------------------
@@ -212,12 +213,10 @@ class LearnPage(QWidget):
             self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
         if target:
             self.open_lesson(target)
-        self.ctx.notify_changed()
 
     def mark_read(self) -> None:
         if self.lesson and self.ctx.trainee:
             self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
-            self.ctx.notify_changed()
             self._show_lesson()
 
     def continue_reading(self) -> None:

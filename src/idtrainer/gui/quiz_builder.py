@@ -270,5 +270,4 @@ class QuizBuilderDialog(FormDialog):
         except QuizError as exc:
             self.error.setText(str(exc))
             return
-        self.ctx.notify_changed()
         self.accept()

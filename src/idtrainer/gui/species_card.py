@@ -76,7 +76,9 @@ class SpeciesCardWindow(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.retranslate)
+        ctx.when_changed(self, self.retranslate, "species", "taxa", "cites_listings",
+                         "species_features", "species_products", "lookalikes", "media",
+                         "media_links", "texts")
         self.resize(1200, 720)
         self.retranslate()
 

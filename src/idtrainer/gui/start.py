@@ -76,7 +76,7 @@ class StartPage(QWidget):
         layout.addWidget(self.profiles, 1)
         layout.addLayout(buttons)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "trainees")
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -131,7 +131,7 @@ class StartPage(QWidget):
             return
         uuid = self.ctx.store.trainees.create(dialog.name.text(), pin=dialog.pin.text() or None,
                                               locale=i18n.current_language())
-        self.ctx.notify_changed()
+        self.refresh()  # now, to select the new profile; other views hear of it from core
         self.profiles.setCurrentItem(next(
             self.profiles.item(i) for i in range(self.profiles.count())
             if self.profiles.item(i).data(TRAINEE_ROLE) == uuid))

@@ -253,7 +253,7 @@ class SyncPage(QWidget):
         self.log_entries: list[Callable[[], list[str] | str]] = []
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
-        ctx.changed.connect(self.refresh_history)
+        ctx.when_changed(self, self.refresh_history, "sync_log")
         self.retranslate()
         self.refresh_drives()
         self._session_changed()
@@ -441,7 +441,6 @@ class SyncPage(QWidget):
             QMessageBox.warning(self, _("USB sync"), "\n".join(
                 [_("These files were not imported; nothing from them was changed:")]
                 + [o.error or "" for o in rejected]))
-        self.ctx.notify_changed()
         self.refresh_history()
 
     def write_content(self) -> None:

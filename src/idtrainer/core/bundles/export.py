@@ -107,6 +107,7 @@ def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[st
             "signer_key_id, summary) VALUES (?, ?, 'export', ?, ?, ?, ?, ?)",
             (manifest.bundle_id, kind, target.name, store.now(), store.device_id,
              manifest.signer_key_id, json.dumps({"counts": counts}, sort_keys=True)))
+        store.changed("sync_log", [manifest.bundle_id])
     return ExportResult(target, manifest, target.stat().st_size)
 
 
