@@ -170,3 +170,16 @@ def test_every_core_write_is_announced(make_laptop, tmp_path: Path):
     tables = assert_announced(laptop, lambda: bundles.import_bundle(
         laptop, content[0].path, trust=lambda m: True))
     assert {"quizzes", "texts", "sync_log", "trusted_keys"} <= tables
+
+
+def test_a_huge_write_is_announced_without_listing_every_row(store: Store):
+    from idtrainer.core import changes
+
+    heard = Heard(store)
+    with store.transaction():
+        for i in range(changes.MAX_LISTED + 1):
+            store.put("trainees", {"uuid": f"t{i}", "name": f"T {i}", "created_on": "2026-11-21"})
+        store.classes.create("Almaty")
+    (committed,) = heard.commits
+    assert committed.touches("trainees") and committed.uuids("trainees") is None
+    assert len(committed.uuids("classes") or ()) == 1

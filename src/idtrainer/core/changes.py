@@ -25,6 +25,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+#: Rows listed per table and transaction; beyond this a table's change is "any rows"
+#: (uuids None), so importing a million answers does not keep a million uuids alive.
+MAX_LISTED = 2_000
+
 
 @dataclass(frozen=True)
 class Changed:
@@ -114,9 +118,15 @@ class Pending:
 
     def __init__(self) -> None:
         self._records: list[tuple[str, frozenset[str] | None]] = []
+        self._listed: dict[str, int] = {}
 
     def record(self, table: str, uuids: Iterable[str] | None) -> None:
-        self._records.append((table, None if uuids is None else frozenset(uuids)))
+        rows = None if uuids is None else frozenset(uuids)
+        if rows is not None:
+            self._listed[table] = listed = self._listed.get(table, 0) + len(rows)
+            if listed > MAX_LISTED:
+                rows = None
+        self._records.append((table, rows))
 
     def mark(self) -> int:
         """A point to roll back to (a savepoint)."""
@@ -127,6 +137,7 @@ class Pending:
 
     def clear(self) -> None:
         self._records.clear()
+        self._listed.clear()
 
     def take(self) -> Committed | None:
         """Everything recorded, merged per table in first-touched order; then empty."""
@@ -141,6 +152,6 @@ class Pending:
                     merged[table] = None
                 else:
                     known |= uuids
-        self._records.clear()
+        self.clear()
         return Committed(tuple(Changed(t, None if u is None else frozenset(u))
                                for t, u in merged.items()))
