@@ -32,6 +32,8 @@ class SchemaTooNewError(IDTrainerError, RuntimeError):
         )
 
 
+# Helpers for drafting a new step's SQL. Before a step is released, write out the SQL they
+# produce, as v1 does, so a later edit of a constant cannot change a released step.
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
