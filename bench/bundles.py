@@ -4,8 +4,8 @@ each against a baseline measured in the same run.
     python bench/bundles.py [--quick]
 
 Lines read ``NAME: VALUE UNIT  baseline=VALUE  ratio=R`` as in bench/run.py, then a
-table of the DESIGN.md budgets met or not. ``--quick`` scales everything down to
-finish in seconds; the default is the budgets' size.
+table of the budgets (docs/architecture.md, "Budgets") met or not. ``--quick`` scales
+everything down to finish in seconds; the default is the budgets' size.
 
 Figures:
   bundle_export_mb_per_s   a content bundle of random media files (default 100 x 2 MB)

@@ -179,11 +179,11 @@ launched = launch(Path(sys.argv[1]), app)
 if len(sys.argv) > 2:  # use it as an officer would before measuring memory
     window = launched.windows[0]
     ctx = window.ctx
-    ctx.sign_in(ctx.store.trainees.list()[0].uuid)
+    ctx.sign_in(ctx.store.trainees.all()[0].uuid)
     window.go_to(1)
     window.thumbnails.wait()
     window.library.refresh()
-    window.open_species(ctx.store.species.list("ru")[0].uuid)
+    window.open_species(ctx.store.species.all("ru")[0].uuid)
     app.processEvents()
 QTimer.singleShot(0, app.quit)
 app.exec()
@@ -197,7 +197,7 @@ def _prepared_data(work: Path) -> Path:
     data = work / "gui"
     if not data.exists():
         store = open_store(data)
-        if not store.trainees.list():
+        if not store.trainees.all():
             store.trainees.create("Bench")
         store.close()
     return data

@@ -272,7 +272,7 @@ def print_report(content) -> None:
     r = build_report(content)
     fmt = i18n.format_number
 
-    def table(title: str, rows: list[tuple[str, int | str]]) -> None:
+    def table(title: str, rows: Sequence[tuple[str, int | str]]) -> None:
         print(title)
         width = max((len(name) for name, _n in rows), default=0)
         for name, n in rows:
@@ -391,11 +391,9 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
 
 
 def _quiz_named(store, title: str) -> str:
-    wanted = " ".join(title.split()).casefold()
-    for row in store.query("SELECT DISTINCT owner_uuid, value FROM texts WHERE "
-                           "owner_table = 'quizzes' AND field = 'title' AND deleted = 0"):
-        if row["value"].casefold() == wanted:
-            return row["owner_uuid"]
+    uuid = store.quizzes.uuid_titled(title)
+    if uuid is not None:
+        return uuid
     raise CliError(_("no quiz titled {title}").format(title=title))
 
 
@@ -432,7 +430,7 @@ def cmd_classes(data: Path, args: argparse.Namespace) -> int:
                            len(store.classes.members(klass.uuid))).format(
                 n=len(store.classes.members(klass.uuid)), name=klass.name))
         else:
-            for klass in store.classes.list():
+            for klass in store.classes.all():
                 members = store.classes.members(klass.uuid)
                 print(f"{klass.name}: " + ", ".join(p.name for p in members))
     return EXIT_OK
@@ -531,7 +529,7 @@ def _bundle_export(store, args: argparse.Namespace) -> int:
 
     modules = []
     for ident in args.module:
-        uuid = store.scalar("SELECT uuid FROM modules WHERE slug = ? AND deleted = 0", (ident,))
+        uuid = store.lessons.module_uuid(ident)
         if uuid is None:
             raise CliError(_("no module with the id {id}").format(id=ident))
         modules.append(uuid)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from idtrainer.gui import runner
 
@@ -43,7 +44,7 @@ def signed_in(window):
     """The main window with a trainee signed in."""
     ctx = window.ctx
     trainee = ctx.store.trainees.create("Айгерим Сейітова")
-    ctx.notify_changed()
+    QApplication.processEvents()  # the start page hears of the new trainee from core
     window.start.start(False)
     assert ctx.trainee == trainee
     return window

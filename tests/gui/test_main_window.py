@@ -231,7 +231,7 @@ def test_nothing_is_clipped_at_1366x768(window, qtbot, lang):
     qtbot.wait(10)
     problems = clipped(window)  # the start screen
     trainee = window.ctx.store.trainees.create("Нұрсұлтан Әбішұлы Қасымжомартов")
-    window.ctx.notify_changed()
+    QApplication.processEvents()  # the start page hears of the new trainee from core
     window.start.start(False)
     window.ctx.store.trainer.set_password("steppe-eagle-7")
     window.ctx.unlock_trainer()

@@ -1,5 +1,5 @@
 """A laptop that dies (SIGKILL) in the middle of a bundle import keeps its database as
-it was, and the same bundle imports afterwards (DESIGN.md, "USB bundles")."""
+it was, and the same bundle imports afterwards (docs/architecture.md, "Sync")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile USB bundles (DESIGN.md, "USB bundles"): each one is refused with a
+"""Hostile USB bundles (docs/architecture.md, "Sync"): each one is refused with a
 ``BundleError`` that names the file and says why, and leaves the database and the
 media folder exactly as they were.
 

@@ -80,8 +80,9 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
     assert set(report) == {"Officer B", "Officer C"}
     assert report["Officer B"].passed and not report["Officer C"].passed
     assert report["Officer B"].devices == (laptops[0].device_id,)
-    log = trainer.query("SELECT producer_device FROM sync_log WHERE direction = 'import'")
-    assert {r["producer_device"] for r in log} == {o.device_id for o in laptops}
+    log = [e for e in trainer.sync_log.recent() if e.direction == "import"]
+    assert {e.producer_device for e in log} == {o.device_id for o in laptops}
+    assert all(e.kind == "results" and e.added >= 5 for e in log)
     assert list((tmp_path / "A" / "backups").glob("*before-import*"))
 
     # A fresh export of the same data is a new bundle, but merges to nothing new.

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,51 @@ def test_not_a_database_gives_a_clear_error(tmp_path: Path):
         Store.open(path)
     assert "junk.sqlite" in str(info.value) or "not a database" in str(info.value)
     assert digest(path) == before
+
+
+def expected_v1() -> list[tuple[str, str, str, str | None]]:
+    """tests/data/schema_v1.sql read back: (type, name, table, sql) in creation order."""
+    text = (Path(__file__).parents[1] / "data" / "schema_v1.sql").read_text(encoding="utf-8")
+    entries = []
+    for block in re.split(r"^(?=-- (?:table|index|trigger|view) )", text, flags=re.M)[1:]:
+        head, _newline, sql = block.partition("\n")
+        kind, name, _on, table = head[3:].split()
+        sql = sql.rstrip("\n")
+        entries.append((kind, name, table, sql.removesuffix(";") if sql else None))
+    return entries
+
+
+#: Tables the FTS5 module creates for search_index_fts. Their SQL is SQLite's own and
+#: may differ between SQLite versions, so only their presence is compared.
+FTS5_SHADOWS = {f"search_index_fts_{part}" for part in ("data", "idx", "docsize", "config")}
+
+
+def test_v1_creates_exactly_the_released_schema():
+    """v1 is literal SQL: neither an edited constant nor a new sqlite-utils changes it."""
+    conn = sqlite3.connect(":memory:")
+    migrations.migrate(conn, path=None, backups=None, target=1)
+    built = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid"
+                         ).fetchall()
+    expected = expected_v1()
+    assert len(expected) == 101
+    assert [row[:3] for row in built] == [row[:3] for row in expected]
+    assert [row for row in built if row[1] not in FTS5_SHADOWS] == \
+        [row for row in expected if row[1] not in FTS5_SHADOWS]
+    # and the index works: the triggers keep it in step with search_index
+    conn.execute("INSERT INTO taxa (uuid, scientific_name, updated_at, updated_by) "
+                 "VALUES ('t', 'Saiga tatarica', 'now', 'me')")
+    conn.execute("INSERT INTO search_index VALUES ('t', 'saiga sajgak')")
+    conn.execute("UPDATE search_index SET names = 'saiga kiik' WHERE taxon_uuid = 't'")
+    assert conn.execute("SELECT count(*) FROM search_index_fts WHERE search_index_fts "
+                        "MATCH 'kiik'").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM search_index_fts WHERE search_index_fts "
+                        "MATCH 'sajgak'").fetchone()[0] == 0
+
+
+def test_migrating_needs_no_sqlite_utils():
+    code = ("import sqlite3, sys\n"
+            "from idtrainer.core import migrations\n"
+            "migrations.migrate(sqlite3.connect(':memory:'), path=None, backups=None)\n"
+            "print('sqlite_utils' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -223,3 +223,22 @@ def test_a_failed_export_leaves_no_file(exam, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         store.attempts.export_csv(out)
     assert list(tmp_path.glob("results.csv*")) == []
+
+
+def test_the_queries_widgets_and_commands_use(exam, clock):
+    store, quiz, trainee, _fixed = exam
+    store.clock = clock
+    untimed = store.quizzes.save("Practice round", QuizSettings(),
+                                 [Rule("random", count=2, filter={"types": ["single"]})])
+    assert store.quizzes.all_uuids() == [quiz, untimed]
+    assert store.quizzes.uuid_titled("  module 3   TEST ") == quiz
+    assert store.quizzes.uuid_titled("no such quiz") is None
+    module = store.lessons.module_uuid("m3-specimens-identification")
+    assert module is not None and module in store.lessons.module_uuids()
+    assert store.lessons.module_uuid("no-such-module") is None
+    assert store.attempts.timed_in_progress() == []
+    timed = store.attempts.start(quiz, trainee, "ru")
+    store.attempts.start(untimed, trainee, "ru")
+    assert [a.uuid for a in store.attempts.timed_in_progress()] == [timed.uuid]
+    store.attempts.submit(timed.uuid)
+    assert store.attempts.timed_in_progress() == []

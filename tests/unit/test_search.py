@@ -106,5 +106,5 @@ def test_library_list_follows_the_readers_alphabet(loaded: Store):
     from idtrainer.core.collation import sort_key
 
     for lang in ("ru", "kk", "uz", "en"):
-        names = [s.name.value for s in loaded.species.list(lang) if s.name]
+        names = [s.name.value for s in loaded.species.all(lang) if s.name]
         assert names == sorted(names, key=lambda n: sort_key(n, lang)), lang

@@ -15,7 +15,7 @@ def test_secret_hash_is_salted_scrypt():
 
 def test_profile_with_a_name_in_any_script(store: Store):
     uuid = store.trainees.create("  Әлихан   Сейтқали ", pin="0420", locale="kk")
-    (person,) = store.trainees.list()
+    (person,) = store.trainees.all()
     assert (person.uuid, person.name, person.locale, person.has_pin) == (
         uuid, "Әлихан Сейтқали", "kk", True)
     assert store.trainees.check_pin(uuid, "0420")

@@ -115,6 +115,13 @@ class AttemptManager:
             (quiz, trainee))
         return self.get(row["uuid"]) if row else None
 
+    def timed_in_progress(self) -> list[Attempt]:
+        """Timed attempts not yet submitted, on this laptop or synced to it."""
+        rows = self.store.conn.execute(
+            "SELECT uuid FROM attempts WHERE submitted_at IS NULL AND deleted = 0 AND "
+            "deadline_at IS NOT NULL ORDER BY started_at")
+        return [a for a in (self.get(r[0]) for r in rows.fetchall()) if a is not None]
+
     def get(self, uuid: str) -> Attempt | None:
         r = self.store.query_one("SELECT * FROM attempts WHERE uuid = ?", (uuid,))
         if r is None:

@@ -195,7 +195,7 @@ class CertificateManager:
             "SELECT * FROM certificates WHERE serial = ? AND deleted = 0", (serial,))
         return _certificate(row) if row else None
 
-    def list(self, class_uuid: str | None = None) -> list[Certificate]:
+    def all(self, class_uuid: str | None = None) -> list[Certificate]:
         if class_uuid:
             rows = self.store.query("SELECT * FROM certificates WHERE class_uuid = ? AND "
                                     "deleted = 0 ORDER BY serial", (class_uuid,))

@@ -34,14 +34,14 @@ class ClassManager:
                                    "trainer_name": trainer_name})
         return uuid
 
-    def list(self) -> list[TrainingClass]:
+    def all(self) -> list[TrainingClass]:
         rows = self.store.query("SELECT * FROM classes WHERE deleted = 0")
         return sorted((TrainingClass(r["uuid"], r["name"], r["location"], r["trainer_name"])
                        for r in rows), key=lambda c: sort_key(c.name, "kk"))
 
     def by_name(self, name: str) -> TrainingClass | None:
         wanted = " ".join(name.split()).casefold()
-        return next((c for c in self.list() if c.name.casefold() == wanted), None)
+        return next((c for c in self.all() if c.name.casefold() == wanted), None)
 
     def add_member(self, class_uuid: str, trainee_uuid: str) -> None:
         # One membership row per (class, trainee) on every laptop, so results merge.

@@ -308,7 +308,7 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
     if (opened := _open_folder_item(folder, "species.toml", problems)) is None:
         return None
     f, data, sid = opened
-    taxon = {
+    taxon: dict[str, Any] = {
         "scientific_name": f.string(data, "scientific_name", "scientific_name"),
         "author": f.string(data, "author", "author", required=False),
         "rank": f.choice(data, "rank", "rank", RANKS, required=False, default="species"),

@@ -124,6 +124,7 @@ class KeyManager:
                 "INSERT INTO keys (key_id, kind, public_key, private_key, created_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET "
                 "created_at = excluded.created_at", (kid, kind, public, secret, self.store.now()))
+            self.store.changed("keys", [kid])
             if kind == "publisher":
                 self.trust(public, "publisher", name or "this laptop")
         return kid
@@ -207,6 +208,8 @@ class KeyManager:
             cursor = self.store.conn.execute(
                 "UPDATE trusted_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
                 (self.store.now(), kid))
+            if cursor.rowcount > 0:
+                self.store.changed("trusted_keys", [kid])
         return cursor.rowcount > 0
 
     def trust(self, public: bytes, kind: str, name: str) -> str:
@@ -219,6 +222,7 @@ class KeyManager:
                 "INSERT INTO trusted_keys (key_id, kind, public_key, name, trusted_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET revoked_at = NULL",
                 (kid, kind, public, name, self.store.now()))
+            self.store.changed("trusted_keys", [kid])
         return kid
 
     def trusted(self, kid: str) -> TrustedKey | None:

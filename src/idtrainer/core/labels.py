@@ -69,7 +69,8 @@ def appendix_name(code: str | None) -> str:
 
 
 def listing_text(appendix: str | None, checked_on: str | None, to_verify: bool = False) -> str:
-    """An Appendix always with the date it was last checked (DESIGN.md: never without it)."""
+    """An Appendix always with the date it was last checked, never without it
+    (docs/architecture.md, "Data model")."""
     if not checked_on:
         return _("CITES listing not recorded")
     day = format_date(dt.date.fromisoformat(checked_on), "medium")

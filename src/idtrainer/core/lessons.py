@@ -47,6 +47,17 @@ class LessonManager:
         return self._items("SELECT uuid, slug, position FROM lessons WHERE module_uuid = ? "
                            "AND deleted = 0 ORDER BY position", (module_uuid,), locale)
 
+    def module_uuids(self) -> list[str]:
+        """Every module of every course, in course order."""
+        return [r[0] for r in self.store.conn.execute(
+            "SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position")]
+
+    def module_uuid(self, slug: str) -> str | None:
+        """The uuid of the module with this id (its slug), if it is loaded."""
+        value = self.store.scalar("SELECT uuid FROM modules WHERE slug = ? AND deleted = 0",
+                                  (slug,))
+        return None if value is None else str(value)
+
     def lesson(self, lesson_uuid: str, locale: str) -> Lesson | None:
         row = self.store.query_one("SELECT * FROM lessons WHERE uuid = ? AND deleted = 0",
                                    (lesson_uuid,))

@@ -4,7 +4,10 @@ Each step runs in its own transaction, together with the version bump, after
 the database file has been copied aside with SQLite's backup API. A file made
 by a newer IDTrainer is refused before anything is written to it.
 
-To change the schema, append a step; never edit a released one.
+To change the schema, append a step; never edit a released one. A released step is
+literal SQL, like v1: no constants that a later edit could change, no library calls
+whose output changes with the library's version (tests/data/schema_v1.sql is what v1
+creates, checked by a test). See docs/architecture.md, "Data model".
 """
 
 from __future__ import annotations
@@ -15,14 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from idtrainer.core.errors import IDTrainerError
-from idtrainer.core.schema import (
-    APPENDICES,
-    LOCALES,
-    PRODUCT_TYPES,
-    QUESTION_TYPES,
-    TAXON_GROUPS,
-    TEXT_STATUSES,
-)
 
 
 class SchemaTooNewError(IDTrainerError, RuntimeError):
@@ -37,6 +32,8 @@ class SchemaTooNewError(IDTrainerError, RuntimeError):
         )
 
 
+# Helpers for drafting a new step's SQL. Before a step is released, write out the SQL they
+# produce, as v1 does, so a later edit of a constant cannot change a released step.
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -73,18 +70,22 @@ _V1 = [
         signer_key_id TEXT NOT NULL,
         summary TEXT NOT NULL DEFAULT '{}')""",
     # -- translations of every translatable field ------------------------------------
-    f"""CREATE TABLE texts (
+    """CREATE TABLE texts (
         uuid TEXT PRIMARY KEY,
         owner_table TEXT NOT NULL,
         owner_uuid TEXT NOT NULL,
         field TEXT NOT NULL,
-        locale TEXT NOT NULL CHECK (locale IN {_in(LOCALES)}),
+        locale TEXT NOT NULL CHECK (locale IN ('en', 'ru', 'kk', 'uz')),
         value TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN {_in(TEXT_STATUSES)}),{SYNC},
+        status TEXT NOT NULL CHECK (status IN ('draft', 'machine', 'reviewed')),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (owner_uuid, field, locale))""",
     "CREATE INDEX texts_owner ON texts (owner_table, field, locale)",
     # -- taxonomy and CITES ----------------------------------------------------------
-    f"""CREATE TABLE taxa (
+    """CREATE TABLE taxa (
         uuid TEXT PRIMARY KEY,
         slug TEXT UNIQUE,
         scientific_name TEXT NOT NULL,
@@ -98,43 +99,67 @@ _V1 = [
         genus TEXT NOT NULL DEFAULT '',
         synonyms TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(synonyms)),
         cites_taxon_id INTEGER,
-        source TEXT NOT NULL DEFAULT '',{SYNC})""",
+        source TEXT NOT NULL DEFAULT '',
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX taxa_scientific ON taxa (scientific_name)",
-    f"""CREATE TABLE cites_listings (
+    """CREATE TABLE cites_listings (
         uuid TEXT PRIMARY KEY,
         taxon_uuid TEXT NOT NULL REFERENCES taxa (uuid),
-        appendix TEXT NOT NULL CHECK (appendix IN {_in(APPENDICES)}),
+        appendix TEXT NOT NULL CHECK (appendix IN ('I', 'II', 'III', 'none')),
         listed_since TEXT,
         source TEXT NOT NULL,
         checked_on TEXT NOT NULL,
-        to_verify INTEGER NOT NULL DEFAULT 0 CHECK (to_verify IN (0, 1)),{SYNC})""",
+        to_verify INTEGER NOT NULL DEFAULT 0 CHECK (to_verify IN (0, 1)),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX cites_listings_taxon ON cites_listings (taxon_uuid)",
     # -- species profiles ------------------------------------------------------------
-    f"""CREATE TABLE species (
+    """CREATE TABLE species (
         uuid TEXT PRIMARY KEY,
         slug TEXT NOT NULL UNIQUE,
         taxon_uuid TEXT NOT NULL UNIQUE REFERENCES taxa (uuid),
-        taxon_group TEXT NOT NULL CHECK (taxon_group IN {_in(TAXON_GROUPS)}),{SYNC})""",
-    f"""CREATE TABLE species_features (
-        uuid TEXT PRIMARY KEY,
-        species_uuid TEXT NOT NULL REFERENCES species (uuid),
-        position INTEGER NOT NULL,{SYNC})""",
-    "CREATE INDEX species_features_species ON species_features (species_uuid, position)",
-    f"""CREATE TABLE species_products (
+        taxon_group TEXT NOT NULL CHECK (taxon_group IN ('mammals', 'birds', 'reptiles', 'amphibians', 'fish', 'invertebrates', 'plants')),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE species_features (
         uuid TEXT PRIMARY KEY,
         species_uuid TEXT NOT NULL REFERENCES species (uuid),
         position INTEGER NOT NULL,
-        product_type TEXT NOT NULL CHECK (product_type IN {_in(PRODUCT_TYPES)}),{SYNC})""",
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    "CREATE INDEX species_features_species ON species_features (species_uuid, position)",
+    """CREATE TABLE species_products (
+        uuid TEXT PRIMARY KEY,
+        species_uuid TEXT NOT NULL REFERENCES species (uuid),
+        position INTEGER NOT NULL,
+        product_type TEXT NOT NULL CHECK (product_type IN ('live', 'skin', 'horn', 'feathers', 'meat', 'eggs', 'caviar', 'shell', 'bone', 'medicine', 'plant', 'trophy', 'other')),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX species_products_species ON species_products (species_uuid, position)",
     "CREATE INDEX species_products_type ON species_products (product_type)",
-    f"""CREATE TABLE lookalikes (
+    """CREATE TABLE lookalikes (
         uuid TEXT PRIMARY KEY,
         species_uuid TEXT NOT NULL REFERENCES species (uuid),
         position INTEGER NOT NULL,
-        other_species_uuid TEXT REFERENCES species (uuid),{SYNC})""",
+        other_species_uuid TEXT REFERENCES species (uuid),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX lookalikes_species ON lookalikes (species_uuid, position)",
     # -- media (files live beside the database, named by sha256) ----------------------
-    f"""CREATE TABLE media (
+    """CREATE TABLE media (
         uuid TEXT PRIMARY KEY,
         sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
         mime TEXT NOT NULL,
@@ -144,107 +169,159 @@ _V1 = [
         licence TEXT NOT NULL,
         author TEXT NOT NULL,
         source TEXT NOT NULL,
-        original_name TEXT NOT NULL DEFAULT '',{SYNC})""",
+        original_name TEXT NOT NULL DEFAULT '',
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX media_sha256 ON media (sha256)",
-    f"""CREATE TABLE media_links (
+    """CREATE TABLE media_links (
         uuid TEXT PRIMARY KEY,
         owner_table TEXT NOT NULL,
         owner_uuid TEXT NOT NULL,
         media_uuid TEXT NOT NULL REFERENCES media (uuid),
-        position INTEGER NOT NULL DEFAULT 0,{SYNC})""",
+        position INTEGER NOT NULL DEFAULT 0,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX media_links_owner ON media_links (owner_uuid, position)",
     # -- course structure --------------------------------------------------------------
-    f"""CREATE TABLE courses (
+    """CREATE TABLE courses (
         uuid TEXT PRIMARY KEY,
         slug TEXT NOT NULL UNIQUE,
-        position INTEGER NOT NULL DEFAULT 0,{SYNC})""",
-    f"""CREATE TABLE modules (
+        position INTEGER NOT NULL DEFAULT 0,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE modules (
         uuid TEXT PRIMARY KEY,
         course_uuid TEXT NOT NULL REFERENCES courses (uuid),
         slug TEXT NOT NULL UNIQUE,
-        position INTEGER NOT NULL,{SYNC})""",
+        position INTEGER NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX modules_course ON modules (course_uuid, position)",
-    f"""CREATE TABLE lessons (
+    """CREATE TABLE lessons (
         uuid TEXT PRIMARY KEY,
         module_uuid TEXT NOT NULL REFERENCES modules (uuid),
         slug TEXT NOT NULL,
-        position INTEGER NOT NULL,{SYNC},
+        position INTEGER NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (module_uuid, slug))""",
     "CREATE INDEX lessons_module ON lessons (module_uuid, position)",
     # -- questions and quizzes ---------------------------------------------------------
-    f"""CREATE TABLE questions (
+    """CREATE TABLE questions (
         uuid TEXT PRIMARY KEY,
         slug TEXT UNIQUE,
         module_uuid TEXT REFERENCES modules (uuid),
-        qtype TEXT NOT NULL CHECK (qtype IN {_in(QUESTION_TYPES)}),
+        qtype TEXT NOT NULL CHECK (qtype IN ('single', 'multiple', 'truefalse', 'image', 'matching', 'appendix')),
         difficulty INTEGER NOT NULL DEFAULT 1 CHECK (difficulty BETWEEN 1 AND 3),
         tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
         species TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(species)),
         media_uuid TEXT REFERENCES media (uuid),
-        answer TEXT CHECK (answer IS NULL OR json_valid(answer)),{SYNC})""",
+        answer TEXT CHECK (answer IS NULL OR json_valid(answer)),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX questions_module ON questions (module_uuid)",
-    f"""CREATE TABLE question_options (
+    """CREATE TABLE question_options (
         uuid TEXT PRIMARY KEY,
         question_uuid TEXT NOT NULL REFERENCES questions (uuid),
         position INTEGER NOT NULL,
         correct INTEGER NOT NULL DEFAULT 0 CHECK (correct IN (0, 1)),
         side TEXT CHECK (side IS NULL OR side IN ('left', 'right')),
         pair INTEGER,
-        species_uuid TEXT REFERENCES species (uuid),{SYNC})""",
+        species_uuid TEXT REFERENCES species (uuid),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX question_options_question ON question_options (question_uuid, position)",
-    f"""CREATE TABLE quizzes (
+    """CREATE TABLE quizzes (
         uuid TEXT PRIMARY KEY,
         slug TEXT UNIQUE,
         course_uuid TEXT REFERENCES courses (uuid),
-        settings TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(settings)),{SYNC})""",
-    f"""CREATE TABLE quiz_rules (
+        settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE quiz_rules (
         uuid TEXT PRIMARY KEY,
         quiz_uuid TEXT NOT NULL REFERENCES quizzes (uuid),
         position INTEGER NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('fixed', 'random')),
         question_uuid TEXT REFERENCES questions (uuid),
         draw_count INTEGER CHECK (draw_count IS NULL OR draw_count >= 1),
-        filter TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(filter)),{SYNC},
+        filter TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(filter)),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         CHECK ((kind = 'fixed') = (question_uuid IS NOT NULL)))""",
     "CREATE INDEX quiz_rules_quiz ON quiz_rules (quiz_uuid, position)",
     # -- people ------------------------------------------------------------------------
-    f"""CREATE TABLE classes (
+    """CREATE TABLE classes (
         uuid TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         course_uuid TEXT REFERENCES courses (uuid),
         location TEXT NOT NULL DEFAULT '',
         trainer_name TEXT NOT NULL DEFAULT '',
         starts_on TEXT,
-        ends_on TEXT,{SYNC})""",
-    f"""CREATE TABLE quiz_assignments (
+        ends_on TEXT,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE quiz_assignments (
         uuid TEXT PRIMARY KEY,
         quiz_uuid TEXT NOT NULL REFERENCES quizzes (uuid),
         class_uuid TEXT REFERENCES classes (uuid),
         trainee_uuid TEXT,
         available_from TEXT,
-        available_until TEXT,{SYNC},
+        available_until TEXT,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         CHECK (class_uuid IS NOT NULL OR trainee_uuid IS NOT NULL))""",
-    f"""CREATE TABLE trainees (
+    """CREATE TABLE trainees (
         uuid TEXT PRIMARY KEY,
         name TEXT NOT NULL CHECK (length(trim(name)) > 0),
         organisation TEXT NOT NULL DEFAULT '',
         pin_hash TEXT,
-        locale TEXT CHECK (locale IS NULL OR locale IN {_in(LOCALES)}),
-        created_on TEXT NOT NULL,{SYNC})""",
-    f"""CREATE TABLE class_members (
+        locale TEXT CHECK (locale IS NULL OR locale IN ('en', 'ru', 'kk', 'uz')),
+        created_on TEXT NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE class_members (
         uuid TEXT PRIMARY KEY,
         class_uuid TEXT NOT NULL REFERENCES classes (uuid),
-        trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),{SYNC},
+        trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (class_uuid, trainee_uuid))""",
     # -- results -----------------------------------------------------------------------
-    f"""CREATE TABLE attempts (
+    """CREATE TABLE attempts (
         uuid TEXT PRIMARY KEY,
         quiz_uuid TEXT NOT NULL REFERENCES quizzes (uuid),
         trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
         class_uuid TEXT REFERENCES classes (uuid),
         seed INTEGER NOT NULL,
         question_order TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(question_order)),
-        locale TEXT NOT NULL CHECK (locale IN {_in(LOCALES)}),
+        locale TEXT NOT NULL CHECK (locale IN ('en', 'ru', 'kk', 'uz')),
         started_at TEXT NOT NULL,
         deadline_at TEXT,
         extra_seconds INTEGER NOT NULL DEFAULT 0,
@@ -252,37 +329,57 @@ _V1 = [
         score REAL,
         max_score REAL,
         passed INTEGER CHECK (passed IS NULL OR passed IN (0, 1)),
-        device_id TEXT NOT NULL,{SYNC})""",
+        device_id TEXT NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     "CREATE INDEX attempts_trainee ON attempts (trainee_uuid, quiz_uuid)",
-    f"""CREATE TABLE answers (
+    """CREATE TABLE answers (
         uuid TEXT PRIMARY KEY,
         attempt_uuid TEXT NOT NULL REFERENCES attempts (uuid),
         question_uuid TEXT NOT NULL REFERENCES questions (uuid),
         response TEXT CHECK (response IS NULL OR json_valid(response)),
         flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
         answered_at TEXT,
-        score REAL,{SYNC},
+        score REAL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (attempt_uuid, question_uuid))""",
-    f"""CREATE TABLE lesson_progress (
+    """CREATE TABLE lesson_progress (
         uuid TEXT PRIMARY KEY,
         trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
         lesson_uuid TEXT NOT NULL REFERENCES lessons (uuid),
         opened_at TEXT NOT NULL,
-        completed_at TEXT,{SYNC},
+        completed_at TEXT,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (trainee_uuid, lesson_uuid))""",
-    f"""CREATE TABLE practice_cards (
+    """CREATE TABLE practice_cards (
         uuid TEXT PRIMARY KEY,
         trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
         card_key TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(state)),
-        due_at TEXT,{SYNC},
+        state TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(state)),
+        due_at TEXT,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
         UNIQUE (trainee_uuid, card_key))""",
-    f"""CREATE TABLE practice_reviews (
+    """CREATE TABLE practice_reviews (
         uuid TEXT PRIMARY KEY,
         card_uuid TEXT NOT NULL REFERENCES practice_cards (uuid),
         rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-        reviewed_at TEXT NOT NULL,{SYNC})""",
-    f"""CREATE TABLE certificates (
+        reviewed_at TEXT NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE certificates (
         uuid TEXT PRIMARY KEY,
         serial TEXT NOT NULL UNIQUE,
         trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
@@ -292,41 +389,58 @@ _V1 = [
         trainee_name TEXT NOT NULL,
         course_title TEXT NOT NULL,
         score REAL,
-        locale TEXT NOT NULL CHECK (locale IN {_in(LOCALES)}),
+        locale TEXT NOT NULL CHECK (locale IN ('en', 'ru', 'kk', 'uz')),
         issued_on TEXT NOT NULL,
         issuer_key_id TEXT NOT NULL,
         payload TEXT NOT NULL,
         signature TEXT NOT NULL,
         revoked_at TEXT,
-        revoke_reason TEXT,{SYNC})""",
-    f"""CREATE TABLE certificate_events (
+        revoke_reason TEXT,
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
+    """CREATE TABLE certificate_events (
         uuid TEXT PRIMARY KEY,
         certificate_uuid TEXT NOT NULL REFERENCES certificates (uuid),
         kind TEXT NOT NULL CHECK (kind IN ('issued', 'reprinted', 'revoked')),
         at TEXT NOT NULL,
-        reason TEXT NOT NULL DEFAULT '',{SYNC})""",
+        reason TEXT NOT NULL DEFAULT '',
+    rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""",
     # -- search (derived from taxa and texts; rebuilt, never synced) --------------------
     """CREATE TABLE search_index (
         taxon_uuid TEXT PRIMARY KEY REFERENCES taxa (uuid),
         names TEXT NOT NULL)""",
+    # Full-text index over search_index, kept in step by triggers (the statements
+    # sqlite-utils' enable_fts wrote when v1 was released, now fixed here). Folding (case,
+    # diacritics, Kazakh letters, Uzbek script) happens in Python before text reaches the
+    # index, see core/search.py; unicode61 only splits words.
+    """CREATE VIRTUAL TABLE "search_index_fts" USING FTS5 (
+    "names",
+    tokenize='unicode61 remove_diacritics 2',
+    content="search_index"
+)""",
+    """CREATE TRIGGER "search_index_ai" AFTER INSERT ON "search_index" BEGIN
+  INSERT INTO "search_index_fts" (rowid, "names") VALUES (new.rowid, new."names");
+END""",
+    """CREATE TRIGGER "search_index_ad" AFTER DELETE ON "search_index" BEGIN
+  INSERT INTO "search_index_fts" ("search_index_fts", rowid, "names") \
+VALUES('delete', old.rowid, old."names");
+END""",
+    """CREATE TRIGGER "search_index_au" AFTER UPDATE ON "search_index" BEGIN
+  INSERT INTO "search_index_fts" ("search_index_fts", rowid, "names") \
+VALUES('delete', old.rowid, old."names");
+  INSERT INTO "search_index_fts" (rowid, "names") VALUES (new.rowid, new."names");
+END""",
 ]
 
 
 def _v1(conn: sqlite3.Connection) -> None:
     for statement in _V1:
         conn.execute(statement)
-    _enable_fts(conn)
-
-
-def _enable_fts(conn: sqlite3.Connection) -> None:
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
-    # Folding (case, diacritics, Kazakh letters, Uzbek script) happens in Python before
-    # text reaches the index, see core/search.py; unicode61 only splits words.
-    db["search_index"].enable_fts(
-        ["names"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
-    )
 
 
 #: (version, step). A step gets the connection inside an open transaction.

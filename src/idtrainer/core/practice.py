@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from idtrainer.core import labels
 from idtrainer.core.i18n import gettext as _
@@ -149,7 +149,7 @@ class PracticeManager:
         kind, _sep, slug = key.partition(":")
         uuid = self.store.species.uuid_for(slug)
         card = self.store.species.card(uuid, locale) if uuid else None
-        if card is None:
+        if uuid is None or card is None:
             return None
         name = card.summary.name.value if card.summary.name else card.summary.scientific_name
         full = f"{name} ({card.summary.scientific_name})"
@@ -187,7 +187,7 @@ class PracticeManager:
         now = self.store.clock()
         uuid = content_uuid("practice_card", f"{trainee}/{key}")
         row = self.store.query_one("SELECT state FROM practice_cards WHERE uuid = ?", (uuid,))
-        state = json.loads(row["state"]) if row else {}
+        state: Any = json.loads(row["state"]) if row else {}  # fsrs' own card dict
         first = state.pop("first_review", iso(now))
         card = Card.from_dict(state) if state else Card()
         card, _log = self.scheduler.review_card(card, Rating(rating), review_datetime=now)

@@ -154,6 +154,21 @@ class QuizManager:
         title = self.store.texts.get(uuid, "title", locale)
         return Quiz(uuid, title.value if title else "", settings, rules)
 
+    def all_uuids(self) -> list[str]:
+        """Every quiz, oldest first (a trainer previews any quiz; bundles pick from all)."""
+        return [r[0] for r in self.store.conn.execute(
+            "SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid")]
+
+    def uuid_titled(self, title: str) -> str | None:
+        """The quiz whose title, in any language, is ``title`` (case and spacing aside)."""
+        wanted = " ".join(title.split()).casefold()
+        for owner, value in self.store.conn.execute(
+                "SELECT DISTINCT owner_uuid, value FROM texts WHERE owner_table = 'quizzes' "
+                "AND field = 'title' AND deleted = 0"):
+            if value.casefold() == wanted:
+                return str(owner)
+        return None
+
     def awarding(self) -> list[str]:
         """Quizzes set to award a certificate on passing."""
         return [r[0] for r in self.store.conn.execute(

@@ -6,7 +6,7 @@ which tables travel between laptops and in which kind of bundle.
 
 from __future__ import annotations
 
-#: Columns every synced row carries (DESIGN.md, "Data").
+#: Columns every synced row carries (docs/architecture.md, "Data model").
 SYNC_COLUMNS: tuple[str, ...] = ("uuid", "rev", "updated_at", "updated_by", "deleted")
 
 #: Synced tables that a trainer publishes in content bundles, in dependency order.

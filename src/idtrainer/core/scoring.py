@@ -50,7 +50,7 @@ def score(question: Question, response: Any) -> float:
         rights = {o.uuid: o.pair for o in question.options if o.side == "right"}
         if not isinstance(pairs, dict) or not lefts:
             return 0.0
-        right_pairs = [rights.get(pairs.get(left)) for left in lefts]
+        right_pairs = [rights.get(pairs.get(left, "")) for left in lefts]
         return sum(1 for left, got in zip(lefts.values(), right_pairs, strict=True)
                    if got is not None and got == left) / len(lefts)
     return 0.0

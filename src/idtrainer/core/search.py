@@ -72,12 +72,14 @@ class SearchManager:
             if not forms or deleted:
                 self.store.conn.execute("DELETE FROM search_index WHERE taxon_uuid = ?",
                                         (taxon_uuid,))
+                self.store.changed("search_index", [taxon_uuid])
                 return
             self.store.conn.execute(
                 "INSERT INTO search_index (taxon_uuid, names) VALUES (?, ?) "
                 "ON CONFLICT (taxon_uuid) DO UPDATE SET names = excluded.names "
                 "WHERE names IS NOT excluded.names",
                 (taxon_uuid, FORM_SEPARATOR.join(forms)))
+            self.store.changed("search_index", [taxon_uuid])
 
     def rebuild(self) -> int:
         uuids = [r[0] for r in self.store.conn.execute("SELECT uuid FROM taxa")]

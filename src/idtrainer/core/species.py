@@ -92,7 +92,7 @@ class SpeciesManager:
         return self.store.scalar(
             "SELECT uuid FROM species WHERE slug = ? AND deleted = 0", (slug,))
 
-    def list(self, locale: str, *, appendix: str | None = None, group: str | None = None,
+    def all(self, locale: str, *, appendix: str | None = None, group: str | None = None,
              product_type: str | None = None, only: list[str] | None = None
              ) -> list[SpeciesSummary]:
         """Species with a profile, filtered; sorted by name in ``locale``, or in the order
@@ -127,14 +127,17 @@ class SpeciesManager:
         found = self._summaries(rows, locale)
         return found[0] if found else None
 
-    def search(self, query: str, locale: str, **filters: str | None) -> list[SpeciesSummary]:
+    def search(self, query: str, locale: str, *, appendix: str | None = None,
+               group: str | None = None, product_type: str | None = None
+               ) -> list[SpeciesSummary]:
         """Library search: species whose names match ``query`` (any language or script),
-        best match first, narrowed by the same filters as :meth:`list`."""
-        if not query.strip():
-            return self.list(locale, **filters)
-        hits = self.store.search.find(query, locale, limit=500)
-        only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
-        return self.list(locale, only=only, **filters)
+        best match first, narrowed by the same filters as :meth:`all`."""
+        only = None
+        if query.strip():
+            hits = self.store.search.find(query, locale, limit=500)
+            only = list(dict.fromkeys(h.species_uuid for h in hits if h.species_uuid))
+        return self.all(locale, appendix=appendix, group=group, product_type=product_type,
+                        only=only)
 
     def listing(self, taxon_uuid: str, locale: str) -> Listing | None:
         row = self.store.query_one(

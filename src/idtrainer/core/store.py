@@ -4,7 +4,9 @@ The GUI, the CLI, the tests and the benchmarks hold one ``Store`` and call its
 per-area managers (``store.species``, ``store.lessons``, ``store.questions``,
 ``store.trainees``, ``store.media``, ``store.search``, ``store.texts``).
 Managers build their queries on :meth:`Store.put` and :meth:`Store.transaction`;
-nothing outside ``idtrainer.core`` writes SQL.
+nothing outside ``idtrainer.core`` writes SQL. After each commit ``store.changes``
+tells subscribers which rows of which tables changed (:mod:`idtrainer.core.changes`).
+See docs/architecture.md, "Layers" and "Change notifications".
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import itertools
 import json
 import sqlite3
 import uuid as _uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from idtrainer.core import migrations
+from idtrainer.core.changes import ChangeBus, Pending, bus_for
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.schema import SYNC_COLUMNS
 
@@ -68,6 +71,9 @@ class Store:
         self._savepoints = itertools.count()
         self.clock = clock
         self.media_root = media_root
+        #: Typed notifications after each commit; shared by every Store on this file.
+        self.changes: ChangeBus = bus_for(path)
+        self._pending = Pending()
         self.device_id = self._ensure_device_id()
 
         from idtrainer.core.attempts import AttemptManager
@@ -82,6 +88,7 @@ class Store:
         from idtrainer.core.quizzes import QuizManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
+        from idtrainer.core.sync_log import SyncLogManager
         from idtrainer.core.texts import TextManager
         from idtrainer.core.trainees import TraineeManager
         from idtrainer.core.trainer_auth import TrainerAuth
@@ -101,6 +108,7 @@ class Store:
         self.quizzes = QuizManager(self)
         self.attempts = AttemptManager(self)
         self.practice = PracticeManager(self)
+        self.sync_log = SyncLogManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 
@@ -179,9 +187,11 @@ class Store:
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
             name = f"idtrainer_{next(self._savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
+            mark = self._pending.mark()
             try:
                 yield self
             except BaseException:
+                self._pending.rollback_to(mark)
                 if self.conn.in_transaction:
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                     self.conn.execute(f"RELEASE SAVEPOINT {name}")
@@ -194,15 +204,27 @@ class Store:
         try:
             yield self
         except BaseException:
+            self._pending.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         try:
             self.conn.execute("COMMIT")
         except BaseException:
+            self._pending.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        self.changes.publish(self._pending.take())
+
+    def changed(self, table: str, uuids: Iterable[str] | None = None) -> None:
+        """Record that rows of ``table`` changed; subscribers hear of it after the commit.
+
+        ``put`` and ``tombstone`` call this themselves; a manager that writes its own SQL
+        calls it inside the same transaction. ``uuids`` None: rows not listed one by one."""
+        self._pending.record(table, uuids)
+        if not self.conn.in_transaction:  # autocommitted already
+            self.changes.publish(self._pending.take())
 
     def now(self) -> str:
         return iso(self.clock())
@@ -244,6 +266,7 @@ class Store:
                 marks = ", ".join("?" for _ in data)
                 self.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
                                   tuple(data.values()))
+                self.changed(table, [values["uuid"]])
                 return "added"
             if current.get("deleted") and "deleted" not in values:
                 values["deleted"] = 0
@@ -254,6 +277,7 @@ class Store:
             sets = ", ".join(f"[{c}] = ?" for c in data)
             self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE uuid = ?",
                               (*data.values(), values["uuid"]))
+            self.changed(table, [values["uuid"]])
             return "updated"
 
     def tombstone(self, table: str, uuid: str) -> PutResult:
@@ -275,6 +299,7 @@ class Store:
             self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            self.changed("settings", [key])
 
     def _ensure_device_id(self) -> str:
         device = self.get_setting("device_id")

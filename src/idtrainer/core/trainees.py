@@ -76,7 +76,7 @@ class TraineeManager:
             "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0", (name,))
         return existing or self.create(name)
 
-    def list(self) -> list[Trainee]:
+    def all(self) -> list[Trainee]:
         rows = self.store.query("SELECT * FROM trainees WHERE deleted = 0")
         people = [Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
                           r["pin_hash"] is not None) for r in rows]

@@ -103,7 +103,8 @@ def run(data: Path, lang: str | None = None) -> int:
     # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
     from idtrainer.gui import style
 

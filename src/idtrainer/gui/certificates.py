@@ -208,8 +208,8 @@ class CertificatesPage(QWidget):
         self.trainer_part = QWidget()
         trainer_column = QVBoxLayout(self.trainer_part)
         trainer_column.setContentsMargins(0, 0, 0, 0)
-        for w in (self.issue_box, self.class_box, self.table):
-            trainer_column.addWidget(w)
+        for part in (self.issue_box, self.class_box, self.table):
+            trainer_column.addWidget(part)
         trainer_column.addLayout(manage)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -218,7 +218,8 @@ class CertificatesPage(QWidget):
         layout.addStretch(0)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.refresh)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "certificates", "certificate_events", "classes",
+                         "class_members", "trainees", "quizzes", "attempts")
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -248,7 +249,7 @@ class CertificatesPage(QWidget):
             return
         current = self.classes.currentData()
         self.classes.clear()
-        for klass in self.ctx.store.classes.list():
+        for klass in self.ctx.store.classes.all():
             self.classes.addItem(klass.name, klass.uuid)
         self.classes.setCurrentIndex(max(0, self.classes.findData(current)))
         self.print_button.setEnabled(self.classes.count() > 0)
@@ -266,7 +267,7 @@ class CertificatesPage(QWidget):
         for combo in (self.lang, self.class_lang):
             if not combo.property("chosen"):  # follow the template until someone picks
                 combo.setCurrentIndex(combo.findData(template.languages[0]))
-        certs = self.ctx.store.certificates.list()
+        certs = self.ctx.store.certificates.all()
         self.table.setRowCount(len(certs))
         for row, cert in enumerate(certs):
             status = _("revoked") if cert.revoked_at else _("issued")
@@ -302,7 +303,6 @@ class CertificatesPage(QWidget):
                           on_error=self._failed, label=_("Writing certificates…"))
 
     def _written(self, count: int, path: Path) -> None:
-        self.ctx.notify_changed()
         QMessageBox.information(self, _("Certificates"), i18n.ngettext(
             "{n} certificate written to {path}", "{n} certificates written to {path}",
             count).format(n=count, path=path))
@@ -349,7 +349,8 @@ class CertificatesPage(QWidget):
 
     def selected_serial(self) -> str | None:
         row = self.table.currentRow()
-        return self.table.item(row, 0).text() if row >= 0 and self.table.item(row, 0) else None
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.text() if item else None
 
     def reprint(self) -> None:
         serial = self.selected_serial()
@@ -369,4 +370,3 @@ class CertificatesPage(QWidget):
         except CertificateError as exc:
             QMessageBox.warning(self, _("Certificates"), str(exc))
             return
-        self.ctx.notify_changed()

@@ -1,19 +1,25 @@
 """The application's shared state: the store, who is signed in, trainer mode, text size.
 
-Views hold the context and listen to its signals: ``changed`` after any change
-to the data (one application-wide signal: each open view refreshes itself),
-``language_changed`` after a language switch (each widget retranslates),
-``session_changed`` when the trainee or trainer mode changes.
+Views hold the context and listen to its signals: ``changed`` after each committed
+write, carrying the :class:`~idtrainer.core.changes.Committed` that core emitted
+(the one Qt adapter of ``store.changes``; a view subscribes with :meth:`AppContext.
+when_changed` naming the tables it shows), ``language_changed`` after a language
+switch (each widget retranslates), ``session_changed`` when the trainee or trainer
+mode changes. See docs/architecture.md, "Change notifications".
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from idtrainer.core import i18n
+from idtrainer.core.changes import Committed
 from idtrainer.core.store import Store
+from idtrainer.gui import application
 
 LANGUAGE_SETTING = "locale"
 FONT_SCALE_SETTING = "font_scale"
@@ -21,15 +27,35 @@ IDLE_LOCK_SETTING = "trainer_idle_lock_minutes"
 FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 
 
+class _TableFilter(QObject):
+    """Calls a view's slot for commits that touch the tables it shows; a child of the
+    view, so the connection ends when the view is deleted."""
+
+    def __init__(self, view: QObject, slot: Callable[[], object], tables: tuple[str, ...]
+                 ) -> None:
+        super().__init__(view)
+        self.slot, self.tables = slot, tables
+
+    def deliver(self, committed: Committed) -> None:
+        if committed.touches(*self.tables):
+            self.slot()
+
+
 class AppContext(QObject):
-    changed = Signal()
+    #: A committed write (core's ``Committed``), always delivered on the GUI thread.
+    changed = Signal(object)
     language_changed = Signal(str)
     session_changed = Signal()
+    # Emitted on whichever thread committed; queued over to ``changed`` on this one.
+    _committed = Signal(object)
 
     def __init__(self, store: Store, app: QApplication | None = None) -> None:
         super().__init__()
         self.store = store
-        self.app = app or QApplication.instance()
+        self._committed.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = store.changes.subscribe(self._committed.emit)
+        self._attached = True
+        self.app = app or application()
         self.trainee: str | None = None
         self.trainer_unlocked = False
         self._base_font = QFont(self.app.font())
@@ -57,6 +83,8 @@ class AppContext(QObject):
         self.language_changed.emit(lang)
 
     def detach(self) -> None:
+        self._attached = False  # news still queued is for views that are closing
+        self._unsubscribe()
         i18n.remove_language_listener(self._on_language)
         self.app.removeEventFilter(self)
 
@@ -100,8 +128,15 @@ class AppContext(QObject):
 
     # -- data --------------------------------------------------------------------------
 
-    def notify_changed(self) -> None:
-        self.changed.emit()
+    def _deliver(self, committed: Committed) -> None:
+        if self._attached:
+            self.changed.emit(committed)
+
+    def when_changed(self, view: QObject, slot: Callable[[], object], *tables: str) -> None:
+        """Call ``slot`` (on the GUI thread, after the commit) whenever a write touches
+        one of ``tables``, from this window, a background task or another view."""
+        relay = _TableFilter(view, slot, tables)
+        self.changed.connect(relay.deliver)
 
     # -- text size ---------------------------------------------------------------------
 

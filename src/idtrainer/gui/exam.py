@@ -86,8 +86,8 @@ class QuestionView(QWidget):
         self.gallery.set_images([media] if media else [])
         while self.choices_layout.count():
             item = self.choices_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.buttons, self.values, self.combos = [], [], {}
         by_uuid = {o.uuid: o for o in question.options}
         ordered = [by_uuid[u] for u in order if u in by_uuid] or question.options
@@ -191,14 +191,15 @@ class ExamsPage(QWidget):
         self.trainer_tools = QWidget()
         tools = QHBoxLayout(self.trainer_tools)
         tools.setContentsMargins(0, 0, 0, 0)
-        for w in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
-                  self.check_quiz, self.extra_button, self.export_button):
-            tools.addWidget(w)
+        for tool in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
+                     self.check_quiz, self.extra_button, self.export_button):
+            tools.addWidget(tool)
         tools.addStretch(1)
         choose = QWidget()
         cv = QVBoxLayout(choose)
-        for w in (self.title, self.trainer_tools, self.quizzes, self.rules, self.start_button):
-            cv.addWidget(w)
+        for part in (self.title, self.trainer_tools, self.quizzes, self.rules,
+                     self.start_button):
+            cv.addWidget(part)
         # 2. taking it
         self.navigator = QListWidget()
         self.navigator.setMaximumWidth(180)
@@ -238,15 +239,16 @@ class ExamsPage(QWidget):
         dv = QVBoxLayout(done)
         dv.addWidget(self.result, 1)
         dv.addWidget(self.back)
-        for w in (choose, taking, done):
-            self.stack.addWidget(w)
+        for page in (choose, taking, done):
+            self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
         self.keys = PageKeys(self, self.handle_key)
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self._tick)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.refresh)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "quizzes", "quiz_rules", "quiz_assignments",
+                         "attempts", "classes", "class_members", "trainees", "texts")
         self.retranslate()
 
     # -- list --------------------------------------------------------------------------
@@ -284,7 +286,6 @@ class ExamsPage(QWidget):
     def duplicate(self) -> None:
         if quiz := self.selected():
             self.ctx.store.quizzes.duplicate(quiz)
-            self.ctx.notify_changed()
 
     def assign(self) -> None:
         """Assign the quiz to a class, or to one trainee (tested apart from the class)."""
@@ -293,9 +294,9 @@ class ExamsPage(QWidget):
             return
         store = self.ctx.store
         targets = [(_("Class: {name}").format(name=c.name), "class", c.uuid)
-                   for c in store.classes.list()]
+                   for c in store.classes.all()]
         targets += [(_("Trainee: {name}").format(name=p.name), "trainee", p.uuid)
-                    for p in store.trainees.list()]
+                    for p in store.trainees.all()]
         chosen, ok = QInputDialog.getItem(self, _("Assign"), _("Assign to:"),
                                           [t[0] for t in targets], 0, False)
         if ok and chosen:
@@ -304,7 +305,6 @@ class ExamsPage(QWidget):
                 store.quizzes.assign(quiz, class_uuid=uuid)
             else:
                 store.quizzes.assign(quiz, trainee_uuid=uuid)
-            self.ctx.notify_changed()
 
     def export_results(self) -> None:
         from pathlib import Path
@@ -325,14 +325,15 @@ class ExamsPage(QWidget):
     def grant_extra_time(self) -> None:
         """For an officer whose exam was interrupted (a power cut, an emergency)."""
         store, lang = self.ctx.store, i18n.current_language()
-        open_attempts = [a for a in (store.attempts.get(r["uuid"]) for r in store.query(
-            "SELECT uuid FROM attempts WHERE submitted_at IS NULL AND deleted = 0 AND "
-            "deadline_at IS NOT NULL")) if a is not None]
+        open_attempts = store.attempts.timed_in_progress()
         if not open_attempts:
             QMessageBox.information(self, _("Exams"), _("No timed exam is in progress."))
             return
-        names = [f"{store.trainees.get(a.trainee_uuid).name} — "
-                 f"{store.quizzes.get(a.quiz_uuid, lang).title}" for a in open_attempts]
+        names = []
+        for a in open_attempts:
+            person = store.trainees.get(a.trainee_uuid)
+            names.append(f"{person.name if person else '?'} — "
+                         f"{store.quizzes.get(a.quiz_uuid, lang).title}")
         chosen, ok = QInputDialog.getItem(self, _("Extra time"), _("Exam in progress:"),
                                           names, 0, False)
         if not ok:
@@ -362,8 +363,7 @@ class ExamsPage(QWidget):
         store, lang = self.ctx.store, i18n.current_language()
         quizzes = store.quizzes.for_trainee(trainee)
         if self.ctx.trainer_unlocked:  # a trainer can try any quiz (preview as a trainee)
-            quizzes += [r[0] for r in store.conn.execute(
-                "SELECT uuid FROM quizzes WHERE deleted = 0") if r[0] not in quizzes]
+            quizzes += [q for q in store.quizzes.all_uuids() if q not in quizzes]
         for quiz in quizzes:
             item = QListWidgetItem(store.quizzes.get(quiz, lang).title)
             item.setData(QUIZ_ROLE, quiz)
@@ -375,18 +375,18 @@ class ExamsPage(QWidget):
         self._describe()
 
     def _describe(self) -> None:
-        item = self.quizzes.currentItem()
+        item, trainee = self.quizzes.currentItem(), self.ctx.trainee
         self.start_button.setEnabled(item is not None)
         # The quiz tools act on the selected quiz: enabled exactly when one is selected.
         for button in (self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz):
             button.setEnabled(item is not None)
-        if item is None:
+        if item is None or trainee is None:
             self.rules.setText(_("No exam is assigned to you yet."))
             return
         store, quiz = self.ctx.store, item.data(QUIZ_ROLE)
         settings = store.quizzes.get(quiz, "en").settings
         count = len(store.quizzes.assemble(quiz, 0).items)
-        used = len(store.attempts.history(quiz, self.ctx.trainee))
+        used = len(store.attempts.history(quiz, trainee))
         lines = [ngettext("{n} question", "{n} questions", count).format(n=count),
                  _("Time: {minutes} min").format(minutes=settings.time_limit_minutes)
                  if settings.time_limit_minutes else _("No time limit"),
@@ -395,7 +395,7 @@ class ExamsPage(QWidget):
         if settings.attempts_allowed:
             lines.append(_("Attempts left: {n}").format(
                 n=max(0, settings.attempts_allowed - used)))
-        grade = store.attempts.grade(quiz, self.ctx.trainee)
+        grade = store.attempts.grade(quiz, trainee)
         if grade is not None:
             lines.append(_("Your result so far: {percent}").format(
                 percent=i18n.format_percent((grade.percent or 0) / 100)))
@@ -517,10 +517,10 @@ class ExamsPage(QWidget):
         super().hideEvent(event)
 
     def _tick(self) -> None:
-        if self.attempt is None:
+        current = self.ctx.store.attempts.get(self.attempt.uuid) if self.attempt else None
+        if current is None:
             return
-        left = self.ctx.store.attempts.remaining_seconds(
-            self.ctx.store.attempts.get(self.attempt.uuid))
+        left = self.ctx.store.attempts.remaining_seconds(current)
         if left is None:
             self.timer_label.setText(_("No time limit"))
             return

@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+
+from idtrainer.gui import application
 
 
 class PageKeys(QObject):
@@ -26,9 +28,9 @@ class PageKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.page and kind == QEvent.Type.Show:
-            QApplication.instance().installEventFilter(self)
+            application().installEventFilter(self)
         elif watched is self.page and kind == QEvent.Type.Hide:
-            QApplication.instance().removeEventFilter(self)
+            application().removeEventFilter(self)
         elif (kind == QEvent.Type.KeyPress and isinstance(watched, QWidget)
               and (watched is self.page or self.page.isAncestorOf(watched))):
             return self.handler(event)  # type: ignore[arg-type]

@@ -4,8 +4,9 @@ previous/next, and each trainee's progress."""
 from __future__ import annotations
 
 import html
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,8 +46,9 @@ class LessonBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._link)
 
-    def loadResource(self, kind: int, url: QUrl):
-        if kind == QTextDocument.ResourceType.ImageResource and url.scheme() == "species":
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
+                and url.scheme() == "species":
             item = self.ctx.store.media.get(content_uuid("media", url.path()),
                                             i18n.current_language())
             if item is not None:
@@ -70,7 +72,8 @@ class WrappingDelegate(QStyledItemDelegate):
         super().__init__(tree)
         self.tree = tree
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
         hint = super().sizeHint(option, index)
         depth, parent = 0, index.parent()
         while parent.isValid():
@@ -156,7 +159,8 @@ class LearnPage(QWidget):
         layout.addWidget(splitter, 1)
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self.retranslate)
-        ctx.changed.connect(self._refresh_tree)
+        ctx.when_changed(self, self._refresh_tree, "courses", "modules", "lessons",
+                         "lesson_progress", "texts")
         self.retranslate()
 
     # -- text --------------------------------------------------------------------------
@@ -206,23 +210,22 @@ class LearnPage(QWidget):
         target = store.progress.continue_lesson(trainee) if trainee else None
         self.continue_button.setVisible(target is not None)
         if target is not None:
-            lesson = store.lessons.lesson(target, lang)
+            found = store.lessons.lesson(target, lang)
             self.continue_button.setText(_("Continue: {lesson}").format(
-                lesson=lesson.title.value if lesson and lesson.title else ""))
+                lesson=found.title.value if found and found.title else ""))
 
     def _show_lesson(self) -> None:
         store, lang = self.ctx.store, i18n.current_language()
         lesson = store.lessons.lesson(self.lesson, lang) if self.lesson else None
-        has = lesson is not None
-        before, after = store.progress.neighbours(self.lesson) if has else (None, None)
+        before, after = store.progress.neighbours(lesson.uuid) if lesson else (None, None)
         self.previous.setEnabled(before is not None)
         self.next.setEnabled(after is not None)
-        self.mark.setEnabled(has and self.ctx.trainee is not None)
-        read = has and self.ctx.trainee is not None and self.lesson in \
+        self.mark.setEnabled(lesson is not None and self.ctx.trainee is not None)
+        read = lesson is not None and self.ctx.trainee is not None and lesson.uuid in \
             store.progress.read_lessons(self.ctx.trainee)
         self.mark.setText(_("Read ✓") if read else _("Mark as read"))
-        self.map_button.setEnabled(has)
-        if not has:
+        self.map_button.setEnabled(lesson is not None)
+        if lesson is None:
             self.lesson_title.setText("<h2>{}</h2>".format(_("Course map")))
             self.lesson_title.show()
             self.reader.setHtml(self._map_html())
@@ -299,12 +302,10 @@ class LearnPage(QWidget):
             self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
         if target:
             self.open_lesson(target)
-        self.ctx.notify_changed()
 
     def mark_read(self) -> None:
         if self.lesson and self.ctx.trainee:
             self.ctx.store.progress.mark_read(self.ctx.trainee, self.lesson)
-            self.ctx.notify_changed()
             self._show_lesson()
 
     def continue_reading(self) -> None:

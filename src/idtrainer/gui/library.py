@@ -100,7 +100,8 @@ class LibraryPage(QWidget):
         self.list.itemActivated.connect(self._activated)
         thumbnails.ready.connect(self._thumbnail_ready)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "species", "taxa", "cites_listings",
+                         "species_products", "media", "media_links", "texts", "search_index")
         self.retranslate()
         self._apply_view()
 

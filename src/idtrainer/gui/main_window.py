@@ -135,8 +135,9 @@ class MainWindow(QMainWindow):
             if key == "learn":
                 from idtrainer.gui.learn import LearnPage
 
-                widget: QWidget = LearnPage(self.ctx)
-                widget.open_species.connect(self.open_species)
+                learn = LearnPage(self.ctx)
+                learn.open_species.connect(self.open_species)
+                widget: QWidget = learn
             elif key == "library":
                 from idtrainer.gui.library import LibraryPage
 
@@ -167,8 +168,9 @@ class MainWindow(QMainWindow):
             index = [k for k, _label in PAGES].index(key)
             stand_in = self.pages.widget(index)
             self.pages.insertWidget(index, widget)
-            self.pages.removeWidget(stand_in)
-            stand_in.deleteLater()
+            if stand_in is not None:
+                self.pages.removeWidget(stand_in)
+                stand_in.deleteLater()
             self.page_widgets[key] = widget
         return self.page_widgets[key]
 
@@ -239,12 +241,12 @@ class MainWindow(QMainWindow):
         self.previous_action.setShortcut(QKeySequence("Alt+Left"))
         self.next_action = QAction(self, triggered=lambda: self.learn.step(1))
         self.next_action.setShortcut(QKeySequence("Alt+Right"))
-        for action in (self.larger_action, self.smaller_action, self.reset_font_action, None,
-                       self.search_action, self.previous_action, self.next_action):
-            if action is None:
+        for entry in (self.larger_action, self.smaller_action, self.reset_font_action, None,
+                      self.search_action, self.previous_action, self.next_action):
+            if entry is None:
                 self.view_menu.addSeparator()
             else:
-                self.view_menu.addAction(action)
+                self.view_menu.addAction(entry)
         self.page_actions = []
         for i in range(len(PAGES)):
             action = QAction(self, triggered=lambda _c=False, row=i: self.go_to(row))
@@ -299,7 +301,7 @@ class MainWindow(QMainWindow):
         self.unlock_action.setEnabled(not self.ctx.trainer_unlocked)
         self.lock_action.setEnabled(self.ctx.trainer_unlocked)
         self.switch_action.setEnabled(signed_in)
-        person = self.ctx.store.trainees.get(self.ctx.trainee) if signed_in else None
+        person = self.ctx.store.trainees.get(self.ctx.trainee) if self.ctx.trainee else None
         parts = [_("Signed in: {name}").format(name=person.name)] if person else []
         if self.ctx.trainer_unlocked:
             parts.append(_("Trainer mode"))

@@ -4,6 +4,8 @@ problems to fix, and assignment to a class."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,7 +36,7 @@ from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog, button_row
 
 
-def _combo(entries: list[tuple[str, object]]) -> QComboBox:
+def _combo(entries: Sequence[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     for text, value in entries:
         combo.addItem(text, value)
@@ -60,7 +62,7 @@ class SpeciesPicker(QWidget):
     def _names(self) -> dict[str, str]:
         lang = i18n.current_language()
         return {s.uuid: f"{s.name.value if s.name else s.scientific_name} "
-                        f"({s.scientific_name})" for s in self.ctx.store.species.list(lang)}
+                        f"({s.scientific_name})" for s in self.ctx.store.species.all(lang)}
 
     def _show(self) -> None:
         names = self._names()
@@ -227,9 +229,12 @@ class QuizBuilderDialog(FormDialog):
                                    f"{question.stem.value if question.stem else question.slug}")
             item.setData(Qt.ItemDataRole.UserRole, question.uuid)
             listing.addItem(item)
-        search.textChanged.connect(lambda text: [
-            listing.item(i).setHidden(text.casefold() not in listing.item(i).text().casefold())
-            for i in range(listing.count())])
+        def narrow(text: str) -> None:
+            for i in range(listing.count()):
+                if (entry := listing.item(i)) is not None:
+                    entry.setHidden(text.casefold() not in entry.text().casefold())
+
+        search.textChanged.connect(narrow)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(dialog.accept)
@@ -247,7 +252,7 @@ class QuizBuilderDialog(FormDialog):
         row = self.rules.rowCount()
         self.rules.insertRow(row)
         count = QSpinBox(minimum=1, maximum=500, value=max(1, rule.count))
-        modules = [(_("All"), None)]
+        modules: list[tuple[str, str | None]] = [(_("All"), None)]
         for course in self.ctx.store.lessons.courses(lang):
             modules += [(m.title.value if m.title else m.slug, m.slug)
                         for m in self.ctx.store.lessons.modules(course.uuid, lang)]
@@ -267,17 +272,22 @@ class QuizBuilderDialog(FormDialog):
         species = SpeciesPicker(self.ctx, f.get("species", []))
         for col, widget in enumerate((count, module, types, difficulty, tags, species)):
             self.rules.setCellWidget(row, col, widget)
-            signal = widget.valueChanged if isinstance(widget, QSpinBox) else (
-                widget.textChanged if isinstance(widget, QLineEdit) else
-                widget.chosen_changed if isinstance(widget, SpeciesPicker) else
-                widget.currentIndexChanged)
-            signal.connect(lambda _v=None: self.update_pools())
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(lambda _v: self.update_pools())
+            elif isinstance(widget, QLineEdit):
+                widget.textChanged.connect(lambda _v: self.update_pools())
+            elif isinstance(widget, SpeciesPicker):
+                widget.chosen_changed.connect(self.update_pools)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _v: self.update_pools())
         self.rules.setCellWidget(row, 6, QLabel())
         self.update_pools()
 
     def rule_at(self, row: int) -> Rule:
-        count, module, types, difficulty, tags, species = (self.rules.cellWidget(row, c)
-                                                           for c in range(6))
+        cells = [self.rules.cellWidget(row, c) for c in range(6)]
+        count, tags = cast(QSpinBox, cells[0]), cast(QLineEdit, cells[4])
+        module, types, difficulty = (cast(QComboBox, cell) for cell in cells[1:4])
+        species = cast(SpeciesPicker, cells[5])
         f: dict[str, list] = {}
         words = [w.strip() for w in tags.text().split(",") if w.strip()]
         if words:
@@ -304,7 +314,7 @@ class QuizBuilderDialog(FormDialog):
             rule = self.rule_at(row)
             have = len(self.ctx.store.quizzes.pool(rule))
             label = self.rules.cellWidget(row, 6)
-            if label is not None:
+            if isinstance(label, QLabel):
                 label.setText(i18n.format_number(have))
             if have < rule.count:
                 short.append(_("Rule {n} needs {need} questions but can draw only {have}.")
@@ -342,5 +352,4 @@ class QuizBuilderDialog(FormDialog):
         except QuizError as exc:
             self.error.setText(str(exc))
             return
-        self.ctx.notify_changed()
         self.accept()

@@ -97,7 +97,9 @@ class SpeciesCardWindow(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.retranslate)
+        ctx.when_changed(self, self.retranslate, "species", "taxa", "cites_listings",
+                         "species_features", "species_products", "lookalikes", "media",
+                         "media_links", "texts")
         self.resize(1200, 720)
         self.retranslate()
 
@@ -161,7 +163,7 @@ class SpeciesCardWindow(QWidget):
                             f"{esc(p.text)}</li>" for p in card.products)
             section(_("Products and derivatives, and how they are smuggled"), f"<ul>{items}</ul>")
         if card.lookalikes:
-            items = []
+            entries = []
             for lk in card.lookalikes:
                 title = esc(lk.label) if lk.label else ""
                 if lk.other_species_uuid:
@@ -172,8 +174,8 @@ class SpeciesCardWindow(QWidget):
                     compare = esc(_("Compare side by side"))
                     title = (f'<a href="species:{lk.other_species_uuid}">{title}</a> '
                              f'[<a href="compare:{lk.other_species_uuid}">{compare}</a>]')
-                items.append(f"<li><b>{title}</b><br>{esc(lk.points)}</li>")
-            section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(items)}</ul>")
+                entries.append(f"<li><b>{title}</b><br>{esc(lk.points)}</li>")
+            section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(entries)}</ul>")
         section(_("Handling and safety"), paragraphs(card.texts.get("handling")))
         section(_("What to do"), paragraphs(card.texts.get("what_to_do")))
         return "".join(parts)
@@ -260,7 +262,7 @@ class CompareWindow(QWidget):
     def retranslate(self) -> None:
         if self.left.chooser.count():
             self._selected = self.species_shown()
-        everyone = self.ctx.store.species.list(i18n.current_language())
+        everyone = self.ctx.store.species.all(i18n.current_language())
         self.left.fill(everyone, self._selected[0])
         self.right.fill(everyone, self._selected[1])
         self.setWindowTitle(_("Compare species — IDTrainer"))

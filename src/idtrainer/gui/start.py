@@ -101,7 +101,7 @@ class StartPage(QWidget):
         layout.addLayout(centre)
         layout.addStretch(2)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "trainees")
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -121,7 +121,7 @@ class StartPage(QWidget):
     def refresh(self) -> None:
         selected = self.selected()
         self.profiles.clear()
-        for person in self.ctx.store.trainees.list():
+        for person in self.ctx.store.trainees.all():
             item = QListWidgetItem(person.name)
             if person.has_pin:  # an icon, not an emoji that the system font may lack
                 item.setIcon(style.icon("lock"))
@@ -162,7 +162,7 @@ class StartPage(QWidget):
             return
         uuid = self.ctx.store.trainees.create(dialog.name.text(), pin=dialog.pin.text() or None,
                                               locale=i18n.current_language())
-        self.ctx.notify_changed()
+        self.refresh()  # now, to select the new profile; other views hear of it from core
         self.profiles.setCurrentItem(next(
             self.profiles.item(i) for i in range(self.profiles.count())
             if self.profiles.item(i).data(TRAINEE_ROLE) == uuid))

@@ -4,8 +4,8 @@ in trainer mode, write content and import every laptop's results with a progress
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -98,13 +98,13 @@ class ContentDialog(FormDialog):
         self.setMinimumWidth(620)
         lang = i18n.current_language()
         store = ctx.store
-        for row in store.query("SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position"):
-            title = store.texts.get(row["uuid"], "title", lang)
+        for module in store.lessons.module_uuids():
+            title = store.texts.get(module, "title", lang)
             self._add(_("Module: {title}").format(title=title.value if title else "?"),
-                      ("modules", row["uuid"]))
-        for row in store.query("SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid"):
-            self._add(_("Quiz: {title}").format(title=store.quizzes.get(row["uuid"], lang).title),
-                      ("quizzes", row["uuid"]))
+                      ("modules", module))
+        for quiz in store.quizzes.all_uuids():
+            self._add(_("Quiz: {title}").format(title=store.quizzes.get(quiz, lang).title),
+                      ("quizzes", quiz))
         self.items.setEnabled(False)
         self.chosen.toggled.connect(self.items.setEnabled)
         self.title = QLineEdit()
@@ -253,7 +253,7 @@ class SyncPage(QWidget):
         self.log_entries: list[Callable[[], list[str] | str]] = []
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
-        ctx.changed.connect(self.refresh_history)
+        ctx.when_changed(self, self.refresh_history, "sync_log")
         self.retranslate()
         self.refresh_drives()
         self._session_changed()
@@ -430,10 +430,9 @@ class SyncPage(QWidget):
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
         for outcome in outcomes:
             if outcome.summary is not None:
-                self._say(lambda summary=outcome.summary: bundles.describe(summary))
+                self._say(partial(bundles.describe, outcome.summary))
             else:
-                self._say(lambda error=outcome.error: _("REJECTED {message}").format(
-                    message=error))
+                self._say(partial(_rejected, outcome.error))
         rejected = [o for o in outcomes if o.error]
         done = len(outcomes) - len(rejected)
         self._say(lambda: _("{done} of {total} files imported.").format(
@@ -442,7 +441,6 @@ class SyncPage(QWidget):
             QMessageBox.warning(self, _("USB sync"), "\n".join(
                 [_("These files were not imported; nothing from them was changed:")]
                 + [o.error or "" for o in rejected]))
-        self.ctx.notify_changed()
         self.refresh_history()
 
     def write_content(self) -> None:
@@ -484,25 +482,25 @@ class SyncPage(QWidget):
     # -- history -------------------------------------------------------------------------
 
     def refresh_history(self) -> None:
-        rows = self.ctx.store.query("SELECT * FROM sync_log ORDER BY at DESC LIMIT 200")
+        rows = self.ctx.store.sync_log.recent(200)
         self.history.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            summary = json.loads(row["summary"] or "{}")
-            tables = summary.get("tables", {})
-            added = sum(t.get("added", 0) for t in tables.values())
-            updated = sum(t.get("updated", 0) for t in tables.values())
             rows_text = _("{file}: {added} added, {updated} updated").format(
-                file=row["file_name"], added=added, updated=updated) \
-                if row["direction"] == "import" else row["file_name"]
-            cells = [_shown_time(row["at"]),
-                     _("import") if row["direction"] == "import" else _("export"),
-                     _("content") if row["kind"] == "content" else _("results"),
-                     _("this laptop") if row["direction"] == "export" else
-                     summary.get("producer_name") or row["producer_device"][:8], rows_text]
+                file=row.file_name, added=row.added, updated=row.updated) \
+                if row.direction == "import" else row.file_name
+            cells = [_shown_time(row.at),
+                     _("import") if row.direction == "import" else _("export"),
+                     _("content") if row.kind == "content" else _("results"),
+                     _("this laptop") if row.direction == "export" else
+                     row.summary.get("producer_name") or row.producer_device[:8], rows_text]
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         for column in range(self.history.columnCount() - 1):  # the last one stretches
             self.history.resizeColumnToContents(column)
+
+
+def _rejected(error: str | None) -> str:
+    return _("REJECTED {message}").format(message=error)
 
 
 def _joined(text: list[str] | str) -> str:

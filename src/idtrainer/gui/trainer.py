@@ -104,7 +104,7 @@ class TrainerPage(QWidget):
         layout.addWidget(self.change_password)
         layout.addWidget(self.lock)
         ctx.language_changed.connect(self.retranslate)
-        ctx.changed.connect(self.refresh)
+        ctx.when_changed(self, self.refresh, "texts")
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     from idtrainer.gui import style
     from idtrainer.gui.app import QtTranslations
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang in args.lang:
         ctx.set_language(lang)
         shoot(window, "start", lang)
-    people = [p for p in store.trainees.list() if p.name == DEMO_NAME]
+    people = [p for p in store.trainees.all() if p.name == DEMO_NAME]
     trainee = people[0].uuid if people else store.trainees.create(DEMO_NAME)
     order = store.progress.lesson_order()
     if order:
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     window.go_to(1)
     window.thumbnails.wait()
     window.library.refresh()
-    saiga = store.species.uuid_for("saiga-tatarica") or store.species.list("en")[0].uuid
+    saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
     card = window.open_species(saiga)
     card.resize(width, height)
     for lang in args.lang:

@@ -139,6 +139,7 @@ def _record(store: Store, m: Manifest, path: Path, summary: ImportSummary) -> No
         (m.bundle_id, m.kind, path.name, store.now(), m.producer_device, m.signer_key_id,
          json.dumps({"producer_name": m.producer_name, **json.loads(summary.to_json())},
                     ensure_ascii=False, sort_keys=True)))
+    store.changed("sync_log", [m.bundle_id])
 
 
 class _Applier:
@@ -190,6 +191,7 @@ class _Applier:
         final_by = FINAL_WHEN_SUBMITTED.get(table)
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+        touched: list[str] = []  # rows whose content changed, for store.changes
         for row in batch:
             mine = current.get(row["uuid"])
             frozen = final_by is not None and row[final_by] in self.final
@@ -218,6 +220,7 @@ class _Applier:
                 outcome = "unchanged" if same else "updated" if newer else "skipped"
             self.summary.count(table, outcome)
             if outcome in ("added", "updated"):
+                touched.append(row["uuid"])
                 self._note_search(table, row)
         for columns, values in inserts.items():
             conn.executemany(
@@ -228,6 +231,8 @@ class _Applier:
             conn.executemany(
                 "UPDATE [{}] SET {} WHERE uuid = ?".format(
                     table, ",".join(f"[{c}] = ?" for c in columns)), values)
+        if touched:
+            self.store.changed(table, touched)
 
     def _note_search(self, table: str, row: dict[str, Any]) -> None:
         if table == "taxa":

@@ -107,6 +107,7 @@ def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[st
             "signer_key_id, summary) VALUES (?, ?, 'export', ?, ?, ?, ?, ?)",
             (manifest.bundle_id, kind, target.name, store.now(), store.device_id,
              manifest.signer_key_id, json.dumps({"counts": counts}, sort_keys=True)))
+        store.changed("sync_log", [manifest.bundle_id])
     return ExportResult(target, manifest, target.stat().st_size)
 
 
@@ -114,7 +115,9 @@ def _manifest(store: Store, kind: str, entries: dict[str, tuple[str, int]],
               counts: dict[str, int], title: str) -> Manifest:
     from idtrainer.core.store import new_uuid
 
-    kid = store.keys.publisher()[0] if kind == "content" else store.keys.device()[0]
+    signer = store.keys.publisher() if kind == "content" else store.keys.device()
+    assert signer is not None  # export_bundle refused a content bundle without one
+    kid = signer[0]
     return Manifest(kind=kind, bundle_id=new_uuid(), created_at=store.now(),
                     producer_device=store.device_id, producer_name=default_device_name(store),
                     signer_key_id=kid, signer_public_key=store.keys.public_of(kid),

@@ -42,8 +42,8 @@ TABLES_BY_KIND: dict[str, tuple[str, ...]] = {
     "content": (*CONTENT_TABLES, *ROSTER_TABLES, TEXTS_TABLE),
     "results": (*RESULTS_TABLES, TEXTS_TABLE),
 }
-#: Rows that are final once their attempt is submitted here (DESIGN.md: a union), by the
-#: column naming the attempt: such rows are never changed, and no answer is added.
+#: Rows that are final once their attempt is submitted here (docs/architecture.md, "Sync"),
+#: by the column naming the attempt: such rows are never changed, and no answer is added.
 FINAL_WHEN_SUBMITTED = {"attempts": "uuid", "answers": "attempt_uuid"}
 #: Tables whose rows name their owner by (owner_table, owner_uuid) instead of a foreign key.
 OWNED_BY_NAME = ("texts", "media_links")

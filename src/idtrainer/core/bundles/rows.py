@@ -123,5 +123,5 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
 
 
 def version_of(row: dict[str, Any]) -> tuple[int, str, str]:
-    """What the merge rule compares (DESIGN.md): the higher wins."""
+    """What the merge rule compares (docs/architecture.md, "Sync"): the higher wins."""
     return row["rev"], row["updated_at"], row["updated_by"]
