@@ -15,6 +15,7 @@ import itertools
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import uuid as _uuid
 from collections.abc import Callable, Iterator
@@ -43,6 +44,9 @@ BUSY_TIMEOUT_MS = 10_000
 
 #: The first bytes of every SQLite 3 database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: Less free space than this on the database's disk counts as a full disk.
+FULL_BELOW_BYTES = 256 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +96,7 @@ def store_error(exc: BaseException, path: Path | str | None) -> StoreError | Non
     where = str(path) if path is not None else _("the database")
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StoreFullError(_(
-            "{path}: the disk is full; free some space and try again (nothing was "
-            "changed)").format(path=exc.filename or where))
+            "{path}: the disk is full; free some space and try again").format(path=exc.filename or where))
     if not isinstance(exc, sqlite3.Error):
         return None
     name = getattr(exc, "sqlite_errorname", "") or ""
@@ -101,10 +104,11 @@ def store_error(exc: BaseException, path: Path | str | None) -> StoreError | Non
         return StoreBusyError(_(
             "{path}: the database is in use by another IDTrainer window or command; "
             "close it or wait until it finishes, then try again").format(path=where))
-    if name.startswith("SQLITE_FULL"):
+    if name.startswith("SQLITE_FULL") or (
+            name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path)):
+        # A full disk also shows as an I/O error when SQLite cannot create its -shm file.
         return StoreFullError(_(
-            "{path}: the disk is full; free some space and try again (nothing was "
-            "changed)").format(path=where))
+            "{path}: the disk is full; free some space and try again").format(path=where))
     if name.startswith("SQLITE_READONLY"):
         return StoreReadOnlyError(_(
             "{path}: the database is read-only (the file or its folder cannot be "
@@ -259,9 +263,11 @@ class Store:
             # Fold the WAL back so a copied .sqlite file is complete on its own. Not for
             # a read-only file, and never fatal: the WAL is folded back on the next open.
             try:
+                # Without waiting: another IDTrainer writing now folds it back itself.
+                self.conn.execute("PRAGMA busy_timeout = 0")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:
-                log.warning("%s: WAL not folded back on close: %s", self.path, exc)
+                log.info("%s: WAL not folded back on close: %s", self.path, exc)
         self.conn.close()
         self.conn = None  # type: ignore[assignment]
 
@@ -308,7 +314,7 @@ class Store:
         if self.read_only:
             raise StoreReadOnlyError(_(
                 "{path}: the database is read-only (the file or its folder cannot be "
-                "written), so it was opened for reading only and this cannot be "
+                "written): it was opened for reading only, and changes cannot be "
                 "saved").format(path=self.path))
         # IMMEDIATE: take the write lock now, waiting up to the busy timeout, instead of
         # failing on the upgrade from reading to writing halfway through the work.
@@ -439,6 +445,15 @@ class Store:
         if target.exists() and target.is_dir():
             raise StoreError(f"{target}: is a folder; give a file name for the backup")
         return migrations.backup_file(self.conn, target)
+
+
+def _disk_full(path: Path | str | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(Path(path).parent).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def _preflight(path: Path) -> bool:
