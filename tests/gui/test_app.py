@@ -55,23 +55,6 @@ def test_background_work_reports_progress_and_result(qtbot):
     assert done == ["finished"] and not task.cancelled
 
 
-def test_background_errors_arrive_on_the_gui_thread(qtbot):
-    import threading
-
-    errors = []
-    gui_thread = threading.current_thread()
-
-    def fail(_task):
-        raise ValueError("bundle is broken")
-
-    runner.run_in_background(
-        parent=None, work=fail, on_done=lambda r: None,
-        on_error=lambda e: errors.append((e, threading.current_thread())), label="…")
-    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
-    (error, thread), = errors
-    assert isinstance(error, ValueError) and thread is gui_thread
-
-
 def test_thumbnails_are_made_off_the_gui_thread_and_cached(qtbot, loaded, tmp_path):
     from idtrainer.gui.images import ThumbnailCache
 

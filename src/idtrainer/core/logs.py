@@ -96,3 +96,12 @@ def current() -> Path | None:
 def written() -> bool:
     """Whether the last record reached the file (False: it went to stderr)."""
     return _handler is not None and not _handler.failed
+
+
+def stop() -> None:
+    """Detach the data folder's log (tests; the end of a run flushes it anyway)."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+        _handler = None

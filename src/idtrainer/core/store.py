@@ -95,8 +95,8 @@ def store_error(exc: BaseException, path: Path | str | None) -> StoreError | Non
     last-resort handlers, for the rare error that escapes a manager."""
     where = str(path) if path is not None else _("the database")
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StoreFullError(_(
-            "{path}: the disk is full; free some space and try again").format(path=exc.filename or where))
+        return StoreFullError(_("{path}: the disk is full; free some space and try again")
+                              .format(path=exc.filename or where))
     if not isinstance(exc, sqlite3.Error):
         return None
     name = getattr(exc, "sqlite_errorname", "") or ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,15 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from idtrainer.core import i18n
+from idtrainer import __version__
+from idtrainer.core import i18n, logs
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
+from idtrainer.gui import errors
 from idtrainer.gui.context import LANGUAGE_SETTING
+
+log = logging.getLogger(__name__)
 
 
 class QtTranslations:
@@ -52,16 +58,16 @@ def launch(data: Path, app: QApplication) -> Launched | None:
     first run off the GUI thread with progress. None, after a message box, when the
     data cannot be opened."""
     from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
-    from idtrainer.core.migrations import SchemaTooNewError
-    from idtrainer.core.store import StoreError
     from idtrainer.gui.context import AppContext
     from idtrainer.gui.main_window import MainWindow
     from idtrainer.gui.runner import run_in_background
 
     try:
         store = open_store(data, load_starter=False)
-    except (SchemaTooNewError, StoreError, OSError) as exc:
-        QMessageBox.critical(None, _("IDTrainer cannot start"), str(exc))
+    except (IDTrainerError, OSError) as exc:
+        log.info("cannot start: %s", exc)
+        clear = errors.clear_error(exc)
+        QMessageBox.critical(None, _("IDTrainer cannot start"), str(clear or exc))
         return None
     i18n.set_language(start_language(store))
     launched = Launched(store)
@@ -72,16 +78,17 @@ def launch(data: Path, app: QApplication) -> Launched | None:
         window.show()
 
     def failed(exc: BaseException) -> None:
-        from idtrainer.core.content import ContentError
-
-        message = str(exc) if isinstance(exc, (ContentError, OSError)) else repr(exc)
         QMessageBox.critical(None, _("IDTrainer cannot start"), _(
-            "The starter content could not be prepared:\n{reason}").format(reason=message))
+            "The starter content could not be prepared:\n{reason}").format(reason=exc))
+        app.exit(2)
+
+    def bug(_exc: BaseException) -> None:  # after the error dialog: no window to show
         app.exit(2)
 
     if store.get_setting(STARTER_LOADED) is None:
-        run_in_background(parent=None, work=lambda task: build_starter(store, task.progress),
-                          on_done=show_main, on_error=failed,
+        run_in_background(parent=None, store=store,
+                          work=lambda task: build_starter(task.store, task.progress),
+                          on_done=show_main, on_error=failed, on_bug=bug,
                           label=_("Preparing the starter content…"))
     else:
         show_main()
@@ -94,6 +101,9 @@ def run(data: Path) -> int:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
+    logs.setup(data)
+    log.info("IDTrainer %s starting, data in %s", __version__, data)
+    errors.install()  # a bug anywhere from here on: logged, and a dialog says so
     qt_translations = QtTranslations(app)
     i18n.add_language_listener(qt_translations.apply)
     qt_translations.apply(i18n.current_language())
