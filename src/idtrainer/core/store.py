@@ -89,6 +89,12 @@ class StoreDamagedError(StoreError):
     """The database file is not a whole SQLite database (truncated, random, damaged)."""
 
 
+def read_only_error(path: Path | str | None) -> StoreReadOnlyError:
+    return StoreReadOnlyError(_(
+        "{path}: the database is read-only (the file or its folder cannot be written): "
+        "it was opened for reading only, and changes cannot be saved").format(path=path))
+
+
 def store_error(exc: BaseException, path: Path | str | None) -> StoreError | None:
     """The clear message for an SQLite or file-system failure a person can act on, or
     None when ``exc`` is a bug. Used by the store itself and by the CLI's and the GUI's
@@ -110,9 +116,7 @@ def store_error(exc: BaseException, path: Path | str | None) -> StoreError | Non
         return StoreFullError(_(
             "{path}: the disk is full; free some space and try again").format(path=where))
     if name.startswith("SQLITE_READONLY"):
-        return StoreReadOnlyError(_(
-            "{path}: the database is read-only (the file or its folder cannot be "
-            "written), so this cannot be saved").format(path=where))
+        return read_only_error(where)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return StoreDamagedError(_(
             "{path}: the database file is damaged ({reason}); restore it from a backup "
@@ -312,10 +316,7 @@ class Store:
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         if self.read_only:
-            raise StoreReadOnlyError(_(
-                "{path}: the database is read-only (the file or its folder cannot be "
-                "written): it was opened for reading only, and changes cannot be "
-                "saved").format(path=self.path))
+            raise read_only_error(self.path)
         # IMMEDIATE: take the write lock now, waiting up to the busy timeout, instead of
         # failing on the upgrade from reading to writing halfway through the work.
         try:
