@@ -147,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = data_dir(args.data_dir, portable=args.portable)
     logs.setup(data)
+    logs.log_thread_exceptions()
     command = args.command or "gui"
     try:
         return _run(parser, args, data, command)

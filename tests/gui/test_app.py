@@ -134,3 +134,23 @@ def test_a_link_in_a_lesson_opens_the_species_card(signed_in, qtbot):
     image = window.learn.reader.loadResource(
         2, QUrl("species:saiga-tatarica/media/saiga-horn.svg"))  # 2: ImageResource
     assert image is not None and not image.isNull()
+
+
+def test_a_read_only_database_opens_with_a_notice(qapp, qtbot, loaded, monkeypatch):
+    from idtrainer.core import store as store_module
+
+    data = Path(loaded.path).parent
+    loaded.close()
+    monkeypatch.setattr(store_module, "_writable", lambda path: False)  # as on a ro medium
+    notices = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text: notices.append(text))
+    launched = launch(data, qapp)
+    assert launched is not None and launched.store.read_only
+    window = launched.windows[0]
+    qtbot.addWidget(window)
+    assert len(notices) == 1 and "read-only" in notices[0] and str(data) in notices[0]
+    assert launched.store.species.count() >= 4  # everything can be looked through
+    window.close()
+    window.ctx.detach()
+    launched.store.close()

@@ -83,3 +83,21 @@ def test_the_log_falls_back_quietly_on_a_read_only_folder(tmp_path: Path, capsys
     finally:
         tmp_path.chmod(0o755)
     assert "no folder for me" in capsys.readouterr().err
+
+
+def test_a_bug_on_another_thread_goes_to_the_log(tmp_path: Path, monkeypatch, capsys):
+    import threading
+
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    path = logs.setup(tmp_path / "data")
+    logs.log_thread_exceptions()
+
+    def crash() -> None:
+        raise ValueError("a worker's bug")
+
+    thread = threading.Thread(target=crash, name="exporter")
+    thread.start()
+    thread.join()
+    text = path.read_text(encoding="utf-8")
+    assert "exporter" in text and "ValueError: a worker's bug" in text and "Traceback" in text
+    assert "Traceback" not in capsys.readouterr().err

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import threading
 from pathlib import Path
 
 LOG_FOLDER = "logs"
@@ -105,3 +106,17 @@ def stop() -> None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
         _handler = None
+
+
+def log_thread_exceptions() -> None:
+    """An uncaught exception on another thread goes to the log (with its traceback)
+    instead of stderr; the GUI replaces this with its dialog (gui/errors.py)."""
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        logging.getLogger("idtrainer").error(
+            "internal error on the thread %s", name,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    threading.excepthook = hook

@@ -70,6 +70,11 @@ def launch(data: Path, app: QApplication) -> Launched | None:
         QMessageBox.critical(None, _("IDTrainer cannot start"), str(clear or exc))
         return None
     i18n.set_language(start_language(store))
+    if store.read_only:
+        QMessageBox.information(None, _("IDTrainer"), _(
+            "The database {path} is read-only (the file or its folder cannot be written). "
+            "You can look through everything, but nothing you change can be saved.").format(
+            path=store.path))
     launched = Launched(store)
 
     def show_main(_result: object = None) -> None:
@@ -99,7 +104,8 @@ def run(data: Path) -> int:
     # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
     logs.setup(data)
     log.info("IDTrainer %s starting, data in %s", __version__, data)
