@@ -47,16 +47,18 @@ def results_bundle(make_laptop, tmp_path: Path) -> Path:
     return bundles.export_bundle(laptop, "results", tmp_path / "B.idtb").path
 
 
-def _import_slowly(path: Path, inside: threading.Event, *, fail: bool):
-    """Import ``path``; once inside the import's transaction, pause (a long import) and
-    then finish, or fail as a pulled-out stick would."""
+def _import_slowly(path: Path, inside: threading.Event, writing: threading.Event, *,
+                   fail: bool):
+    """Import ``path``; once inside the import's transaction, wait until the GUI thread
+    is writing (a long import), then finish, or fail as a pulled-out stick would."""
     def work(task: runner.Task) -> list[bundles.BatchOutcome]:
         assert task.store.conn is not None
 
         def step(done: int, total: int, label: str) -> None:
             if task.store.conn.in_transaction and not inside.is_set():
                 inside.set()
-                time.sleep(1.0)
+                assert writing.wait(10)
+                time.sleep(0.5)  # the GUI's write is waiting for the lock meanwhile
                 if fail:
                     raise OSError(5, "Input/output error")
         return bundles.import_many(task.store, [path], progress=step)
@@ -75,14 +77,15 @@ def _on_disk(store: Store, sql: str) -> object:
 def test_a_gui_write_during_a_background_import_is_kept(qtbot, loaded: Store,
                                                         results_bundle: Path, fail: bool):
     trainees_before = loaded.count("trainees")
-    inside, outcomes, problems = threading.Event(), [], []
+    inside, writing, outcomes, problems = threading.Event(), threading.Event(), [], []
     runner.run_in_background(parent=None, store=loaded,
-                             work=_import_slowly(results_bundle, inside, fail=fail),
+                             work=_import_slowly(results_bundle, inside, writing, fail=fail),
                              on_done=outcomes.extend, on_error=problems.append,
                              label="Importing…")
     qtbot.waitUntil(lambda: inside.is_set() or bool(outcomes or problems), timeout=20000)
     assert inside.is_set(), (outcomes, problems)
     # The import's write transaction is open on the worker's connection now.
+    writing.set()
     loaded.set_setting("font_scale", "1.25")  # waits for the lock, then commits
     qtbot.waitUntil(lambda: bool(outcomes or problems), timeout=20000)
 
