@@ -4,6 +4,8 @@ the person as a message (an IDTrainerError) or the bug dialog (anything else).""
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import threading
 import time
@@ -154,6 +156,20 @@ def test_an_actionable_error_goes_to_on_error(qtbot):
         label="…")
     qtbot.waitUntil(lambda: bool(errors_seen), timeout=5000)
     assert errors_seen == [("the bundle is damaged", gui_thread)]
+
+
+def test_a_file_system_error_is_named_not_called_a_bug(qtbot, tmp_path: Path):
+    problems = []
+
+    def write(_task: runner.Task) -> None:
+        (tmp_path / "no-such-folder" / "certificates.pdf").write_bytes(b"%PDF")
+
+    runner.run_in_background(parent=None, work=write, on_done=lambda r: None,
+                             on_error=problems.append, label="…")
+    qtbot.waitUntil(lambda: bool(problems), timeout=5000)
+    assert isinstance(problems[0], IDTrainerError) and not errors._open
+    assert str(problems[0]) == f"{tmp_path / 'no-such-folder' / 'certificates.pdf'}: " \
+        f"{os.strerror(errno.ENOENT)}"
 
 
 def test_a_bug_in_background_work_shows_the_error_dialog_and_is_logged(qtbot, log_file):

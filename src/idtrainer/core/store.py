@@ -95,14 +95,19 @@ def read_only_error(path: Path | str | None) -> StoreReadOnlyError:
         "it was opened for reading only, and changes cannot be saved").format(path=path))
 
 
-def store_error(exc: BaseException, path: Path | str | None) -> StoreError | None:
+def store_error(exc: BaseException, path: Path | str | None) -> IDTrainerError | None:
     """The clear message for an SQLite or file-system failure a person can act on, or
     None when ``exc`` is a bug. Used by the store itself and by the CLI's and the GUI's
-    last-resort handlers, for the rare error that escapes a manager."""
+    last-resort handlers, for the rare error that escapes a manager: a file-system error
+    (a stick pulled out, a PDF open in a viewer, a folder one may not write) is named
+    with its file and the system's reason, not shown as a bug."""
     where = str(path) if path is not None else _("the database")
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StoreFullError(_("{path}: the disk is full; free some space and try again")
                               .format(path=exc.filename or where))
+    if isinstance(exc, OSError) and exc.strerror:
+        return IDTrainerError(_("{path}: {reason}").format(path=exc.filename or where,
+                                                           reason=exc.strerror))
     if not isinstance(exc, sqlite3.Error):
         return None
     name = getattr(exc, "sqlite_errorname", "") or ""
@@ -533,6 +538,9 @@ def _is_read_only(exc: sqlite3.Error) -> bool:
 
 
 def _open_error(exc: BaseException, path: Path) -> BaseException:
+    if isinstance(exc, OSError) and exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError(_("{path}: the database cannot be opened ({reason})").format(
+            path=exc.filename or path, reason=exc.strerror or exc))
     found = store_error(exc, path)
     if found is not None:
         return found
@@ -540,9 +548,6 @@ def _open_error(exc: BaseException, path: Path) -> BaseException:
         return StoreDamagedError(_(
             "{path}: not a readable IDTrainer database ({reason}); restore it from a "
             "backup or move it away to start afresh").format(path=path, reason=exc))
-    if isinstance(exc, OSError):
-        return StoreError(_("{path}: the database cannot be opened ({reason})").format(
-            path=exc.filename or path, reason=exc.strerror or exc))
     return exc
 
 
