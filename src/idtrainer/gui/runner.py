@@ -16,9 +16,9 @@ ends. No SQLite connection is shared between threads: the GUI keeps its own, and
 write it makes while the work runs is its own transaction, never part of the worker's.
 ``work`` never touches widgets. ``on_done`` and ``on_error`` run on the GUI thread;
 ``on_error`` gets only errors a person can act on (:class:`IDTrainerError`, a busy or
-full database, a file-system error named with its file), shown by default as a message. Anything else is a bug: it is logged
-and shown by :func:`idtrainer.gui.errors.show_bug`; ``on_bug`` runs when that dialog
-is closed.
+full database, a file-system error named with its file), shown by default as a
+message. Anything else is a bug: it is logged and shown by
+:func:`idtrainer.gui.errors.show_bug`; ``on_bug`` runs when that dialog is closed.
 
 Input to the application's windows is blocked from the start (the progress dialog
 itself appears only after 400 ms, so quick work does not flash one). Tests call
