@@ -154,3 +154,17 @@ def test_a_read_only_database_opens_with_a_notice(qapp, qtbot, loaded, monkeypat
     window.close()
     window.ctx.detach()
     launched.store.close()
+
+
+def test_a_damaged_database_is_named_at_start(qapp, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "idtrainer.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x10\x00" * 2000)
+    before = (data / "idtrainer.sqlite").read_bytes()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text: shown.append(text))
+    assert launch(data, qapp) is None
+    assert len(shown) == 1 and str(data / "idtrainer.sqlite") in shown[0]
+    assert "Traceback" not in shown[0] and "backup" in shown[0]
+    assert (data / "idtrainer.sqlite").read_bytes() == before
