@@ -230,3 +230,24 @@ def test_uncaught_exceptions_on_any_thread_reach_the_person(qtbot, log_file, mon
     qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
     assert warnings == ["the database is in use by another IDTrainer window or command"]
     assert not errors._open
+
+
+def test_the_sync_page_imports_on_a_worker_thread(signed_in, make_laptop, qtbot,
+                                                  tmp_path: Path):
+    from idtrainer.core import usb
+
+    stick = tmp_path / "stick"
+    laptop = make_laptop("B")
+    laptop.trainees.create("Officer B")
+    laptop.set_setting("device_name", "laptop-B")
+    usb.write_results(laptop, stick)
+    ctx, page = signed_in.ctx, signed_in.sync
+    ctx.unlock_trainer()
+    page.add_folder(str(stick))
+    before = ctx.store.count("trainees")
+    runner.set_inline(False)  # the window fixture runs work inline; here, a real thread
+    qtbot.mouseClick(page.import_results_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 of 1 files imported." in page.log.toPlainText(),
+                    timeout=20000)
+    assert ctx.store.count("trainees") == before + 1
+    assert "results from laptop-B" in page.log.toPlainText()
