@@ -7,18 +7,21 @@ integrity check), 2 bad arguments or unusable files.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from idtrainer import __version__
-from idtrainer.core import i18n
+from idtrainer.core import i18n, logs
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.paths import data_dir, db_path
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger(__name__)
 
 
 class CliError(IDTrainerError):
@@ -143,32 +146,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     data = data_dir(args.data_dir, portable=args.portable)
+    logs.setup(data)
+    logs.log_thread_exceptions()
     command = args.command or "gui"
     try:
-        if command == "gui":
-            from idtrainer.gui.app import run
-
-            return run(data, args.lang)
-        if command == "info":
-            return cmd_info(data)
-        if command == "db":
-            return cmd_db_check(data) if args.db_command == "check" else cmd_db_backup(
-                data, Path(args.path))
-        if command == "content":
-            return cmd_content(data, args.content_command, args.dir)
-        if command == "certificates":
-            return cmd_certificates(data, args)
-        if command == "classes":
-            return cmd_classes(data, args)
-        if command == "results":
-            return cmd_results(data, Path(args.out))
-        if command == "bundle":
-            return cmd_bundle(data, args)
-        if command == "keys":
-            return cmd_keys(data, args)
-    except CliError as exc:
-        print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
+        return _run(parser, args, data, command)
+    except IDTrainerError as exc:
+        return _refused(command, exc)
+    except KeyboardInterrupt:
+        print(_("idtrainer: interrupted; nothing more was done"), file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:
+        from idtrainer.core.store import store_error
+
+        clear = store_error(exc, db_path(data))  # busy, full, read-only, damaged
+        if clear is not None:
+            return _refused(command, clear)
+        log.exception("internal error in the command %s", command)
+        summary = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        where = logs.current()
+        if where is not None:
+            print(_("idtrainer: internal error ({error}); this is a bug, please report it. "
+                    "The details are in {log}").format(error=summary, log=where),
+                  file=sys.stderr)
+        else:
+            print(_("idtrainer: internal error ({error}); this is a bug, please report it. "
+                    "No log could be written; the details are above").format(
+                error=summary), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _refused(command: str, exc: BaseException) -> int:
+    """One clear line for an error a person can act on; the log gets the same line."""
+    log.info("the command %s stopped: %s", command, exc)
+    print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
+         command: str) -> int:
+    if command == "gui":
+        from idtrainer.gui.app import run
+
+        return run(data, args.lang)
+    if command == "info":
+        return cmd_info(data)
+    if command == "db":
+        return cmd_db_check(data) if args.db_command == "check" else cmd_db_backup(
+            data, Path(args.path))
+    if command == "content":
+        return cmd_content(data, args.content_command, args.dir)
+    if command == "certificates":
+        return cmd_certificates(data, args)
+    if command == "classes":
+        return cmd_classes(data, args)
+    if command == "results":
+        return cmd_results(data, Path(args.out))
+    if command == "bundle":
+        return cmd_bundle(data, args)
+    if command == "keys":
+        return cmd_keys(data, args)
     parser.error(_("unknown command {command}").format(command=command))
     return EXIT_USAGE
 
@@ -191,14 +228,17 @@ def _open(data: Path, *, must_exist: bool = False, load_starter: bool = True):
     from idtrainer.core.app_data import open_store
     from idtrainer.core.content import ContentError
     from idtrainer.core.migrations import SchemaTooNewError
-    from idtrainer.core.store import StoreError
+    from idtrainer.core.store import StoreError, store_error
 
     if must_exist and not db_path(data).exists():
         raise CliError(_("no database at {path}").format(path=db_path(data)))
     try:
         return open_store(data, load_starter=load_starter)
-    except (SchemaTooNewError, StoreError, ContentError, OSError) as exc:
+    except (SchemaTooNewError, StoreError, ContentError) as exc:
         raise CliError(str(exc)) from exc
+    except OSError as exc:  # the starter content's pictures, on first run
+        raise (store_error(exc, None) or CliError(_("{path}: {reason}").format(
+            path=exc.filename or data, reason=exc.strerror or exc))) from exc
 
 
 def cmd_info(data: Path) -> int:

@@ -88,23 +88,6 @@ def test_background_work_reports_progress_and_result(qtbot):
     assert done == ["finished"] and not task.cancelled
 
 
-def test_background_errors_arrive_on_the_gui_thread(qtbot):
-    import threading
-
-    errors = []
-    gui_thread = threading.current_thread()
-
-    def fail(_task):
-        raise ValueError("bundle is broken")
-
-    runner.run_in_background(
-        parent=None, work=fail, on_done=lambda r: None,
-        on_error=lambda e: errors.append((e, threading.current_thread())), label="…")
-    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
-    (error, thread), = errors
-    assert isinstance(error, ValueError) and thread is gui_thread
-
-
 def test_thumbnails_are_made_off_the_gui_thread_and_cached(qtbot, loaded, tmp_path):
     from idtrainer.gui.images import ThumbnailCache
 
@@ -184,3 +167,37 @@ def test_a_link_in_a_lesson_opens_the_species_card(signed_in, qtbot):
     image = window.learn.reader.loadResource(
         2, QUrl("species:saiga-tatarica/media/saiga-horn.svg"))  # 2: ImageResource
     assert image is not None and not image.isNull()
+
+
+def test_a_read_only_database_opens_with_a_notice(qapp, qtbot, loaded, monkeypatch):
+    from idtrainer.core import store as store_module
+
+    data = Path(loaded.path).parent
+    loaded.close()
+    monkeypatch.setattr(store_module, "_writable", lambda path: False)  # as on a ro medium
+    notices = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text: notices.append(text))
+    launched = launch(data, qapp)
+    assert launched is not None and launched.store.read_only
+    window = launched.windows[0]
+    qtbot.addWidget(window)
+    assert len(notices) == 1 and "read-only" in notices[0] and str(data) in notices[0]
+    assert launched.store.species.count() >= 4  # everything can be looked through
+    window.close()
+    window.ctx.detach()
+    launched.store.close()
+
+
+def test_a_damaged_database_is_named_at_start(qapp, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "idtrainer.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x10\x00" * 2000)
+    before = (data / "idtrainer.sqlite").read_bytes()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text: shown.append(text))
+    assert launch(data, qapp) is None
+    assert len(shown) == 1 and str(data / "idtrainer.sqlite") in shown[0]
+    assert "Traceback" not in shown[0] and "backup" in shown[0]
+    assert (data / "idtrainer.sqlite").read_bytes() == before

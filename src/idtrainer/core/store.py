@@ -12,8 +12,12 @@ See docs/architecture.md, "Layers" and "Change notifications".
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import itertools
 import json
+import logging
+import os
+import shutil
 import sqlite3
 import uuid as _uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from idtrainer.core import migrations
 from idtrainer.core.changes import ChangeBus, Pending, bus_for
 from idtrainer.core.errors import IDTrainerError
+from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import SYNC_COLUMNS
 
 if TYPE_CHECKING:
@@ -36,7 +41,17 @@ PutResult = Literal["added", "updated", "unchanged"]
 #: Namespace for uuids derived from content ids, so every laptop gets the same ones.
 CONTENT_NAMESPACE = _uuid.UUID("6f1d7a52-3c1e-4f0a-9b57-8e2f4c1d2a90")
 
+#: How long a write waits for another connection's write to end before it gives up with
+#: :class:`StoreBusyError`: long enough for an import on a worker thread to commit.
 BUSY_TIMEOUT_MS = 10_000
+
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: Less free space than this on the database's disk counts as a full disk.
+FULL_BELOW_BYTES = 256 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
@@ -61,13 +76,78 @@ class StoreError(IDTrainerError, RuntimeError):
     """A store operation failed for a reason a person can act on."""
 
 
+class StoreBusyError(StoreError):
+    """Another connection (another IDTrainer window or command) holds the write lock."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The database was opened for reading only, and this operation writes."""
+
+
+class StoreFullError(StoreError):
+    """The disk holding the database is full."""
+
+
+class StoreDamagedError(StoreError):
+    """The database file is not a whole SQLite database (truncated, random, damaged)."""
+
+
+def read_only_error(path: Path | str | None) -> StoreReadOnlyError:
+    return StoreReadOnlyError(_(
+        "{path}: the database is read-only (the file or its folder cannot be written): "
+        "it was opened for reading only, and changes cannot be saved").format(path=path))
+
+
+def store_error(exc: BaseException, path: Path | str | None) -> IDTrainerError | None:
+    """The clear message for an SQLite or file-system failure a person can act on, or
+    None when ``exc`` is a bug. Used by the store itself and by the CLI's and the GUI's
+    last-resort handlers, for the rare error that escapes a manager: a file-system error
+    (a stick pulled out, a PDF open in a viewer, a folder one may not write) is named
+    with its file and the system's reason, not shown as a bug."""
+    where = str(path) if path is not None else _("the database")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreFullError(_("{path}: the disk is full; free some space and try again")
+                              .format(path=exc.filename or where))
+    if isinstance(exc, OSError) and exc.strerror:
+        return IDTrainerError(_("{path}: {reason}").format(path=exc.filename or where,
+                                                           reason=exc.strerror))
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_BUSY"):
+        return StoreBusyError(_(
+            "{path}: the database is in use by another IDTrainer window or command; "
+            "close it or wait until it finishes, then try again").format(path=where))
+    if name.startswith("SQLITE_FULL") or (
+            name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path)):
+        # A full disk also shows as an I/O error when SQLite cannot create its -shm file.
+        return StoreFullError(_(
+            "{path}: the disk is full; free some space and try again").format(path=where))
+    if name.startswith("SQLITE_READONLY"):
+        return read_only_error(where)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreDamagedError(_(
+            "{path}: the database file is damaged ({reason}); restore it from a backup "
+            "or move it away to start afresh").format(path=where, reason=exc))
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
+        return StoreError(_(
+            "{path}: the database could not be read or written ({reason}); check the "
+            "disk or stick it is on").format(path=where, reason=exc))
+    return None
+
+
 class Store:
     """An open IDTrainer database. Use :meth:`open`; close it when done."""
 
     def __init__(self, conn: sqlite3.Connection, *, path: Path | None, media_root: Path,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, read_only: bool = False,
+                 checkpoint_on_close: bool = True) -> None:
         self.conn = conn
         self.path = path
+        #: Opened for reading only (a read-only file, folder or medium): writes raise
+        #: :class:`StoreReadOnlyError` before touching anything.
+        self.read_only = read_only
+        self._checkpoint_on_close = checkpoint_on_close and not read_only
         self._savepoints = itertools.count()
         self.clock = clock
         self.media_root = media_root
@@ -119,42 +199,94 @@ class Store:
 
         A file from a newer IDTrainer raises :class:`migrations.SchemaTooNewError`
         before anything is written to it. An older file is backed up to
-        ``backups`` (default: ``backups/`` beside it) and then migrated.
+        ``backups`` (default: ``backups/`` beside it) and then migrated. A file or
+        folder that cannot be written is opened for reading only (``read_only``).
+        Every failure a person can act on is a :class:`StoreError` naming the file.
         """
         path = Path(path)
-        migrations.check_openable(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        created = _preflight(path)
+        writable = _writable(path)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
+            conn = _connect(path, read_only=not writable)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+            raise _open_error(exc, path) from exc
+        read_only = not writable
         try:
-            _configure(conn, wal=True)
-            migrations.migrate(conn, path=path, backups=backups or path.parent / "backups")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"{path}: not a readable IDTrainer database ({exc})") from exc
+            try:
+                version = _read_version(conn)
+                if version > migrations.LATEST:
+                    raise migrations.SchemaTooNewError(path, version, migrations.LATEST)
+                if writable:
+                    try:
+                        _configure(conn, wal=True)
+                    except sqlite3.OperationalError as exc:
+                        if not _is_read_only(exc) or created:
+                            raise
+                        conn.close()  # e.g. a file the folder permissions let us not write
+                        conn, read_only = _connect(path, read_only=True), True
+                if read_only:
+                    _configure_read_only(conn)
+                    if version < migrations.LATEST:
+                        raise StoreReadOnlyError(_(
+                            "{path}: this database must be upgraded to this IDTrainer's "
+                            "format, but it is read-only; copy it to a folder you can "
+                            "write to").format(path=path))
+                else:
+                    migrations.migrate(conn, path=path,
+                                       backups=backups or path.parent / "backups")
+                store = cls(conn, path=path, media_root=media_root or path.parent / "media",
+                            clock=clock, read_only=read_only)
+            except (sqlite3.Error, OSError) as exc:
+                raise _open_error(exc, path) from exc
         except BaseException:
             conn.close()
+            if created:  # a first start that failed (e.g. a full disk) leaves nothing
+                _remove_database(path)
             raise
-        return cls(conn, path=path, media_root=media_root or path.parent / "media", clock=clock)
+        if read_only:
+            log.info("%s opened read-only", path)
+        return store
+
+    def open_worker(self) -> Store:
+        """A second Store on the same file, for one worker thread; close it when the
+        work ends. No migrations run (the file is open already); SQLite's WAL lets it
+        read beside the GUI's connection, and writes take turns (``BEGIN IMMEDIATE``
+        and the busy timeout). See docs/architecture.md, "Threads"."""
+        if self.path is None:
+            raise StoreError(_("an in-memory database cannot be opened on another thread"))
+        try:
+            conn = _connect(self.path, read_only=self.read_only)
+            if self.read_only:
+                _configure_read_only(conn)
+            else:
+                _configure(conn, wal=False)  # WAL is a property of the file, set already
+        except sqlite3.Error as exc:
+            raise _open_error(exc, self.path) from exc
+        return Store(conn, path=self.path, media_root=self.media_root, clock=self.clock,
+                     read_only=self.read_only, checkpoint_on_close=False)
 
     @classmethod
     def memory(cls, media_root: Path, *, clock: Clock = utc_now) -> Store:
         """A throwaway in-memory store (tests, benchmarks)."""
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn = sqlite3.connect(":memory:", isolation_level=None)
         _configure(conn, wal=False)
         migrations.migrate(conn, path=None, backups=None)
         return cls(conn, path=None, media_root=media_root, clock=clock)
 
     def close(self) -> None:
-        if self.conn is not None:
-            if self.path is not None:
-                # Fold the WAL back so a copied .sqlite file is complete on its own.
+        if self.conn is None:
+            return
+        if self._checkpoint_on_close and self.path is not None:
+            # Fold the WAL back so a copied .sqlite file is complete on its own. Not for
+            # a read-only file, and never fatal: the WAL is folded back on the next open.
+            try:
+                # Without waiting: another IDTrainer writing now folds it back itself.
+                self.conn.execute("PRAGMA busy_timeout = 0")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.conn.close()
-            self.conn = None  # type: ignore[assignment]
+            except sqlite3.Error as exc:
+                log.info("%s: WAL not folded back on close: %s", self.path, exc)
+        self.conn.close()
+        self.conn = None  # type: ignore[assignment]
 
     def __enter__(self) -> Store:
         return self
@@ -198,22 +330,32 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN")
+        if self.read_only:
+            raise read_only_error(self.path)
+        # IMMEDIATE: take the write lock now, waiting up to the busy timeout, instead of
+        # failing on the upgrade from reading to writing halfway through the work.
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            self._raise_clear(exc)
+            raise
         if defer_foreign_keys:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")  # reset by SQLite at commit
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._pending.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._raise_clear(exc)
             raise
         try:
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self._pending.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self._raise_clear(exc)
             raise
         self.changes.publish(self._pending.take())
 
@@ -225,6 +367,14 @@ class Store:
         self._pending.record(table, uuids)
         if not self.conn.in_transaction:  # autocommitted already
             self.changes.publish(self._pending.take())
+
+    def _raise_clear(self, exc: BaseException) -> None:
+        """Raise the clear message for a busy, full, read-only or damaged database."""
+        if isinstance(exc, sqlite3.DatabaseError) and \
+                not isinstance(exc, sqlite3.IntegrityError):
+            clear = store_error(exc, self.path)
+            if clear is not None:
+                raise clear from exc
 
     def now(self) -> str:
         return iso(self.clock())
@@ -303,6 +453,8 @@ class Store:
 
     def _ensure_device_id(self) -> str:
         device = self.get_setting("device_id")
+        if device is None and self.read_only:
+            return ""  # nothing this store writes needs it
         if device is None:
             device = new_uuid()
             self.set_setting("device_id", device)
@@ -324,6 +476,118 @@ class Store:
         if target.exists() and target.is_dir():
             raise StoreError(f"{target}: is a folder; give a file name for the backup")
         return migrations.backup_file(self.conn, target)
+
+
+def _disk_full(path: Path | str | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(Path(path).parent).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def _preflight(path: Path) -> bool:
+    """Clear messages for what SQLite would report obscurely; True if the database file
+    does not exist yet (this open creates it)."""
+    if path.is_dir():
+        raise StoreError(_("{path}: is a folder where the database file should be; move "
+                           "it away or choose another data folder").format(path=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(_("{folder}: the data folder cannot be created ({reason})").format(
+            folder=path.parent, reason=exc.strerror or exc)) from exc
+    if not path.exists():
+        if not os.access(path.parent, os.W_OK):
+            raise StoreReadOnlyError(_(
+                "{folder}: the data folder is read-only, so no database can be created "
+                "in it; choose another data folder").format(folder=path.parent))
+        return True
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StoreError(_("{path}: the database cannot be read ({reason})").format(
+            path=path, reason=exc.strerror or exc)) from exc
+    if size == 0:
+        return False  # SQLite treats an empty file as a new database
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreDamagedError(_(
+            "{path}: not an IDTrainer database (the file is not an SQLite database); "
+            "restore it from a backup or move it away to start afresh").format(path=path))
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counts_valid = header[24:28] == header[92:96]
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0
+    if counts_valid and not wal_pending and size < pages * page_size:
+        raise StoreDamagedError(_(
+            "{path}: the database file is truncated ({size} of {expected} bytes); restore "
+            "it from a backup or move it away to start afresh").format(
+            path=path, size=size, expected=pages * page_size))
+    return False
+
+
+def _writable(path: Path) -> bool:
+    """Whether the database, its folder (for the WAL files) and the medium can be
+    written. False on a read-only medium even for root (access() reports EROFS)."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or
+                                                os.access(path, os.W_OK))
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        # isolation_level None: transactions only where Store.transaction() opens them.
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    uri = path.resolve().as_uri() + "?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not (wal.exists() and wal.stat().st_size > 0):
+        # No pending WAL: nothing to read beside the file, and "immutable" lets SQLite
+        # read it without creating -wal/-shm files, which a read-only folder forbids.
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None)
+
+
+def _read_version(conn: sqlite3.Connection) -> int:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+
+
+def _open_error(exc: BaseException, path: Path) -> BaseException:
+    if isinstance(exc, OSError) and exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError(_("{path}: the database cannot be opened ({reason})").format(
+            path=exc.filename or path, reason=exc.strerror or exc))
+    found = store_error(exc, path)
+    if found is not None:
+        return found
+    if isinstance(exc, sqlite3.DatabaseError):
+        return StoreDamagedError(_(
+            "{path}: not a readable IDTrainer database ({reason}); restore it from a "
+            "backup or move it away to start afresh").format(path=path, reason=exc))
+    return exc
+
+
+def _remove_database(path: Path) -> None:
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
+        try:
+            (path.parent / name).unlink(missing_ok=True)
+        except OSError:
+            log.warning("%s: could not remove the unfinished database", path)
+
+
+def _configure_read_only(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA query_only = ON")
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:

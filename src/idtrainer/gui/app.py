@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,15 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from idtrainer.core import i18n
+from idtrainer import __version__
+from idtrainer.core import i18n, logs
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
+from idtrainer.gui import errors
 from idtrainer.gui.context import LANGUAGE_SETTING
+
+log = logging.getLogger(__name__)
 
 
 class QtTranslations:
@@ -47,7 +53,7 @@ def start_language(store: Store, asked: str | None = None) -> str:
     remembered one, else the system's. An explicit choice on a first start is remembered."""
     saved = i18n.normalize_language(store.get_setting(LANGUAGE_SETTING))
     chosen = i18n.normalize_language(asked)
-    if chosen and not saved:
+    if chosen and not saved and not store.read_only:
         store.set_setting(LANGUAGE_SETTING, chosen)
     return chosen or saved or i18n.system_language()
 
@@ -63,18 +69,23 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
     first run off the GUI thread with progress. None, after a message box, when the
     data cannot be opened."""
     from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
-    from idtrainer.core.migrations import SchemaTooNewError
-    from idtrainer.core.store import StoreError
     from idtrainer.gui.context import AppContext
     from idtrainer.gui.main_window import MainWindow
     from idtrainer.gui.runner import run_in_background
 
     try:
         store = open_store(data, load_starter=False)
-    except (SchemaTooNewError, StoreError, OSError) as exc:
-        QMessageBox.critical(None, _("IDTrainer cannot start"), str(exc))
+    except (IDTrainerError, OSError) as exc:
+        log.info("cannot start: %s", exc)
+        clear = errors.clear_error(exc)
+        QMessageBox.critical(None, _("IDTrainer cannot start"), str(clear or exc))
         return None
     i18n.set_language(start_language(store, lang))
+    if store.read_only:
+        QMessageBox.information(None, _("IDTrainer"), _(
+            "The database {path} is read-only (the file or its folder cannot be written). "
+            "You can look through everything, but nothing you change can be saved.").format(
+            path=store.path))
     launched = Launched(store)
 
     def show_main(_result: object = None) -> None:
@@ -83,16 +94,17 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
         window.show()
 
     def failed(exc: BaseException) -> None:
-        from idtrainer.core.content import ContentError
-
-        message = str(exc) if isinstance(exc, (ContentError, OSError)) else repr(exc)
         QMessageBox.critical(None, _("IDTrainer cannot start"), _(
-            "The starter content could not be prepared:\n{reason}").format(reason=message))
+            "The starter content could not be prepared:\n{reason}").format(reason=exc))
+        app.exit(2)
+
+    def bug(_exc: BaseException) -> None:  # after the error dialog: no window to show
         app.exit(2)
 
     if store.get_setting(STARTER_LOADED) is None:
-        run_in_background(parent=None, work=lambda task: build_starter(store, task.progress),
-                          on_done=show_main, on_error=failed,
+        run_in_background(parent=None, store=store,
+                          work=lambda task: build_starter(task.store, task.progress),
+                          on_done=show_main, on_error=failed, on_bug=bug,
                           label=_("Preparing the starter content…"))
     else:
         show_main()
@@ -106,6 +118,9 @@ def run(data: Path, lang: str | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("IDTrainer")
+    logs.setup(data)
+    log.info("IDTrainer %s starting, data in %s", __version__, data)
+    errors.install()  # a bug anywhere from here on: logged, and a dialog says so
     from idtrainer.gui import style
 
     style.apply(app)  # one stylesheet for every page; again when the system's colours change

@@ -341,8 +341,7 @@ class SyncPage(QWidget):
         self.log.setPlainText("\n".join(_joined(text()) for text in self.log_entries))
 
     def _fail(self, exc: BaseException) -> None:
-        if not isinstance(exc, bundles.BundleError | OSError | KeyFileError):
-            raise exc
+        # The runner sends bugs to the error dialog; here only errors a person can act on.
         self._say(lambda: _("Not done: {reason}").format(reason=exc))
         QMessageBox.warning(self, _("USB sync"), str(exc))
         self.refresh_history()
@@ -353,12 +352,12 @@ class SyncPage(QWidget):
         root = self.stick()
         if root is None:
             return
-        store = self.ctx.store
-
         def work(task: Task) -> bundles.ExportResult:
-            return usb.write_results(store, root, progress=lambda d, t, _n: task.progress(d, t))
+            return usb.write_results(task.store, root,
+                                     progress=lambda d, t, _n: task.progress(d, t))
 
-        run_in_background(parent=self, work=work, on_done=lambda r: self._written(r, root),
+        run_in_background(parent=self, store=self.ctx.store, work=work,
+                          on_done=lambda r: self._written(r, root),
                           on_error=self._fail, label=_("Writing results to the stick…"))
 
     def _written(self, result: bundles.ExportResult, root: Path) -> None:
@@ -395,7 +394,6 @@ class SyncPage(QWidget):
         self.import_files(files, content=False)
 
     def import_files(self, files: list[Path], *, content: bool = True) -> None:
-        store = self.ctx.store
         answers: dict[str, bool] = {}
 
         def trust(manifest: bundles.Manifest) -> bool:
@@ -407,10 +405,11 @@ class SyncPage(QWidget):
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
 
         def work(task: Task) -> list[bundles.BatchOutcome]:
-            return bundles.import_many(store, files, trust=trust,
+            return bundles.import_many(task.store, files, trust=trust,
                                        progress=lambda d, t, _n: task.progress(d, t))
 
-        run_in_background(parent=self, work=work, on_done=self._imported, on_error=self._fail,
+        run_in_background(parent=self, store=self.ctx.store, work=work,
+                          on_done=self._imported, on_error=self._fail,
                           label=_("Checking and importing {n} files…").format(n=len(files)))
 
     def _untrusted(self, files: list[Path]) -> list[bundles.Manifest]:
@@ -456,10 +455,9 @@ class SyncPage(QWidget):
             return
         modules, quizzes = dialog.selection()
         title = dialog.title.text().strip()
-        store = self.ctx.store
 
         def work(task: Task) -> bundles.ExportResult:
-            return usb.write_content(store, root, modules=modules, quizzes=quizzes,
+            return usb.write_content(task.store, root, modules=modules, quizzes=quizzes,
                                      title=title,
                                      progress=lambda d, t, _n: task.progress(d, t))
 
@@ -468,7 +466,8 @@ class SyncPage(QWidget):
                 path=result.path, size=i18n.format_number(round(result.bytes / 2**20, 1))))
             self.refresh_history()
 
-        run_in_background(parent=self, work=work, on_done=done, on_error=self._fail,
+        run_in_background(parent=self, store=self.ctx.store, work=work, on_done=done,
+                          on_error=self._fail,
                           label=_("Writing course content to the stick…"))
 
     def _key_file(self, saving: bool) -> None:
