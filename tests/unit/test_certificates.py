@@ -150,7 +150,7 @@ def test_template_images_are_checked(trainer: Store, tmp_path):
     svg = tmp_path / "logo.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     template.logo_path = str(svg)
-    with pytest.raises(CertificateError, match="PNG or JPEG"):
+    with pytest.raises(CertificateError, match="SVG pictures are not accepted here; use PNG, JPEG"):
         trainer.certificates.save_template(template)
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 120), "navy").save(logo)

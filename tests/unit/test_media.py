@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from idtrainer.core import media
+from idtrainer.core import pictures
 from idtrainer.core.media import MediaError, inspect_image
 from idtrainer.core.store import Store
 
@@ -21,7 +21,7 @@ def test_png_is_described(tmp_path: Path):
 def test_file_too_large_is_refused(tmp_path: Path, monkeypatch):
     path = tmp_path / "big.png"
     Image.new("RGB", (64, 64)).save(path)
-    monkeypatch.setattr(media, "MAX_BYTES", 10)
+    monkeypatch.setattr(pictures, "MAX_BYTES", 10)
     with pytest.raises(MediaError, match=r"big\.png.*limit"):
         inspect_image(path)
 
@@ -29,7 +29,7 @@ def test_file_too_large_is_refused(tmp_path: Path, monkeypatch):
 def test_too_many_pixels_is_refused(tmp_path: Path, monkeypatch):
     path = tmp_path / "wide.png"
     Image.new("1", (5000, 100)).save(path)
-    monkeypatch.setattr(media, "MAX_PIXELS", 100_000)
+    monkeypatch.setattr(pictures, "MAX_PIXELS", 100_000)
     with pytest.raises(MediaError, match=r"wide\.png.*megapixels"):
         inspect_image(path)
 

@@ -46,6 +46,7 @@ BITMAPS = frozenset({PNG, JPEG, WEBP})
 EVERY_KIND = BITMAPS | {SVG}
 #: Names shown to people for each kind.
 KIND_NAMES = {PNG: "PNG", JPEG: "JPEG", WEBP: "WebP", SVG: "SVG"}
+_ORDER = {kind: i for i, kind in enumerate(KIND_NAMES)}
 _PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}
 
 _SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -158,8 +159,7 @@ class _Gate:
         if kind not in allowed:
             raise MediaError(_("{file}: {kind} pictures are not accepted here; use {allowed}")
                              .format(file=self.name, kind=KIND_NAMES[kind],
-                                     allowed=", ".join(sorted(KIND_NAMES[k]
-                                                              for k in allowed))))
+                                     allowed=_kinds(allowed)))
         width, height = self._svg(data) if kind == SVG else self._bitmap(data, kind)
         return PictureInfo(hashlib.sha256(data).hexdigest(), kind, len(data), width, height)
 
@@ -312,6 +312,12 @@ class _Gate:
     def _refuse(self, reason: str) -> MediaError:
         return MediaError(_("{file}: SVG refused: {reason}").format(file=self.name,
                                                                     reason=reason))
+
+
+def _kinds(kinds: Collection[str]) -> str:
+    """Kinds of picture as people know them, in a fixed order: "PNG, JPEG"."""
+    ordered = sorted(kinds, key=lambda k: (_ORDER.get(k, len(_ORDER)), k))
+    return ", ".join(KIND_NAMES.get(k, k) for k in ordered)
 
 
 def _number(match: re.Match[str] | None) -> int | None:

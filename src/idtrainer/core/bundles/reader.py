@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import stat
@@ -46,7 +47,8 @@ from idtrainer.core.bundles.rows import (
     table_specs,
 )
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
+from idtrainer.core.pictures import MAX_BYTES as MAX_MEDIA_BYTES
+from idtrainer.core.pictures import MediaError, check_picture
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
@@ -219,7 +221,7 @@ class BundleReader:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
 
-    def extract_media(self, name: str, out: IO[bytes] | _Discard) -> None:
+    def extract_media(self, name: str, out: IO[bytes]) -> None:
         """Copy one media entry to ``out``, checking its hash on the way."""
         expected = self.manifest.entries[name][0]
         digest = hashlib.sha256()
@@ -234,13 +236,6 @@ class BundleReader:
         if digest.hexdigest() != expected or expected != name[6:]:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
-
-
-class _Discard:
-    """Where :func:`inspect_bundle` sends media it only needs to hash."""
-
-    def write(self, data: bytes) -> None:
-        pass
 
 
 #: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
@@ -298,8 +293,8 @@ def already_imported(store: Store, m: Manifest) -> bool:
 
 class _Checker:
     """Pass one: every row parsed and validated, every hash checked, every reference
-    resolved (in the bundle or in the database), media copied aside; nothing written
-    to the database."""
+    resolved (in the bundle or in the database), every picture decoded at the gate
+    (core/pictures.py) and copied aside; nothing written to the database."""
 
     def __init__(self, store: Store, reader: BundleReader) -> None:
         self.store, self.reader = store, reader
@@ -309,6 +304,7 @@ class _Checker:
         self.uuids: dict[str, set[str]] = {t: set() for t in parents}
         self.refs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.media_rows: dict[str, str] = {}  # sha256 -> media uuid
+        self.media_mimes: dict[str, set[str]] = defaultdict(set)  # sha256 -> row mimes
         self.rows = 0
         data_bytes = sum(size for name, (_sha, size) in reader.manifest.entries.items()
                          if name.startswith("data/"))
@@ -333,6 +329,7 @@ class _Checker:
                         self.refs[(table, column, parent)].add(row[column])
                 if table == "media" and not row["deleted"]:
                     self.media_rows[row["sha256"]] = row["uuid"]
+                    self.media_mimes[row["sha256"]].add(row["mime"])
                 self.rows += 1
                 if progress and self.rows % 5000 == 0:
                     progress(self.rows, total, table)
@@ -373,12 +370,28 @@ class _Checker:
                 raise BundleError(self.reader.path, _("media {sha}: the file is neither in the "
                                                       "bundle nor on this laptop").format(sha=sha))
         for i, name in enumerate(names, 1):
-            if folder is None:
-                self.reader.extract_media(name, _Discard())
-            elif not self.store.media.has_file(name[6:]):
-                with (folder / name[6:]).open("wb") as out:
-                    self.reader.extract_media(name, out)
-                    out.flush()
-                    os.fsync(out.fileno())
+            sha = name[6:]
+            if folder is None or not self.store.media.has_file(sha):
+                data = self._picture(name)
+                if folder is not None:
+                    with (folder / sha).open("wb") as out:
+                        out.write(data)
+                        out.flush()
+                        os.fsync(out.fileno())
             if progress:
                 progress(self.rows + i, total, name)
+
+    def _picture(self, name: str) -> bytes:
+        """One media entry, its hash checked and its picture decoded at the gate, as the
+        kind of picture its media rows say it is (the GUI draws it as that kind)."""
+        buffer = io.BytesIO()
+        self.reader.extract_media(name, buffer)
+        data = buffer.getvalue()
+        claimed = self.media_mimes[name[6:]]
+        try:
+            info = check_picture(data, name, allowed=claimed)
+            for mime in sorted(claimed - {info.mime}):  # rows that disagree: one is wrong
+                check_picture(data, name, allowed={mime})
+        except MediaError as exc:
+            raise BundleError(self.reader.path, str(exc)) from exc
+        return data
