@@ -173,19 +173,15 @@ class _Gate:
             with Image.open(io.BytesIO(data), formats=[fmt]) as img:
                 width, height = img.size
                 if width * height > self.pixels_left:
-                    raise MediaError(_("{file}: the image has {pixels} megapixels; the limit "
-                                       "is {limit}").format(
-                        file=self.name, pixels=round(width * height / 10**6, 1),
-                        limit=MAX_PIXELS // 10**6))
+                    raise self._too_large()
                 img.load()  # every pixel of the first frame: a truncated file fails here
             if kind == PNG:  # and every chunk's checksum, which load() does not read
                 with Image.open(io.BytesIO(data), formats=[fmt]) as img:
                     img.verify()
         except MediaError:
             raise
-        except Image.DecompressionBombError as exc:
-            raise MediaError(_("{file}: the image has more than {limit} megapixels").format(
-                file=self.name, limit=MAX_PIXELS // 10**6)) from exc
+        except Image.DecompressionBombError as exc:  # Pillow's own guard, before ours
+            raise self._too_large() from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
                 IndexError, MemoryError) as exc:
             raise MediaError(_("{file}: not a readable {kind} picture: the file is damaged or "
@@ -308,6 +304,10 @@ class _Gate:
                                  "the picture").format(attribute=attribute,
                                                        value=_short(match.group(0)),
                                                        element=tag))
+
+    def _too_large(self) -> MediaError:
+        return MediaError(_("{file}: the image has more than {limit} megapixels").format(
+            file=self.name, limit=MAX_PIXELS // 10**6))
 
     def _refuse(self, reason: str) -> MediaError:
         return MediaError(_("{file}: SVG refused: {reason}").format(file=self.name,
