@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hostile_pictures import HOSTILE_NAMES, hostile
 from idtrainer.core.migrations import LATEST
 
 
@@ -155,6 +156,34 @@ def test_content_load_into_a_new_data_dir_replaces_the_starter_set(tmp_path: Pat
     assert fields["Species"].strip() == "1" and fields["Questions"].strip() == "3"
     again = run("--data-dir", str(data), "content", "load", str(fixture))
     assert "0 rows added, 0 updated" in again.stdout
+
+
+def test_content_load_refuses_every_hostile_picture_and_changes_nothing(tmp_path: Path):
+    fixture = Path(__file__).parent.parent / "data" / "content"
+    data = tmp_path / "custom"
+    assert run("--data-dir", str(data), "content", "load", str(fixture)).returncode == 0
+    before = "\n".join(sqlite3.connect(data / "idtrainer.sqlite").iterdump())
+    media_before = sorted(p.name for p in (data / "media").rglob("*"))
+    content = tmp_path / "content"
+    shutil.copytree(fixture, content)
+    species = content / "species" / "panthera-uncia"
+    entries = []
+    for name in HOSTILE_NAMES:
+        (species / "media" / name).write_bytes(hostile(name).data)
+        entries.append(f'[[images]]\nfile = "media/{name}"\nauthor = "A"\n'
+                       'licence = "CC0-1.0"\nsource = "S"\n')
+    toml = species / "species.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n" + "\n".join(entries),
+                    encoding="utf-8")
+    result = run("--data-dir", str(data), "content", "load", str(content))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    for i, name in enumerate(HOSTILE_NAMES, 2):
+        line = (f"{toml}: images[{i}].file: {species / 'media' / name}: "
+                f"{hostile(name).reason}")
+        assert line in result.stderr.splitlines(), result.stderr
+    assert "\n".join(sqlite3.connect(data / "idtrainer.sqlite").iterdump()) == before
+    assert sorted(p.name for p in (data / "media").rglob("*")) == media_before
 
 
 def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
