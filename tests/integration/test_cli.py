@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -220,6 +222,30 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
     missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch))
     assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["truncated.jpg", "external.svg"])
+def test_printing_with_a_hostile_logo_is_one_clear_line(tmp_path: Path, data: Path,
+                                                        name: str):
+    from idtrainer.core.certificates import CertificateTemplate
+    from idtrainer.core.store import Store
+
+    copy = tmp_path / "certs"
+    shutil.copytree(data, copy)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(hostile(name).data)  # e.g. replaced after the template was saved
+    with Store.open(copy / "idtrainer.sqlite") as store:
+        store.set_setting("certificate_template", json.dumps(
+            {**asdict(CertificateTemplate()), "logo_path": str(logo)}))
+    out = tmp_path / "one.pdf"
+    result = run("--data-dir", str(copy), "certificates", "issue", "--name", "A", "--course",
+                 "C", "--lang", "en", "--out", str(out))
+    assert result.returncode == 2
+    reason = "SVG pictures are not accepted here; use PNG, JPEG" if hostile(name).svg \
+        else hostile(name).reason
+    assert result.stderr.strip().endswith(f"{logo}: {reason}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
 
 
 def test_results_export_csv(tmp_path: Path, data: Path):
