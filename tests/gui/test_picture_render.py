@@ -1,0 +1,61 @@
+"""Rendering draws only pictures that pass the gate, and reaches no file (gui/images.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+
+from hostile_pictures import HOSTILE_NAMES, XLINK, good_png, hostile
+from idtrainer.core.resources import assets_dir
+from idtrainer.gui.images import SVG_MIME, ThumbnailCache, render
+
+
+def stored(folder: Path, data: bytes) -> Path:
+    """A file named as the media store names it: by its hash, with no suffix."""
+    path = folder / hashlib.sha256(data).hexdigest()
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("name", [n for n in HOSTILE_NAMES if hostile(n).svg])
+def test_a_hostile_svg_is_not_rendered(qapp, tmp_path: Path, name: str):
+    assert render(stored(tmp_path, hostile(name).data), SVG_MIME, QSize(64, 64)).isNull()
+
+
+def test_an_svg_pointing_at_a_local_file_reaches_no_file(qapp, tmp_path: Path):
+    red = tmp_path / "red.png"
+    red.write_bytes(good_png((10, 10), "red"))
+    data = (f'<svg {XLINK} width="10" height="10"><rect width="10" height="10" fill="blue"/>'
+            f'<image xlink:href="{red}" width="10" height="10"/></svg>').encode()
+    assert render(stored(tmp_path, data), SVG_MIME).isNull()
+    # The same picture without the reference is drawn: the refusal is the reference.
+    safe = data.replace(f'<image xlink:href="{red}" width="10" height="10"/>'.encode(), b"")
+    image = render(stored(tmp_path, safe), SVG_MIME)
+    assert image.pixelColor(5, 5).name() == "#0000ff"
+
+
+def test_an_svg_stored_as_a_bitmap_is_not_drawn_as_svg(qapp, tmp_path: Path):
+    data = f'<svg {XLINK} width="10" height="10"><rect width="10" height="10"/></svg>'.encode()
+    path = stored(tmp_path, data)
+    for mime in ("image/png", "image/jpeg", "image/webp", "image/gif"):
+        assert render(path, mime).isNull(), mime
+    png = stored(tmp_path, good_png((10, 10), "red"))
+    assert render(png, "image/png").pixelColor(5, 5).name() == "#ff0000"
+    assert render(png, "image/jpeg").isNull()
+
+
+def test_the_shipped_diagrams_render(qapp):
+    for path in sorted(assets_dir().rglob("*.svg"))[:5]:
+        assert not render(path, SVG_MIME, QSize(120, 120)).isNull(), path
+
+
+def test_a_hostile_thumbnail_is_empty_and_nothing_breaks(qapp, tmp_path: Path):
+    cache = ThumbnailCache(tmp_path / "thumbs", size=48)
+    path = stored(tmp_path, hostile("external.svg").data)
+    assert cache.get(path.name, path, SVG_MIME) is None
+    cache.wait()
+    assert cache.images[path.name].isNull()
+    assert not cache.path_for(path.name).exists()
