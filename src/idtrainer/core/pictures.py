@@ -17,7 +17,7 @@ imports all come through here. A picture is judged by its bytes, never by its na
 
 The GUI renders SVG only from bytes that have just passed the gate (gui/images.py), and
 the certificate PDF draws its logo and signature from checked bytes
-(core/certificate_pdf.py). See docs/architecture.md, "Media".
+(core/certificate_pdf.py). What an SVG may hold: docs/content-format.md, under "Species".
 """
 
 from __future__ import annotations
