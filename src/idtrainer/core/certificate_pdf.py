@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -91,22 +90,39 @@ def draw_qr(c: Canvas, text: str, x: float, y: float, side: float) -> None:
     c.restoreState()
 
 
-@dataclass(frozen=True)
 class TemplatePictures:
     """The template's logo and signature as they passed the picture gate, read once for
-    a whole batch; None where the template names none or its file is gone."""
+    a whole batch and embedded once per PDF (a form drawn on every page); a picture the
+    template names none of, or whose file is gone, is left out."""
 
-    logo: ImageReader | None
-    signature: ImageReader | None
+    def __init__(self, logo: bytes | None, signature: bytes | None) -> None:
+        self.readers = {"logo": ImageReader(io.BytesIO(logo)) if logo else None,
+                        "signature": ImageReader(io.BytesIO(signature)) if signature else None}
+        self._defined: set[tuple[int, str]] = set()
 
     @classmethod
     def of(cls, template: CertificateTemplate) -> TemplatePictures:
-        def checked(path: str) -> ImageReader | None:
+        def checked(path: str) -> bytes | None:
             if not path or not Path(path).is_file():
                 return None  # a missing logo is left out, as before
-            return ImageReader(io.BytesIO(certificate_picture(path)))
+            return certificate_picture(path)
 
         return cls(checked(template.logo_path), checked(template.signature_path))
+
+    def draw(self, c: Canvas, which: str, x: float, y: float, width: float,
+             height: float) -> None:
+        reader = self.readers[which]
+        if reader is None:
+            return
+        # An image drawn from a reader is hashed again on every page; a form is not.
+        name = f"idt-{which}-{id(self):x}"
+        if (id(c), name) not in self._defined:
+            c.beginForm(name)
+            c.drawImage(reader, x, y, width=width, height=height, preserveAspectRatio=True,
+                        mask="auto")
+            c.endForm()
+            self._defined.add((id(c), name))
+        c.doForm(name)
 
 
 def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate,
@@ -128,9 +144,7 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
     c.rect(32, 32, width - 64, height - 64)
     c.setFillColor(INK)
     y = height - 78
-    if pictures.logo is not None:
-        c.drawImage(pictures.logo, 56, height - 120, width=70, height=70,
-                    preserveAspectRatio=True, mask="auto")
+    pictures.draw(c, "logo", 56, height - 120, 70, 70)
     if template.organisation:
         size = _fit(template.organisation, BOLD, 15, width - 260)
         c.setFont(BOLD, size)
@@ -175,9 +189,7 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
     c.setFont(FONT, 11)
     c.drawString(60, 92, t(DATE, main).format(date=day))
     c.drawString(60, 74, t(SERIAL, main).format(serial=cert.serial))
-    if pictures.signature is not None:
-        c.drawImage(pictures.signature, width / 2 - 60, 98, width=120, height=40,
-                    preserveAspectRatio=True, mask="auto")
+    pictures.draw(c, "signature", width / 2 - 60, 98, 120, 40)
     c.setLineWidth(0.6)
     c.line(width / 2 - 110, 96, width / 2 + 110, 96)
     if template.signatory:
