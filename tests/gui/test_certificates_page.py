@@ -100,7 +100,6 @@ def test_trainer_prints_the_passes_of_a_quiz(signed_in, qtbot, tmp_path, monkeyp
 def test_template_dialog_refuses_a_hostile_logo_on_save_and_preview(window, qtbot, tmp_path,
                                                                    monkeypatch):
     from hostile_pictures import hostile
-
     from idtrainer.gui import certificates as page
     from idtrainer.gui.certificates import TemplateDialog
 

@@ -59,3 +59,23 @@ def test_a_hostile_thumbnail_is_empty_and_nothing_breaks(qapp, tmp_path: Path):
     cache.wait()
     assert cache.images[path.name].isNull()
     assert not cache.path_for(path.name).exists()
+
+
+def test_a_lesson_can_show_no_file_from_disk(qapp, loaded, tmp_path: Path):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    from idtrainer.gui.context import AppContext
+    from idtrainer.gui.learn import LessonBrowser
+
+    red = tmp_path / "red.png"
+    red.write_bytes(good_png((10, 10), "red"))
+    browser = LessonBrowser(AppContext(loaded))
+    image = QTextDocument.ResourceType.ImageResource
+    for url in (QUrl.fromLocalFile(str(red)), QUrl(str(red)), QUrl("red.png")):
+        assert browser.loadResource(image, url) is None, url
+    browser.setSearchPaths([str(tmp_path)])
+    browser.setMarkdown(f"![a]({red}) ![b](red.png) ![c](file://{red})")
+    assert browser.document().resource(image, QUrl("red.png")) is None
+    shown = browser.loadResource(image, QUrl("species:saiga-tatarica/media/saiga-horn.svg"))
+    assert not shown.isNull()  # the media store's pictures still show
