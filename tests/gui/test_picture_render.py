@@ -79,3 +79,11 @@ def test_a_lesson_can_show_no_file_from_disk(qapp, loaded, tmp_path: Path):
     assert browser.document().resource(image, QUrl("red.png")) is None
     shown = browser.loadResource(image, QUrl("species:saiga-tatarica/media/saiga-horn.svg"))
     assert not shown.isNull()  # the media store's pictures still show
+
+
+def test_an_svg_declaring_a_giant_size_is_drawn_bounded(qapp, tmp_path: Path):
+    data = f'<svg {XLINK} width="200000" height="100000"><rect width="9" height="9"/></svg>'
+    image = render(stored(tmp_path, data.encode()), SVG_MIME)
+    assert (image.width(), image.height()) == (4096, 2048)
+    small = f'<svg {XLINK} width="30" height="20"><rect width="9" height="9"/></svg>'
+    assert render(stored(tmp_path, small.encode()), SVG_MIME).size() == QSize(30, 20)

@@ -73,7 +73,7 @@ class ImageSpec:
     licence: str
     source: str
     caption: Texts
-    info: Any = None             # media.ImageInfo once inspected
+    info: Any = None             # pictures.PictureInfo once it passed the gate
 
 
 @dataclass

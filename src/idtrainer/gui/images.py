@@ -28,6 +28,7 @@ SVG_MIME = SVG
 #: The only decoder Qt may use for each kind: never one it guesses from the content, so
 #: an SVG stored as "image/png" is not rendered as SVG.
 _QT_FORMATS = {PNG: b"png", JPEG: b"jpeg", WEBP: b"webp"}
+MAX_SVG_SIDE = 4096
 QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
 
 
@@ -50,6 +51,9 @@ def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
             size = QSize(800, 600)
         if bound is not None:
             size = size.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio)
+        elif size.width() > MAX_SVG_SIDE or size.height() > MAX_SVG_SIDE:
+            # A declared size of any magnitude is drawn at most this large.
+            size = size.scaled(MAX_SVG_SIDE, MAX_SVG_SIDE, Qt.AspectRatioMode.KeepAspectRatio)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor("white"))
         painter = QPainter(image)
@@ -99,7 +103,7 @@ class ThumbnailCache(QObject):
             return self.images[sha256]
         cached = self.path_for(sha256)
         if cached.exists():
-            image = QImage(str(cached))
+            image = QImage(str(cached), "PNG")  # ours; never another decoder
             if not image.isNull():
                 self.images[sha256] = image
                 return image
