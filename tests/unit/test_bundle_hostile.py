@@ -669,6 +669,30 @@ def test_a_sound_picture_in_a_bundle_is_decoded_and_kept(laptop: Store, key: Key
     assert laptop.media.path_for(sha).read_bytes() == picture
 
 
+def test_among_many_pictures_the_first_bad_one_by_name_is_reported(laptop: Store, key: Key,
+                                                                   tmp_path: Path):
+    # Pictures are decoded on worker threads; the report must not depend on which ends first.
+    good = [good_png((4, 4), colour) for colour in ("red", "green", "blue", "white", "gray")]
+    bad = [hostile("truncated.jpg").data, hostile("script.svg").data]
+    mimes = ["image/png"] * len(good) + ["image/jpeg", "image/svg+xml"]
+    pictures = [*good, *bad]
+    shas = [hashlib.sha256(p).hexdigest() for p in pictures]
+    rows = jsonl(*({**media_row(sha, len(p), f"media-{i}"), "mime": mime}
+                   for i, (sha, p, mime) in enumerate(zip(shas, pictures, mimes, strict=True))))
+    files = {"data/media.jsonl": rows, **{f"media/{sha}": p for sha, p in zip(shas, pictures,
+                                                                            strict=True)}}
+    first_bad = min(shas[len(good):])
+    reason = hostile("truncated.jpg" if first_bad == shas[-2] else "script.svg").reason
+    path = write_bundle(tmp_path / "many.idtb", files, key=key)
+    for _ in range(3):
+        refused(laptop, path, f"media/{first_bad}: {reason}")
+    sound = write_bundle(tmp_path / "sound-many.idtb", {
+        "data/media.jsonl": jsonl(*(media_row(sha, len(p), f"media-{i}") for i, (sha, p)
+                                    in enumerate(zip(shas, good, strict=False)))),
+        **{f"media/{sha}": p for sha, p in zip(shas, good, strict=False)}}, key=key)
+    assert bundles.import_bundle(laptop, sound).media_added == len(good)
+
+
 def test_a_media_row_without_its_file_is_refused(laptop: Store, key: Key, tmp_path: Path):
     sha = hashlib.sha256(b"nowhere").hexdigest()
     path = write_bundle(tmp_path / "nofile.idtb", {"data/media.jsonl": jsonl(media_row(sha, 7))},

@@ -14,8 +14,9 @@ import re
 import stat
 import zipfile
 import zlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -52,6 +53,9 @@ from idtrainer.core.pictures import MediaError, check_picture
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
+
+#: Threads decoding pictures while the next entries are read (the laptops have 2+ cores).
+DECODERS = 2
 
 # -- reading and checking a bundle --------------------------------------------------------
 
@@ -369,24 +373,43 @@ class _Checker:
             if sha not in in_bundle and not self.store.media.has_file(sha):
                 raise BundleError(self.reader.path, _("media {sha}: the file is neither in the "
                                                       "bundle nor on this laptop").format(sha=sha))
-        for i, name in enumerate(names, 1):
-            sha = name[6:]
-            if folder is None or not self.store.media.has_file(sha):
-                data = self._picture(name)
-                if folder is not None:
-                    with (folder / sha).open("wb") as out:
-                        out.write(data)
-                        out.flush()
-                        os.fsync(out.fileno())
-            if progress:
-                progress(self.rows + i, total, name)
+        # Entries are read from the zip here, one after another (a ZipFile is not for
+        # threads); decoding them, most of the time an import takes, runs beside that on
+        # DECODERS threads (Pillow lets go of the GIL). Results are taken in name order, so
+        # the first bad picture by name is the one reported.
+        pending: deque[tuple[int, str, bytes, Future[None]]] = deque()
+        with ThreadPoolExecutor(DECODERS, thread_name_prefix="picture-gate") as pool:
+            for i, name in enumerate(names, 1):
+                if folder is None or not self.store.media.has_file(name[6:]):
+                    data = self._entry(name)
+                    pending.append((i, name, data, pool.submit(self._check_picture, name,
+                                                               data)))
+                elif progress:
+                    progress(self.rows + i, total, name)
+                while len(pending) > DECODERS or (pending and i == len(names)):
+                    self._keep(pending.popleft(), folder, progress, total)
 
-    def _picture(self, name: str) -> bytes:
-        """One media entry, its hash checked and its picture decoded at the gate, as the
-        kind of picture its media rows say it is (the GUI draws it as that kind)."""
+    def _keep(self, job: tuple[int, str, bytes, Future[None]], folder: Path | None,
+              progress: Progress | None, total: int) -> None:
+        i, name, data, checked = job
+        checked.result()  # raises the refusal
+        if folder is not None:
+            with (folder / name[6:]).open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        if progress:
+            progress(self.rows + i, total, name)
+
+    def _entry(self, name: str) -> bytes:
+        """One media entry's bytes, its hash checked against the manifest."""
         buffer = io.BytesIO()
         self.reader.extract_media(name, buffer)
-        data = buffer.getvalue()
+        return buffer.getvalue()
+
+    def _check_picture(self, name: str, data: bytes) -> None:
+        """A media entry decoded at the gate, as the kind of picture its media rows say it
+        is (the GUI draws it as that kind)."""
         claimed = self.media_mimes[name[6:]]
         try:
             info = check_picture(data, name, allowed=claimed)
@@ -394,4 +417,3 @@ class _Checker:
                 check_picture(data, name, allowed={mime})
         except MediaError as exc:
             raise BundleError(self.reader.path, str(exc)) from exc
-        return data
