@@ -223,9 +223,15 @@ def test_a_file_too_large_is_refused_before_it_is_parsed(tmp_path: Path, monkeyp
         read_picture(path)
 
 
-def test_a_missing_file_or_a_folder_is_a_clear_refusal(tmp_path: Path):
-    for path in (tmp_path / "missing.png", tmp_path):
-        with pytest.raises(MediaError, match="cannot read the image"):
+def test_a_missing_file_a_folder_or_a_pipe_is_a_clear_refusal(tmp_path: Path):
+    import os
+
+    paths = [tmp_path / "missing.png", tmp_path]
+    if hasattr(os, "mkfifo"):
+        paths.append(tmp_path / "pipe.png")
+        os.mkfifo(paths[-1])  # opening it to read would wait for a writer for ever
+    for path in paths:
+        with pytest.raises(MediaError, match=f"{path}: cannot read the image"):
             read_picture(path)
 
 

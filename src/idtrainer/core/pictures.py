@@ -27,6 +27,7 @@ import binascii
 import hashlib
 import io
 import re
+import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -49,7 +50,6 @@ KIND_NAMES = {PNG: "PNG", JPEG: "JPEG", WEBP: "WebP", SVG: "SVG"}
 _ORDER = {kind: i for i, kind in enumerate(KIND_NAMES)}
 _PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}
 
-_SVG_NS = "{http://www.w3.org/2000/svg}"
 #: Elements that run code or embed another document; refused wherever they appear.
 _SCRIPT_ELEMENTS = frozenset({"script", "handler", "listener"})
 _EMBEDDING_ELEMENTS = frozenset({"foreignobject", "iframe", "embed", "object", "animation",
@@ -99,6 +99,9 @@ def read_picture(path: Path, *, allowed: Collection[str] = EVERY_KIND
     """
     path = Path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe or a device would block or not end
+            raise MediaError(_("{file}: cannot read the image ({reason})").format(
+                file=path, reason=_("not a file")))
         with path.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
