@@ -205,6 +205,14 @@ def test_svg_and_other_dangers_are_refused(data: bytes, reason: str):
     assert reason in refused(data)
 
 
+def test_a_huge_tree_is_refused_while_it_is_parsed(monkeypatch):
+    monkeypatch.setattr(pictures, "MAX_SVG_ELEMENTS", 1000)
+    check_picture(svg("<rect/>" * 999), "a.svg")
+    assert "SVG refused: more than 1000 elements" in refused(svg("<rect/>" * 1000))
+    # Deep nesting that is not even well-formed is refused before the parser's own error.
+    assert "nested more than 200 deep" in refused(svg("<g>" * 201))
+
+
 def test_a_kind_not_allowed_here_is_refused_before_it_is_parsed():
     message = refused(hostile("xxe-utf8.svg").data, allowed={"image/png", "image/jpeg"})
     assert message == "pic: SVG pictures are not accepted here; use PNG, JPEG"

@@ -41,6 +41,8 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: Elements nested deeper than this are refused: a renderer walks them recursively.
 MAX_SVG_DEPTH = 200
+#: A diagram has a few thousand elements; each costs memory to parse and to draw.
+MAX_SVG_ELEMENTS = 200_000
 
 PNG, JPEG, WEBP, SVG = "image/png", "image/jpeg", "image/webp", "image/svg+xml"
 BITMAPS = frozenset({PNG, JPEG, WEBP})
@@ -131,12 +133,32 @@ def kind_of(data: bytes) -> str | None:
     return SVG if head.lstrip(b" \t\r\n\x00").startswith(b"<") else None
 
 
+class _TooComplex(Exception):
+    """Raised from inside the parser, so that a huge tree is never built."""
+
+
 class _Builder(ET.TreeBuilder):
-    """A tree builder that also notes processing instructions, wherever they are."""
+    """A tree builder that also notes processing instructions, wherever they are, and
+    stops at :data:`MAX_SVG_DEPTH` nesting or :data:`MAX_SVG_ELEMENTS` elements."""
 
     def __init__(self) -> None:
         super().__init__()
         self.instructions: list[str] = []
+        self.depth = self.elements = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_SVG_DEPTH:
+            raise _TooComplex(_("elements are nested more than {limit} deep").format(
+                limit=MAX_SVG_DEPTH))
+        if self.elements > MAX_SVG_ELEMENTS:
+            raise _TooComplex(_("more than {limit} elements").format(limit=MAX_SVG_ELEMENTS))
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
+        return super().end(tag)
 
     def pi(self, target: str, text: str | None = None) -> ET.Element:
         self.instructions.append(f"{target} {text or ''}".strip())
@@ -218,6 +240,8 @@ class _Gate:
         try:
             parser.feed(data)
             root = parser.close()
+        except _TooComplex as exc:
+            raise self._refuse(str(exc)) from exc
         except DefusedXmlException as exc:
             raise MediaError(_("{file}: SVG files with a DOCTYPE or entities are refused")
                              .format(file=self.name)) from exc
@@ -231,14 +255,8 @@ class _Gate:
         return root
 
     def _walk(self, root: ET.Element) -> None:
-        stack: list[tuple[ET.Element, int]] = [(root, 1)]
-        while stack:
-            element, depth = stack.pop()
-            if depth > MAX_SVG_DEPTH:
-                raise self._refuse(_("elements are nested more than {limit} deep").format(
-                    limit=MAX_SVG_DEPTH))
+        for element in root.iter():  # bounded in depth and size by the builder
             self._element(element)
-            stack.extend((child, depth + 1) for child in element)
 
     def _element(self, element: ET.Element) -> None:
         if not isinstance(element.tag, str):  # a comment
