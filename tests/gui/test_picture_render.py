@@ -87,3 +87,14 @@ def test_an_svg_declaring_a_giant_size_is_drawn_bounded(qapp, tmp_path: Path):
     assert (image.width(), image.height()) == (4096, 2048)
     small = f'<svg {XLINK} width="30" height="20"><rect width="9" height="9"/></svg>'
     assert render(stored(tmp_path, small.encode()), SVG_MIME).size() == QSize(30, 20)
+
+
+def test_a_sound_thumbnail_is_made_kept_and_read_back(qapp, tmp_path: Path):
+    data = f'<svg {XLINK} width="30" height="20"><rect width="30" height="20" fill="red"/></svg>'
+    path = stored(tmp_path, data.encode())
+    cache = ThumbnailCache(tmp_path / "thumbs", size=48)
+    assert cache.get(path.name, path, SVG_MIME) is None
+    cache.wait()
+    assert cache.path_for(path.name).exists()
+    again = ThumbnailCache(tmp_path / "thumbs", size=48).get(path.name, path, SVG_MIME)
+    assert again is not None and again.pixelColor(24, 24).name() == "#ff0000"

@@ -103,7 +103,7 @@ class ThumbnailCache(QObject):
             return self.images[sha256]
         cached = self.path_for(sha256)
         if cached.exists():
-            image = QImage(str(cached), "PNG")  # ours; never another decoder
+            image = QImage(str(cached), b"PNG")  # ours; never another decoder
             if not image.isNull():
                 self.images[sha256] = image
                 return image
@@ -120,7 +120,7 @@ class ThumbnailCache(QObject):
             target = self.path_for(sha256)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
-            if image.save(str(partial), "PNG"):
+            if image.save(str(partial), b"PNG"):
                 partial.replace(target)
         self._made.emit(sha256, image)
 
