@@ -62,7 +62,12 @@ def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
         return image
     if mime not in _QT_FORMATS:
         return QImage()
-    reader = QImageReader(str(path), _QT_FORMATS[mime])
+    return _read(str(path), _QT_FORMATS[mime], bound)
+
+
+def _read(path: str, fmt: bytes, bound: QSize | None = None) -> QImage:
+    """A bitmap decoded only by the decoder ``fmt`` names, never one Qt guesses."""
+    reader = QImageReader(path, fmt)
     reader.setAutoDetectImageFormat(False)
     reader.setAutoTransform(True)
     if bound is not None and reader.size().isValid():
@@ -103,7 +108,7 @@ class ThumbnailCache(QObject):
             return self.images[sha256]
         cached = self.path_for(sha256)
         if cached.exists():
-            image = QImage(str(cached), b"PNG")  # ours; never another decoder
+            image = _read(str(cached), b"png")  # ours; never another decoder
             if not image.isNull():
                 self.images[sha256] = image
                 return image
@@ -120,7 +125,7 @@ class ThumbnailCache(QObject):
             target = self.path_for(sha256)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
-            if image.save(str(partial), b"PNG"):
+            if image.save(str(partial), "PNG"):
                 partial.replace(target)
         self._made.emit(sha256, image)
 
