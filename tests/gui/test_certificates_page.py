@@ -96,3 +96,25 @@ def test_trainer_prints_the_passes_of_a_quiz(signed_in, qtbot, tmp_path, monkeyp
     assert len(PdfReader(target).pages) == 1
     (cert,) = store.certificates.all()
     assert cert.trainee_name == "Айгерим Сейітова" and cert.score == 100.0
+
+
+def test_template_dialog_refuses_a_hostile_logo_on_save_and_preview(window, qtbot, tmp_path,
+                                                                   monkeypatch):
+    from hostile_pictures import hostile
+    from idtrainer.gui import certificates as page
+    from idtrainer.gui.certificates import TemplateDialog
+
+    opened = []
+    monkeypatch.setattr(page.QDesktopServices, "openUrl", opened.append)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(hostile("truncated.jpg").data)
+    dialog = TemplateDialog(window.ctx)
+    qtbot.addWidget(dialog)
+    dialog.logo.setText(str(logo))
+    dialog._save()
+    expected = f"{logo}: {hostile('truncated.jpg').reason}"
+    assert dialog.error.text() == expected
+    assert window.ctx.store.certificates.template().logo_path == ""
+    dialog.error.setText("")
+    dialog.preview()
+    assert dialog.error.text() == expected and opened == []

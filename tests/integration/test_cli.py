@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
+from hostile_pictures import HOSTILE_NAMES, hostile
 from idtrainer.core.migrations import LATEST
 
 
@@ -157,6 +160,34 @@ def test_content_load_into_a_new_data_dir_replaces_the_starter_set(tmp_path: Pat
     assert "0 rows added, 0 updated" in again.stdout
 
 
+def test_content_load_refuses_every_hostile_picture_and_changes_nothing(tmp_path: Path):
+    fixture = Path(__file__).parent.parent / "data" / "content"
+    data = tmp_path / "custom"
+    assert run("--data-dir", str(data), "content", "load", str(fixture)).returncode == 0
+    before = "\n".join(sqlite3.connect(data / "idtrainer.sqlite").iterdump())
+    media_before = sorted(p.name for p in (data / "media").rglob("*"))
+    content = tmp_path / "content"
+    shutil.copytree(fixture, content)
+    species = content / "species" / "panthera-uncia"
+    entries = []
+    for name in HOSTILE_NAMES:
+        (species / "media" / name).write_bytes(hostile(name).data)
+        entries.append(f'[[images]]\nfile = "media/{name}"\nauthor = "A"\n'
+                       'licence = "CC0-1.0"\nsource = "S"\n')
+    toml = species / "species.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n" + "\n".join(entries),
+                    encoding="utf-8")
+    result = run("--data-dir", str(data), "content", "load", str(content))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    for i, name in enumerate(HOSTILE_NAMES, 2):
+        line = (f"{toml}: images[{i}].file: {species / 'media' / name}: "
+                f"{hostile(name).reason}")
+        assert line in result.stderr.splitlines(), result.stderr
+    assert "\n".join(sqlite3.connect(data / "idtrainer.sqlite").iterdump()) == before
+    assert sorted(p.name for p in (data / "media").rglob("*")) == media_before
+
+
 def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     from pypdf import PdfReader
 
@@ -191,6 +222,30 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
     missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch))
     assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["truncated.jpg", "external.svg"])
+def test_printing_with_a_hostile_logo_is_one_clear_line(tmp_path: Path, data: Path,
+                                                        name: str):
+    from idtrainer.core.certificates import CertificateTemplate
+    from idtrainer.core.store import Store
+
+    copy = tmp_path / "certs"
+    shutil.copytree(data, copy)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(hostile(name).data)  # e.g. replaced after the template was saved
+    with Store.open(copy / "idtrainer.sqlite") as store:
+        store.set_setting("certificate_template", json.dumps(
+            {**asdict(CertificateTemplate()), "logo_path": str(logo)}))
+    out = tmp_path / "one.pdf"
+    result = run("--data-dir", str(copy), "certificates", "issue", "--name", "A", "--course",
+                 "C", "--lang", "en", "--out", str(out))
+    assert result.returncode == 2
+    reason = "SVG pictures are not accepted here; use PNG, JPEG" if hostile(name).svg \
+        else hostile(name).reason
+    assert result.stderr.strip().endswith(f"{logo}: {reason}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
 
 
 def test_results_export_csv(tmp_path: Path, data: Path):

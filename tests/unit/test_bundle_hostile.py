@@ -27,6 +27,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from hostile_pictures import HOSTILE_NAMES, good_png, hostile
 from idtrainer.core import bundles
 from idtrainer.core import keys as keylib
 from idtrainer.core.app_data import open_store
@@ -618,6 +619,78 @@ def test_a_media_entry_without_a_media_row_is_refused(laptop: Store, key: Key, t
     path = write_bundle(tmp_path / "stray.idtb", {**good_files(), f"media/{sha}": picture},
                         key=key)
     refused(laptop, path, f"entry media/{sha}: no media row describes it")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_picture_in_a_signed_bundle_is_refused(laptop: Store, key: Key,
+                                                         tmp_path: Path, name: str):
+    # Hash and size match the signed manifest: only decoding the picture finds it out.
+    case = hostile(name)
+    sha = hashlib.sha256(case.data).hexdigest()
+    files = {"data/media.jsonl": jsonl({**media_row(sha, len(case.data)), "mime": case.mime}),
+             f"media/{sha}": case.data}
+    path = write_bundle(tmp_path / "pictures.idtb", files, key=key)
+    error = refused(laptop, path, f"media/{sha}: {case.reason}")
+    assert str(error) == f"{path.name}: media/{sha}: {case.reason}"
+    assert bundles.inspect_bundle(laptop, path).problem == error.reason
+
+
+@pytest.mark.parametrize("mime", ["image/png", "image/jpeg", "image/gif"])
+def test_a_picture_of_another_kind_than_its_row_says_is_refused(laptop: Store, key: Key,
+                                                               tmp_path: Path, mime: str):
+    # The GUI decodes a picture as the kind its row names: an SVG must not pass as a PNG.
+    picture = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    sha = hashlib.sha256(picture).hexdigest()
+    files = {"data/media.jsonl": jsonl({**media_row(sha, len(picture)), "mime": mime}),
+             f"media/{sha}": picture}
+    path = write_bundle(tmp_path / "kind.idtb", files, key=key)
+    refused(laptop, path, f"media/{sha}: SVG pictures are not accepted here")
+
+
+def test_two_rows_claiming_two_kinds_for_one_picture_are_refused(laptop: Store, key: Key,
+                                                                tmp_path: Path):
+    picture = good_png()
+    sha = hashlib.sha256(picture).hexdigest()
+    rows = jsonl(media_row(sha, len(picture)),
+                 {**media_row(sha, len(picture), "media-2"), "mime": "image/jpeg"})
+    path = write_bundle(tmp_path / "twice.idtb", {"data/media.jsonl": rows,
+                                                  f"media/{sha}": picture}, key=key)
+    refused(laptop, path, f"media/{sha}: PNG pictures are not accepted here; use JPEG")
+
+
+def test_a_sound_picture_in_a_bundle_is_decoded_and_kept(laptop: Store, key: Key,
+                                                         tmp_path: Path):
+    picture = good_png((3, 2), "green")
+    sha = hashlib.sha256(picture).hexdigest()
+    path = write_bundle(tmp_path / "sound.idtb", {"data/media.jsonl": jsonl(
+        media_row(sha, len(picture))), f"media/{sha}": picture}, key=key)
+    assert bundles.inspect_bundle(laptop, path).problem is None
+    assert bundles.import_bundle(laptop, path).media_added == 1
+    assert laptop.media.path_for(sha).read_bytes() == picture
+
+
+def test_among_many_pictures_the_first_bad_one_by_name_is_reported(laptop: Store, key: Key,
+                                                                   tmp_path: Path):
+    # Pictures are decoded on worker threads; the report must not depend on which ends first.
+    good = [good_png((4, 4), colour) for colour in ("red", "green", "blue", "white", "gray")]
+    bad = [hostile("truncated.jpg").data, hostile("script.svg").data]
+    mimes = ["image/png"] * len(good) + ["image/jpeg", "image/svg+xml"]
+    pictures = [*good, *bad]
+    shas = [hashlib.sha256(p).hexdigest() for p in pictures]
+    rows = jsonl(*({**media_row(sha, len(p), f"media-{i}"), "mime": mime}
+                   for i, (sha, p, mime) in enumerate(zip(shas, pictures, mimes, strict=True))))
+    files = {"data/media.jsonl": rows, **{f"media/{sha}": p for sha, p in zip(shas, pictures,
+                                                                            strict=True)}}
+    first_bad = min(shas[len(good):])
+    reason = hostile("truncated.jpg" if first_bad == shas[-2] else "script.svg").reason
+    path = write_bundle(tmp_path / "many.idtb", files, key=key)
+    for _ in range(3):
+        refused(laptop, path, f"media/{first_bad}: {reason}")
+    sound = write_bundle(tmp_path / "sound-many.idtb", {
+        "data/media.jsonl": jsonl(*(media_row(sha, len(p), f"media-{i}") for i, (sha, p)
+                                    in enumerate(zip(shas, good, strict=False)))),
+        **{f"media/{sha}": p for sha, p in zip(shas, good, strict=False)}}, key=key)
+    assert bundles.import_bundle(laptop, sound).media_added == len(good)
 
 
 def test_a_media_row_without_its_file_is_refused(laptop: Store, key: Key, tmp_path: Path):

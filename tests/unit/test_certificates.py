@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from hostile_pictures import HOSTILE_NAMES, hostile
 from idtrainer.core.certificate_pdf import render
 from idtrainer.core.certificates import CertificateError, parse_payload
 from idtrainer.core.keys import b64
@@ -150,7 +151,8 @@ def test_template_images_are_checked(trainer: Store, tmp_path):
     svg = tmp_path / "logo.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     template.logo_path = str(svg)
-    with pytest.raises(CertificateError, match="PNG or JPEG"):
+    with pytest.raises(CertificateError,
+                       match="SVG pictures are not accepted here; use PNG, JPEG"):
         trainer.certificates.save_template(template)
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 120), "navy").save(logo)
@@ -159,6 +161,46 @@ def test_template_images_are_checked(trainer: Store, tmp_path):
     cert = trainer.certificates.issue(*NAMES["ru"], "ru")
     path = render([cert], trainer.certificates.template(), tmp_path / "logo.pdf")
     assert len(PdfReader(path).pages) == 1
+
+
+def certificate_reason(name: str) -> str:
+    """Why a hostile picture is refused as a logo: SVG is refused before it is parsed."""
+    case = hostile(name)
+    return "SVG pictures are not accepted here; use PNG, JPEG" if case.svg else case.reason
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("field", ["logo_path", "signature_path"])
+def test_a_hostile_logo_or_signature_is_refused(trainer: Store, tmp_path: Path, name: str,
+                                                field: str):
+    # Named .png whatever it is: the gate judges the bytes, not the name.
+    path = tmp_path / f"{name}.png"
+    path.write_bytes(hostile(name).data)
+    before = trainer.certificates.template()
+    template = trainer.certificates.template()
+    setattr(template, field, str(path))
+    with pytest.raises(CertificateError) as caught:
+        trainer.certificates.save_template(template)
+    assert str(caught.value) == f"{path}: {certificate_reason(name)}"
+    assert trainer.certificates.template() == before
+
+
+@pytest.mark.parametrize("name", ["external.svg", "huge.png", "truncated.jpg"])
+def test_a_logo_changed_after_it_was_saved_is_refused_when_printing(trainer: Store,
+                                                                    tmp_path: Path, name: str):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (60, 60), "navy").save(logo)
+    template = trainer.certificates.template()
+    template.logo_path = str(logo)
+    trainer.certificates.save_template(template)
+    cert = trainer.certificates.issue(*NAMES["en"], "en")
+    logo.write_bytes(hostile(name).data)  # replaced on disk after the template was saved
+    with pytest.raises(CertificateError) as caught:
+        render([cert], trainer.certificates.template(), tmp_path / "c.pdf")
+    assert str(caught.value) == f"{logo}: {certificate_reason(name)}"
+    assert list(tmp_path.glob("c.pdf*")) == []
 
 
 def test_a_quiz_awards_certificates_to_those_who_pass(trainer: Store):

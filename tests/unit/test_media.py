@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from idtrainer.core import media
+from idtrainer.core import pictures
 from idtrainer.core.media import MediaError, inspect_image
 from idtrainer.core.store import Store
 
@@ -21,7 +21,7 @@ def test_png_is_described(tmp_path: Path):
 def test_file_too_large_is_refused(tmp_path: Path, monkeypatch):
     path = tmp_path / "big.png"
     Image.new("RGB", (64, 64)).save(path)
-    monkeypatch.setattr(media, "MAX_BYTES", 10)
+    monkeypatch.setattr(pictures, "MAX_BYTES", 10)
     with pytest.raises(MediaError, match=r"big\.png.*limit"):
         inspect_image(path)
 
@@ -29,7 +29,7 @@ def test_file_too_large_is_refused(tmp_path: Path, monkeypatch):
 def test_too_many_pixels_is_refused(tmp_path: Path, monkeypatch):
     path = tmp_path / "wide.png"
     Image.new("1", (5000, 100)).save(path)
-    monkeypatch.setattr(media, "MAX_PIXELS", 100_000)
+    monkeypatch.setattr(pictures, "MAX_PIXELS", 100_000)
     with pytest.raises(MediaError, match=r"wide\.png.*megapixels"):
         inspect_image(path)
 
@@ -77,3 +77,33 @@ def test_import_is_content_addressed(store: Store, tmp_path: Path):
     assert stored.read_bytes() == path.read_bytes()
     assert store.media.import_file(path).sha256 == info.sha256
     assert [p.name for p in stored.parent.iterdir()] == [info.sha256]
+
+
+def test_import_bytes_keeps_only_pictures_that_pass_the_gate(store: Store):
+    from hostile_pictures import HOSTILE_NAMES, good_png, hostile
+
+    for name in HOSTILE_NAMES:
+        with pytest.raises(MediaError) as caught:
+            store.media.import_bytes(hostile(name).data, name)
+        assert str(caught.value) == f"{name}: {hostile(name).reason}"
+    assert not store.media.root.exists() or not any(store.media.root.rglob("*"))
+    info = store.media.import_bytes(good_png(), "pasted.png")
+    assert store.media.path_for(info.sha256).read_bytes() == good_png()
+
+
+def test_import_file_stores_the_bytes_it_checked(store: Store, tmp_path: Path, monkeypatch):
+    from idtrainer.core import pictures as gate
+
+    path = tmp_path / "a.png"
+    Image.new("RGB", (8, 8), "green").save(path)
+    checked = path.read_bytes()
+    real_check = gate.check_picture
+
+    def check_then_swap(data: bytes, name, **kwargs):
+        info = real_check(data, name, **kwargs)
+        path.write_bytes(b"swapped after the check")  # the file changes on disk
+        return info
+
+    monkeypatch.setattr("idtrainer.core.pictures.check_picture", check_then_swap)
+    info = store.media.import_file(path)
+    assert store.media.path_for(info.sha256).read_bytes() == checked

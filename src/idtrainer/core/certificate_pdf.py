@@ -8,6 +8,7 @@ written to ``NAME.partial`` and renamed when complete.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,11 +16,12 @@ from pathlib import Path
 import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from idtrainer.core.certificates import Certificate, CertificateTemplate
+from idtrainer.core.certificates import Certificate, CertificateTemplate, certificate_picture
 from idtrainer.core.i18n import N_, format_date, format_percent, gettext_in
 from idtrainer.core.resources import assets_dir
 
@@ -88,7 +90,45 @@ def draw_qr(c: Canvas, text: str, x: float, y: float, side: float) -> None:
     c.restoreState()
 
 
-def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate) -> None:
+class TemplatePictures:
+    """The template's logo and signature as they passed the picture gate, read once for
+    a whole batch and embedded once per PDF (a form drawn on every page); a picture the
+    template names none of, or whose file is gone, is left out."""
+
+    def __init__(self, logo: bytes | None, signature: bytes | None) -> None:
+        self.readers = {"logo": ImageReader(io.BytesIO(logo)) if logo else None,
+                        "signature": ImageReader(io.BytesIO(signature)) if signature else None}
+        self._defined: set[tuple[int, str]] = set()
+
+    @classmethod
+    def of(cls, template: CertificateTemplate) -> TemplatePictures:
+        def checked(path: str) -> bytes | None:
+            if not path or not Path(path).is_file():
+                return None  # a missing logo is left out, as before
+            return certificate_picture(path)
+
+        return cls(checked(template.logo_path), checked(template.signature_path))
+
+    def draw(self, c: Canvas, which: str, x: float, y: float, width: float,
+             height: float) -> None:
+        reader = self.readers[which]
+        if reader is None:
+            return
+        # An image drawn from a reader is hashed again on every page; a form is not.
+        name = f"idt-{which}-{id(self):x}"
+        if (id(c), name) not in self._defined:
+            c.beginForm(name)
+            c.drawImage(reader, x, y, width=width, height=height, preserveAspectRatio=True,
+                        mask="auto")
+            c.endForm()
+            self._defined.add((id(c), name))
+        c.doForm(name)
+
+
+def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate,
+                     pictures: TemplatePictures | None = None) -> None:
+    if pictures is None:
+        pictures = TemplatePictures.of(template)
     width, height = PAGE
     main = cert.locale
     second = next((lang for lang in template.languages if lang != main), None) \
@@ -104,9 +144,7 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
     c.rect(32, 32, width - 64, height - 64)
     c.setFillColor(INK)
     y = height - 78
-    if template.logo_path and Path(template.logo_path).is_file():
-        c.drawImage(template.logo_path, 56, height - 120, width=70, height=70,
-                    preserveAspectRatio=True, mask="auto")
+    pictures.draw(c, "logo", 56, height - 120, 70, 70)
     if template.organisation:
         size = _fit(template.organisation, BOLD, 15, width - 260)
         c.setFont(BOLD, size)
@@ -151,9 +189,7 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
     c.setFont(FONT, 11)
     c.drawString(60, 92, t(DATE, main).format(date=day))
     c.drawString(60, 74, t(SERIAL, main).format(serial=cert.serial))
-    if template.signature_path and Path(template.signature_path).is_file():
-        c.drawImage(template.signature_path, width / 2 - 60, 98, width=120, height=40,
-                    preserveAspectRatio=True, mask="auto")
+    pictures.draw(c, "signature", width / 2 - 60, 98, 120, 40)
     c.setLineWidth(0.6)
     c.line(width / 2 - 110, 96, width / 2 + 110, 96)
     if template.signatory:
@@ -180,6 +216,7 @@ def render(certificates: Sequence[Certificate], template: CertificateTemplate, p
            progress: Callable[[int, int], None] | None = None) -> Path:
     """Write the certificates to ``path``, one per page; atomic on the target folder."""
     register_fonts()
+    pictures = TemplatePictures.of(template)  # before any file is made
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     # The initial font must be ours too: reportlab would otherwise list Helvetica, unembedded.
@@ -189,7 +226,7 @@ def render(certificates: Sequence[Certificate], template: CertificateTemplate, p
     c.setAuthor(template.organisation or "IDTrainer")
     try:
         for i, cert in enumerate(certificates, 1):
-            draw_certificate(c, cert, template)
+            draw_certificate(c, cert, template, pictures)
             c.showPage()
             if progress:
                 progress(i, len(certificates))

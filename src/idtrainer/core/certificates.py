@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.keys import b64, unb64
-from idtrainer.core.media import MediaError, inspect_image
+from idtrainer.core.pictures import JPEG, PNG, MediaError, read_picture
 from idtrainer.core.schema import LOCALES
 from idtrainer.core.store import new_uuid
 
@@ -58,13 +58,20 @@ class CertificateTemplate:
                                      "e.g. KZ."))
         for image in (self.logo_path, self.signature_path):
             if image:
-                try:  # the same size and pixel limits as any image from outside
-                    info = inspect_image(Path(image))
-                except MediaError as exc:
-                    raise CertificateError(str(exc)) from exc
-                if info.mime not in ("image/png", "image/jpeg"):
-                    raise CertificateError(_("{file}: use a PNG or JPEG image").format(
-                        file=image))
+                certificate_picture(image)
+
+
+#: What reportlab can draw into a certificate.
+CERTIFICATE_PICTURES = frozenset({PNG, JPEG})
+
+
+def certificate_picture(path: str) -> bytes:
+    """The bytes of a logo or signature file that passed the picture gate (read once: draw
+    these, not the file again), or :class:`CertificateError` saying why not."""
+    try:
+        return read_picture(Path(path), allowed=CERTIFICATE_PICTURES)[0]
+    except MediaError as exc:
+        raise CertificateError(str(exc)) from exc
 
 
 @dataclass(frozen=True)

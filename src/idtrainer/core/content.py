@@ -73,7 +73,7 @@ class ImageSpec:
     licence: str
     source: str
     caption: Texts
-    info: Any = None             # media.ImageInfo once inspected
+    info: Any = None             # pictures.PictureInfo once it passed the gate
 
 
 @dataclass
@@ -637,7 +637,9 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
 
     for s in content.species:
         for img in s.images:
-            store.media.import_file(img.path)
+            # The gate again, on the bytes that are stored: the file may have changed
+            # since it was checked, and the media row must describe what is kept.
+            img.info = store.media.import_file(img.path)
     # Lookalikes may point at species further down the list: check references at commit.
     with store.transaction(defer_foreign_keys=True):
         species_uuids = {s.id: content_uuid("species", s.id) for s in content.species}

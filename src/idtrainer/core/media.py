@@ -1,48 +1,41 @@
 """Content-addressed media: image files beside the database, named by their sha256.
 
 Every image comes with its licence, author and source. Files from outside are
-hostile until checked: size and pixel limits, Pillow's decompression-bomb
-guard left on, SVG parsed without entity expansion.
+hostile until checked: every picture enters through the one gate in
+core/pictures.py, and the bytes that passed are the bytes stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from idtrainer.core.errors import IDTrainerError
-from idtrainer.core.i18n import gettext as _
+from idtrainer.core.pictures import (
+    MAX_BYTES,
+    MAX_PIXELS,
+    SVG,
+    MediaError,
+    PictureInfo,
+    check_picture,
+    read_picture,
+)
 from idtrainer.core.texts import LocalText
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000
-RASTER_MIMES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp",
-                "GIF": "image/gif"}
-SVG_MIME = "image/svg+xml"
 LICENCES = ("CC0-1.0", "PD", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-3.0", "CC-BY-SA-3.0",
             "CC-BY-2.5", "CC-BY-SA-2.5", "CC-BY-2.0", "CC-BY-SA-2.0")
-
-
-class MediaError(IDTrainerError, ValueError):
-    """An image cannot be accepted; the message names the file and the reason."""
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    sha256: str
-    mime: str
-    bytes: int
-    width: int | None
-    height: int | None
+SVG_MIME = SVG
+#: What the media store describes a picture with: the gate's findings.
+ImageInfo = PictureInfo
+# The gate's names that callers of this module have always found here.
+__all__ = ["LICENCES", "MAX_BYTES", "MAX_PIXELS", "SVG_MIME", "ImageInfo", "MediaError",
+           "MediaItem", "MediaManager", "PictureInfo", "inspect_image", "sha256_file"]
 
 
 @dataclass(frozen=True)
@@ -67,67 +60,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inspect_image(path: Path) -> ImageInfo:
-    """Check an image file and describe it, or raise :class:`MediaError`."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise MediaError(_("{file}: cannot read the image ({reason})").format(
-            file=path, reason=exc.strerror or exc)) from exc
-    if size > MAX_BYTES:
-        raise MediaError(_("{file}: the image is {size} MB; the limit is {limit} MB").format(
-            file=path, size=round(size / 2**20, 1), limit=MAX_BYTES // 2**20))
-    if path.suffix.lower() == ".svg":
-        width, height = _svg_size(path)
-        return ImageInfo(sha256_file(path), SVG_MIME, size, width, height)
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as img:
-            fmt, (width, height) = img.format, img.size
-            if width * height > MAX_PIXELS:
-                raise MediaError(_("{file}: the image has {pixels} megapixels; the limit is "
-                                   "{limit}").format(file=path, pixels=width * height // 10**6,
-                                                     limit=MAX_PIXELS // 10**6))
-            img.verify()
-    except MediaError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
-            ValueError) as exc:
-        raise MediaError(_("{file}: not a readable image ({reason})").format(
-            file=path, reason=exc)) from exc
-    if fmt not in RASTER_MIMES:
-        raise MediaError(_("{file}: image format {format} is not supported; use PNG, JPEG, "
-                           "WebP or SVG").format(file=path, format=fmt))
-    return ImageInfo(sha256_file(path), RASTER_MIMES[fmt], size, width, height)
-
-
-_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
-
-
-def _svg_size(path: Path) -> tuple[int | None, int | None]:
-    import xml.etree.ElementTree as ET
-
-    text = path.read_bytes()
-    if b"<!ENTITY" in text or b"<!DOCTYPE" in text:
-        raise MediaError(_("{file}: SVG files with a DOCTYPE or entities are refused").format(
-            file=path))
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise MediaError(_("{file}: not a readable SVG ({reason})").format(
-            file=path, reason=exc)) from exc
-    if not root.tag.endswith("svg"):
-        raise MediaError(_("{file}: not an SVG image").format(file=path))
-    dims = []
-    for attr in ("width", "height"):
-        match = _LENGTH.match(root.get(attr, ""))
-        dims.append(int(float(match.group(1))) if match else None)
-    if None in dims and (box := root.get("viewBox")):
-        parts = box.replace(",", " ").split()
-        if len(parts) == 4:
-            dims = [int(float(parts[2])), int(float(parts[3]))]
-    return dims[0], dims[1]
+def inspect_image(path: Path) -> PictureInfo:
+    """Check a picture file at the gate and describe it, or raise :class:`MediaError`."""
+    return read_picture(path)[1]
 
 
 class MediaManager:
@@ -144,23 +79,35 @@ class MediaManager:
     def has_file(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def import_file(self, source: Path) -> ImageInfo:
-        """Check an image and copy it into the media store (atomically); return its info."""
-        info = inspect_image(source)
-        target = self.path_for(info.sha256)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                    shutil.copyfileobj(src, out, 1 << 20)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+    def import_file(self, source: Path) -> PictureInfo:
+        """Check a picture file at the gate and copy the bytes that passed into the media
+        store (atomically); return its info."""
+        data, info = read_picture(source)
+        self._keep(data, info)
         return info
+
+    def import_bytes(self, data: bytes, name: str) -> PictureInfo:
+        """Check a picture (a photo a trainer picked, a pasted image) at the gate and keep
+        it in the media store; ``name`` is what a refusal calls it."""
+        info = check_picture(data, name)
+        self._keep(data, info)
+        return info
+
+    def _keep(self, data: bytes, info: PictureInfo) -> None:
+        target = self.path_for(info.sha256)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def for_owner(self, owner_uuid: str, locale: str) -> list[MediaItem]:
         rows = self.store.query(

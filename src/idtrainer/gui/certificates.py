@@ -125,7 +125,7 @@ class TemplateDialog(FormDialog):
         path = Path(tempfile.mkdtemp()) / "preview.pdf"
         try:
             render([sample], template, path)
-        except OSError as exc:
+        except (CertificateError, OSError) as exc:  # a logo refused at the picture gate
             self.error.setText(str(exc))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

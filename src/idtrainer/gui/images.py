@@ -1,26 +1,49 @@
 """Images from the media store as Qt images: raster and SVG, thumbnails cached on disk.
 
-Decoding is bounded (QImageReader allocation limit, the core's pixel checks at
-import) and thumbnails are made on a worker thread; QImage is safe to paint off
-the GUI thread, QPixmap is made from it on the GUI thread.
+Decoding is bounded (QImageReader allocation limit, the picture gate's checks at
+import; an SVG passes the gate again each time it is drawn) and thumbnails are made
+on a worker thread; QImage is safe to paint off the GUI thread, QPixmap is made from
+it on the GUI thread.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QObject,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-SVG_MIME = "image/svg+xml"
+from idtrainer.core.pictures import JPEG, PNG, SVG, WEBP, MediaError, read_picture
+
+SVG_MIME = SVG
+#: The only decoder Qt may use for each kind: never one it guesses from the content, so
+#: an SVG stored as "image/png" is not rendered as SVG.
+_QT_FORMATS = {PNG: b"png", JPEG: b"jpeg", WEBP: b"webp"}
+MAX_SVG_SIDE = 4096
 QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
 
 
 def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
-    """The image at ``path``, scaled to fit ``bound`` (keeping its aspect); null if unreadable."""
+    """The image at ``path``, scaled to fit ``bound`` (keeping its aspect); null if unreadable.
+
+    An SVG is drawn only from bytes that have just passed the picture gate, so drawing
+    it can reach no file; a bitmap is decoded only by the decoder its kind names.
+    """
     if mime == SVG_MIME:
-        renderer = QSvgRenderer(str(path))
+        try:
+            data, _info = read_picture(path, allowed={SVG})
+        except MediaError:
+            return QImage()
+        renderer = QSvgRenderer(QByteArray(data))
         if not renderer.isValid():
             return QImage()
         size = renderer.defaultSize()
@@ -28,13 +51,24 @@ def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
             size = QSize(800, 600)
         if bound is not None:
             size = size.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio)
+        elif size.width() > MAX_SVG_SIDE or size.height() > MAX_SVG_SIDE:
+            # A declared size of any magnitude is drawn at most this large.
+            size = size.scaled(MAX_SVG_SIDE, MAX_SVG_SIDE, Qt.AspectRatioMode.KeepAspectRatio)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor("white"))
         painter = QPainter(image)
         renderer.render(painter)
         painter.end()
         return image
-    reader = QImageReader(str(path))
+    if mime not in _QT_FORMATS:
+        return QImage()
+    return _read(str(path), _QT_FORMATS[mime], bound)
+
+
+def _read(path: str, fmt: bytes, bound: QSize | None = None) -> QImage:
+    """A bitmap decoded only by the decoder ``fmt`` names, never one Qt guesses."""
+    reader = QImageReader(path, fmt)
+    reader.setAutoDetectImageFormat(False)
     reader.setAutoTransform(True)
     if bound is not None and reader.size().isValid():
         reader.setScaledSize(reader.size().scaled(bound, Qt.AspectRatioMode.KeepAspectRatio))
@@ -74,7 +108,7 @@ class ThumbnailCache(QObject):
             return self.images[sha256]
         cached = self.path_for(sha256)
         if cached.exists():
-            image = QImage(str(cached))
+            image = _read(str(cached), b"png")  # ours; never another decoder
             if not image.isNull():
                 self.images[sha256] = image
                 return image

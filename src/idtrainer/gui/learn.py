@@ -47,6 +47,9 @@ class LessonBrowser(QTextBrowser):
         self.anchorClicked.connect(self._link)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        """Only pictures of the media store, which passed the picture gate: a lesson (from
+        a bundle, too) that names a file path or any other address gets nothing, where
+        QTextBrowser itself would read the file from disk."""
         if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
                 and url.scheme() == "species":
             item = self.ctx.store.media.get(content_uuid("media", url.path()),
@@ -54,7 +57,7 @@ class LessonBrowser(QTextBrowser):
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
                 return render(item.path, item.mime, QSize(width, width))
-        return super().loadResource(kind, url)
+        return None
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "lesson":

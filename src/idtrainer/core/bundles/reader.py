@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import stat
 import zipfile
 import zlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -46,10 +48,14 @@ from idtrainer.core.bundles.rows import (
     table_specs,
 )
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.media import MAX_BYTES as MAX_MEDIA_BYTES
+from idtrainer.core.pictures import MAX_BYTES as MAX_MEDIA_BYTES
+from idtrainer.core.pictures import MediaError, check_picture
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
+
+#: Threads decoding pictures while the next entries are read (the laptops have 2+ cores).
+DECODERS = 2
 
 # -- reading and checking a bundle --------------------------------------------------------
 
@@ -219,7 +225,7 @@ class BundleReader:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
 
-    def extract_media(self, name: str, out: IO[bytes] | _Discard) -> None:
+    def extract_media(self, name: str, out: IO[bytes]) -> None:
         """Copy one media entry to ``out``, checking its hash on the way."""
         expected = self.manifest.entries[name][0]
         digest = hashlib.sha256()
@@ -234,13 +240,6 @@ class BundleReader:
         if digest.hexdigest() != expected or expected != name[6:]:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
-
-
-class _Discard:
-    """Where :func:`inspect_bundle` sends media it only needs to hash."""
-
-    def write(self, data: bytes) -> None:
-        pass
 
 
 #: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
@@ -298,8 +297,8 @@ def already_imported(store: Store, m: Manifest) -> bool:
 
 class _Checker:
     """Pass one: every row parsed and validated, every hash checked, every reference
-    resolved (in the bundle or in the database), media copied aside; nothing written
-    to the database."""
+    resolved (in the bundle or in the database), every picture decoded at the gate
+    (core/pictures.py) and copied aside; nothing written to the database."""
 
     def __init__(self, store: Store, reader: BundleReader) -> None:
         self.store, self.reader = store, reader
@@ -309,6 +308,7 @@ class _Checker:
         self.uuids: dict[str, set[str]] = {t: set() for t in parents}
         self.refs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.media_rows: dict[str, str] = {}  # sha256 -> media uuid
+        self.media_mimes: dict[str, set[str]] = defaultdict(set)  # sha256 -> row mimes
         self.rows = 0
         data_bytes = sum(size for name, (_sha, size) in reader.manifest.entries.items()
                          if name.startswith("data/"))
@@ -333,6 +333,7 @@ class _Checker:
                         self.refs[(table, column, parent)].add(row[column])
                 if table == "media" and not row["deleted"]:
                     self.media_rows[row["sha256"]] = row["uuid"]
+                    self.media_mimes[row["sha256"]].add(row["mime"])
                 self.rows += 1
                 if progress and self.rows % 5000 == 0:
                     progress(self.rows, total, table)
@@ -372,13 +373,47 @@ class _Checker:
             if sha not in in_bundle and not self.store.media.has_file(sha):
                 raise BundleError(self.reader.path, _("media {sha}: the file is neither in the "
                                                       "bundle nor on this laptop").format(sha=sha))
-        for i, name in enumerate(names, 1):
-            if folder is None:
-                self.reader.extract_media(name, _Discard())
-            elif not self.store.media.has_file(name[6:]):
-                with (folder / name[6:]).open("wb") as out:
-                    self.reader.extract_media(name, out)
-                    out.flush()
-                    os.fsync(out.fileno())
-            if progress:
-                progress(self.rows + i, total, name)
+        # Entries are read from the zip here, one after another (a ZipFile is not for
+        # threads); decoding them, most of the time an import takes, runs beside that on
+        # DECODERS threads (Pillow lets go of the GIL). Results are taken in name order, so
+        # the first bad picture by name is the one reported.
+        pending: deque[tuple[int, str, bytes, Future[None]]] = deque()
+        with ThreadPoolExecutor(DECODERS, thread_name_prefix="picture-gate") as pool:
+            for i, name in enumerate(names, 1):
+                if folder is None or not self.store.media.has_file(name[6:]):
+                    data = self._entry(name)
+                    pending.append((i, name, data, pool.submit(self._check_picture, name,
+                                                               data)))
+                elif progress:
+                    progress(self.rows + i, total, name)
+                while len(pending) > DECODERS or (pending and i == len(names)):
+                    self._keep(pending.popleft(), folder, progress, total)
+
+    def _keep(self, job: tuple[int, str, bytes, Future[None]], folder: Path | None,
+              progress: Progress | None, total: int) -> None:
+        i, name, data, checked = job
+        checked.result()  # raises the refusal
+        if folder is not None:
+            with (folder / name[6:]).open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        if progress:
+            progress(self.rows + i, total, name)
+
+    def _entry(self, name: str) -> bytes:
+        """One media entry's bytes, its hash checked against the manifest."""
+        buffer = io.BytesIO()
+        self.reader.extract_media(name, buffer)
+        return buffer.getvalue()
+
+    def _check_picture(self, name: str, data: bytes) -> None:
+        """A media entry decoded at the gate, as the kind of picture its media rows say it
+        is (the GUI draws it as that kind)."""
+        claimed = self.media_mimes[name[6:]]
+        try:
+            info = check_picture(data, name, allowed=claimed)
+            for mime in sorted(claimed - {info.mime}):  # rows that disagree: one is wrong
+                check_picture(data, name, allowed={mime})
+        except MediaError as exc:
+            raise BundleError(self.reader.path, str(exc)) from exc
