@@ -121,3 +121,32 @@ def test_merge_moves_attempts_attendance_and_classes_and_syncs(event):
     # The pointer is an ordinary synced row change.
     row = store.query_one("SELECT merged_into, rev FROM trainees WHERE uuid = ?", (twin,))
     assert row["merged_into"] == p["Асанов"] and row["rev"] > 1
+
+
+def test_certificates_by_outcome_attendance_and_achievement(event, tmp_path):
+    from pypdf import PdfReader
+
+    from idtrainer.core.certificate_pdf import render
+
+    store, uuid, _klass, _pre, post, p = event
+    store.keys.ensure_publisher()
+    store.events.set_attendance(uuid, p["Асанов"], "2026-11-20", True)
+    store.events.set_attendance(uuid, p["Бекова"], "2026-11-21", True)
+    take(store, post, p["Бекова"], 9)
+    take(store, post, p["Ветров"], 8)  # passed without being marked present
+    take(store, post, p["Асанов"], 3)
+    attendance = store.certificates.for_event(uuid, "attendance", "ru")
+    assert sorted(c.trainee_name for c in attendance) == ["Асанов", "Бекова"]
+    achievement = store.certificates.for_event(uuid, "achievement", "kk")
+    assert [(c.trainee_name, c.score, c.kind) for c in achievement] == [
+        ("Бекова", 90.0, "achievement"), ("Ветров", 80.0, "achievement")]
+    assert all(c.course_title == "Хоргос, 2 дня" and c.issued_on == "2026-11-21"
+               for c in attendance + achievement)
+    again = store.certificates.for_event(uuid, "attendance", "ru")
+    assert [c.serial for c in again] == [c.serial for c in attendance]  # reprints
+    assert store.certificates.issued_between("2026-11-01", "2026-11-30") == 4
+    out = render(attendance + achievement, store.certificates.template("attendance"),
+                 tmp_path / "c.pdf")
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    assert "СЕРТИФИКАТ ОБ УЧАСТИИ" in pages[0] and "принял(а) участие в тренинге" in pages[0]
+    assert "Бекова" in pages[2] and "90" in pages[2]

@@ -364,6 +364,10 @@ _V4 = [
         present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),{SYNC},
         UNIQUE (event_uuid, trainee_uuid, day))""",
     "CREATE INDEX attempts_quiz ON attempts (quiz_uuid, submitted_at)",
+    # Certificates by outcome: attendance for everyone present, achievement for a pass.
+    "ALTER TABLE certificates ADD COLUMN kind TEXT NOT NULL DEFAULT 'course' "
+    "CHECK (kind IN ('course', 'attendance', 'achievement'))",
+    "ALTER TABLE certificates ADD COLUMN event_uuid TEXT REFERENCES events (uuid)",
 ]
 
 
