@@ -97,7 +97,7 @@ def test_normalised_gain_edges():
 
 
 def test_merge_moves_attempts_attendance_and_classes_and_syncs(event):
-    store, uuid, klass, pre, _post, p = event
+    store, uuid, _klass, pre, _post, p = event
     twin = store.trainees.create("Асанов")  # made on a second laptop, no agency
     store.trainees.update(twin, region="Алматинская")
     other = store.events.new_class(uuid, "Группа 2")

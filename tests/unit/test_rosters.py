@@ -119,7 +119,7 @@ def test_column_mapping_by_hand_and_preview(store, klass, tmp_path):
 
 
 def test_reimport_updates_instead_of_duplicating(store, klass, tmp_path):
-    path = write_csv(tmp_path / "r.csv", ROWS[:3] + [ROWS[1]], "utf-8", ",")
+    path = write_csv(tmp_path / "r.csv", [*ROWS[:3], ROWS[1]], "utf-8", ",")
     first = import_roster(store, klass, read_roster(path))
     assert (first.added, first.repeated_rows) == (2, [4])
     changed = [ROWS[0], (*ROWS[1][:5], "ст. инспектор"), ROWS[2]]

@@ -225,9 +225,9 @@ class EventManager:
         if day not in found.days:
             raise EventError(_("{day} is not a day of this event.").format(day=day))
         uuid = content_uuid("attendance", f"{event}/{trainee}/{day}")
-        if only_if_better and not present:
-            if self.store.scalar("SELECT 1 FROM attendance WHERE uuid = ?", (uuid,)):
-                return
+        if only_if_better and not present and self.store.scalar(
+                "SELECT 1 FROM attendance WHERE uuid = ?", (uuid,)):
+            return
         self.store.put("attendance", {"uuid": uuid, "event_uuid": event,
                                       "trainee_uuid": trainee, "day": day,
                                       "present": present, "deleted": 0})
