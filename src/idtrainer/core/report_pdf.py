@@ -56,6 +56,7 @@ def _table(head: list[str], rows: Sequence[Sequence[Any]], widths: list[float] |
              for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.91, 0.95)),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.Color(0.7, 0.72, 0.78)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -72,6 +73,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    d = Drawing(width, height)
+    # The renderer's starting font, else it names Helvetica (unembedded) on every page.
+    d.initialFontName = FONT
+    return d
+
+
 def _fonts(chart: Any) -> None:
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = FONT
@@ -83,7 +91,7 @@ def histogram(percents: Sequence[float], title: str) -> Drawing:
     bins = [0] * 10
     for p in percents:
         bins[min(9, int(p // 10))] += 1
-    d = Drawing(WIDTH, 150)
+    d = _drawing(WIDTH, 150)
     d.add(String(0, 138, title, fontName=BOLD, fontSize=9, fillColor=INK))
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 20, WIDTH - 40, 105
@@ -102,7 +110,7 @@ def pre_post(names: list[str], pre: list[float | None], post: list[float | None]
              title: str) -> Drawing:
     """Each officer's pre- and post-test score, side by side."""
     height = 40 + 11 * len(names)
-    d = Drawing(WIDTH, height + 30)
+    d = _drawing(WIDTH, height + 30)
     d.add(String(0, height + 18, title, fontName=BOLD, fontSize=9, fillColor=INK))
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 150, 20, WIDTH - 160, height - 20
@@ -132,7 +140,7 @@ def heat_map(species: list[str], names: dict[str, str], counts: dict[str, dict[s
     cell = min(22.0, (WIDTH - label_w) / max(1, len(chosen)))
     top_labels = 90
     size = cell * len(chosen)
-    d = Drawing(WIDTH, size + top_labels + 20)
+    d = _drawing(WIDTH, size + top_labels + 20)
     d.add(String(0, size + top_labels + 8, title, fontName=BOLD, fontSize=9, fillColor=INK))
     peak = max((n for t in chosen for c, n in counts.get(t, {}).items() if c in chosen),
                default=1)
