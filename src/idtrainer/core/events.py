@@ -193,6 +193,15 @@ class EventManager:
             if quiz:
                 self.store.quizzes.assign(quiz, class_uuid=class_uuid)
 
+    def quiz_choices(self, locale: str) -> list[tuple[str, str]]:
+        """(uuid, title) of every quiz, for picking a pre- or post-test."""
+        out = []
+        for (uuid,) in self.store.conn.execute(
+                "SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY updated_at"):
+            title = self.store.texts.get(uuid, "title", locale)
+            out.append((uuid, title.value if title else uuid))
+        return sorted(out, key=lambda q: sort_key(q[1], locale))
+
     def quizzes(self, event: str) -> list[str]:
         """The event's quizzes: pre-test, post-test, then any other assigned to its classes."""
         found = self.get(event)
