@@ -117,3 +117,25 @@ def test_duplicates_are_merged_on_request(signed_in, monkeypatch):
     page.merge_duplicates()
     assert asked and "Ким Ирина" in asked[0]
     assert store.trainees.canonical(two) == one and store.trainees.possible_duplicates() == []
+
+
+def test_a_new_officer_finds_their_name_from_the_roster(window, qtbot):
+    store = window.ctx.store
+    for name, agency, post in (("Серікбаев Нұрлан", "КГД", "Хоргос"),
+                               ("Серікбаев Нұрлан", "КГД", "Нұр Жолы"),
+                               ("Иванова Ольга", "КГД", "")):
+        uuid = store.trainees.create(name)
+        store.trainees.update(uuid, agency=agency, subdivision=post)
+    window.ctx.notify_changed()
+    start = window.start
+    start.find.setText("нұр жолы")
+    shown = [start.profiles.item(i) for i in range(start.profiles.count())
+             if not start.profiles.item(i).isHidden()]
+    assert [i.text() for i in shown] == ["Серікбаев Нұрлан  (КГД, Нұр Жолы)"]
+    assert start.selected() == shown[0].data(Qt.ItemDataRole.UserRole)
+    start.find.setText("Петров")
+    assert start.selected() is None and not start.start_button.isEnabled()
+    start.find.clear()
+    start.profiles.setCurrentRow(0)
+    start.start(False)
+    assert window.ctx.trainee is not None

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -48,6 +49,11 @@ class StartPage(QWidget):
         self.profiles = QListWidget()
         self.profiles.setObjectName("profiles")
         self.profiles_label.setBuddy(self.profiles)
+        # Rosters arrive with the content: a new officer finds their name instead of typing it.
+        self.find = QLineEdit()
+        self.find.setObjectName("findProfile")
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(lambda _t: self._filter())
         self.profiles.itemActivated.connect(lambda _item: self.start(False))
         self.profiles.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.new_button = QPushButton()
@@ -73,6 +79,7 @@ class StartPage(QWidget):
         layout.addWidget(self.language_prompt)
         layout.addLayout(languages)
         layout.addWidget(self.profiles_label)
+        layout.addWidget(self.find)
         layout.addWidget(self.profiles, 1)
         layout.addLayout(buttons)
         ctx.language_changed.connect(self.retranslate)
@@ -87,6 +94,7 @@ class StartPage(QWidget):
         for lang, button in self.language_buttons.items():
             button.setChecked(lang == i18n.current_language())
         self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
+        self.find.setPlaceholderText(_("Find your name in the list…"))
         self.new_button.setText(_("&New profile…"))
         self.start_button.setText(_("&Start"))
         self.refresh()
@@ -96,6 +104,9 @@ class StartPage(QWidget):
         self.profiles.clear()
         for person in self.ctx.store.trainees.list():
             text = person.name + ("  🔒" if person.has_pin else "")
+            where = ", ".join(p for p in (person.agency, person.subdivision) if p)
+            if where:  # two officers of one name: the post tells them apart
+                text += f"  ({where})"
             item = QListWidgetItem(text)
             item.setData(TRAINEE_ROLE, person.uuid)
             self.profiles.addItem(item)
@@ -103,6 +114,24 @@ class StartPage(QWidget):
                 self.profiles.setCurrentItem(item)
         if self.profiles.currentItem() is None and self.profiles.count():
             self.profiles.setCurrentRow(0)
+        self._filter()
+
+    def _filter(self) -> None:
+        """Show the profiles whose name holds every word typed (any case, any order)."""
+        words = self.find.text().casefold().split()
+        first = None
+        for i in range(self.profiles.count()):
+            item = self.profiles.item(i)
+            shown = all(w in item.text().casefold() for w in words)
+            item.setHidden(not shown)
+            if shown and first is None:
+                first = item
+        current = self.profiles.currentItem()
+        if current is None or current.isHidden():
+            if first is None:
+                self.profiles.setCurrentRow(-1)
+            else:
+                self.profiles.setCurrentItem(first)
         self._update_buttons()
 
     def selected(self) -> str | None:
