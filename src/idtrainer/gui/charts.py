@@ -39,9 +39,11 @@ class Chart(QWidget):
         font.setBold(True)
         p.setFont(font)
         p.setPen(INK)
-        p.drawText(QRectF(6, 4, self.width() - 12, 20), Qt.AlignmentFlag.AlignLeft, self.title)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        box = p.boundingRect(QRectF(6, 4, self.width() - 12, 200), flags, self.title)
+        p.drawText(box, flags, self.title)  # long Kazakh titles wrap instead of being cut
         p.setFont(self.font())
-        return 28.0
+        return box.bottom() + 8.0
 
     def _empty(self, p: QPainter, top: float, text: str) -> None:
         p.setPen(QColor(120, 120, 120))
