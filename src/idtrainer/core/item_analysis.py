@@ -206,15 +206,17 @@ def analyse(store: Store, quiz: str, *, trainees: Iterable[str] | None = None,
         every = {u for u, c in canonical.items() if c in wanted} | wanted
         where += " AND a.trainee_uuid IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(every)))
+    # max_score is the number of questions the attempt was given (one point each), so
+    # nothing here parses the attempts' JSON question lists.
     attempts = store.conn.execute(
-        "SELECT a.uuid, a.score, a.max_score, json_array_length(a.question_order), "
-        "(SELECT count(*) FROM answers x WHERE x.attempt_uuid = a.uuid AND x.deleted = 0) "
+        "SELECT a.uuid, a.score, a.max_score, CAST(coalesce(a.max_score, 0) AS INTEGER) "
         f"FROM attempts a WHERE {where}", params).fetchall()
-    percents = [100 * s / m for _u, s, m, _k, _c in attempts if m]
-    totals = {u: s or 0.0 for u, s, _m, _k, _c in attempts}
+    percents = [100 * s / m for _u, s, m, _k in attempts if m]
+    totals = {u: s or 0.0 for u, s, _m, _k in attempts}
     moments: dict[str, _Moments] = defaultdict(_Moments)
     responses: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
     item_sq: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])  # n, Σx, Σx²
+    answered_rows = 0
     for question, response, score, total, count in store.conn.execute(
             "SELECT ans.question_uuid, ans.response, coalesce(ans.score, 0), "
             "coalesce(a.score, 0), count(*) FROM answers ans "
@@ -226,27 +228,37 @@ def analyse(store: Store, quiz: str, *, trainees: Iterable[str] | None = None,
         acc[0] += count
         acc[1] += score * count
         acc[2] += score * score * count
-    # Questions given but never answered score 0 (a time-up submission).
-    gaps = [u for u, _s, _m, k, c in attempts if (k or 0) > c]
-    for uuid in gaps:
-        answered = {r[0] for r in store.conn.execute(
-            "SELECT question_uuid FROM answers WHERE attempt_uuid = ? AND deleted = 0",
-            (uuid,))}
-        order = json.loads(store.scalar("SELECT question_order FROM attempts WHERE uuid = ?",
-                                        (uuid,)))
-        for item in order:
-            if item["q"] not in answered:
-                moments[item["q"]].add(0.0, totals[uuid], 1)
-                responses[item["q"]][None] += 1
-                item_sq[item["q"]][0] += 1
+        answered_rows += count
+    # Questions given but never answered score 0 (a time-up submission). Only when the
+    # answers fall short of the questions given is each attempt looked at.
+    if answered_rows < sum(k for _u, _s, _m, k in attempts):
+        _add_unanswered(store, where, params, totals, moments, responses, item_sq)
     questions = [_question_stat(store, q, moments[q], responses[q], locale)
                  for q in sorted(moments, key=lambda q: _slug(store, q))]
-    sizes = {k for _u, _s, _m, k, _c in attempts}
+    sizes = {k for _u, _s, _m, k in attempts}
     same = len(sizes) == 1 and all(q.n == len(attempts) for q in questions) and \
         len(questions) == next(iter(sizes))
     quiz_stat = _quiz_stat(attempts, percents, item_sq, same)
     return ItemAnalysis(quiz, quiz_stat, questions, _modules(questions),
                         _confusion(store, responses))
+
+
+def _add_unanswered(store: Store, where: str, params: list[Any], totals: dict[str, float],
+                    moments: dict[str, _Moments],
+                    responses: dict[str, dict[str | None, int]],
+                    item_sq: dict[str, list[float]]) -> None:
+    for uuid, order in store.conn.execute(
+            f"SELECT a.uuid, a.question_order FROM attempts a WHERE {where} AND "
+            "CAST(coalesce(a.max_score, 0) AS INTEGER) > (SELECT count(*) FROM answers x "
+            "WHERE x.attempt_uuid = a.uuid AND x.deleted = 0)", params):
+        answered = {r[0] for r in store.conn.execute(
+            "SELECT question_uuid FROM answers WHERE attempt_uuid = ? AND deleted = 0",
+            (uuid,))}
+        for item in json.loads(order):
+            if item["q"] not in answered:
+                moments[item["q"]].add(0.0, totals[uuid], 1)
+                responses[item["q"]][None] += 1
+                item_sq[item["q"]][0] += 1
 
 
 def _slug(store: Store, question: str) -> str:
@@ -261,7 +273,7 @@ def _quiz_stat(attempts: list[tuple], percents: list[float],
     alpha = None
     if same and n > 1:
         k = len(item_sq)
-        totals = [s or 0.0 for _u, s, _m, _k, _c in attempts]
+        totals = [s or 0.0 for _u, s, _m, _k in attempts]
         var_total = statistics.variance(totals)
         var_items = sum((sq - sx * sx / m) / (m - 1) for m, sx, sq in item_sq.values())
         if k > 1 and var_total > 0:
