@@ -150,3 +150,39 @@ def test_certificates_by_outcome_attendance_and_achievement(event, tmp_path):
     pages = [page.extract_text() for page in PdfReader(out).pages]
     assert "СЕРТИФИКАТ ОБ УЧАСТИИ" in pages[0] and "принял(а) участие в тренинге" in pages[0]
     assert "Бекова" in pages[2] and "90" in pages[2]
+
+
+def test_roster_event_and_merge_travel_in_bundles(make_laptop, tmp_path):
+    from idtrainer.core import bundles
+
+    trainer = make_laptop("A")
+    trainer.keys.ensure_publisher("Trainer")
+    questions = trainer.questions.uuids()[:3]
+    post = trainer.quizzes.save("Итоговый", QuizSettings(pass_mark=50),
+                                [Rule("fixed", question=q) for q in questions])
+    event = trainer.events.save("Хоргос", "2026-11-20", "2026-11-20", post_quiz=post)
+    klass = trainer.events.new_class(event, "Группа")
+    officer, _ = trainer.trainees.upsert("Бекова Айша", gender="f", agency="КГД",
+                                         region="Алматы")
+    trainer.classes.add_member(klass, officer)
+    content = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb")
+    laptop = make_laptop("B")
+    bundles.import_bundle(laptop, content.path, trust=lambda m: True)
+    # The roster arrived: the officer picks her own name, with her fields.
+    (mine,) = [p for p in laptop.trainees.list() if p.name == "Бекова Айша"]
+    assert (mine.uuid, mine.gender, mine.region) == (officer, "f", "Алматы")
+    assert laptop.events.get(event).post_quiz == post
+    assert post in laptop.quizzes.for_trainee(officer)
+    # A second record made by hand on the laptop, with an attempt under it.
+    twin = laptop.trainees.create("Бекова Айша")
+    take(laptop, post, twin, 3)
+    results = bundles.export_bundle(laptop, "results", tmp_path / "r.idtb")
+    bundles.import_bundle(trainer, results.path)
+    trainer.trainees.merge(officer, twin)
+    (outcome,) = trainer.events.outcomes(event)
+    assert outcome.trainee.uuid == officer and outcome.post == pytest.approx(100)
+    # The merge goes back to the laptop with the next content bundle.
+    again = bundles.export_bundle(trainer, "content", tmp_path / "c2.idtb")
+    bundles.import_bundle(laptop, again.path)
+    assert laptop.trainees.canonical(twin) == officer
+    assert [p.name for p in laptop.trainees.list()].count("Бекова Айша") == 1
