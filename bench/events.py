@@ -155,13 +155,13 @@ def main() -> None:
 
         def render() -> None:
             nonlocal pages
-            reports.write_event_report(store, figures, "pdf", out)
+            reports.write_event_report(figures, "pdf", out)
             from pypdf import PdfReader
 
             pages = len(PdfReader(out).pages)
 
         render()
-        render_s = best(lambda: reports.write_event_report(store, figures, "pdf", out))
+        render_s = best(lambda: reports.write_event_report(figures, "pdf", out))
 
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.styles import ParagraphStyle
@@ -184,7 +184,7 @@ def main() -> None:
         report(f"event_report_pages_per_s ({pages} pages)", pages / render_s, "pages/s",
                bare_pages / bare_s)
         total_s = best(lambda: reports.write_event_report(
-            store, reports.event_report(store, event, "ru"), "pdf", out))
+            reports.event_report(store, event, "ru"), "pdf", out))
         report("event_report_total_s", total_s, "s", render_s)
         store.close()
     finally:

@@ -680,13 +680,13 @@ def cmd_report(data: Path, args: argparse.Namespace) -> int:
                 if event is None:
                     raise CliError(_("no event named {name}").format(name=args.name))
                 report = reports.event_report(store, event.uuid, lang)
-                reports.write_event_report(store, report, args.format, out)
+                reports.write_event_report(report, args.format, out)
             elif args.report_command == "items":
                 items = analyse(store, _quiz_named(store, args.quiz), locale=lang)
-                reports.write_item_report(store, items, args.format, out)
+                reports.write_item_report(items, args.format, out)
             else:
                 programme = reports.programme_report(store, args.since, args.until)
-                reports.write_programme_report(store, programme, args.format, out)
+                reports.write_programme_report(programme, args.format, out)
         except reports.ReportError as exc:
             raise CliError(str(exc)) from exc
         except OSError as exc:

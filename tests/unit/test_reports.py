@@ -69,7 +69,7 @@ def test_event_pdf_text_and_numbers_match_the_core(finished, tmp_path, lang):
     store, event, _post = finished
     i18n.set_language(lang)
     report = event_report(store, event, lang)
-    path = write_event_report(store, report, "pdf", tmp_path / "event.pdf")
+    path = write_event_report(report, "pdf", tmp_path / "event.pdf")
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Тренинг Хоргос" in text and "Қасымов Әлихан" in text
@@ -93,7 +93,7 @@ def test_event_pdf_text_and_numbers_match_the_core(finished, tmp_path, lang):
 def test_event_xlsx_and_csv(finished, tmp_path):
     store, event, post = finished
     report = event_report(store, event, "ru")
-    xlsx = write_event_report(store, report, "xlsx", tmp_path / "event.xlsx")
+    xlsx = write_event_report(report, "xlsx", tmp_path / "event.xlsx")
     book = load_workbook(xlsx)
     assert book.sheetnames == ["Summary", "Officers", "Questions", "Options", "Confusions"]
     officers = list(book["Officers"].iter_rows(values_only=True))
@@ -103,15 +103,15 @@ def test_event_xlsx_and_csv(finished, tmp_path):
     questions = list(book["Questions"].iter_rows(values_only=True))[1:]
     stats = analyse(store, post)
     assert [q[2] for q in questions] == [round(q.facility, 1) for q in stats.questions]
-    path = write_event_report(store, report, "csv", tmp_path / "event.csv")
+    path = write_event_report(report, "csv", tmp_path / "event.csv")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert len(rows) == 5 and rows[1][0] in {o[0] for o in OFFICERS}
-    items = write_item_report(store, stats, "csv", tmp_path / "items.csv")
+    items = write_item_report(stats, "csv", tmp_path / "items.csv")
     with items.open(encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.reader(fh))) == 11
     with pytest.raises(ReportError):
-        write_item_report(store, stats, "pdf", tmp_path / "items.pdf")
+        write_item_report(stats, "pdf", tmp_path / "items.pdf")
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
@@ -123,11 +123,11 @@ def test_programme_report_by_gender_agency_region(finished, tmp_path, lang):
     assert report.by_agency == {"КГД": 2, "Шекара қызметі": 2}
     assert report.by_region == {"Алматы облысы": 2, "Жетісу облысы": 1, "—": 1}
     assert (report.sat_post, report.passed) == (4, 3)
-    pdf = write_programme_report(store, report, "pdf", tmp_path / "p.pdf")
+    pdf = write_programme_report(report, "pdf", tmp_path / "p.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Шекара қызметі" in text and "Жетісу облысы" in text
     assert {"ru": "Обучено человек", "kk": "Оқытылған адамдар"}[lang] in text
-    xlsx = write_programme_report(store, report, "xlsx", tmp_path / "p.xlsx")
+    xlsx = write_programme_report(report, "xlsx", tmp_path / "p.xlsx")
     assert len(load_workbook(xlsx).sheetnames) == 4
     assert programme_report(store, "2027-01-01", "2027-12-31").trained == 0
     with pytest.raises(ReportError):

@@ -193,8 +193,7 @@ def summary_rows(report: EventReport) -> list[tuple[str, str]]:
     ]
 
 
-def item_rows(items: ItemAnalysis, store: Store | None = None
-              ) -> tuple[list[str], list[list[Any]]]:
+def item_rows(items: ItemAnalysis) -> tuple[list[str], list[list[Any]]]:
     head = [_("Question"), _("Attempts"), _("Facility, %"), _("SD, %"),
             _("Discrimination index"), _("Discriminative efficiency"), _("Review")]
     rows = [[q.slug or q.uuid, q.n, _round(q.facility, 1), _round(q.sd, 1),
@@ -275,7 +274,9 @@ def confusion_rows(report: EventReport) -> tuple[list[str], list[list[Any]]]:
     return head, rows
 
 
-def write_event_report(store: Store, report: EventReport, fmt: str, path: Path) -> Path:
+def write_event_report(report: EventReport, fmt: str, path: Path) -> Path:
+    """Write the figures (computed beforehand) to a file: no database here, so a worker
+    thread can run it."""
     path = Path(path)
     if fmt == "csv":
         _write_csv(path, *officer_rows(report))
@@ -296,7 +297,7 @@ def write_event_report(store: Store, report: EventReport, fmt: str, path: Path) 
     return path
 
 
-def write_item_report(store: Store, items: ItemAnalysis, fmt: str, path: Path) -> Path:
+def write_item_report(items: ItemAnalysis, fmt: str, path: Path) -> Path:
     path = Path(path)
     if fmt == "csv":
         _write_csv(path, *item_rows(items))
@@ -323,8 +324,7 @@ def programme_rows(report: ProgrammeReport) -> list[tuple[str, str]]:
     ]
 
 
-def write_programme_report(store: Store, report: ProgrammeReport, fmt: str,
-                           path: Path) -> Path:
+def write_programme_report(report: ProgrammeReport, fmt: str, path: Path) -> Path:
     path = Path(path)
     if fmt == "xlsx":
         _write_xlsx(path, [

@@ -523,11 +523,10 @@ class EventsPage(QWidget):
         # Figures on this thread (it owns the connection); drawing the file on a worker.
         figures = reports.event_report(self.ctx.store, uuid, i18n.current_language(),
                                        self.current_class())
-        store = self.ctx.store
         target = path
         run_in_background(
             parent=self,
-            work=lambda _task: reports.write_event_report(store, figures, fmt, target),
+            work=lambda _task: reports.write_event_report(figures, fmt, target),
             on_done=lambda p: QMessageBox.information(
                 self, _("Save report…"), _("Report written to {path}").format(path=p)),
             on_error=self._failed, label=_("Writing the report…"))
