@@ -139,3 +139,42 @@ def test_a_new_officer_finds_their_name_from_the_roster(window, qtbot):
     start.profiles.setCurrentRow(0)
     start.start(False)
     assert window.ctx.trainee is not None
+
+
+def test_merge_a_selected_officer_templates_and_programme_report(signed_in, tmp_path,
+                                                                  monkeypatch):
+    from openpyxl import load_workbook
+
+    from idtrainer.gui.certificates import TemplateDialog
+
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    window.ctx.unlock_trainer()
+    event = store.events.save("Ош", "2026-10-01", "2026-10-02")
+    klass = store.events.new_class(event, "Группа")
+    roster, _ = store.trainees.upsert("Токтогулов Азамат", gender="m", agency="ГТС")
+    typed = store.trainees.create("Азамат Т.")  # typed on a laptop before the roster came
+    for person in (roster, typed):
+        store.classes.add_member(klass, person)
+        store.events.set_attendance(event, person, "2026-10-01", True)
+    page = go(window, "events")
+    window.ctx.notify_changed()
+    page.select_event(event)
+    row = next(r for r in range(page.table.rowCount())
+               if page.table.item(r, 0).text() == "Азамат Т.")
+    page.table.setCurrentCell(row, 0)
+    page.merge_selected(into=roster)
+    assert store.trainees.canonical(typed) == roster and page.table.rowCount() == 1
+
+    dialog = TemplateDialog(window.ctx, page, "attendance")
+    dialog.organisation.setText("Государственная таможенная служба")
+    dialog._save()
+    assert store.certificates.template("attendance").organisation.startswith("Государ")
+    assert store.certificates.template("achievement").organisation == ""
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    out = tmp_path / "programme.xlsx"
+    page.programme_report(out, "2026-01-01", "2026-12-31")
+    summary = dict(load_workbook(out)["Summary"].iter_rows(values_only=True))
+    assert summary["People trained"] == "1" and summary["Events held"] == "1"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -123,6 +124,25 @@ class EventDialog(FormDialog):
             self.error.setText(str(exc))
             return
         self.accept()
+
+
+class ProgrammeDialog(FormDialog):
+    """The period of a programme report."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, _("Programme report"), self.accept)
+        today = QDate.currentDate()
+        self.since = QDateEdit(QDate(today.year(), 1, 1))
+        self.until = QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.form.addRow(_("&From:"), self.since)
+        self.form.addRow(_("&To:"), self.until)
+
+    def period(self) -> tuple[str, str]:
+        return (self.since.date().toString("yyyy-MM-dd"),
+                self.until.date().toString("yyyy-MM-dd"))
 
 
 class RosterDialog(QDialog):
@@ -250,6 +270,17 @@ class EventsPage(QWidget):
         self.achievement_button.clicked.connect(lambda: self.print_certificates("achievement"))
         self.report_button = QPushButton()
         self.report_button.clicked.connect(self.save_report)
+        self.merge_button = QPushButton()
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.templates_button = QPushButton()
+        self.templates_menu = QMenu(self)
+        self.attendance_template = self.templates_menu.addAction("")
+        self.attendance_template.triggered.connect(lambda: self.edit_template("attendance"))
+        self.achievement_template = self.templates_menu.addAction("")
+        self.achievement_template.triggered.connect(lambda: self.edit_template("achievement"))
+        self.templates_button.setMenu(self.templates_menu)
+        self.programme_button = QPushButton()
+        self.programme_button.clicked.connect(self.programme_report)
 
         left = QVBoxLayout()
         left.addWidget(self.events, 1)
@@ -264,8 +295,10 @@ class EventsPage(QWidget):
         right.addLayout(class_row)
         right.addWidget(self.table, 1)
         right.addWidget(self.summary)
-        right.addWidget(button_row(self.duplicates_button, self.attendance_button,
-                                   self.achievement_button, self.report_button))
+        right.addWidget(button_row(self.duplicates_button, self.merge_button,
+                                   self.templates_button, self.programme_button))
+        right.addWidget(button_row(self.attendance_button, self.achievement_button,
+                                   self.report_button))
         body = QHBoxLayout()
         body.addLayout(left)
         body.addLayout(right, 1)
@@ -287,6 +320,11 @@ class EventsPage(QWidget):
         self.attendance_button.setText(_("Attendance certificates…"))
         self.achievement_button.setText(_("Achievement certificates…"))
         self.report_button.setText(_("Save report…"))
+        self.merge_button.setText(_("Merge records…"))
+        self.templates_button.setText(_("Certificate templates"))
+        self.attendance_template.setText(_("Certificate of attendance") + "…")
+        self.achievement_template.setText(_("Certificate of achievement") + "…")
+        self.programme_button.setText(_("Programme report…"))
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------
@@ -468,6 +506,69 @@ class EventsPage(QWidget):
             for other in group[1:]:
                 self.ctx.store.trainees.merge(group[0].uuid, other.uuid)
         self.ctx.notify_changed()
+
+    def selected_trainee(self) -> str | None:
+        item = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 \
+            else None
+        return item.data(ROLE) if item else None
+
+    def merge_selected(self, into: str | None = None) -> None:
+        """Merge the officer selected in the table into another record of the same person
+        (e.g. a profile typed on a laptop before the roster arrived)."""
+        drop = self.selected_trainee()
+        if drop is None:
+            QMessageBox.information(self, _("Merge records…"),
+                                    _("Select an officer in the table first."))
+            return
+        others = [p for p in self.ctx.store.trainees.list() if p.uuid != drop]
+        if into is None:
+            labels = [f"{p.name} ({p.agency or '—'})" for p in others]
+            label, ok = QInputDialog.getItem(
+                self, _("Merge records…"), _("The same person as:"), labels, 0, False)
+            if not ok or label not in labels:
+                return
+            into = others[labels.index(label)].uuid
+        try:
+            self.ctx.store.trainees.merge(into, drop)
+        except IDTrainerError as exc:
+            QMessageBox.warning(self, _("Merge records…"), str(exc))
+            return
+        self.ctx.notify_changed()
+
+    def edit_template(self, kind: str) -> None:
+        from idtrainer.gui.certificates import TemplateDialog
+
+        TemplateDialog(self.ctx, self, kind).exec()
+
+    def programme_report(self, path: Path | None = None, since: str | None = None,
+                         until: str | None = None) -> None:
+        from idtrainer.core import reports
+
+        if since is None or until is None:
+            dialog = ProgrammeDialog(self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            since, until = dialog.period()
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Programme report"), str(Path.home() / "programme.pdf"),
+                "PDF (*.pdf);;Excel (*.xlsx)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "pdf"
+        try:
+            figures = reports.programme_report(self.ctx.store, since, until)
+        except IDTrainerError as exc:
+            QMessageBox.warning(self, _("Programme report"), str(exc))
+            return
+        target = path
+        run_in_background(
+            parent=self,
+            work=lambda _task: reports.write_programme_report(figures, fmt, target),
+            on_done=lambda p: QMessageBox.information(
+                self, _("Programme report"), _("Report written to {path}").format(path=p)),
+            on_error=self._failed, label=_("Writing the report…"))
 
     def print_certificates(self, kind: str, path: Path | None = None) -> None:
         from idtrainer.core.certificate_pdf import render
