@@ -186,3 +186,14 @@ def test_roster_event_and_merge_travel_in_bundles(make_laptop, tmp_path):
     bundles.import_bundle(laptop, again.path)
     assert laptop.trainees.canonical(twin) == officer
     assert [p.name for p in laptop.trainees.list()].count("Бекова Айша") == 1
+
+
+def test_results_table_counts_a_merged_records_attempts_once(event):
+    store, _uuid, _klass, pre, _post, p = event
+    twin = store.trainees.create("Асанов (ноутбук 2)")
+    take(store, pre, twin, 9)
+    take(store, pre, p["Асанов"], 2)
+    store.trainees.merge(p["Асанов"], twin)
+    rows = [r for r in store.attempts.report(quiz=pre)]
+    assert [(r.trainee, r.attempts) for r in rows] == [("Асанов", 2)]
+    assert rows[0].best_percent == pytest.approx(90)

@@ -224,7 +224,7 @@ def event_pdf(report: EventReport, path: Path) -> None:
                   _pairs(quiz_rows(items)),
                   Paragraph(_escape(_("Questions")), st["h2"])]
         head, rows = item_rows(items)
-        story.append(_table(head, rows, [w * WIDTH for w in (.26, .08, .09, .08, .1, .1, .29)]))
+        story.append(_table(head, rows, [w * WIDTH for w in (.22, .08, .11, .07, .11, .12, .29)]))
         if items.modules:
             story += [Paragraph(_escape(_("Modules, weakest first")), st["h2"]),
                       _table([_("Module"), _("Questions"), _("Facility, %")],
