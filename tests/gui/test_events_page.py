@@ -84,6 +84,7 @@ def test_a_whole_training_event_in_the_app(signed_in, qtbot, tmp_path, monkeypat
     assert board.event_box.currentData() == event.uuid and board.quiz.currentData() == post
     assert "Officers: 2 (women 1, men 1)" in board.summary.text()
     assert board.questions.rowCount() == 5
+    assert board.top.text() == "Top scorers: 1. Асанов Бек (80); 2. Бекова Айша (40)"
     assert board.histogram.bins[8] == 1 and board.histogram.bins[4] == 1
     png = tmp_path / "hist.png"
     assert board.boxes[0].save_png(png) and png.stat().st_size > 0

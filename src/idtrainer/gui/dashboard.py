@@ -71,6 +71,8 @@ class DashboardPage(QWidget):
             label.setBuddy(combo)
         self.summary = QLabel(wordWrap=True)
         self.summary.setObjectName("dashboardSummary")
+        self.top = QLabel(wordWrap=True)
+        self.top.setObjectName("topScorers")
         self.histogram, self.pre_post, self.heat = Histogram(), PrePost(), HeatMap()
         self.boxes = [ChartBox(c) for c in (self.histogram, self.pre_post, self.heat)]
         self.questions = QTableWidget()
@@ -90,6 +92,7 @@ class DashboardPage(QWidget):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.summary)
+        inner.addWidget(self.top)
         inner.addLayout(grid)
         inner.addWidget(self.quiz_stats)
         inner.addWidget(self.questions)
@@ -160,6 +163,7 @@ class DashboardPage(QWidget):
         lang = i18n.current_language()
         if not uuid:
             self.summary.setText(_("No training events yet: create one on the Events page."))
+            self.top.clear()
             self.histogram.set_scores([])
             self.pre_post.set_rows([])
             self.heat.set_matrix([], {}, {})
@@ -178,6 +182,8 @@ class DashboardPage(QWidget):
                  pre="—" if s.mean_pre is None else f"{s.mean_pre:.0f}",
                  post="—" if s.mean_post is None else f"{s.mean_post:.0f}", gain=gain,
                  passed=s.passed, rate=rate))
+        self.top.setText(_("Top scorers: {list}").format(list="; ".join(
+            f"{place}. {o.trainee.name} ({o.post:.0f})" for place, o in report.top) or "—"))
         self.histogram.set_scores([o.post for o in report.outcomes if o.post is not None])
         self.pre_post.set_rows([(o.trainee.name, o.pre, o.post) for o in report.outcomes
                                 if o.pre is not None or o.post is not None])
