@@ -116,6 +116,10 @@ def test_column_mapping_by_hand_and_preview(store, klass, tmp_path):
         parse_mapping(["name"])
     with pytest.raises(RosterError, match="no column Нет"):
         import_roster(store, klass, table, {"name": "Нет"})
+    # An exact mapping leaves out what the headings would have given (the dialog's "—").
+    other = store.classes.create("Другая")
+    import_roster(store, other, table, {"name": "Сотрудник"}, exact=True)
+    assert store.trainees.upsert("Петров Пётр")[1] == "unchanged"  # no agency this time
 
 
 def test_reimport_updates_instead_of_duplicating(store, klass, tmp_path):

@@ -361,13 +361,17 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def import_roster(store: Store, class_uuid: str, table: RosterTable,
-                  mapping: dict[str, str] | None = None) -> RosterImport:
+                  mapping: dict[str, str] | None = None, *, exact: bool = False
+                  ) -> RosterImport:
     """Add the roster's officers to the class in one transaction.
 
+    ``mapping`` (field -> column) is laid over the columns recognised by their headings,
+    or, with ``exact``, is the whole mapping (the dialog, where a field can be unset).
     A person already known with the same name and agency is updated, not duplicated;
     rows repeating an earlier row are counted once. Nothing is written if a row is bad.
     """
-    mapping = {**guess_mapping(table.headers), **(mapping or {})}
+    mapping = dict(mapping or {}) if exact else {**guess_mapping(table.headers),
+                                                 **(mapping or {})}
     people = entries(table, mapping)
     if store.scalar("SELECT 1 FROM classes WHERE uuid = ? AND deleted = 0",
                     (class_uuid,)) is None:

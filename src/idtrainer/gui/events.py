@@ -231,7 +231,7 @@ class RosterDialog(QDialog):
             return
         try:
             self.result = import_roster(self.ctx.store, self.class_uuid, self.table,
-                                        self.mapping())
+                                        self.mapping(), exact=True)
         except RosterError as exc:
             self.error.setText(str(exc))
             return
