@@ -141,3 +141,64 @@ def test_a_question_left_unanswered_counts_as_zero(fixed):
     stats = {q.uuid: q for q in analyse(store, quiz).questions}
     assert stats[chosen[1]].n == 6 and stats[chosen[1]].unanswered == 1
     assert stats[chosen[1]].facility == pytest.approx(50.0)
+
+
+def naive(matrix: list[list[float]]) -> dict[str, list[float | None]]:
+    """The definitions applied attempt by attempt, without the joint counts."""
+    import statistics as st
+
+    n, k = len(matrix), len(matrix[0])
+    totals = [sum(row) for row in matrix]
+    out: dict[str, list[float | None]] = {"facility": [], "disc": [], "eff": []}
+    item_vars = []
+    for j in range(k):
+        x = [row[j] for row in matrix]
+        rest = [t - xi for t, xi in zip(totals, x, strict=True)]
+        mx, mr = st.fmean(x), st.fmean(rest)
+        cov = sum((a - mx) * (b - mr) for a, b in zip(x, rest, strict=True)) / (n - 1)
+        vx, vr = st.variance(x), st.variance(rest)
+        cmax = sum((a - mx) * (b - mr) for a, b in zip(sorted(x), sorted(rest),
+                                                           strict=True)) / (n - 1)
+        out["facility"].append(100 * mx)
+        out["disc"].append(100 * cov / math.sqrt(vx * vr) if vx > 0 and vr > 0 else None)
+        out["eff"].append(100 * cov / cmax if cmax > 0 else None)
+        item_vars.append(vx)
+    vt = st.variance(totals)
+    out["alpha"] = [k / (k - 1) * (1 - sum(item_vars) / vt) if vt > 0 else None]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_class_agrees_with_the_definitions_applied_naively(fixed, seed):
+    import random
+
+    store, _quiz, chosen, options, _people = fixed
+    quiz = store.quizzes.save(f"Случайный {seed}", QuizSettings(shuffle_questions=False),
+                              [Rule("fixed", question=q) for q in chosen])
+    rng = random.Random(seed)
+    matrix = []
+    for i in range(rng.randint(6, 14)):
+        person = store.trainees.create(f"S{seed}-{i}")
+        attempt = store.attempts.start(quiz, person, "ru", seed=1)
+        row = []
+        for q in chosen:
+            pick = rng.choice(["c", "c", "w1", "w2"])
+            store.attempts.answer(attempt.uuid, q, {"option": options[q][pick]["uuid"]})
+            row.append(1.0 if pick == "c" else 0.0)
+        store.attempts.submit(attempt.uuid)
+        matrix.append(row)
+    expected = naive(matrix)
+    result = analyse(store, quiz)
+    by_uuid = {q.uuid: q for q in result.questions}
+    for j, q in enumerate(chosen):
+        stat = by_uuid[q]
+        assert stat.facility == pytest.approx(expected["facility"][j])
+        for got, want in ((stat.discrimination, expected["disc"][j]),
+                          (stat.efficiency, expected["eff"][j])):
+            assert (got is None) == (want is None)
+            if want is not None:
+                assert got == pytest.approx(want)
+    if expected["alpha"][0] is None:
+        assert result.quiz.alpha is None
+    else:
+        assert result.quiz.alpha == pytest.approx(expected["alpha"][0])

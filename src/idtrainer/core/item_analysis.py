@@ -1,6 +1,7 @@
 """Item analysis of a quiz with the definitions of Moodle's quiz statistics report
 (question/classes/statistics and mod/quiz/report/statistics), so a trainer who knows
-Moodle reads the same numbers. Every question is worth one point here.
+Moodle reads the same numbers. Every question is worth one point here, and every
+submitted attempt counts (Moodle's "all attempts" setting).
 
 For a question answered in n attempts, with item score x (0..1) and the rest of the
 test R = attempt total − x (Moodle's "other marks"), sample (n − 1) statistics:
