@@ -61,6 +61,7 @@ def test_a_whole_training_event_in_the_app(signed_in, qtbot, tmp_path, monkeypat
                        .encode("cp1251"))
     importer = page.import_roster(str(roster))
     assert importer.table.encoding == "cp1251"
+    assert importer.encoding.itemText(0) == "detect (Windows-1251)"
     assert importer.preview.item(1, 0).text() == "Бекова Айша"
     assert importer.preview.item(1, 1).text() == "ж"
     importer.do_import()

@@ -202,6 +202,10 @@ class RosterDialog(QDialog):
             self.error.setText(str(exc))
         headers = self.table.headers if self.table else []
         self.encoding.setEnabled(self.table is None or self.table.encoding is not None)
+        found = dict(ENCODINGS).get(self.table.encoding or "") if self.table else None
+        # "detect (Windows-1251)": the trainer sees what was found before overriding it.
+        self.encoding.setItemText(0, _("detect") + (f" ({found})" if found and
+                                                    self.table.encoding else ""))
         guessed = guess_mapping(headers)
         for name, combo in self.columns.items():
             combo.blockSignals(True)
