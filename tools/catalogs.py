@@ -65,6 +65,43 @@ def save(lang: str, catalog: Catalog) -> None:
                  include_lineno=False, ignore_obsolete=True, include_previous=False)
     with path.with_suffix(".mo").open("wb") as fh:
         write_mo(fh, load(lang), use_fuzzy=False)
+    write_qt_catalog(lang, load(lang))
+
+
+QT_CATALOG = "idtrainer_qt"  # .qm beside the .po: Qt's own strings (gui/qt_strings.py)
+
+
+def write_qt_catalog(lang: str, catalog: Catalog) -> None:
+    """Compile the catalog's Qt strings (messages with a Qt context) into a Qt .qm file
+    with the lrelease that PySide6 ships, so the app answers Qt's own strings with a plain
+    QTranslator (no Python translator: see gui/app.py, QtTranslations)."""
+    import subprocess
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    import PySide6
+
+    root = ET.Element("TS", version="2.1", language=lang)
+    contexts: dict[str, ET.Element] = {}
+    for message in catalog:
+        if not message.id or not message.context or not message.context.startswith("Q"):
+            continue
+        if not isinstance(message.string, str) or not message.string:
+            continue
+        context = contexts.get(message.context)
+        if context is None:
+            context = contexts[message.context] = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = message.context
+        entry = ET.SubElement(context, "message")
+        ET.SubElement(entry, "source").text = message.id
+        ET.SubElement(entry, "translation").text = message.string
+    lrelease = Path(PySide6.__file__).parent / ("lrelease.exe" if sys.platform == "win32"
+                                                else "lrelease")
+    target = po_path(lang).with_name(f"{QT_CATALOG}.qm")
+    with tempfile.TemporaryDirectory() as tmp:
+        ts = Path(tmp) / f"{QT_CATALOG}_{lang}.ts"
+        ET.ElementTree(root).write(ts, encoding="utf-8", xml_declaration=True)
+        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(target)], check=True)
 
 
 def update() -> None:

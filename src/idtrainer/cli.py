@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     k_trust.add_argument("file", metavar="FILE")
     k_trust.add_argument("--yes", action="store_true",
                          help=_("do not ask (you compared the fingerprint already)"))
+    add_trainer_commands(sub)
     return parser
 
 
@@ -206,6 +207,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
         return cmd_bundle(data, args)
     if command == "keys":
         return cmd_keys(data, args)
+    if command in TRAINER_COMMANDS:
+        return TRAINER_COMMANDS[command](data, args)
     parser.error(_("unknown command {command}").format(command=command))
     return EXIT_USAGE
 
@@ -647,3 +650,87 @@ def cmd_keys(data: Path, args: argparse.Namespace) -> int:
             return EXIT_OK
         except (KeyFileError, bundles.BundleError) as exc:
             raise CliError(str(exc)) from exc
+
+
+# -- rosters and reports: the trainer's commands, kept together (see issue 14) -----------
+
+
+def add_trainer_commands(sub: argparse._SubParsersAction) -> None:
+    roster = sub.add_parser("roster", help=_("officers' rosters from CSV or XLSX"))
+    roster_sub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    r_import = roster_sub.add_parser("import", help=_("add the officers in a CSV or XLSX "
+                                                       "file to a class"))
+    r_import.add_argument("class_name", metavar="CLASS")
+    r_import.add_argument("file", metavar="FILE")
+    r_import.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "cp1251"],
+                          help=_("the CSV file's encoding (default: detected)"))
+    r_import.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                          help=_("which column holds a field: name, gender, agency, "
+                                 "subdivision, region, position, contact"))
+
+    report = sub.add_parser("report", help=_("event, question and programme reports"))
+    report_sub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
+    r_event = report_sub.add_parser("event", help=_("one training event: officers, scores, "
+                                                    "gain, questions, confusions"))
+    r_event.add_argument("name", metavar="NAME")
+    r_event.add_argument("--format", choices=["pdf", "xlsx", "csv"], required=True)
+    r_event.add_argument("--out", metavar="FILE", required=True)
+    r_items = report_sub.add_parser("items", help=_("item analysis of one quiz"))
+    r_items.add_argument("quiz", metavar="QUIZ", help=_("the quiz title"))
+    r_items.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    r_items.add_argument("--out", metavar="FILE", required=True)
+    r_prog = report_sub.add_parser("programme", help=_("people trained and results over "
+                                                       "a period, for donors"))
+    r_prog.add_argument("--from", dest="since", metavar="DATE", required=True)
+    r_prog.add_argument("--to", dest="until", metavar="DATE", required=True)
+    r_prog.add_argument("--format", choices=["pdf", "xlsx"], required=True)
+    r_prog.add_argument("--out", metavar="FILE", required=True)
+
+
+def cmd_roster(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core.rosters import RosterError, import_roster, parse_mapping, read_roster
+
+    with _open(data) as store:
+        klass = store.classes.by_name(args.class_name)
+        if klass is None:
+            raise CliError(_("no class named {name}").format(name=args.class_name))
+        try:
+            table = read_roster(Path(args.file), args.encoding)
+            result = import_roster(store, klass.uuid, table, parse_mapping(args.map))
+        except RosterError as exc:
+            raise CliError(str(exc)) from exc
+    print(_("{added} added, {updated} updated, {unchanged} unchanged; {n} in {name}").format(
+        added=result.added, updated=result.updated, unchanged=result.unchanged,
+        n=len(result.trainees), name=klass.name))
+    return EXIT_OK
+
+
+def cmd_report(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core import reports
+    from idtrainer.core.item_analysis import analyse
+
+    lang = i18n.current_language()
+    out = Path(args.out)
+    with _open(data) as store:
+        try:
+            if args.report_command == "event":
+                event = store.events.by_name(args.name)
+                if event is None:
+                    raise CliError(_("no event named {name}").format(name=args.name))
+                report = reports.event_report(store, event.uuid, lang)
+                reports.write_event_report(report, args.format, out)
+            elif args.report_command == "items":
+                items = analyse(store, _quiz_named(store, args.quiz), locale=lang)
+                reports.write_item_report(items, args.format, out)
+            else:
+                programme = reports.programme_report(store, args.since, args.until)
+                reports.write_programme_report(programme, args.format, out)
+        except reports.ReportError as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:
+            raise CliError(f"{out}: {exc.strerror or exc}") from exc
+    print(_("Report written to {path}").format(path=out))
+    return EXIT_OK
+
+
+TRAINER_COMMANDS = {"roster": cmd_roster, "report": cmd_report}

@@ -110,8 +110,9 @@ def test_screenshots_tool_renders_every_screen(tmp_path, loaded):
     assert main([str(tmp_path / "shots"), "--data-dir", str(Path(loaded.path).parent),
                  "--lang", "kk"]) == 0
     names = sorted(p.name for p in (tmp_path / "shots").iterdir())
-    assert names == ["card-kk.png", "learn-kk.png", "library-kk.png", "start-kk.png",
-                     "sync-content-kk.png", "sync-kk.png", "sync-trust-kk.png"]
+    assert names == ["card-kk.png", "dashboard-kk.png", "events-kk.png", "learn-kk.png",
+                     "library-kk.png", "start-kk.png", "sync-content-kk.png", "sync-kk.png",
+                     "sync-trust-kk.png"]
 
 
 def test_new_profile_dialog_checks_name_and_pin(qtbot):
@@ -139,7 +140,7 @@ def test_qt_own_dialog_buttons_follow_the_language(qapp):
 
     from idtrainer.gui.app import QtTranslations
 
-    translations = QtTranslations(qapp)
+    translations = QtTranslations.for_app(qapp)
     try:
         translations.apply("ru")
         assert translations.translator is not None
@@ -148,6 +149,7 @@ def test_qt_own_dialog_buttons_follow_the_language(qapp):
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Отмена"
         translations.apply("uz")  # Qt ships no Uzbek: the project's catalog answers
         assert translations.translator is None
+        assert QCoreApplication.translate("QFileDialog", "Files of &type:") == "Fayl &turi:"
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Bekor qilish"
     finally:
         translations.apply("en")

@@ -328,3 +328,64 @@ def test_bundles_and_keys_from_the_command_line(tmp_path: Path, data: Path):
     public = tmp_path / "a.pub"
     assert run(*a, "keys", "export", str(public)).returncode == 0
     assert run(*b, "keys", "trust", str(public), "--yes").returncode == 0
+
+
+def test_roster_import_and_reports_from_the_command_line(tmp_path: Path, data: Path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.scoring import correct_response
+    from idtrainer.core.store import Store
+
+    copy = tmp_path / "events"
+    shutil.copytree(data, copy)
+    d = ("--data-dir", str(copy))
+    assert run(*d, "classes", "create", "Хоргос-1").returncode == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("Сотрудник;Пол;Ведомство\r\nИванов Иван;м;КГД\r\nПетрова Анна;ж;КГД\r\n"
+                       .encode("cp1251"))
+    result = run(*d, "roster", "import", "Хоргос-1", str(roster), "--map", "name=Сотрудник")
+    assert result.returncode == 0, result.stderr
+    assert "2 added" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Сотрудник;Пол\nСидоров;м;лишнее\n", encoding="utf-8")
+    refused = run(*d, "roster", "import", "Хоргос-1", str(bad), "--map", "name=Сотрудник")
+    assert refused.returncode == 2 and "row 2" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    wrong = run(*d, "roster", "import", "Хоргос-1", str(roster), "--encoding", "utf-8")
+    assert wrong.returncode == 2 and "utf-8" in wrong.stderr
+
+    with Store.open(copy / "idtrainer.sqlite") as store:
+        questions = store.questions.uuids()[:5]
+        quiz = store.quizzes.save("Итоговый тест", QuizSettings(pass_mark=60),
+                                  [Rule("fixed", question=q) for q in questions])
+        event = store.events.save("Хоргос ноябрь", "2026-11-20", "2026-11-21", post_quiz=quiz)
+        klass = store.classes.by_name("Хоргос-1")
+        store.events.add_class(event, klass.uuid)
+        for person in store.classes.members(klass.uuid):
+            store.events.set_attendance(event, person.uuid, "2026-11-20", True)
+            attempt = store.attempts.start(quiz, person.uuid, "ru")
+            for item in attempt.items[:4]:
+                store.attempts.answer(attempt.uuid, item["q"], correct_response(
+                    store.questions.get(item["q"], "ru")))
+            store.attempts.submit(attempt.uuid)
+    pdf = tmp_path / "event.pdf"
+    result = run(*d, "--lang", "ru", "report", "event", "Хоргос ноябрь", "--format", "pdf",
+                 "--out", str(pdf))
+    assert result.returncode == 0, result.stderr
+    assert "Петрова Анна" in PdfReader(pdf).pages[0].extract_text()
+    items = tmp_path / "items.xlsx"
+    assert run(*d, "report", "items", "Итоговый тест", "--format", "xlsx", "--out",
+               str(items)).returncode == 0
+    assert len(list(load_workbook(items)["Questions"].iter_rows())) == 6
+    prog = tmp_path / "programme.xlsx"
+    assert run(*d, "report", "programme", "--from", "2026-11-01", "--to", "2026-11-30",
+               "--format", "xlsx", "--out", str(prog)).returncode == 0
+    summary = dict(load_workbook(prog)["Summary"].iter_rows(values_only=True))
+    assert summary["People trained"] == "2" and summary["women"] == "1"
+    missing = run(*d, "report", "event", "Нет такого", "--format", "pdf", "--out", str(pdf))
+    assert missing.returncode == 2 and "no event named" in missing.stderr
+    bad_dates = run(*d, "report", "programme", "--from", "2026-13-01", "--to", "2026-11-30",
+                    "--format", "pdf", "--out", str(tmp_path / "p.pdf"))
+    assert bad_dates.returncode == 2 and "YYYY-MM-DD" in bad_dates.stderr

@@ -270,13 +270,15 @@ class AttemptManager:
             where.append("(a.class_uuid = ? OR a.trainee_uuid IN (SELECT trainee_uuid FROM "
                          "class_members WHERE class_uuid = ? AND deleted = 0))")
             params += [class_uuid, class_uuid]
+        # A merged record's attempts count for the record it was merged into.
         rows = self.store.conn.execute(
-            "SELECT a.trainee_uuid, t.name, a.quiz_uuid, count(*), "
-            "max(CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END), "
+            "SELECT coalesce(m.uuid, a.trainee_uuid), coalesce(m.name, t.name), a.quiz_uuid, "
+            "count(*), max(CASE WHEN a.max_score > 0 THEN 100.0 * a.score / a.max_score END), "
             "max(coalesce(a.passed, 0)), group_concat(DISTINCT a.device_id) "
             "FROM attempts a JOIN trainees t ON t.uuid = a.trainee_uuid "
-            f"WHERE {' AND '.join(where)} GROUP BY a.trainee_uuid, a.quiz_uuid "
-            "ORDER BY t.name, a.quiz_uuid", params)
+            "LEFT JOIN trainees m ON m.uuid = t.merged_into "
+            f"WHERE {' AND '.join(where)} GROUP BY 1, a.quiz_uuid "
+            "ORDER BY 2, a.quiz_uuid", params)
         return [ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
                           tuple(sorted((r[6] or "").split(",")))) for r in rows]
 

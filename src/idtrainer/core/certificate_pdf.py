@@ -30,6 +30,10 @@ PAGE = landscape(A4)
 INK = Color(0.12, 0.18, 0.32)
 
 TITLE = N_("Certificate")
+TITLES = {"attendance": N_("Certificate of attendance"),
+          "achievement": N_("Certificate of achievement")}
+BODIES = {"attendance": N_("has attended the training"),
+          "achievement": N_("has passed the final test of the training")}
 CERTIFIES = N_("This certifies that")
 COMPLETED = N_("has completed the training course")
 SCORE = N_("Final test score: {score}")
@@ -150,12 +154,14 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
         c.setFont(BOLD, size)
         c.drawCentredString(width / 2, y, template.organisation)
     y -= 62
-    c.setFont(BOLD, 38)
-    c.drawCentredString(width / 2, y, t(TITLE, main).upper())
-    if second and t(TITLE, second).upper() != t(TITLE, main).upper():
+    title = TITLES.get(cert.kind, TITLE)
+    size = _fit(t(title, main).upper(), BOLD, 38, width - 120)
+    c.setFont(BOLD, size)
+    c.drawCentredString(width / 2, y, t(title, main).upper())
+    if second and t(title, second).upper() != t(title, main).upper():
         y -= 24
         c.setFont(FONT, 16)
-        c.drawCentredString(width / 2, y, t(TITLE, second).upper())
+        c.drawCentredString(width / 2, y, t(title, second).upper())
 
     def line(message: str, size: float) -> None:
         nonlocal y
@@ -172,7 +178,7 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
     size = _fit(cert.trainee_name, BOLD, 30, width - 160)
     c.setFont(BOLD, size)
     c.drawCentredString(width / 2, y, cert.trainee_name)
-    line(COMPLETED, 15)
+    line(BODIES.get(cert.kind, COMPLETED), 15)
     y -= 12
     for text in _wrap(cert.course_title, BOLD, 20, width - 200)[:3]:
         y -= 26

@@ -88,6 +88,11 @@ class Certificate:
     payload: str
     revoked_at: str | None
     revoke_reason: str | None
+    kind: str = "course"  # course | attendance | achievement
+
+
+#: The kinds an event prints, each with a template of its own.
+EVENT_KINDS: tuple[str, ...] = ("attendance", "achievement")
 
 
 @dataclass(frozen=True)
@@ -126,24 +131,27 @@ class CertificateManager:
 
     # -- template ----------------------------------------------------------------------
 
-    def template(self) -> CertificateTemplate:
-        raw = self.store.get_setting(TEMPLATE_SETTING)
+    def template(self, kind: str = "course") -> CertificateTemplate:
+        """The template for ``kind``; an event kind without its own uses the main one."""
+        raw = self.store.get_setting(_template_key(kind)) if kind != "course" else None
+        raw = raw or self.store.get_setting(TEMPLATE_SETTING)
         if not raw:
             return CertificateTemplate()
         known = CertificateTemplate.__dataclass_fields__
         return CertificateTemplate(**{k: v for k, v in json.loads(raw).items() if k in known})
 
-    def save_template(self, template: CertificateTemplate) -> None:
+    def save_template(self, template: CertificateTemplate, kind: str = "course") -> None:
         template.validate()
-        self.store.set_setting(TEMPLATE_SETTING, json.dumps(asdict(template),
-                                                            ensure_ascii=False))
+        self.store.set_setting(_template_key(kind), json.dumps(asdict(template),
+                                                               ensure_ascii=False))
 
     # -- issuing -----------------------------------------------------------------------
 
     def issue(self, name: str, course: str, lang: str, *, score: float | None = None,
               trainee_uuid: str | None = None, class_uuid: str | None = None,
               quiz_uuid: str | None = None, attempt_uuid: str | None = None,
-              on: dt.date | None = None) -> Certificate:
+              on: dt.date | None = None, kind: str = "course",
+              event_uuid: str | None = None) -> Certificate:
         """Issue and record one certificate, signed with this laptop's publisher key."""
         name, course = " ".join(name.split()), " ".join(course.split())
         if not name or not course:
@@ -173,7 +181,7 @@ class CertificateManager:
                 "class_uuid": class_uuid, "quiz_uuid": quiz_uuid, "attempt_uuid": attempt_uuid,
                 "trainee_name": name, "course_title": course, "score": score, "locale": lang,
                 "issued_on": day.isoformat(), "issuer_key_id": kid, "payload": payload,
-                "signature": b64(signature)})
+                "signature": b64(signature), "kind": kind, "event_uuid": event_uuid})
             self._event(uuid, "issued")
         return self.get(serial)  # type: ignore[return-value]
 
@@ -292,6 +300,42 @@ class CertificateManager:
                 progress(i, len(trainees))
         return sorted(out, key=lambda c: c.serial)
 
+    def for_event(self, event: str, kind: str, lang: str,
+                  progress: Callable[[int, int], None] | None = None) -> list[Certificate]:
+        """Attendance certificates for everyone present at least one day, or achievement
+        certificates (with the post-test score) for everyone who passed the post-test;
+        a person who has one of this kind for the event gets it again (a reprint)."""
+        if kind not in EVENT_KINDS:
+            raise CertificateError(_("Unknown certificate kind {kind}.").format(kind=kind))
+        found = self.store.events.get(event)
+        if found is None:
+            raise CertificateError(_("No such event."))
+        outcomes = self.store.events.outcomes(event)
+        chosen = [o for o in outcomes if (o.attended if kind == "attendance" else o.passed)]
+        out = []
+        for i, o in enumerate(chosen, 1):
+            existing = self.store.query_one(
+                "SELECT serial FROM certificates WHERE event_uuid = ? AND kind = ? AND "
+                "trainee_uuid = ? AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC "
+                "LIMIT 1", (event, kind, o.trainee.uuid))
+            if existing:
+                out.append(self.reprint(existing["serial"]))
+            else:
+                score = round(o.post, 1) if kind == "achievement" and o.post is not None \
+                    else None
+                out.append(self.issue(o.trainee.name, found.name, lang, score=score,
+                                      trainee_uuid=o.trainee.uuid, kind=kind, event_uuid=event,
+                                      quiz_uuid=found.post_quiz if kind == "achievement"
+                                      else None, on=dt.date.fromisoformat(found.ends_on)))
+            if progress:
+                progress(i, len(chosen))
+        return out
+
+    def issued_between(self, since: str, until: str) -> int:
+        return int(self.store.scalar(
+            "SELECT count(*) FROM certificates WHERE deleted = 0 AND revoked_at IS NULL AND "
+            "issued_on BETWEEN ? AND ?", (since, until)))
+
     # -- verification ------------------------------------------------------------------
 
     def verify(self, text: str) -> Verdict:
@@ -314,7 +358,12 @@ class CertificateManager:
         return Verdict("valid", details)
 
 
+def _template_key(kind: str) -> str:
+    return TEMPLATE_SETTING if kind == "course" else f"{TEMPLATE_SETTING}_{kind}"
+
+
 def _certificate(r: dict[str, Any]) -> Certificate:
     return Certificate(r["uuid"], r["serial"], r["trainee_uuid"], r["trainee_name"],
                        r["course_title"], r["score"], r["locale"], r["issued_on"],
-                       r["issuer_key_id"], r["payload"], r["revoked_at"], r["revoke_reason"])
+                       r["issuer_key_id"], r["payload"], r["revoked_at"], r["revoke_reason"],
+                       r["kind"])

@@ -443,10 +443,59 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-#: (version, step). A step gets the connection inside an open transaction.
-MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
-    (1, _v1),
+GENDERS: tuple[str, ...] = ("", "f", "m")  # "" = not given
+
+_V4 = [
+    # Roster fields (issue 14) and the trainee merge: a merged record points at the
+    # record it became, and every report reads attempts through that pointer.
+    "ALTER TABLE trainees ADD COLUMN gender TEXT NOT NULL DEFAULT '' "
+    f"CHECK (gender IN {_in(GENDERS)})",
+    "ALTER TABLE trainees ADD COLUMN agency TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE trainees ADD COLUMN subdivision TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE trainees ADD COLUMN region TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE trainees ADD COLUMN position TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE trainees ADD COLUMN contact TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE trainees ADD COLUMN merged_into TEXT REFERENCES trainees (uuid)",
+    f"""CREATE TABLE events (
+        uuid TEXT PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        starts_on TEXT NOT NULL,
+        ends_on TEXT NOT NULL,
+        place TEXT NOT NULL DEFAULT '',
+        organiser TEXT NOT NULL DEFAULT '',
+        agency TEXT NOT NULL DEFAULT '',
+        languages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(languages)),
+        pre_quiz_uuid TEXT REFERENCES quizzes (uuid),
+        post_quiz_uuid TEXT REFERENCES quizzes (uuid),{SYNC},
+        CHECK (ends_on >= starts_on))""",
+    "CREATE INDEX events_dates ON events (starts_on)",
+    "ALTER TABLE classes ADD COLUMN event_uuid TEXT REFERENCES events (uuid)",
+    f"""CREATE TABLE attendance (
+        uuid TEXT PRIMARY KEY,
+        event_uuid TEXT NOT NULL REFERENCES events (uuid),
+        trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
+        day TEXT NOT NULL,
+        present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),{SYNC},
+        UNIQUE (event_uuid, trainee_uuid, day))""",
+    "CREATE INDEX attempts_quiz ON attempts (quiz_uuid, submitted_at)",
+    # Certificates by outcome: attendance for everyone present, achievement for a pass.
+    "ALTER TABLE certificates ADD COLUMN kind TEXT NOT NULL DEFAULT 'course' "
+    "CHECK (kind IN ('course', 'attendance', 'achievement'))",
+    "ALTER TABLE certificates ADD COLUMN event_uuid TEXT REFERENCES events (uuid)",
 ]
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for statement in _V4:
+        conn.execute(statement)
+
+
+#: (version, step). A step gets the connection inside an open transaction. Versions may
+#: have gaps while branches are merged; steps run in this order.
+MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
+    (1, _v1),
+    (4, _v4),
+])
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -26,6 +26,7 @@ CONTENT_TABLES: tuple[str, ...] = (
     "question_options",
     "quizzes",
     "quiz_rules",
+    "events",
     "classes",
     "quiz_assignments",
 )
@@ -34,6 +35,7 @@ CONTENT_TABLES: tuple[str, ...] = (
 RESULTS_TABLES: tuple[str, ...] = (
     "trainees",
     "class_members",
+    "attendance",
     "attempts",
     "answers",
     "lesson_progress",

@@ -159,6 +159,7 @@ class Store:
         from idtrainer.core.attempts import AttemptManager
         from idtrainer.core.certificates import CertificateManager
         from idtrainer.core.classes import ClassManager
+        from idtrainer.core.events import EventManager
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
@@ -189,6 +190,7 @@ class Store:
         self.attempts = AttemptManager(self)
         self.practice = PracticeManager(self)
         self.sync_log = SyncLogManager(self)
+        self.events = EventManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

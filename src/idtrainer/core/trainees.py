@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from idtrainer.core.collation import sort_key
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import new_uuid
 
@@ -48,6 +49,27 @@ class Trainee:
     organisation: str
     locale: str | None
     has_pin: bool
+    gender: str = ""
+    agency: str = ""
+    subdivision: str = ""
+    region: str = ""
+    position: str = ""
+    contact: str = ""
+
+
+#: Roster fields a trainer may set on a profile.
+PROFILE_FIELDS: tuple[str, ...] = ("gender", "agency", "subdivision", "region", "position",
+                                   "contact")
+
+
+def _trainee(r: dict) -> Trainee:
+    return Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
+                   r["pin_hash"] is not None, r["gender"], r["agency"], r["subdivision"],
+                   r["region"], r["position"], r["contact"])
+
+
+class MergeError(IDTrainerError, ValueError):
+    """Two records cannot be merged; the text says why."""
 
 
 class TraineeManager:
@@ -73,23 +95,106 @@ class TraineeManager:
         for rosters and certificates issued to people tested on paper."""
         name = " ".join(name.split())
         existing = self.store.scalar(
-            "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0", (name,))
+            "SELECT uuid FROM trainees WHERE name = ? AND deleted = 0 AND merged_into IS NULL",
+            (name,))
         return existing or self.create(name)
 
-    def all(self) -> list[Trainee]:
-        rows = self.store.query("SELECT * FROM trainees WHERE deleted = 0")
-        people = [Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
-                          r["pin_hash"] is not None) for r in rows]
+    def upsert(self, name: str, **fields: str) -> tuple[str, str]:
+        """(uuid, added | updated | unchanged) for the roster person with this name and
+        agency: the known record gets the given fields, else a new one is made."""
+        name = " ".join(name.split())
+        unknown = set(fields) - set(PROFILE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown trainee fields {sorted(unknown)}")
+        agency = fields.get("agency", "")
+        existing = next((r["uuid"] for r in self.store.query(
+            "SELECT uuid, agency FROM trainees WHERE name = ? AND deleted = 0 AND "
+            "merged_into IS NULL ORDER BY rowid", (name,))
+            if r["agency"].casefold() == agency.casefold()), None)
+        if existing is None:
+            uuid = self.create(name)
+            self.store.put("trainees", {"uuid": uuid, **fields})
+            return uuid, "added"
+        outcome = self.store.put("trainees", {"uuid": existing, **fields})
+        return existing, outcome
+
+    def update(self, trainee_uuid: str, **fields: str) -> None:
+        unknown = set(fields) - {*PROFILE_FIELDS, "name"}
+        if unknown:
+            raise ValueError(f"unknown trainee fields {sorted(unknown)}")
+        self.store.put("trainees", {"uuid": trainee_uuid, **fields})
+
+    def all(self, *, include_merged: bool = False) -> list[Trainee]:
+        where = "deleted = 0" + ("" if include_merged else " AND merged_into IS NULL")
+        rows = self.store.query(f"SELECT * FROM trainees WHERE {where}")
+        people = [_trainee(r) for r in rows]
         # Names come in any script; Kazakh order keeps Cyrillic (ru and kk) and Latin right.
         return sorted(people, key=lambda t: sort_key(t.name, "kk"))
 
     def get(self, trainee_uuid: str) -> Trainee | None:
         r = self.store.query_one("SELECT * FROM trainees WHERE uuid = ? AND deleted = 0",
                                  (trainee_uuid,))
-        if r is None:
-            return None
-        return Trainee(r["uuid"], r["name"], r["organisation"], r["locale"],
-                       r["pin_hash"] is not None)
+        return None if r is None else _trainee(r)
+
+    # -- the same person twice ---------------------------------------------------------
+
+    def canonical_map(self) -> dict[str, str]:
+        """uuid -> the record it is now (itself unless merged), following merges made on
+        any laptop; a loop (two laptops merging each way) ends at the smaller uuid."""
+        pointers = dict(self.store.conn.execute(
+            "SELECT uuid, merged_into FROM trainees WHERE merged_into IS NOT NULL"))
+        out: dict[str, str] = {}
+        for start in pointers:
+            seen = [start]
+            current = start
+            while current in pointers and pointers[current] not in seen:
+                current = pointers[current]
+                seen.append(current)
+            if current in pointers:  # a loop
+                current = min(seen)
+            out[start] = current
+        return out
+
+    def canonical(self, trainee_uuid: str) -> str:
+        return self.canonical_map().get(trainee_uuid, trainee_uuid)
+
+    def merge(self, keep: str, drop: str) -> None:
+        """Make ``drop`` the same person as ``keep``: the record stays, pointing at
+        ``keep`` (the pointer syncs), so attempts and certificates made under either
+        count for ``keep`` in every report; class places and attendance move over."""
+        keep, drop = self.canonical(keep), self.canonical(drop)
+        if keep == drop:
+            raise MergeError(_("These are already the same record."))
+        if self.get(keep) is None or self.get(drop) is None:
+            raise MergeError(_("No such trainee."))
+        with self.store.transaction():
+            for r in self.store.query("SELECT uuid FROM trainees WHERE merged_into = ? OR "
+                                      "uuid = ?", (drop, drop)):
+                self.store.put("trainees", {"uuid": r["uuid"], "merged_into": keep})
+            for r in self.store.query("SELECT uuid, class_uuid FROM class_members WHERE "
+                                      "trainee_uuid = ? AND deleted = 0", (drop,)):
+                self.store.classes.add_member(r["class_uuid"], keep)
+                self.store.tombstone("class_members", r["uuid"])
+            for r in self.store.query("SELECT * FROM attendance WHERE trainee_uuid = ? AND "
+                                      "deleted = 0", (drop,)):
+                self.store.events.set_attendance(r["event_uuid"], keep, r["day"],
+                                                 bool(r["present"]), only_if_better=True)
+                self.store.tombstone("attendance", r["uuid"])
+            mine = self.get(keep)
+            other = self.get(drop)
+            assert mine is not None and other is not None
+            filled = {f: getattr(other, f) for f in PROFILE_FIELDS
+                      if not getattr(mine, f) and getattr(other, f)}
+            if filled:
+                self.store.put("trainees", {"uuid": keep, **filled})
+
+    def possible_duplicates(self) -> list[list[Trainee]]:
+        """Groups of records with the same name and agency (e.g. made on two laptops)."""
+        groups: dict[tuple[str, str], list[Trainee]] = {}
+        for person in self.all():
+            key = (" ".join(person.name.casefold().split()), person.agency.casefold().strip())
+            groups.setdefault(key, []).append(person)
+        return [g for g in groups.values() if len(g) > 1]
 
     def set_locale(self, trainee_uuid: str, locale: str) -> None:
         """Remember the trainee's language (used when they pick their profile again)."""

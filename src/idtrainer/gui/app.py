@@ -23,28 +23,43 @@ log = logging.getLogger(__name__)
 
 
 class QtTranslations:
-    """Qt's own strings (standard dialogs and buttons) in the interface language."""
+    """Qt's own strings (standard dialogs and buttons) in the interface language: Qt's
+    catalog where Qt ships one (ru, kk), and the project's ``idtrainer_qt.qm`` asked first
+    (the strings Qt's catalogs lack; all of Uzbek), compiled from the project's gettext
+    catalogs by tools/catalogs.py. Both are plain C++ QTranslators: a Python translator
+    would be called on worker threads (deadlocking a language switch) and, in PySide6
+    6.12, loses a reference to None on every call."""
+
+    _instance: QtTranslations | None = None
+
+    @classmethod
+    def for_app(cls, app: QApplication) -> QtTranslations:
+        """The one instance for the application."""
+        if cls._instance is None or cls._instance.app is not app:
+            cls._instance = cls(app)
+        return cls._instance
 
     def __init__(self, app: QApplication) -> None:
-        from idtrainer.gui.qt_strings import CatalogTranslator
-
         self.app = app
-        self.translator: QTranslator | None = None
-        self.ours = CatalogTranslator(app)
+        self.translator: QTranslator | None = None  # Qt's own, for the current language
+        self.ours: QTranslator | None = None
 
     def apply(self, lang: str) -> None:
-        if self.translator is not None:
-            self.app.removeTranslator(self.translator)
-            self.translator = None
-        self.app.removeTranslator(self.ours)
+        from idtrainer.core.resources import locales_dir
+
+        for old in (self.translator, self.ours):
+            if old is not None:
+                self.app.removeTranslator(old)
+        self.translator = self.ours = None
         translator = QTranslator(self.app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(f"qtbase_{lang}", folder):  # Qt ships ru and kk, not uz
             self.app.installTranslator(translator)
             self.translator = translator
-        # Installed last, so asked first: the strings Qt's catalogs lack (all of Uzbek).
-        self.ours.lang = lang
-        self.app.installTranslator(self.ours)
+        ours = QTranslator(self.app)
+        if ours.load(str(locales_dir() / lang / "LC_MESSAGES" / "idtrainer_qt.qm")):
+            self.app.installTranslator(ours)  # installed last, so asked first
+            self.ours = ours
         QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang]))
 
 
@@ -125,7 +140,7 @@ def run(data: Path, lang: str | None = None) -> int:
 
     style.apply(app)  # one stylesheet for every page; again when the system's colours change
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: style.apply(app))
-    qt_translations = QtTranslations(app)
+    qt_translations = QtTranslations.for_app(app)
     i18n.add_language_listener(qt_translations.apply)
     qt_translations.apply(i18n.current_language())
     launched = launch(data, app, lang)

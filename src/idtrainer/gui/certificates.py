@@ -71,10 +71,16 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
 
 
 class TemplateDialog(FormDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent, _("Certificate template"), self._save)
-        self.ctx = ctx
-        t = ctx.store.certificates.template()
+    """The certificate template; ``kind`` attendance or achievement edits an event's own."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 kind: str = "course") -> None:
+        from idtrainer.core.certificate_pdf import TITLES
+
+        super().__init__(parent, _(TITLES[kind]) if kind in TITLES
+                         else _("Certificate template"), self._save)
+        self.ctx, self.kind = ctx, kind
+        t = ctx.store.certificates.template(kind)
         self.organisation = QLineEdit(t.organisation)
         self.signatory = QLineEdit(t.signatory)
         self.signatory_title = QLineEdit(t.signatory_title)
@@ -121,7 +127,7 @@ class TemplateDialog(FormDialog):
         sample = Certificate("", f"{template.serial_prefix or 'IDT'}-0000-000000", "",
                              _("Sample Name"), template.course_title or _("Course title"),
                              87.5, lang, self.ctx.store.clock().date().isoformat(), "",
-                             "IDT1.preview.only", None, None)
+                             "IDT1.preview.only", None, None, self.kind)
         path = Path(tempfile.mkdtemp()) / "preview.pdf"
         try:
             render([sample], template, path)
@@ -132,7 +138,7 @@ class TemplateDialog(FormDialog):
 
     def _save(self) -> None:
         try:
-            self.ctx.store.certificates.save_template(self.template())
+            self.ctx.store.certificates.save_template(self.template(), self.kind)
         except CertificateError as exc:
             self.error.setText(str(exc))
             return

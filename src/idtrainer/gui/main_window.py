@@ -30,6 +30,8 @@ from idtrainer.gui.start import StartPage
 # then loads only what the start screen needs (see bench/run.py gui_startup).
 if TYPE_CHECKING:
     from idtrainer.gui.certificates import CertificatesPage
+    from idtrainer.gui.dashboard import DashboardPage
+    from idtrainer.gui.events import EventsPage
     from idtrainer.gui.exam import ExamsPage
     from idtrainer.gui.images import ThumbnailCache
     from idtrainer.gui.learn import LearnPage
@@ -70,8 +72,12 @@ PAGES = (
     ("exams", N_("Exams")),
     ("certificates", N_("Certificates")),
     ("sync", N_("USB sync")),
+    ("events", N_("Events")),
+    ("dashboard", N_("Dashboard")),
     ("trainer", N_("Trainer")),
 )
+#: Pages shown only in trainer mode.
+TRAINER_PAGES = ("events", "dashboard", "trainer")
 
 PLACEHOLDERS = {
     "identify": (N_("Identify"), N_(
@@ -163,6 +169,14 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.sync import SyncPage
 
                 widget = SyncPage(self.ctx)
+            elif key == "events":
+                from idtrainer.gui.events import EventsPage
+
+                widget = EventsPage(self.ctx)
+            elif key == "dashboard":
+                from idtrainer.gui.dashboard import DashboardPage
+
+                widget = DashboardPage(self.ctx)
             else:
                 widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
             index = [k for k, _label in PAGES].index(key)
@@ -201,6 +215,14 @@ class MainWindow(QMainWindow):
     @property
     def trainer(self) -> TrainerPage:
         return self.page("trainer")  # type: ignore[return-value]
+
+    @property
+    def events(self) -> EventsPage:
+        return self.page("events")  # type: ignore[return-value]
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        return self.page("dashboard")  # type: ignore[return-value]
 
     def _show_page(self, row: int) -> None:
         if row >= 0:
@@ -291,11 +313,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(1 if signed_in else 0)
         if signed_in:
             self._show_page(self.nav.currentRow())
-        trainer_row = len(PAGES) - 1
-        self.nav.item(trainer_row).setHidden(not self.ctx.trainer_unlocked)
-        if not self.ctx.trainer_unlocked and self.nav.currentRow() == trainer_row:
-            self.nav.setCurrentRow(0)
-        self.page_actions[trainer_row].setEnabled(self.ctx.trainer_unlocked)
+        for trainer_row, (key, _label) in enumerate(PAGES):
+            if key not in TRAINER_PAGES:
+                continue
+            self.nav.item(trainer_row).setHidden(not self.ctx.trainer_unlocked)
+            if not self.ctx.trainer_unlocked and self.nav.currentRow() == trainer_row:
+                self.nav.setCurrentRow(0)
+            self.page_actions[trainer_row].setEnabled(self.ctx.trainer_unlocked)
         self.unlock_action.setText(_("&Unlock trainer mode…") if self.ctx.store.trainer
                                    .has_password() else _("&Set up trainer mode…"))
         self.unlock_action.setEnabled(not self.ctx.trainer_unlocked)

@@ -1,19 +1,16 @@
 """Qt's own strings (standard buttons, the file dialog, edit menus) in every UI language.
 
 Qt ships ``qtbase_ru`` and ``qtbase_kk``, with gaps ("Look in:" and "Files of type:" are
-English in the Russian file dialog), and nothing for Uzbek. :class:`CatalogTranslator`
-answers the Qt strings listed here from the project's own gettext catalogs, where the
-tests hold them to the same completeness rule as every other message; anything else
-falls through to Qt's catalogs. The list was taken by recording every ``translate()``
+English in the Russian file dialog), and nothing for Uzbek. The Qt strings listed here
+are translated in the project's own gettext catalogs, where the tests hold them to the
+same completeness rule as every other message; tools/catalogs.py compiles them into
+``locales/LANG/LC_MESSAGES/idtrainer_qt.qm``, which gui/app.py installs in front of
+Qt's own catalog. The list was taken by recording every ``translate()``
 call Qt makes while building the dialogs the app uses (tests/gui/test_qt_strings.py
 checks the dialogs against it).
 """
 
 from __future__ import annotations
-
-from PySide6.QtCore import QObject, QTranslator
-
-from idtrainer.core import i18n
 
 
 def QT_(context: str, text: str) -> tuple[str, str]:
@@ -101,20 +98,3 @@ QT_MESSAGES: frozenset[tuple[str, str]] = frozenset({
     QT_("QWidgetTextControl", "Delete"),
     QT_("QWidgetTextControl", "Select All"),
 })
-
-
-class CatalogTranslator(QTranslator):
-    """Answers :data:`QT_MESSAGES` from the project's catalogs in ``lang``."""
-
-    def __init__(self, parent: QObject | None = None, lang: str = "en") -> None:
-        super().__init__(parent)
-        self.lang = lang
-
-    def isEmpty(self) -> bool:
-        return False
-
-    def translate(self, context: str, source_text: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
-        if (context, source_text) not in QT_MESSAGES:
-            return ""  # Qt asks the next translator (its own catalog)
-        return i18n.translations(self.lang).pgettext(context, source_text)

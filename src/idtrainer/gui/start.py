@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -50,6 +51,11 @@ class StartPage(QWidget):
         self.profiles = QListWidget()
         self.profiles.setObjectName("profiles")
         self.profiles_label.setBuddy(self.profiles)
+        # Rosters arrive with the content: a new officer finds their name instead of typing it.
+        self.find_name = QLineEdit()
+        self.find_name.setObjectName("findProfile")
+        self.find_name.setClearButtonEnabled(True)
+        self.find_name.textChanged.connect(lambda _t: self._filter())
         self.profiles.itemActivated.connect(lambda _item: self.start(False))
         self.profiles.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.new_button = QPushButton()
@@ -89,6 +95,7 @@ class StartPage(QWidget):
         column.addLayout(languages)
         column.addSpacing(8)
         column.addWidget(self.profiles_label)
+        column.addWidget(self.find_name)
         column.addWidget(self.profiles, 1)
         column.addWidget(self.empty)
         column.addLayout(buttons)
@@ -114,6 +121,7 @@ class StartPage(QWidget):
         self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
         self.empty.setText(_("No profile on this laptop yet. Press “New profile…” to create "
                              "yours: your name, and a PIN if you want one."))
+        self.find_name.setPlaceholderText(_("Find your name in the list…"))
         self.new_button.setText(_("&New profile…"))
         self.start_button.setText(_("&Start"))
         self.refresh()
@@ -122,7 +130,11 @@ class StartPage(QWidget):
         selected = self.selected()
         self.profiles.clear()
         for person in self.ctx.store.trainees.all():
-            item = QListWidgetItem(person.name)
+            text = person.name
+            where = ", ".join(p for p in (person.agency, person.subdivision) if p)
+            if where:  # two officers of one name: the post tells them apart
+                text += f"  ({where})"
+            item = QListWidgetItem(text)
             if person.has_pin:  # an icon, not an emoji that the system font may lack
                 item.setIcon(style.icon("lock"))
                 item.setToolTip(_("Protected by a PIN"))
@@ -133,7 +145,26 @@ class StartPage(QWidget):
         if self.profiles.currentItem() is None and self.profiles.count():
             self.profiles.setCurrentRow(0)
         self.profiles.setVisible(self.profiles.count() > 0)
+        self.find_name.setVisible(self.profiles.count() > 0)
         self.empty.setVisible(self.profiles.count() == 0)
+        self._filter()
+
+    def _filter(self) -> None:
+        """Show the profiles whose name holds every word typed (any case, any order)."""
+        words = self.find_name.text().casefold().split()
+        first = None
+        for i in range(self.profiles.count()):
+            item = self.profiles.item(i)
+            shown = all(w in item.text().casefold() for w in words)
+            item.setHidden(not shown)
+            if shown and first is None:
+                first = item
+        current = self.profiles.currentItem()
+        if current is None or current.isHidden():
+            if first is None:
+                self.profiles.setCurrentRow(-1)
+            else:
+                self.profiles.setCurrentItem(first)
         self._update_buttons()
 
     def selected(self) -> str | None:

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from idtrainer.gui.app import QtTranslations
 
     style.apply(app)
-    qt_translations = QtTranslations(app)  # Qt's own buttons in the language shown
+    qt_translations = QtTranslations.for_app(app)  # Qt's own buttons in the language shown
     i18n.add_language_listener(qt_translations.apply)
     runner.set_inline(True)
     data = args.data_dir or Path(tempfile.mkdtemp()) / "data"
@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         shoot(window, "library", lang)
         shoot(card, "card", lang)
     shoot_sync(window, ctx, args.lang, shoot)
+    shoot_events(window, ctx, args.lang, shoot)
     window.close()
     ctx.detach()
     store.close()
@@ -118,6 +119,60 @@ def shoot_sync(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> 
         box.show()
         shoot(box, "sync-trust", lang)
         box.close()
+
+
+DEMO_ROSTER = (  # name, gender, agency, post, right answers before / after (of 10)
+    ("Серікбаев Нұрлан", "m", "КГД МФ РК", "Хоргос", 3, 8),
+    ("Иванова Ольга", "f", "КГД МФ РК", "Нұр Жолы", 5, 9),
+    ("Қасымов Әлихан", "m", "Шекара қызметі", "Хоргос", 4, 6),
+    ("Ахмедов Бахром", "m", "Шекара қызметі", "Алтынкөл", 6, 10),
+    ("Жұмабаева Динара", "f", "КГД МФ РК", "Алтынкөл", 2, 7),
+    ("Ким Виктор", "m", "КГД МФ РК", "Нұр Жолы", 4, 5),
+)
+
+
+def shoot_events(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """The Events page and the Dashboard over a small finished demo event."""
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.scoring import correct_response
+
+    store = ctx.store
+    questions = [r[0] for r in store.conn.execute(
+        "SELECT uuid FROM questions WHERE qtype = 'image' AND deleted = 0 ORDER BY slug "
+        "LIMIT 10")]
+    rules = [Rule("fixed", question=q) for q in questions]
+    settings = QuizSettings(pass_mark=70, shuffle_questions=False)
+    pre = store.quizzes.save("Входной тест / Кіріс тесті", settings, rules)
+    post = store.quizzes.save("Итоговый тест / Қорытынды тест", settings, rules)
+    event = store.events.save("Хоргос, ноябрь 2026", "2026-11-20", "2026-11-21",
+                              place="Хоргос", organiser="UNODC", agency="КГД МФ РК",
+                              languages=["ru", "kk"], pre_quiz=pre, post_quiz=post)
+    klass = store.events.new_class(event, "Группа 1")
+    for i, (name, gender, agency, post_name, before, after) in enumerate(DEMO_ROSTER):
+        uuid, _outcome = store.trainees.upsert(name, gender=gender, agency=agency,
+                                               subdivision=post_name)
+        store.classes.add_member(klass, uuid)
+        for day in ("2026-11-20", "2026-11-21")[:1 + (i % 3 != 2)]:
+            store.events.set_attendance(event, uuid, day, True)
+        for quiz, right in ((pre, before), (post, after)):
+            attempt = store.attempts.start(quiz, uuid, "ru", seed=i)
+            for n, item in enumerate(attempt.items):
+                question = store.questions.get(item["q"], "ru")
+                if question is None:
+                    continue
+                wrong = [o for o in question.options if not o.correct] if question else []
+                response = correct_response(question) if n < right or not wrong else \
+                    {"option": wrong[(i + n) % min(2, len(wrong))].uuid}
+                store.attempts.answer(attempt.uuid, item["q"], response)
+            store.attempts.submit(attempt.uuid)
+    ctx.unlock_trainer()
+    keys = [key for key, _label in PAGES_FOR_SHOTS]
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(keys.index("events"))
+        shoot(window, "events", lang)
+        window.go_to(keys.index("dashboard"))
+        shoot(window, "dashboard", lang)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ TABLE_LABELS = {
     "class_members": N_("class members"), "attempts": N_("attempts"), "answers": N_("answers"),
     "lesson_progress": N_("lesson progress"), "practice_cards": N_("practice cards"),
     "practice_reviews": N_("practice reviews"), "certificates": N_("certificates"),
-    "certificate_events": N_("certificate events"), "texts": N_("texts and translations"),
+    "certificate_events": N_("certificate events"), "events": N_("training events"),
+    "attendance": N_("attendance"), "texts": N_("texts and translations"),
 }
 
 
