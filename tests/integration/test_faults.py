@@ -1,0 +1,100 @@
+"""Fault probes: each fault a person can meet ends in one clear line, the right exit code,
+no traceback, and a database exactly as it was (compared as a full SQL dump).
+
+The command runs as a person runs it: a subprocess on real files. A full disk is a real
+small tmpfs where this machine lets us mount one (root on Linux); elsewhere those probes
+are skipped and the in-process ones (SQLite's own "disk full") still run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from idtrainer.core.app_data import open_store
+from idtrainer.core.paths import DB_NAME
+
+
+def run(*args: str | bytes, stdin: str | None = None, wait: bool = True
+        ) -> subprocess.CompletedProcess | subprocess.Popen:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    argv = [sys.executable, "-m", "idtrainer", "--lang", "en", *args]
+    if not wait:
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True, env=env)
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120,
+                          input=stdin)
+
+
+def dump(data: Path) -> list[str]:
+    """The whole database as SQL, read-only (a reader changes nothing)."""
+    conn = sqlite3.connect(f"file:{data / DB_NAME}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def one_clear_line(stream: str) -> str:
+    assert "Traceback" not in stream, stream
+    lines = [line for line in stream.splitlines() if line.strip()]
+    assert len(lines) == 1, stream
+    return lines[0]
+
+
+@pytest.fixture
+def data(tmp_path: Path, starter_db: Path) -> Path:
+    """A laptop with the starter course and a publisher key (trainer mode)."""
+    target = tmp_path / "data"
+    shutil.copytree(starter_db, target)
+    with open_store(target) as store:
+        store.keys.ensure_publisher()
+    return target
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, size: int) -> Iterator[Path]:
+    """A real file system of ``size`` bytes at ``folder``; the test is skipped where
+    mounting is not permitted."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not sys.platform.startswith("linux") or shutil.which("mount") is None:
+        pytest.skip("a small tmpfs needs Linux")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def free_bytes(folder: Path) -> int:
+    stats = os.statvfs(folder)
+    return stats.f_bavail * stats.f_frsize
+
+
+# -- bundles: writing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [256 * 1024, 3 * 2**20])
+def test_exporting_to_a_full_stick_says_so_and_leaves_nothing(data: Path, tmp_path: Path,
+                                                              size: int):
+    before = dump(data)
+    with tmpfs(tmp_path / "stick", size) as stick:
+        result = run("--data-dir", str(data), "bundle", "export", "--kind", "content",
+                     str(stick / "course.idtb"))
+        left = sorted(p.name for p in stick.iterdir())
+    assert result.returncode == 2, result.stderr
+    line = one_clear_line(result.stderr)
+    assert "course.idtb" in line and "No space left on device" in line
+    assert left == []  # no bundle, no .partial
+    assert dump(data) == before
