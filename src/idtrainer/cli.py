@@ -305,7 +305,8 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     try:
         content = read_content(root)
     except ContentError as exc:
-        print(exc, file=sys.stderr)
+        # One problem is one line; several get a count above them.
+        print(exc.problems[0] if len(exc.problems) == 1 else exc, file=sys.stderr)
         return EXIT_USAGE
     counts = content_counts(len(content.species), len(content.modules),
                             sum(len(m.lessons) for m in content.modules),

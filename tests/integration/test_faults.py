@@ -98,3 +98,54 @@ def test_exporting_to_a_full_stick_says_so_and_leaves_nothing(data: Path, tmp_pa
     assert "course.idtb" in line and "No space left on device" in line
     assert left == []  # no bundle, no .partial
     assert dump(data) == before
+
+
+# -- content files --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the shipped content to spoil."""
+    from idtrainer.core.resources import assets_dir
+
+    target = tmp_path / "content"
+    shutil.copytree(assets_dir(), target, ignore=shutil.ignore_patterns("fonts", "icons"))
+    return target
+
+
+def _a_lesson(content: Path) -> Path:
+    return sorted((content / "course" / "modules").glob("*/*.ru.md"))[0]
+
+
+@pytest.mark.parametrize("action", ["check", "load"])
+def test_a_lesson_file_that_is_not_utf8(data: Path, content: Path, action: str):
+    lesson = _a_lesson(content)
+    lesson.write_bytes(lesson.read_text(encoding="utf-8").encode("cp1251", errors="replace"))
+    before = dump(data)
+    result = run("--data-dir", str(data), "content", action, str(content))
+    assert result.returncode == 2
+    line = one_clear_line(result.stderr)
+    assert str(lesson) in line and "not UTF-8" in line
+    assert dump(data) == before
+
+
+@pytest.mark.parametrize("action", ["check", "load"])
+def test_a_species_toml_that_is_a_folder(data: Path, content: Path, action: str):
+    toml = sorted((content / "species").glob("*/species.toml"))[0]
+    toml.unlink()
+    toml.mkdir()
+    before = dump(data)
+    result = run("--data-dir", str(data), "content", action, str(content))
+    assert result.returncode == 2
+    line = one_clear_line(result.stderr)
+    assert str(toml) in line and "is a folder" in line
+    assert dump(data) == before
+
+
+def test_a_lesson_that_is_a_folder(content: Path):
+    lesson = _a_lesson(content)
+    lesson.unlink()
+    lesson.mkdir()
+    result = run("content", "check", str(content))
+    assert result.returncode == 2
+    assert str(lesson) in one_clear_line(result.stderr)
