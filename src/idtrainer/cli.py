@@ -340,7 +340,6 @@ VERDICTS = {
 
 
 def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
-    from idtrainer.core.certificate_pdf import render
     from idtrainer.core.certificates import CertificateError
 
     with _open(data) as store:
@@ -356,33 +355,50 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
                 cert = manager.revoke(args.serial, args.reason)
                 print(_("Revoked {serial}.").format(serial=cert.serial))
                 return EXIT_OK
-            # Issuing needs this laptop's publisher key; the command line may create it.
-            store.keys.ensure_publisher()
+            out = Path(args.out)
+            # Everything that can be checked is checked before anything is written.
+            manager.check_target(out)
+            if args.cert_command == "issue":
+                manager.check_texts(args.name, args.course)
             template = manager.template()
             if args.cert_command == "issue":
-                certs = [manager.issue(args.name, args.course, args.cert_lang,
-                                       score=args.score)]
+                def make() -> list:
+                    return [manager.issue(args.name, args.course, args.cert_lang,
+                                          score=args.score)]
+                nothing = ""
             elif args.cert_command == "reprint":
-                certs = [manager.reprint(args.serial)]
+                def make() -> list:
+                    return [manager.reprint(args.serial)]
+                nothing = ""
             elif args.quiz_title:
                 quiz = _quiz_named(store, args.quiz_title)
                 lang = args.cert_lang or template.languages[0]
-                certs = manager.for_quiz(quiz, lang, args.course)
-                if not certs:
-                    raise CliError(_("nobody has passed {quiz} yet").format(
-                        quiz=args.quiz_title))
+
+                def make() -> list:
+                    return manager.for_quiz(quiz, lang, args.course)
+                nothing = _("nobody has passed {quiz} yet").format(quiz=args.quiz_title)
             else:
                 klass = store.classes.by_name(args.class_name)
                 if klass is None:
                     raise CliError(_("no class named {name}").format(name=args.class_name))
                 lang = args.cert_lang or template.languages[0]
                 course = args.course or template.course_title or _course_title(store, lang)
-                certs = manager.for_class(klass.uuid, course, lang)
-                if not certs:
-                    raise CliError(_("the class {name} has no trainees").format(
-                        name=klass.name))
-            render(certs, template, Path(args.out))
-        except (CertificateError, OSError) as exc:
+                manager.check_texts("-", course)
+
+                def make() -> list:
+                    return manager.for_class(klass.uuid, course, lang)
+                nothing = _("the class {name} has no trainees").format(name=klass.name)
+            def with_key() -> list:
+                # Issuing needs this laptop's publisher key; the command line may create
+                # it, in the same transaction as the certificates.
+                store.keys.ensure_publisher()
+                return make()
+
+            # Recorded only if the PDF is written: one transaction.
+            certs = manager.write_pdf(with_key, out)
+            if not certs:
+                raise CliError(nothing)
+        except CertificateError as exc:
             raise CliError(str(exc)) from exc
     for cert in certs:
         print(cert.serial)

@@ -95,3 +95,34 @@ def test_trainer_prints_the_passes_of_a_quiz(signed_in, qtbot, tmp_path, monkeyp
     assert len(PdfReader(target).pages) == 1
     (cert,) = store.certificates.list()
     assert cert.trainee_name == "Айгерим Сейітова" and cert.score == 100.0
+
+
+def test_a_deeply_nested_code_gets_a_verdict(signed_in, qtbot):
+    from idtrainer.core.keys import b64
+
+    page = open_page(signed_in)
+    nested = b"[" * 1350 + b"]" * 1350  # 2.7 KB: fits in a QR code, too deep for json
+    page.code.setText(f"IDT1.{b64(nested)}.{b64(bytes(64))}")
+    page.verify()
+    assert "not an IDTrainer certificate code" in page.verdict.text()
+
+
+def test_a_failed_pdf_records_nothing_and_says_why(signed_in, qtbot, tmp_path, monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    store.keys.ensure_publisher()
+    window.ctx.unlock_trainer()
+    page = open_page(window)
+    target = tmp_path / "missing" / "cert.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    page.name.setText("Ирина Ким")
+    page.course.setText("CITES")
+    page.issue()
+    assert warned and "does not exist" in warned[0]
+    assert store.certificates.list() == []
+    page.name.setText("Ж" * 200)
+    page.issue()
+    assert "at most 80 characters" in warned[-1] and store.certificates.list() == []

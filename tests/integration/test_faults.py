@@ -61,13 +61,14 @@ def data(tmp_path: Path, starter_db: Path) -> Path:
 
 
 @contextlib.contextmanager
-def tmpfs(folder: Path, size: int) -> Iterator[Path]:
+def tmpfs(folder: Path, size: int, *, read_only: bool = False) -> Iterator[Path]:
     """A real file system of ``size`` bytes at ``folder``; the test is skipped where
     mounting is not permitted."""
     folder.mkdir(parents=True, exist_ok=True)
     if not sys.platform.startswith("linux") or shutil.which("mount") is None:
         pytest.skip("a small tmpfs needs Linux")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o",
+                           f"size={size}" + (",ro" if read_only else ""), "tmpfs", str(folder)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
@@ -149,3 +150,71 @@ def test_a_lesson_that_is_a_folder(content: Path):
     result = run("content", "check", str(content))
     assert result.returncode == 2
     assert str(lesson) in one_clear_line(result.stderr)
+
+
+# -- certificates ---------------------------------------------------------------------------
+
+
+def issue(data: Path, out: Path, name: str | bytes = "Ирина Ким", course: str = "CITES"
+          ) -> subprocess.CompletedProcess:
+    return run("--data-dir", str(data), "certificates", "issue", "--name", name,
+               "--course", course, "--lang", "ru", "--out", str(out))
+
+
+def test_a_name_that_is_not_utf8_is_refused(data: Path, tmp_path: Path):
+    before = dump(data)
+    result = issue(data, tmp_path / "c.pdf", name=b"\xc8\xf0\xe8\xed\xe0 \xca\xe8\xec")
+    assert result.returncode == 2
+    assert "not text" in one_clear_line(result.stderr)
+    assert dump(data) == before and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_missing_output_folder_burns_no_serial(data: Path, tmp_path: Path):
+    before = dump(data)
+    result = issue(data, tmp_path / "missing" / "c.pdf")
+    assert result.returncode == 2
+    assert "does not exist" in one_clear_line(result.stderr)
+    assert dump(data) == before
+    written = issue(data, tmp_path / "c.pdf")
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.splitlines()[0].endswith("-000001")  # the first serial is unused
+
+
+@pytest.mark.parametrize(("size", "read_only", "reason"), [
+    (1 << 20, True, "Read-only file system"), (8 * 1024, False, "No space left on device")])
+def test_a_pdf_that_cannot_be_written_records_nothing(data: Path, tmp_path: Path, size: int,
+                                                      read_only: bool, reason: str):
+    before = dump(data)
+    with tmpfs(tmp_path / "out", size, read_only=read_only) as out:
+        result = issue(data, out / "c.pdf")
+        left = sorted(p.name for p in out.iterdir())
+    assert result.returncode == 2
+    line = one_clear_line(result.stderr)
+    assert reason in line and "no certificate was recorded" in line
+    assert left == []  # no PDF, no .partial
+    assert dump(data) == before
+
+
+@pytest.mark.parametrize(("name", "course", "limit"), [
+    ("Ж" * 750, "CITES", "at most 80 characters, it has 750"),
+    ("Ирина Ким", "Курс " * 40, "at most 120 characters, it has 199")])
+def test_a_name_or_course_too_long_to_print(data: Path, tmp_path: Path, name: str,
+                                            course: str, limit: str):
+    before = dump(data)
+    result = issue(data, tmp_path / "c.pdf", name=name, course=course)
+    assert result.returncode == 2
+    assert limit in one_clear_line(result.stderr)
+    assert dump(data) == before and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_deeply_nested_certificate_code_is_not_valid(data: Path):
+    from idtrainer.core.keys import b64
+
+    nested = b"[" * 1350 + b"]" * 1350  # 2.7 KB: fits in a QR code, too deep for json
+    before = dump(data)
+    result = run("--data-dir", str(data), "certificates", "verify",
+                 f"IDT1.{b64(nested)}.{b64(bytes(64))}")
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert one_clear_line(result.stdout).startswith("NOT A CERTIFICATE")
+    assert dump(data) == before
