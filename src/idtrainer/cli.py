@@ -536,7 +536,7 @@ def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
                         "idtrainer keys trust {file}").format(file=outcome.file),
                       file=sys.stderr)
         rejected = sum(1 for o in outcomes if o.error)
-        if rejected:
+        if rejected and len(outcomes) > 1:  # one file: its REJECTED line says it all
             print(ngettext("{n} file was rejected; the database is as it was before it.",
                            "{n} files were rejected; the database is as it was before them.",
                            rejected).format(n=rejected), file=sys.stderr)

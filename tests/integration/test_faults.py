@@ -78,11 +78,6 @@ def tmpfs(folder: Path, size: int, *, read_only: bool = False) -> Iterator[Path]
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
-def free_bytes(folder: Path) -> int:
-    stats = os.statvfs(folder)
-    return stats.f_bavail * stats.f_frsize
-
-
 # -- bundles: writing -----------------------------------------------------------------------
 
 
@@ -218,3 +213,176 @@ def test_a_deeply_nested_certificate_code_is_not_valid(data: Path):
     assert result.stderr == ""
     assert one_clear_line(result.stdout).startswith("NOT A CERTIFICATE")
     assert dump(data) == before
+
+
+# -- bundles: importing ---------------------------------------------------------------------
+
+
+def laptop(starter_db: Path, folder: Path) -> Path:
+    """A copy of the starter data with its own identity (device id, keys)."""
+    from idtrainer.core.store import Store, new_uuid
+
+    shutil.copytree(starter_db, folder)
+    s = Store.open(folder / DB_NAME)
+    with s.transaction():
+        s.conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", (new_uuid(),))
+        s.conn.execute("DELETE FROM keys")
+        s.conn.execute("DELETE FROM trusted_keys")
+    s.close()
+    return folder
+
+
+@pytest.fixture
+def course(starter_db: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(trainer A's content bundle with a new edition of every text, laptop B that trusts
+    A's key): importing it updates thousands of rows."""
+    from idtrainer.core import bundles
+
+    trainer = open_store(laptop(starter_db, tmp_path / "A"))
+    try:
+        kid = trainer.keys.ensure_publisher("Trainer Aigerim")
+        with trainer.transaction():
+            trainer.conn.execute(
+                "UPDATE texts SET value = value || ' (2)', rev = rev + 1, updated_at = ?, "
+                "updated_by = ?", (trainer.now(), trainer.device_id))
+        bundle = bundles.export_bundle(trainer, "content", tmp_path / "course.idtb").path
+        public = trainer.keys.public_of(kid)
+    finally:
+        trainer.close()
+    b = laptop(starter_db, tmp_path / "B")
+    with open_store(b) as store:
+        store.keys.trust(public, "publisher", "Trainer Aigerim")
+    return bundle, b
+
+
+def damaged_copy(bundle: Path, target: Path) -> Path:
+    """The same signed manifest, one character of the texts changed: only the hash tells."""
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(target, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "data/texts.jsonl":
+                body = body.replace(b" (2)", b" (3)", 1)
+            out.writestr(info, body)
+    return target
+
+
+def test_a_damaged_copy_of_an_imported_bundle_is_damaged(course, tmp_path: Path):
+    bundle, b = course
+    first = run("--data-dir", str(b), "bundle", "import", str(bundle))
+    assert first.returncode == 0, first.stderr
+    again = run("--data-dir", str(b), "bundle", "import", str(bundle))
+    assert again.returncode == 0 and "already imported" in again.stdout.casefold()
+    before = dump(b)
+    copy = damaged_copy(bundle, tmp_path / "copy.idtb")
+    result = run("--data-dir", str(b), "bundle", "import", str(copy))
+    assert result.returncode == 1
+    line = one_clear_line(result.stderr)
+    assert "copy.idtb" in line and "data/texts.jsonl: its hash does not match" in line
+    assert dump(b) == before
+
+
+def test_two_imports_of_one_bundle_at_once(course):
+    bundle, b = course
+    before = dump(b)
+    both = [run("--data-dir", str(b), "bundle", "import", str(bundle), wait=False)
+            for _ in range(2)]
+    results = [(p.returncode, out, err) for p in both
+               for out, err in [p.communicate(timeout=300)]]
+    for _code, _out, err in results:
+        assert "Traceback" not in err, err
+    imported = [out for code, out, _err in results if code == 0 and "already" not in out]
+    assert len(imported) == 1, results  # exactly one of them imported it
+    other = next(r for r in results if r[1] not in imported)
+    if other[0] == 0:  # it came after: "already imported"
+        assert "already imported" in other[1].casefold(), other
+    else:  # it came during: "being imported"
+        assert other[0] == 1 and "being imported" in one_clear_line(other[2]), other
+    after = dump(b)
+    assert after != before
+    assert sum("INSERT INTO \"sync_log\"" in line and "'import'" in line
+               for line in after) == 1
+    assert not [p.name for p in (b / "media").iterdir() if p.name.startswith(".")]
+
+
+def _leftovers(data: Path) -> list[str]:
+    """Half-written or working files an import must not leave behind."""
+    return sorted(str(p.relative_to(data)) for p in data.rglob("*")
+                  if p.name.endswith((".partial", ".partial-journal", ".lock"))
+                  or p.name.startswith(".incoming-"))
+
+
+@pytest.mark.parametrize("room", [
+    3 * 2**20,  # the backup taken before the import does not fit
+    2**20,  # after the backup (about 8 MB), the import's own writes do not fit
+], ids=["backup", "transaction"])
+def test_a_full_disk_during_an_import(course, tmp_path: Path, room: int):
+    bundle, b = course
+    backup_size = (b / DB_NAME).stat().st_size
+    used = sum(p.stat().st_size for p in b.rglob("*") if p.is_file())
+    size = used + room + (backup_size if room < backup_size // 4 else 0)
+    with tmpfs(tmp_path / "disk", size) as disk:
+        data = disk / "data"
+        shutil.copytree(b, data)
+        before = dump(data)
+        result = run("--data-dir", str(data), "bundle", "import", str(bundle))
+        after, left = dump(data), _leftovers(data)
+        backups = sorted(p.name for p in (data / "backups").glob("*")) \
+            if (data / "backups").exists() else []
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = one_clear_line(result.stderr)
+    assert "course.idtb" in line and "disk is full" in line
+    assert after == before and left == []
+    # Where the disk filled: before the backup was complete (nothing of it stays), or
+    # after it (the complete backup stays, like any backup taken before an import).
+    assert len(backups) == (0 if room > backup_size // 4 else 1), backups
+    assert all(name.endswith("Z.sqlite") for name in backups)
+
+
+def test_sqlite_says_full_inside_the_import_transaction(course):
+    """SQLite's own SQLITE_FULL (the database may not grow), in process."""
+    from idtrainer.core import bundles
+
+    bundle, b = course
+    with open_store(b) as store:
+        before = list(store.conn.iterdump())
+        store.conn.execute(f"PRAGMA max_page_count = {store.scalar('PRAGMA page_count')}")
+        with pytest.raises(bundles.BundleError, match="the disk is full"):
+            bundles.import_bundle(store, bundle, backup=False)
+        assert list(store.conn.iterdump()) == before
+    assert _leftovers(b) == []
+
+
+def test_an_import_leaves_the_working_folders_of_others_alone(course):
+    from idtrainer.core import bundles
+    from idtrainer.core.bundles.locks import (
+        bundle_lock,
+        incoming_folder,
+        remove_stale_incoming,
+    )
+
+    bundle, b = course
+    media = b / "media"
+    (media / ".incoming-killed").mkdir()  # its import died: the lock file is free
+    (media / ".incoming-killed" / "picture").write_bytes(b"x")
+    (media / ".incoming-killed.lock").touch()
+    (media / ".incoming-older").mkdir()  # left by an IDTrainer before the locks
+    with incoming_folder(media) as running:
+        (running / "picture").write_bytes(b"x")
+        remove_stale_incoming(media)
+        assert running.is_dir() and (running / "picture").exists()
+        assert sorted(p.name for p in media.glob(".incoming-*")) == sorted(
+            [running.name, running.name + ".lock"])
+    assert _leftovers(b) == []
+    with open_store(b) as store:
+        m = bundles.inspect_bundle(store, bundle).manifest
+        other = bundle_lock(media, m.bundle_id)
+        assert other.acquire()  # another window is importing it
+        try:
+            with pytest.raises(bundles.BundleError, match="being imported right now"):
+                bundles.import_bundle(store, bundle)
+        finally:
+            other.release()
+        assert not bundles.already_imported(store, m)
+        assert not bundles.import_bundle(store, bundle).already_imported
