@@ -38,6 +38,7 @@ SEQUENCE_SETTING = "certificate_sequence_{year}"
 MAX_NAME_CHARS = 80
 MAX_COURSE_CHARS = 120
 MAX_QR_VERSION = 26
+MAX_PREFIX_CHARS = 12
 #: A payload longer than this is not one (a version-40 QR code holds at most 4,296
 #: characters); it is refused before it is decoded.
 MAX_PAYLOAD_CHARS = 4296
@@ -69,6 +70,9 @@ class CertificateTemplate:
         if not prefix or not prefix.replace("-", "").isalnum() or not prefix.isascii():
             raise CertificateError(_("The serial prefix uses Latin letters and digits, "
                                      "e.g. KZ."))
+        if len(prefix) > MAX_PREFIX_CHARS:  # it is printed and carried in the QR code
+            raise CertificateError(_("The serial prefix has at most {limit} characters.")
+                                   .format(limit=MAX_PREFIX_CHARS))
         for image in (self.logo_path, self.signature_path):
             if image:
                 try:  # the same size and pixel limits as any image from outside
