@@ -188,7 +188,9 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN")
+        # IMMEDIATE: take the write lock first, waiting (busy_timeout) for another writer
+        # or a checkpoint; a deferred BEGIN that upgrades later can deadlock and fail.
+        self.conn.execute("BEGIN IMMEDIATE")
         if defer_foreign_keys:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")  # reset by SQLite at commit
         try:
