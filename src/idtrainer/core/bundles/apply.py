@@ -117,19 +117,25 @@ def _check_and_apply(store: Store, reader: BundleReader, incoming: Path,
     m, path = reader.manifest, reader.path
     checker = _Checker(store, reader)
     checker.run(incoming, progress, total)
-    if backup and store.path is not None:
-        backup_before_import(store)
+    taken = backup_before_import(store) if backup and store.path is not None else None
     summary = ImportSummary(path, m)
-    with store.transaction(defer_foreign_keys=True):
-        if already_imported(store, m):  # committed by another process meanwhile
-            raise _ImportedMeanwhile
-        if not is_trusted(store, m):  # the person said yes
-            store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
-        _Applier(store, checker, summary).run(progress, total, checker.rows)
-        # Pictures go into place before the commit: rows never point at a picture
-        # that is not there; a failure leaves only unreferenced files behind.
-        _move_media(store, incoming, summary)
-        _record(store, m, path, summary)
+    try:
+        with store.transaction(defer_foreign_keys=True):
+            if already_imported(store, m):  # committed by another process meanwhile
+                raise _ImportedMeanwhile
+            if not is_trusted(store, m):  # the person said yes
+                store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
+            _Applier(store, checker, summary).run(progress, total, checker.rows)
+            # Pictures go into place before the commit: rows never point at a picture
+            # that is not there; a failure leaves only unreferenced files behind.
+            _move_media(store, incoming, summary)
+            _record(store, m, path, summary)
+    except BaseException:
+        # Rolled back: the database is the backup's twin, and on a full disk its
+        # 8 MB are better given back.
+        if taken is not None:
+            taken.unlink(missing_ok=True)
+        raise
     return summary
 
 
