@@ -160,8 +160,22 @@ def test_a_name_that_is_not_utf8_is_refused(data: Path, tmp_path: Path):
     before = dump(data)
     result = issue(data, tmp_path / "c.pdf", name=b"\xc8\xf0\xe8\xed\xe0 \xca\xe8\xec")
     assert result.returncode == 2
-    assert "not text" in one_clear_line(result.stderr)
+    assert "--name is not UTF-8 text" in one_clear_line(result.stderr)
     assert dump(data) == before and not (tmp_path / "c.pdf").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("bundle", "export", "--kind", "results", "--title", b"\xcd\xee\xf3\xf2", "{out}"),
+    ("bundle", "export", "--kind", "content", "--module", b"\xec1", "{out}"),
+    ("certificates", "print", "--class", b"\xc3\xf0\xf3\xef\xef\xe0", "--out", "{out}"),
+], ids=["title", "module", "class"])
+def test_other_arguments_that_are_not_utf8(data: Path, tmp_path: Path, args: tuple):
+    out = str(tmp_path / "out.file")
+    before = dump(data)
+    result = run("--data-dir", str(data), *(out if a == "{out}" else a for a in args))
+    assert result.returncode == 2
+    assert "is not UTF-8 text" in one_clear_line(result.stderr)
+    assert dump(data) == before and not Path(out).exists()
 
 
 def test_a_missing_output_folder_burns_no_serial(data: Path, tmp_path: Path):
