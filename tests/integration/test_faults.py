@@ -384,6 +384,7 @@ def test_an_import_leaves_the_working_folders_of_others_alone(course):
     (media / ".incoming-killed" / "picture").write_bytes(b"x")
     (media / ".incoming-killed.lock").touch()
     (media / ".incoming-older").mkdir()  # left by an IDTrainer before the locks
+    (media / ".import-0123.lock").touch()  # the bundle lock of the killed import
     with incoming_folder(media) as running:
         (running / "picture").write_bytes(b"x")
         remove_stale_incoming(media)

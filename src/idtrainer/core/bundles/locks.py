@@ -122,8 +122,13 @@ def incoming_folder(media_root: Path) -> Iterator[Path]:
 
 
 def remove_stale_incoming(media_root: Path) -> None:
-    """Clear working folders whose import is no longer running (it was killed)."""
+    """Clear working folders whose import is no longer running (it was killed), and the
+    bundle locks such imports left."""
     with contextlib.suppress(OSError):
+        for lock_path in media_root.glob(".import-*.lock"):
+            lock = FileLock(lock_path)
+            if lock.acquire():
+                lock.release()
         entries = list(media_root.glob(INCOMING + "*"))
         for lock_path in (p for p in entries if p.name.endswith(".lock")):
             lock = FileLock(lock_path)
