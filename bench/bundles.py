@@ -17,6 +17,9 @@ Figures:
   bundle_import_vs_bundle_copy_mb_per_s
                            the same import vs copying and hashing the bundle file itself
                            (both in MB of media per second)
+  bundle_reimport_mb_per_s importing the same bundle again ("already imported", answered
+                           only after the signature and every hash and row are verified),
+                           vs copying and hashing the bundle file
   merge_s                  ``import_many`` of 100 results bundles holding 1 000 000 answers
                            into a trainer store, DB backup included, vs the same rows put
                            in with plain executemany INSERTs in one transaction
@@ -131,7 +134,8 @@ def bench_throughput(work: Path, size: Size) -> None:
     source.keys.ensure_publisher("bench")
     files = make_media(source, size.media_files, size.media_bytes)
     media_mb = size.media_files * size.media_bytes / MB
-    times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": []}
+    times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": [],
+                                     "reimport": []}
     bundle_bytes = 0
     for round_ in range(3):  # interleaved, so every figure sees the same noise
         times["copy"].append(copy_and_hash(files, folder / "copy.bin"))
@@ -146,6 +150,10 @@ def bench_throughput(work: Path, size: Size) -> None:
         summary = bundles.import_bundle(target, bundle, trust=lambda m: True)
         times["import"].append(time.perf_counter() - start)
         assert summary.media_added == size.media_files, summary
+        start = time.perf_counter()  # the same bundle again: verified completely all the same
+        again = bundles.import_bundle(target, bundle)
+        times["reimport"].append(time.perf_counter() - start)
+        assert again.already_imported, again
         target.close()
         shutil.rmtree(folder / f"target-{round_}")
         bundle.unlink()
@@ -155,6 +163,7 @@ def bench_throughput(work: Path, size: Size) -> None:
     report("bundle_import_mb_per_s", best["import"], "MB/s", best["copy"])
     report("bundle_import_vs_bundle_copy_mb_per_s", best["import"], "MB/s",
            best["bundle_copy"])
+    report("bundle_reimport_mb_per_s", best["reimport"], "MB/s", best["bundle_copy"])
     medians = ", ".join(f"{k} {media_mb / statistics.median(v):.0f}" for k, v in times.items())
     print(f"# throughput: {size.media_files} x {size.media_bytes // MB} MB random media "
           f"({media_mb:.0f} MB, bundle {bundle_bytes / MB:.1f} MB); best of 3 interleaved "
