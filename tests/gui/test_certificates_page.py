@@ -122,7 +122,13 @@ def test_a_failed_pdf_records_nothing_and_says_why(signed_in, qtbot, tmp_path, m
     page.course.setText("CITES")
     page.issue()
     assert warned and "does not exist" in warned[0]
-    assert store.certificates.list() == []
+    assert store.certificates.list() == [] and page.name.text() == "Ирина Ким"
     page.name.setText("Ж" * 200)
     page.issue()
     assert "at most 80 characters" in warned[-1] and store.certificates.list() == []
+    target = tmp_path / "cert.pdf"
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    page.name.setText("Ирина Ким")
+    page.issue()
+    (cert,) = store.certificates.list()
+    assert cert.serial.endswith("-000001") and target.exists() and page.name.text() == ""

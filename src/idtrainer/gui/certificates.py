@@ -292,7 +292,7 @@ class CertificatesPage(QWidget):
         self.verdict.setText(f'<b style="color:{colour}">' + "<br>".join(lines) + "</b>")
 
     def _write(self, make: Callable[[], list[Certificate]], path: Path,
-               nothing: str = "") -> None:
+               nothing: str = "", then: Callable[[], None] | None = None) -> None:
         """Issue (or reprint) and print on a worker thread, in one transaction: the
         certificates are recorded only if the PDF was written."""
         store = self.ctx.store
@@ -301,13 +301,16 @@ class CertificatesPage(QWidget):
             return len(store.certificates.write_pdf(make, path, progress=task.progress))
 
         run_in_background(parent=self, work=work,
-                          on_done=lambda n: self._written(n, path, nothing),
+                          on_done=lambda n: self._written(n, path, nothing, then),
                           on_error=self._failed, label=_("Writing certificates…"))
 
-    def _written(self, count: int, path: Path, nothing: str = "") -> None:
+    def _written(self, count: int, path: Path, nothing: str = "",
+                 then: Callable[[], None] | None = None) -> None:
         if not count:
             QMessageBox.information(self, _("Certificates"), nothing)
             return
+        if then is not None:
+            then()
         self.ctx.notify_changed()
         QMessageBox.information(self, _("Certificates"), i18n.ngettext(
             "{n} certificate written to {path}", "{n} certificates written to {path}",
@@ -328,8 +331,9 @@ class CertificatesPage(QWidget):
         path = ask_pdf_path(self, f"{' '.join(name.split()) or 'certificate'}.pdf")
         if path is None:
             return
-        self.name.clear()
-        self._write(lambda: [manager.issue(name, course, lang, score=score)], path)
+        # The name is cleared once the certificate is written; after a failure it stays.
+        self._write(lambda: [manager.issue(name, course, lang, score=score)], path,
+                    then=self.name.clear)
 
     def print_class(self) -> None:
         klass, lang = self.classes.currentData(), self.class_lang.currentData()
