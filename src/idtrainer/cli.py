@@ -187,20 +187,6 @@ def _language_from(argv: list[str]) -> str:
     return i18n.system_language()
 
 
-def _require_text(args: argparse.Namespace, *options: str) -> None:
-    """Refuse arguments that are not UTF-8 text. Python passes such bytes through as lone
-    surrogates, which SQLite, JSON and the PDF cannot take; file names are left alone
-    (the file system takes them as they are)."""
-    for option in options:
-        values = getattr(args, option, None)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
-                shown = {"class_name": "--class", "quiz_title": "--quiz", "serial": "SERIAL"
-                         }.get(option, "--" + option.replace("_", "-"))
-                raise CliError(_("the value of {option} is not UTF-8 text: type it again or "
-                                 "check the terminal's encoding").format(option=shown))
-
-
 def _open(data: Path, *, must_exist: bool = False, load_starter: bool = True):
     from idtrainer.core.app_data import open_store
     from idtrainer.core.content import ContentError
@@ -341,6 +327,20 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
           .format(counts=counts, added=summary.total("added"),
                   updated=summary.total("updated"), unchanged=summary.total("unchanged")))
     return EXIT_OK
+
+
+def _require_text(args: argparse.Namespace, *options: str) -> None:
+    """Refuse arguments that are not UTF-8 text. Python passes such bytes through as lone
+    surrogates, which SQLite, JSON and the PDF cannot take; file names are left alone
+    (the file system takes them as they are)."""
+    for option in options:
+        values = getattr(args, option, None)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+                shown = {"class_name": "--class", "quiz_title": "--quiz", "serial": "SERIAL"
+                         }.get(option, "--" + option.replace("_", "-"))
+                raise CliError(_("the value of {option} is not UTF-8 text: type it again or "
+                                 "check the terminal's encoding").format(option=shown))
 
 
 VERDICTS = {
