@@ -20,6 +20,9 @@ Figures:
   bundle_import_vs_decode_mb_per_s
                            the same import vs copying and hashing the media files and
                            decoding each once with bare Pillow, as the picture gate must
+  bundle_reimport_mb_per_s importing the same bundle again ("already imported", answered
+                           only after the signature and every hash and row are verified),
+                           vs copying and hashing the bundle file
   merge_s                  ``import_many`` of 100 results bundles holding 1 000 000 answers
                            into a trainer store, DB backup included, vs the same rows put
                            in with plain executemany INSERTs in one transaction
@@ -162,7 +165,7 @@ def bench_throughput(work: Path, size: Size) -> None:
     files = make_media(source, size.media_files, size.media_bytes)
     media_mb = sum(f.stat().st_size for f in files) / MB
     times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": [],
-                                     "decode": []}
+                                     "decode": [], "reimport": []}
     bundle_bytes = 0
     for round_ in range(3):  # interleaved, so every figure sees the same noise
         times["copy"].append(copy_and_hash(files, folder / "copy.bin"))
@@ -178,6 +181,10 @@ def bench_throughput(work: Path, size: Size) -> None:
         summary = bundles.import_bundle(target, bundle, trust=lambda m: True)
         times["import"].append(time.perf_counter() - start)
         assert summary.media_added == size.media_files, summary
+        start = time.perf_counter()  # the same bundle again: verified completely all the same
+        again = bundles.import_bundle(target, bundle)
+        times["reimport"].append(time.perf_counter() - start)
+        assert again.already_imported, again
         target.close()
         shutil.rmtree(folder / f"target-{round_}")
         bundle.unlink()
@@ -188,6 +195,7 @@ def bench_throughput(work: Path, size: Size) -> None:
     report("bundle_import_vs_bundle_copy_mb_per_s", best["import"], "MB/s",
            best["bundle_copy"])
     report("bundle_import_vs_decode_mb_per_s", best["import"], "MB/s", best["decode"])
+    report("bundle_reimport_mb_per_s", best["reimport"], "MB/s", best["bundle_copy"])
     medians = ", ".join(f"{k} {media_mb / statistics.median(v):.0f}" for k, v in times.items())
     print(f"# throughput: {size.media_files} x {size.media_bytes // MB} MB JPEG photos "
           f"({media_mb:.0f} MB, bundle {bundle_bytes / MB:.1f} MB); best of 3 interleaved "

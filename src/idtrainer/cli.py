@@ -348,7 +348,8 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     try:
         content = read_content(root)
     except ContentError as exc:
-        print(exc, file=sys.stderr)
+        # One problem is one line; several get a count above them.
+        print(exc.problems[0] if len(exc.problems) == 1 else exc, file=sys.stderr)
         return EXIT_USAGE
     counts = content_counts(len(content.species), len(content.modules),
                             sum(len(m.lessons) for m in content.modules),
@@ -371,6 +372,20 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     return EXIT_OK
 
 
+def _require_text(args: argparse.Namespace, *options: str) -> None:
+    """Refuse arguments that are not UTF-8 text. Python passes such bytes through as lone
+    surrogates, which SQLite, JSON and the PDF cannot take; file names are left alone
+    (the file system takes them as they are)."""
+    for option in options:
+        values = getattr(args, option, None)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+                shown = {"class_name": "--class", "quiz_title": "--quiz", "serial": "SERIAL"
+                         }.get(option, "--" + option.replace("_", "-"))
+                raise CliError(_("the value of {option} is not UTF-8 text: type it again or "
+                                 "check the terminal's encoding").format(option=shown))
+
+
 VERDICTS = {
     "valid": N_("VALID: the signature is genuine and the certificate is not revoked."),
     "invalid": N_("INVALID: the signature does not match; the certificate was altered or "
@@ -382,8 +397,9 @@ VERDICTS = {
 
 
 def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
-    from idtrainer.core.certificate_pdf import render
     from idtrainer.core.certificates import CertificateError
+
+    _require_text(args, "name", "course", "class_name", "quiz_title", "serial", "reason")
 
     with _open(data) as store:
         manager = store.certificates
@@ -398,33 +414,50 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
                 cert = manager.revoke(args.serial, args.reason)
                 print(_("Revoked {serial}.").format(serial=cert.serial))
                 return EXIT_OK
-            # Issuing needs this laptop's publisher key; the command line may create it.
-            store.keys.ensure_publisher()
+            out = Path(args.out)
+            # Everything that can be checked is checked before anything is written.
+            manager.check_target(out)
+            if args.cert_command == "issue":
+                manager.check_texts(args.name, args.course)
             template = manager.template()
             if args.cert_command == "issue":
-                certs = [manager.issue(args.name, args.course, args.cert_lang,
-                                       score=args.score)]
+                def make() -> list:
+                    return [manager.issue(args.name, args.course, args.cert_lang,
+                                          score=args.score)]
+                nothing = ""
             elif args.cert_command == "reprint":
-                certs = [manager.reprint(args.serial)]
+                def make() -> list:
+                    return [manager.reprint(args.serial)]
+                nothing = ""
             elif args.quiz_title:
                 quiz = _quiz_named(store, args.quiz_title)
                 lang = args.cert_lang or template.languages[0]
-                certs = manager.for_quiz(quiz, lang, args.course)
-                if not certs:
-                    raise CliError(_("nobody has passed {quiz} yet").format(
-                        quiz=args.quiz_title))
+
+                def make() -> list:
+                    return manager.for_quiz(quiz, lang, args.course)
+                nothing = _("nobody has passed {quiz} yet").format(quiz=args.quiz_title)
             else:
                 klass = store.classes.by_name(args.class_name)
                 if klass is None:
                     raise CliError(_("no class named {name}").format(name=args.class_name))
                 lang = args.cert_lang or template.languages[0]
                 course = args.course or template.course_title or _course_title(store, lang)
-                certs = manager.for_class(klass.uuid, course, lang)
-                if not certs:
-                    raise CliError(_("the class {name} has no trainees").format(
-                        name=klass.name))
-            render(certs, template, Path(args.out))
-        except (CertificateError, OSError) as exc:
+                manager.check_texts("-", course)
+
+                def make() -> list:
+                    return manager.for_class(klass.uuid, course, lang)
+                nothing = _("the class {name} has no trainees").format(name=klass.name)
+            def with_key() -> list:
+                # Issuing needs this laptop's publisher key; the command line may create
+                # it, in the same transaction as the certificates.
+                store.keys.ensure_publisher()
+                return make()
+
+            # Recorded only if the PDF is written: one transaction.
+            certs = manager.write_pdf(with_key, out)
+            if not certs:
+                raise CliError(nothing)
+        except CertificateError as exc:
             raise CliError(str(exc)) from exc
     for cert in certs:
         print(cert.serial)
@@ -508,6 +541,8 @@ def _passphrase(prompt: str) -> str:
 def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
     from idtrainer.core import bundles
 
+    _require_text(args, "module", "quiz", "title", "trust_fingerprint")
+
     with _open(data) as store:
         if args.bundle_command == "export":
             return _bundle_export(store, args)
@@ -560,7 +595,7 @@ def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
                         "idtrainer keys trust {file}").format(file=outcome.file),
                       file=sys.stderr)
         rejected = sum(1 for o in outcomes if o.error)
-        if rejected:
+        if rejected and len(outcomes) > 1:  # one file: its REJECTED line says it all
             print(ngettext("{n} file was rejected; the database is as it was before it.",
                            "{n} files were rejected; the database is as it was before them.",
                            rejected).format(n=rejected), file=sys.stderr)

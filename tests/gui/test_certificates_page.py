@@ -118,3 +118,40 @@ def test_template_dialog_refuses_a_hostile_logo_on_save_and_preview(window, qtbo
     dialog.error.setText("")
     dialog.preview()
     assert dialog.error.text() == expected and opened == []
+
+
+def test_a_deeply_nested_code_gets_a_verdict(signed_in, qtbot):
+    from idtrainer.core.keys import b64
+
+    page = open_page(signed_in)
+    nested = b"[" * 1350 + b"]" * 1350  # 2.7 KB: fits in a QR code, too deep for json
+    page.code.setText(f"IDT1.{b64(nested)}.{b64(bytes(64))}")
+    page.verify()
+    assert "not an IDTrainer certificate code" in page.verdict.text()
+
+
+def test_a_failed_pdf_records_nothing_and_says_why(signed_in, qtbot, tmp_path, monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    store.keys.ensure_publisher()
+    window.ctx.unlock_trainer()
+    page = open_page(window)
+    target = tmp_path / "missing" / "cert.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    page.name.setText("Ирина Ким")
+    page.course.setText("CITES")
+    page.issue()
+    assert warned and "does not exist" in warned[0]
+    assert store.certificates.all() == [] and page.name.text() == "Ирина Ким"
+    page.name.setText("Ж" * 200)
+    page.issue()
+    assert "at most 80 characters" in warned[-1] and store.certificates.all() == []
+    target = tmp_path / "cert.pdf"
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    page.name.setText("Ирина Ким")
+    page.issue()
+    (cert,) = store.certificates.all()
+    assert cert.serial.endswith("-000001") and target.exists() and page.name.text() == ""

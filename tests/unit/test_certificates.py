@@ -225,3 +225,84 @@ def test_a_quiz_awards_certificates_to_those_who_pass(trainer: Store):
                                                                   "Final test")
     batch = trainer.certificates.for_quiz(quiz, "kk")
     assert [c.serial for c in batch] == [cert.serial]  # the same certificate, not a new one
+
+
+def test_a_long_name_does_not_stop_an_exam_from_counting(trainer: Store):
+    from idtrainer.core.quizzes import QuizSettings, Rule
+    from idtrainer.core.scoring import correct_response
+
+    for i in range(2):
+        trainer.put("questions", {"uuid": f"tf{i}", "qtype": "truefalse",
+                                  "answer": {"value": True}})
+    quiz = trainer.quizzes.save("Final test", QuizSettings(pass_mark=50, award_certificate=True),
+                                [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    person = trainer.trainees.create("Ж" * 200)
+    attempt = trainer.attempts.start(quiz, person, "ru")
+    for item in attempt.items:
+        trainer.attempts.answer(attempt.uuid, item["q"],
+                                correct_response(trainer.questions.get(item["q"], "ru")))
+    result = trainer.attempts.submit(attempt.uuid)
+    assert result.attempt.passed and trainer.certificates.all() == []
+    with pytest.raises(CertificateError, match="at most 80 characters, it has 200"):
+        trainer.certificates.for_quiz(quiz, "ru")
+
+
+def test_limits_are_checked_before_anything_is_written(trainer: Store):
+    from idtrainer.core.certificates import MAX_COURSE_CHARS, MAX_NAME_CHARS
+
+    before = list(trainer.conn.iterdump())
+    for name, course, message in (
+            ("И" * (MAX_NAME_CHARS + 1), "CITES", "at most 80 characters"),
+            ("Ирина", "К" * (MAX_COURSE_CHARS + 1), "at most 120 characters"),
+            ("Ir\udcffina", "CITES", "not text"), ("Ирина", "CI\x07TES", "not text"),
+            ("\U0001F600" * MAX_NAME_CHARS, "\U0001F600" * MAX_COURSE_CHARS, "QR code")):
+        with pytest.raises(CertificateError, match=message):
+            trainer.certificates.issue(name, course, "ru")
+    assert list(trainer.conn.iterdump()) == before
+    # The longest names print: the QR code and the page take them.
+    cert = trainer.certificates.issue("Щ" * MAX_NAME_CHARS, "Ш" * MAX_COURSE_CHARS, "ru",
+                                      score=66.66666666666667)
+    assert trainer.certificates.verify(cert.payload).ok
+
+
+def test_a_pdf_that_fails_records_nothing(trainer: Store, tmp_path: Path, monkeypatch):
+    from idtrainer.core import certificate_pdf
+
+    before = list(trainer.conn.iterdump())
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(certificate_pdf, "render", full)
+    with pytest.raises(CertificateError, match="No space left on device"):
+        trainer.certificates.write_pdf(
+            lambda: [trainer.certificates.issue("Ирина Ким", "CITES", "ru")],
+            tmp_path / "c.pdf")
+    assert list(trainer.conn.iterdump()) == before
+    monkeypatch.undo()
+    (cert,) = trainer.certificates.write_pdf(
+        lambda: [trainer.certificates.issue("Ирина Ким", "CITES", "ru")], tmp_path / "c.pdf")
+    assert cert.serial.endswith("-000001") and (tmp_path / "c.pdf").exists()
+
+
+@pytest.mark.parametrize("fields", [
+    {"s": {"x": 1}, "n": "A", "c": "C", "d": "2026-01-01", "k": "k"},
+    {"s": "S", "n": ["A"], "c": "C", "d": "2026-01-01", "k": "k"},
+    {"s": "S", "n": "A", "c": "C", "d": "2026-01-01", "k": "k", "sc": "100"},
+    {"s": "S", "n": "A", "c": "C", "d": "2026-01-01", "k": "k", "sc": True},
+])
+def test_payload_fields_of_the_wrong_type_are_not_a_certificate(trainer: Store, fields):
+    import json
+
+    from idtrainer.core.keys import b64
+
+    text = f"IDT1.{b64(json.dumps(fields).encode())}.{b64(bytes(64))}"
+    assert trainer.certificates.verify(text).status == "malformed"
+    assert trainer.certificates.verify("IDT1." + "A" * 5000 + ".x").status == "malformed"
+
+
+def test_a_serial_prefix_has_a_limit(trainer: Store):
+    template = trainer.certificates.template()
+    template.serial_prefix = "KZ" * 7
+    with pytest.raises(CertificateError, match="at most 12 characters"):
+        trainer.certificates.save_template(template)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 import math
 import random
 from collections import defaultdict
@@ -221,8 +222,15 @@ class AttemptManager:
             if passed and settings.award_certificate and self.store.keys.publisher():
                 # On a laptop that can sign (the trainer's); elsewhere the trainer prints
                 # the passes after importing results (certificates.for_quiz).
-                self.store.certificates.award(current.quiz_uuid, current.trainee_uuid,
-                                              current.locale)
+                from idtrainer.core.certificates import CertificateError
+
+                try:
+                    self.store.certificates.award(current.quiz_uuid, current.trainee_uuid,
+                                                  current.locale)
+                except CertificateError:  # e.g. a name too long to print: the exam still
+                    # counts; printing the passes later names the problem to the trainer.
+                    logging.getLogger(__name__).warning(
+                        "no certificate awarded for attempt %s", attempt, exc_info=True)
         return self.result(attempt)
 
     def result(self, attempt: str) -> Result:

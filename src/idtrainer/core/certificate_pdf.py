@@ -57,6 +57,7 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float = 10) 
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of at most ``width``; a word wider than a line is broken between letters."""
     lines, line = [], ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
@@ -65,7 +66,24 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
             line = word
         else:
             line = candidate
+        while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
     return [*lines, line] if line else lines
+
+
+def _fit_lines(text: str, font: str, size: float, width: float, lines: int,
+               smallest: float = 8) -> tuple[float, list[str]]:
+    """The largest size up to ``size`` at which ``text`` wraps into ``lines`` lines.
+
+    With the length limits of :mod:`idtrainer.core.certificates` even the widest
+    letters fit at ``smallest``."""
+    while size > smallest and len(_wrap(text, font, size, width)) > lines:
+        size -= 1
+    return size, _wrap(text, font, size, width)
 
 
 def draw_qr(c: Canvas, text: str, x: float, y: float, side: float) -> None:
@@ -175,14 +193,15 @@ def draw_certificate(c: Canvas, cert: Certificate, template: CertificateTemplate
 
     line(CERTIFIES, 15)
     y -= 44
-    size = _fit(cert.trainee_name, BOLD, 30, width - 160)
+    size = _fit(cert.trainee_name, BOLD, 30, width - 160, smallest=6)
     c.setFont(BOLD, size)
     c.drawCentredString(width / 2, y, cert.trainee_name)
     line(BODIES.get(cert.kind, COMPLETED), 15)
     y -= 12
-    for text in _wrap(cert.course_title, BOLD, 20, width - 200)[:3]:
-        y -= 26
-        c.setFont(BOLD, 20)
+    size, course = _fit_lines(cert.course_title, BOLD, 20, width - 200, lines=3)
+    for text in course:
+        y -= size + 6
+        c.setFont(BOLD, size)
         c.drawCentredString(width / 2, y, text)
     if template.show_score and cert.score is not None:
         y -= 26

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,13 +23,25 @@ from idtrainer.core.schema import LOCALES
 from idtrainer.core.store import new_uuid
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from idtrainer.core.store import Store
 
 PAYLOAD_PREFIX = "IDT1"
 TEMPLATE_SETTING = "certificate_template"
 SEQUENCE_SETTING = "certificate_sequence_{year}"
+
+#: Limits that keep a certificate printable: the name on one line of the page and the
+#: course title in three (certificate_pdf shrinks the type down to a size where the
+#: widest letters fit), and the QR code small enough to scan at its printed size
+#: (version 26 is 121 modules in 4 cm, about 0.33 mm each). A name and course title
+#: within the character limits stay within the QR limit unless they use characters
+#: beyond the Basic Multilingual Plane; :meth:`CertificateManager.check_texts` checks all.
+MAX_NAME_CHARS = 80
+MAX_COURSE_CHARS = 120
+MAX_QR_VERSION = 26
+MAX_PREFIX_CHARS = 12
+#: A payload longer than this is not one (a version-40 QR code holds at most 4,296
+#: characters); it is refused before it is decoded.
+MAX_PAYLOAD_CHARS = 4296
 
 
 class CertificateError(IDTrainerError, ValueError):
@@ -56,6 +70,9 @@ class CertificateTemplate:
         if not prefix or not prefix.replace("-", "").isalnum() or not prefix.isascii():
             raise CertificateError(_("The serial prefix uses Latin letters and digits, "
                                      "e.g. KZ."))
+        if len(prefix) > MAX_PREFIX_CHARS:  # it is printed and carried in the QR code
+            raise CertificateError(_("The serial prefix has at most {limit} characters.")
+                                   .format(limit=MAX_PREFIX_CHARS))
         for image in (self.logo_path, self.signature_path):
             if image:
                 certificate_picture(image)
@@ -111,18 +128,39 @@ def _message(fields: dict[str, Any]) -> bytes:
 
 
 def parse_payload(text: str) -> tuple[dict[str, Any], bytes, bytes] | None:
-    """(fields, signed bytes, signature) or None when the text is not a payload."""
+    """(fields, signed bytes, signature) or None when the text is not a payload.
+
+    The text comes from anyone (a scanner types it): it is refused, never decoded,
+    when longer than a QR code holds, and JSON nested deeper than Python can parse
+    (RecursionError) or fields of the wrong type make it "not a certificate"."""
+    if len(text) > MAX_PAYLOAD_CHARS:
+        return None
     parts = "".join(text.split()).split(".")
     if len(parts) != 3 or parts[0] != PAYLOAD_PREFIX:
         return None
     try:
         message, signature = unb64(parts[1]), unb64(parts[2])
         fields = json.loads(message.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(fields, dict) or not {"s", "n", "c", "d", "k"} <= fields.keys():
         return None
+    if not all(isinstance(fields[key], str) for key in ("s", "n", "c", "d", "k")) or \
+            not isinstance(fields.get("l", ""), str) or \
+            not isinstance(fields.get("sc"), int | float | None) or \
+            isinstance(fields.get("sc"), bool):
+        return None
     return fields, message, signature
+
+
+def _shown(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
+def _not_text(value: str) -> bool:
+    """Lone surrogates (bytes that were not UTF-8, passed through by the command line)
+    and control characters cannot be printed or put in a QR code."""
+    return any(unicodedata.category(ch) in ("Cs", "Cc") for ch in value)
 
 
 class CertificateManager:
@@ -153,9 +191,7 @@ class CertificateManager:
               on: dt.date | None = None, kind: str = "course",
               event_uuid: str | None = None) -> Certificate:
         """Issue and record one certificate, signed with this laptop's publisher key."""
-        name, course = " ".join(name.split()), " ".join(course.split())
-        if not name or not course:
-            raise CertificateError(_("A certificate needs the trainee's name and the course."))
+        name, course = self.check_texts(name, course)
         if lang not in LOCALES:
             raise CertificateError(_("Unknown certificate language {lang}.").format(lang=lang))
         if score is not None and not 0 <= score <= 100:
@@ -184,6 +220,70 @@ class CertificateManager:
                 "signature": b64(signature), "kind": kind, "event_uuid": event_uuid})
             self._event(uuid, "issued")
         return self.get(serial)  # type: ignore[return-value]
+
+    def check_texts(self, name: str, course: str) -> tuple[str, str]:
+        """The name and course title as printed (spaces normalised), or a
+        :class:`CertificateError` stating the limit that one of them exceeds. Nothing is
+        written; :meth:`issue` calls this first."""
+        name, course = " ".join(name.split()), " ".join(course.split())
+        if not name or not course:
+            raise CertificateError(_("A certificate needs the trainee's name and the course."))
+        if _not_text(name):
+            raise CertificateError(_("The trainee's name contains characters that are not "
+                                     "text (it was probably typed in another encoding)."))
+        if _not_text(course):
+            raise CertificateError(_("The course title contains characters that are not "
+                                     "text (it was probably typed in another encoding)."))
+        if len(name) > MAX_NAME_CHARS:
+            raise CertificateError(_("The name {name} is too long for a certificate: at most "
+                                     "{limit} characters, it has {n}.").format(
+                name=_shown(name), limit=MAX_NAME_CHARS, n=len(name)))
+        if len(course) > MAX_COURSE_CHARS:
+            raise CertificateError(_("The course title {title} is too long for a certificate: "
+                                     "at most {limit} characters, it has {n}.").format(
+                title=_shown(course), limit=MAX_COURSE_CHARS, n=len(course)))
+        # The QR code: the longest serial and any score, with a signature's length.
+        fields = {"s": f"{self.template().serial_prefix.strip().upper()}-9999-999999",
+                  "n": name, "c": course, "d": "2000-01-01", "sc": 33.333333333333336, "l": "ru",
+                  "k": "0" * 16}
+        if qr_version(f"{PAYLOAD_PREFIX}.{b64(_message(fields))}.{b64(bytes(64))}") > \
+                MAX_QR_VERSION:
+            raise CertificateError(_("The name {name} and the course title are too long "
+                                     "together for the certificate's QR code: shorten them."
+                                     ).format(name=_shown(name)))
+        return name, course
+
+    def check_target(self, path: Path) -> None:
+        """Refuse a PDF path that cannot be written, before anything is recorded."""
+        path = Path(path)
+        if path.is_dir():
+            raise CertificateError(_("{path} is a folder: give a file name for the PDF.")
+                                   .format(path=path))
+        if not path.parent.is_dir():
+            raise CertificateError(_("The folder {folder} does not exist.").format(
+                folder=path.parent))
+
+    def write_pdf(self, make: Callable[[], list[Certificate]], path: Path,
+                  progress: Callable[[int, int], None] | None = None) -> list[Certificate]:
+        """Issue (or reprint) with ``make`` and print to ``path`` in one transaction: the
+        certificates and their events are recorded only if the PDF was written, so a
+        missing or read-only folder, a full disk or a name that cannot be printed never
+        burns a serial. Returns what ``make`` returned (an empty list writes nothing)."""
+        from idtrainer.core.certificate_pdf import render  # reportlab: only when printing
+
+        path = Path(path)
+        self.check_target(path)
+        with self.store.transaction():
+            certs = make()
+            if not certs:
+                return certs
+            try:
+                render(certs, self.template(), path, progress)
+            except OSError as exc:
+                raise CertificateError(_("{path}: the PDF cannot be written ({reason}); no "
+                                         "certificate was recorded.").format(
+                    path=path, reason=exc.strerror or exc)) from exc
+        return certs
 
     def _next_serial(self, year: int) -> str:
         """PREFIX-YEAR-NNNNNN; the counter only grows, so a serial is never reused."""
@@ -360,6 +460,16 @@ class CertificateManager:
 
 def _template_key(kind: str) -> str:
     return TEMPLATE_SETTING if kind == "course" else f"{TEMPLATE_SETTING}_{kind}"
+
+
+def qr_version(payload: str) -> int:
+    """The QR version the certificate's code takes (as certificate_pdf draws it)."""
+    import segno
+
+    try:
+        return int(segno.make_qr(payload, error="m", boost_error=False).version)
+    except segno.DataOverflowError:
+        return 41
 
 
 def _certificate(r: dict[str, Any]) -> Certificate:

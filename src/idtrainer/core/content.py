@@ -138,6 +138,16 @@ class ContentSet:
 
 # -- reading -------------------------------------------------------------------------------
 
+def unreadable(exc: UnicodeDecodeError | OSError) -> str:
+    """Why a content file could not be read, in one line."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _("not UTF-8 text ({reason} at byte {offset}); save the file as UTF-8").format(
+            reason=exc.reason, offset=exc.start)
+    if isinstance(exc, IsADirectoryError):
+        return _("is a folder, not a file")
+    return _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+
+
 class _File:
     """Field readers for one source file that record problems instead of raising."""
 
@@ -155,8 +165,8 @@ class _File:
         except FileNotFoundError:
             self.problem("-", _("file is missing"))
             return None
-        except UnicodeDecodeError as exc:
-            self.problem("-", _("not UTF-8 text ({reason})").format(reason=exc.reason))
+        except (UnicodeDecodeError, OSError) as exc:
+            self.problem("-", unreadable(exc))
             return None
         except tomllib.TOMLDecodeError as exc:
             self.problem("-", _("not valid TOML: {reason}").format(reason=exc))
@@ -408,7 +418,11 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
         for loc in LOCALES:
             md = folder / f"{lid}.{loc}.md"
             if md.exists():
-                text = md.read_text(encoding="utf-8").strip()
+                try:
+                    text = md.read_text(encoding="utf-8").strip()
+                except (UnicodeDecodeError, OSError) as exc:
+                    problems.append(Problem(md, "-", unreadable(exc)))
+                    continue
                 if not text:
                     problems.append(Problem(md, "-", _("the lesson file is empty")))
                     continue
@@ -520,10 +534,15 @@ def read_content(root: Path | None = None) -> ContentSet:
     problems: list[Problem] = []
     content = ContentSet(root)
     species_dir = root / "species"
+    # Ids of folders whose file could not be read: their problem is listed once, and
+    # references to them are not reported again as "no species with id ...".
+    unread: set[str] = set()
     for folder in sorted(p for p in species_dir.iterdir() if p.is_dir()) if (
             species_dir.is_dir()) else []:
         if (spec := read_species(folder, problems)) is not None:
             content.species.append(spec)
+        else:
+            unread.add(folder.name)
     course = root / "course"
     f = _File(course / "course.toml", problems)
     if (data := f.load_toml()) is not None:
@@ -536,18 +555,20 @@ def read_content(root: Path | None = None) -> ContentSet:
             modules_dir.is_dir()) else []:
         if (module := read_module(folder, problems)) is not None:
             content.modules.append(module)
+        else:
+            unread.add(folder.name)
     questions_dir = course / "questions"
     for path in sorted(questions_dir.glob("*.toml")) if questions_dir.is_dir() else []:
         content.questions += read_questions(path, problems)
-    _cross_check(content, problems)
+    _cross_check(content, problems, unread)
     if problems:
         raise ContentError(problems)
     return content
 
 
-def _cross_check(content: ContentSet, problems: list[Problem]) -> None:
-    species = {s.id for s in content.species}
-    modules = {m.id for m in content.modules}
+def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str]) -> None:
+    species = {s.id for s in content.species} | unread
+    modules = {m.id for m in content.modules} | unread
     images = {img.key for s in content.species for img in s.images}
     for kind, ids in (("species", [s.id for s in content.species]),
                       ("module", [m.id for m in content.modules]),
@@ -569,7 +590,7 @@ def _cross_check(content: ContentSet, problems: list[Problem]) -> None:
                     if target not in species:
                         problems.append(Problem(md, f"species:{target}",
                                                 _("no species with this id")))
-                    elif rest and f"{target}{rest}" not in images:
+                    elif rest and f"{target}{rest}" not in images and target not in unread:
                         problems.append(Problem(md, f"species:{target}{rest}",
                                                 _("no such image listed in that species")))
     for q in content.questions:
@@ -581,7 +602,7 @@ def _cross_check(content: ContentSet, problems: list[Problem]) -> None:
             if sid not in species:
                 problems.append(Problem(q.file, where,
                                         _("no species with id {id!r}").format(id=sid)))
-        if q.image and q.image not in images:
+        if q.image and q.image not in images and q.image.split("/")[0] not in unread:
             problems.append(Problem(q.file, f"{where}.image", _(
                 "{image!r} is not an image listed in a species.toml").format(image=q.image)))
 

@@ -522,12 +522,17 @@ def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the open database to ``target`` with SQLite's online backup API."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    dest = sqlite3.connect(partial)
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    partial.replace(target)
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        partial.replace(target)
+    except BaseException:  # a full disk, a read-only folder: no half-written copy stays
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
     return target
 
 

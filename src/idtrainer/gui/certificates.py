@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -34,7 +35,7 @@ from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog
-from idtrainer.gui.runner import run_in_background
+from idtrainer.gui.runner import Task, run_in_background
 
 VERDICTS = {
     "valid": N_("Valid: the signature is genuine and the certificate is not revoked."),
@@ -297,18 +298,26 @@ class CertificatesPage(QWidget):
         colour = COLOURS.get(verdict.status, "#a01010")
         self.verdict.setText(f'<b style="color:{colour}">' + "<br>".join(lines) + "</b>")
 
-    def _write(self, certs: list[Certificate], path: Path) -> None:
-        """Render on a worker thread; the database work was done before, on this thread."""
-        template = self.ctx.store.certificates.template()
+    def _write(self, make: Callable[[], list[Certificate]], path: Path,
+               nothing: str = "", then: Callable[[], None] | None = None) -> None:
+        """Issue (or reprint) and print on a worker thread, in one transaction: the
+        certificates are recorded only if the PDF was written."""
+        store = self.ctx.store
 
-        def work(task):
-            render(certs, template, path, progress=task.progress)
-            return len(certs)
+        def work(task: Task) -> int:
+            return len(store.certificates.write_pdf(make, path, progress=task.progress))
 
-        run_in_background(parent=self, work=work, on_done=lambda n: self._written(n, path),
+        run_in_background(parent=self, work=work,
+                          on_done=lambda n: self._written(n, path, nothing, then),
                           on_error=self._failed, label=_("Writing certificates…"))
 
-    def _written(self, count: int, path: Path) -> None:
+    def _written(self, count: int, path: Path, nothing: str = "",
+                 then: Callable[[], None] | None = None) -> None:
+        if not count:
+            QMessageBox.information(self, _("Certificates"), nothing)
+            return
+        if then is not None:
+            then()
         QMessageBox.information(self, _("Certificates"), i18n.ngettext(
             "{n} certificate written to {path}", "{n} certificates written to {path}",
             count).format(n=count, path=path))
@@ -319,39 +328,46 @@ class CertificatesPage(QWidget):
     def issue(self) -> None:
         score = self.score.value() if self.score.value() >= 0 else None
         name, course, lang = self.name.text(), self.course.text(), self.lang.currentData()
-        path = ask_pdf_path(self, f"{' '.join(name.split()) or 'certificate'}.pdf")
-        if path is None:
-            return
-        try:
-            cert = self.ctx.store.certificates.issue(name, course, lang, score=score)
+        manager = self.ctx.store.certificates
+        try:  # the limits are checked before a file is asked for
+            manager.check_texts(name, course)
         except CertificateError as exc:
             QMessageBox.warning(self, _("Certificates"), str(exc))
             return
-        self.name.clear()
-        self._write([cert], path)
+        path = ask_pdf_path(self, f"{' '.join(name.split()) or 'certificate'}.pdf")
+        if path is None:
+            return
+        # The name is cleared once the certificate is written; after a failure it stays.
+        self._write(lambda: [manager.issue(name, course, lang, score=score)], path,
+                    then=self.name.clear)
 
     def print_class(self) -> None:
         klass, lang = self.classes.currentData(), self.class_lang.currentData()
-        course = self.course.text() or self.ctx.store.certificates.template().course_title
+        manager = self.ctx.store.certificates
+        course = self.course.text() or manager.template().course_title
         if not klass or not course:
             QMessageBox.warning(self, _("Certificates"),
                                 _("Choose a class and fill in the course title."))
             return
+        try:
+            manager.check_texts("-", course)
+        except CertificateError as exc:
+            QMessageBox.warning(self, _("Certificates"), str(exc))
+            return
         path = ask_pdf_path(self, f"{self.classes.currentText()}.pdf")
         if path is not None:
-            self._write(self.ctx.store.certificates.for_class(klass, course, lang), path)
+            self._write(lambda: manager.for_class(klass, course, lang), path,
+                        _("The class has no trainees."))
 
     def print_passes(self) -> None:
         quiz, lang = self.quiz_choice.currentData(), self.class_lang.currentData()
         if not quiz:
             return
-        certs = self.ctx.store.certificates.for_quiz(quiz, lang, self.course.text() or None)
-        if not certs:
-            QMessageBox.information(self, _("Certificates"),
-                                    _("Nobody has passed this quiz yet."))
-            return
+        manager = self.ctx.store.certificates
+        course = self.course.text() or None
         if (path := ask_pdf_path(self, f"{self.quiz_choice.currentText()}.pdf")) is not None:
-            self._write(certs, path)
+            self._write(lambda: manager.for_quiz(quiz, lang, course), path,
+                        _("Nobody has passed this quiz yet."))
 
     def selected_serial(self) -> str | None:
         row = self.table.currentRow()
@@ -360,8 +376,9 @@ class CertificatesPage(QWidget):
 
     def reprint(self) -> None:
         serial = self.selected_serial()
+        manager = self.ctx.store.certificates
         if serial and (path := ask_pdf_path(self, f"{serial}.pdf")) is not None:
-            self._write([self.ctx.store.certificates.reprint(serial)], path)
+            self._write(lambda: [manager.reprint(serial)], path)
 
     def revoke(self) -> None:
         serial = self.selected_serial()

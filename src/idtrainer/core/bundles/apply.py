@@ -5,12 +5,10 @@ See the package docstring and docs/architecture.md, "Sync".
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.bundles.export import (
     _select_in,
 )
+from idtrainer.core.bundles.locks import bundle_lock, incoming_folder
 from idtrainer.core.bundles.manifest import (
     BATCH,
     FINAL_WHEN_SUBMITTED,
@@ -44,8 +43,10 @@ from idtrainer.core.bundles.summary import (
     STAMPS,
     ImportSummary,
 )
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import TEXTS_TABLE
+from idtrainer.core.store import StoreFullError
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
@@ -65,43 +66,83 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
         m = reader.manifest
         reader.require_signature()
         if already_imported(store, m):
-            return ImportSummary(path, m, already_imported=True)
+            return _verified_again(store, reader)
         if not is_trusted(store, m) and (
                 store.keys.trusted(m.signer_key_id) is not None or trust is None
                 or not trust(m)):
             raise UntrustedPublisher(path, m)
         total = sum(m.counts.values()) + len(reader.media_names()) + 1
-        _remove_stale_incoming(store.media.root)
-        incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=_ensure(store.media.root)))
         try:
-            checker = _Checker(store, reader)
-            checker.run(incoming, progress, total)
-            if backup and store.path is not None:
-                backup_before_import(store)
-            summary = ImportSummary(path, m)
-            with store.transaction(defer_foreign_keys=True):
-                if not is_trusted(store, m):  # the person said yes
-                    store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
-                _Applier(store, checker, summary).run(progress, total, checker.rows)
-                # Pictures go into place before the commit: rows never point at a picture
-                # that is not there; a failure leaves only unreferenced files behind.
-                _move_media(store, incoming, summary)
-                _record(store, m, path, summary)
-        except (sqlite3.IntegrityError, OSError) as exc:  # a constraint, a stick pulled out
+            media_root = _ensure(store.media.root)
+            lock = bundle_lock(media_root, m.bundle_id)
+            if not lock.acquire():
+                raise BundleError(path, _("this bundle is being imported right now by another "
+                                          "IDTrainer window or command; nothing was changed "
+                                          "here"))
+            try:
+                if already_imported(store, m):  # by the one that held the lock before us
+                    return _verified_again(store, reader)
+                with incoming_folder(media_root) as incoming:
+                    summary = _check_and_apply(store, reader, incoming, progress, total,
+                                               backup=backup)
+            except _ImportedMeanwhile:
+                return ImportSummary(path, m, already_imported=True)
+            finally:
+                lock.release()
+        except (sqlite3.OperationalError, StoreFullError) as exc:
+            if isinstance(exc, StoreFullError) or \
+                    exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL:
+                raise BundleError(path, _("not imported: the disk is full ({folder}); free "
+                                          "some space and import it again").format(
+                    folder=store.media.root.parent)) from exc
             raise BundleError(path, _("not imported: {reason}").format(reason=exc)) from exc
-        finally:
-            shutil.rmtree(incoming, ignore_errors=True)
+        except (sqlite3.IntegrityError, OSError) as exc:  # a constraint, a stick pulled out
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise BundleError(path, _("not imported: the disk is full ({folder}); free "
+                                          "some space and import it again").format(
+                    folder=store.media.root.parent)) from exc
+            raise BundleError(path, _("not imported: {reason}").format(reason=exc)) from exc
     if progress:
         progress(total, total, "")
     return summary
 
 
-def _remove_stale_incoming(media_root: Path) -> None:
-    """Pictures left aside by an import that was killed before it finished."""
-    with contextlib.suppress(OSError):
-        for folder in media_root.glob(".incoming-*"):
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
+def _verified_again(store: Store, reader: BundleReader) -> ImportSummary:
+    """A bundle imported before: checked completely all the same (every hash, row and
+    reference), so a damaged copy is reported as damaged, not as "nothing changed"."""
+    _Checker(store, reader).run(None)
+    return ImportSummary(reader.path, reader.manifest, already_imported=True)
+
+
+def _check_and_apply(store: Store, reader: BundleReader, incoming: Path,
+                     progress: Progress | None, total: int, *, backup: bool) -> ImportSummary:
+    m, path = reader.manifest, reader.path
+    checker = _Checker(store, reader)
+    checker.run(incoming, progress, total)
+    taken = backup_before_import(store) if backup and store.path is not None else None
+    summary = ImportSummary(path, m)
+    try:
+        with store.transaction(defer_foreign_keys=True):
+            if already_imported(store, m):  # committed by another process meanwhile
+                raise _ImportedMeanwhile
+            if not is_trusted(store, m):  # the person said yes
+                store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
+            _Applier(store, checker, summary).run(progress, total, checker.rows)
+            # Pictures go into place before the commit: rows never point at a picture
+            # that is not there; a failure leaves only unreferenced files behind.
+            _move_media(store, incoming, summary)
+            _record(store, m, path, summary)
+    except BaseException:
+        # Rolled back: the database is the backup's twin, and on a full disk its
+        # 8 MB are better given back.
+        if taken is not None:
+            taken.unlink(missing_ok=True)
+        raise
+    return summary
+
+
+class _ImportedMeanwhile(Exception):
+    """Rolls back an import whose bundle another process recorded first."""
 
 
 def _ensure(folder: Path) -> Path:
@@ -273,6 +314,9 @@ def import_many(store: Store, paths: list[Path], *,
         except BundleError as exc:
             outcomes.append(BatchOutcome(Path(path), None, str(exc),
                                          isinstance(exc, UntrustedPublisher)))
+        except IDTrainerError as exc:  # e.g. the database is in use or read-only
+            outcomes.append(BatchOutcome(Path(path), None, _("{file}: {reason}").format(
+                file=Path(path).name, reason=exc)))
         except Exception as exc:  # a bug must not stop the other laptops' results
             import logging
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -167,21 +168,27 @@ class _HashingWriter:
         self.size += len(data)
 
 
-def _write_rows(zf: zipfile.ZipFile, name: str, cursor) -> tuple[int, str, int]:
-    names = [c[0] for c in cursor.description]
-    count = 0
-    with zf.open(name, "w", force_zip64=True) as out:
-        writer = _HashingWriter(out)
-        buffer: list[str] = []
-        for values in cursor:
-            buffer.append(json.dumps(dict(zip(names, values, strict=True)),
-                                     ensure_ascii=False, separators=(",", ":")))
-            count += 1
-            if len(buffer) >= BATCH:
+def _write_rows(zf: zipfile.ZipFile, name: str, cursor: sqlite3.Cursor
+                ) -> tuple[int, str, int]:
+    """Write the cursor's rows; the cursor is closed however this ends, so a write that
+    fails half-way (a full stick) leaves no statement open to lock the database."""
+    try:
+        names = [c[0] for c in cursor.description]
+        count = 0
+        with zf.open(name, "w", force_zip64=True) as out:
+            writer = _HashingWriter(out)
+            buffer: list[str] = []
+            for values in cursor:
+                buffer.append(json.dumps(dict(zip(names, values, strict=True)),
+                                         ensure_ascii=False, separators=(",", ":")))
+                count += 1
+                if len(buffer) >= BATCH:
+                    writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
+                    buffer.clear()
+            if buffer:
                 writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
-                buffer.clear()
-        if buffer:
-            writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
+    finally:
+        cursor.close()
     return count, writer.digest.hexdigest(), writer.size
 
 
