@@ -28,6 +28,11 @@ CONTENT_TABLES: tuple[str, ...] = (
     "quiz_rules",
     "classes",
     "quiz_assignments",
+    "key_characters",
+    "key_states",
+    "key_codings",
+    "key_not_separable",
+    "experts",
 )
 
 #: Synced tables that laptops send back in results bundles, in dependency order.
@@ -49,7 +54,8 @@ TEXTS_TABLE = "texts"
 SYNCED_TABLES: tuple[str, ...] = (*CONTENT_TABLES, *RESULTS_TABLES, TEXTS_TABLE)
 
 #: Tables that never leave this installation.
-LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index")
+LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index",
+                                 "checklist_taxa", "checklist_synonyms")
 
 LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")

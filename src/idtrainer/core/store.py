@@ -72,7 +72,10 @@ class Store:
 
         from idtrainer.core.attempts import AttemptManager
         from idtrainer.core.certificates import CertificateManager
+        from idtrainer.core.checklist import ChecklistManager
         from idtrainer.core.classes import ClassManager
+        from idtrainer.core.experts import ExpertManager
+        from idtrainer.core.identify import IdentifyManager
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
@@ -101,6 +104,9 @@ class Store:
         self.quizzes = QuizManager(self)
         self.attempts = AttemptManager(self)
         self.practice = PracticeManager(self)
+        self.identify = IdentifyManager(self)
+        self.experts = ExpertManager(self)
+        self.checklist = ChecklistManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 
