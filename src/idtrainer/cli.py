@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     k_trust.add_argument("file", metavar="FILE")
     k_trust.add_argument("--yes", action="store_true",
                          help=_("do not ask (you compared the fingerprint already)"))
+    from idtrainer import cli_identify
+
+    cli_identify.add_parsers(sub)
     return parser
 
 
@@ -166,6 +169,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_bundle(data, args)
         if command == "keys":
             return cmd_keys(data, args)
+        if command in ("checklist", "identify", "experts"):
+            from idtrainer import cli_identify
+
+            run_command = {"checklist": cli_identify.cmd_checklist,
+                           "identify": cli_identify.cmd_identify,
+                           "experts": cli_identify.cmd_experts}[command]
+            with _open(data) as store:
+                return run_command(store, args, CliError)
     except CliError as exc:
         print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE

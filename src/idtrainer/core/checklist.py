@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gzip
 import html
 import io
@@ -94,6 +95,7 @@ class Listing:
         return "/" in self.listing
 
 
+@functools.lru_cache(maxsize=4096)  # the same annotations repeat across thousands of rows
 def clean_annotation(text: str) -> str:
     """Annotation text without HTML tags, entities or the "Appendix II:" prefix."""
     text = html.unescape(_TAGS.sub(" ", text or "")).replace("\xa0", " ")
@@ -258,6 +260,13 @@ class ChecklistManager:
         ids = {t[0] for t in taxa}
         total = len(taxa) + len(synonyms)
         with self.store.transaction():
+            # Indexes are rebuilt after the rows are in: several times faster than
+            # updating four indexes row by row (and still inside the one transaction).
+            indexes = self.store.query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('checklist_taxa', 'checklist_synonyms')")
+            for index in indexes:
+                self.store.conn.execute(f"DROP INDEX [{index['name']}]")
             self.store.conn.execute("DELETE FROM checklist_synonyms")
             self.store.conn.execute("DELETE FROM checklist_taxa")
             done = 0
@@ -269,6 +278,8 @@ class ChecklistManager:
             kept = [s for s in synonyms if s[1] in ids]
             self.store.conn.executemany(
                 "INSERT INTO checklist_synonyms (name, taxon_id) VALUES (?, ?)", kept)
+            for index in indexes:
+                self.store.conn.execute(index["sql"])
             if progress:
                 progress(total, total, "write")
             self.store.set_setting(DATE_SETTING, when)

@@ -150,6 +150,8 @@ def evaluate(key: Key, answers: Sequence[Answer], *, tolerance: int = 0,
     elif item is not None:
         done |= {c for c, ch in key.characters.items() if ch.items and item not in ch.items}
     questions = best_questions(key, remaining, exclude=done)
+    # Like WildScan's wizard, start from what kind of item it is when that is still open.
+    questions.sort(key=lambda q: q.character != ITEM)
     names = set(remaining)
     unsplit = [r for r in key.not_separable
                if len(r.taxa & names) >= 2 and (r.item is None or r.item == item)]

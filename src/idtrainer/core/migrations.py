@@ -410,7 +410,7 @@ _V3 = [
     "CREATE INDEX checklist_taxa_order ON checklist_taxa (\"order\" COLLATE NOCASE, rank)",
     """CREATE TABLE checklist_synonyms (
         name TEXT NOT NULL,
-        taxon_id INTEGER NOT NULL REFERENCES checklist_taxa (taxon_id))""",
+        taxon_id INTEGER NOT NULL)""",  # ids checked on import; no FK keeps DELETE fast
     "CREATE INDEX checklist_synonyms_name ON checklist_synonyms (name COLLATE NOCASE)",
 ]
 
