@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from idtrainer.core import i18n
+from idtrainer.core import i18n, labels
 from idtrainer.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -124,13 +124,6 @@ def cmd_checklist(store: Store, args: argparse.Namespace, fail: type[Exception])
     return EXIT_OK if found.listed else EXIT_PROBLEM
 
 
-def appendix_checked(appendix: str, checked_on: str | None) -> str:
-    if appendix == "none":
-        return _("not CITES-listed, checked {date}").format(date=checked_on or "?")
-    return _("Appendix {appendix}, checked {date}").format(appendix=appendix,
-                                                           date=checked_on or "?")
-
-
 def appendix_text(listing: str) -> str:
     parts = [_("not listed (NC)") if p == "NC" else p for p in listing.split("/")]
     return " / ".join(parts)
@@ -192,8 +185,8 @@ def cmd_identify(store: Store, args: argparse.Namespace, fail: type[Exception]) 
         s = summaries.get(c.taxon)
         name = f"{s.name} ({s.scientific_name})" if s else c.taxon
         line = f"{i:3d}. {c.taxon}  {name}"
-        if s and s.appendix:
-            line += "  " + appendix_checked(s.appendix, s.checked_on)
+        if s is not None:
+            line += "  " + labels.listing_text(s.appendix, s.checked_on, s.to_verify)
         if c.mismatches:
             line += "  " + _("(does not fit: {characters})").format(
                 characters=", ".join(c.mismatches))

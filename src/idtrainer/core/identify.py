@@ -342,5 +342,15 @@ class IdentifyManager:
                  for s in states if s["character_uuid"] == r["uuid"]]))
         return out
 
+    def lookalikes(self, species_uuid: str) -> list[str]:
+        """Species to compare with: its own lookalikes, then species naming it as theirs."""
+        rows = self.store.query(
+            "SELECT other_species_uuid AS uuid, 0 AS side, position FROM lookalikes "
+            "WHERE species_uuid = ? AND other_species_uuid IS NOT NULL AND deleted = 0 "
+            "UNION ALL SELECT species_uuid, 1, position FROM lookalikes "
+            "WHERE other_species_uuid = ? AND deleted = 0 ORDER BY 2, 3",
+            (species_uuid, species_uuid))
+        return list(dict.fromkeys(r["uuid"] for r in rows))
+
     def reason(self, record_uuid: str, locale: str) -> LocalText | None:
         return self.store.texts.get(record_uuid, "reason", locale)
