@@ -152,7 +152,7 @@ class IdentifyPage(QWidget):
         self.checklist_note = QLabel(wordWrap=True)
         self.checklist_note.setObjectName("checklistDate")
 
-        self.characters_label = QLabel()
+        self.characters_label = QLabel(wordWrap=True)
         self.characters = QListWidget()
         self.characters.setObjectName("keyCharacters")
         self.characters.setWordWrap(True)
@@ -178,7 +178,7 @@ class IdentifyPage(QWidget):
         self.discarded.setWordWrap(True)
         self.discarded_label.setBuddy(self.discarded)
 
-        self.lookup_label = QLabel()
+        self.lookup_label = QLabel(wordWrap=True)
         self.lookup = QLineEdit()
         self.lookup.setObjectName("checklistLookup")
         self.lookup.setClearButtonEnabled(True)
@@ -194,7 +194,7 @@ class IdentifyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
-        for w in (self.tolerance, self.country_label, self.country, self.undo_button,
+        for w in (self.country_label, self.country, self.undo_button,
                   self.reset_button, self.experts_button, self.checklist_button):
             top.addWidget(w)
         left = QWidget()
@@ -206,6 +206,7 @@ class IdentifyPage(QWidget):
         lcol.addWidget(self.states, 2)
         lcol.addWidget(self.number)
         lcol.addWidget(self.skip_button)
+        lcol.addWidget(self.tolerance)
         middle = QWidget()
         mcol = QVBoxLayout(middle)
         mcol.setContentsMargins(0, 0, 0, 0)
@@ -228,7 +229,8 @@ class IdentifyPage(QWidget):
         splitter = QSplitter()
         for w in (left, middle, right):
             splitter.addWidget(w)
-        splitter.setSizes([400, 400, 520])
+        for i, stretch in enumerate((3, 3, 4)):
+            splitter.setStretchFactor(i, stretch)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -277,7 +279,9 @@ class IdentifyPage(QWidget):
         self.title.setText(_("Identify a seized item"))
         self.undo_button.setText(_("&Undo (Ctrl+Z)"))
         self.reset_button.setText(_("Start &again (Ctrl+R)"))
-        self.tolerance.setText(_("&Allow one mismatch (worn or processed items)"))
+        self.tolerance.setText(_("&Allow one mismatch"))
+        self.tolerance.setToolTip(_("Features on worn or processed items are unreliable: "
+                                    "keep species that miss one answer."))
         self.country_label.setText(_("C&ountry:"))
         self.characters_label.setText(_("&Questions (best first; Enter to answer, Del if "
                                         "unknown)"))
@@ -588,6 +592,12 @@ class IdentifyPage(QWidget):
                 parts.append("<p style='background:#fff3cd'><b>" + esc(
                     _("The key cannot tell this from: {species}").format(species=others))
                     + "</b><br>" + esc(reason) + "</p>")
+        country = self.ctx.store.experts.country()
+        parts.append("<h3>" + esc(_("Whom to call")) + "</h3>")
+        if country is None:
+            parts.append("<p>" + esc(_("Set this laptop's country above to see its "
+                                       "authorities.")) + "</p>")
+        parts.append(expert_html(self.ctx.store.experts.for_species(s.slug, country)))
         if card and (todo := card.texts.get("what_to_do")):
             parts.append("<h3>" + esc(_("What to do")) + "</h3>")
             parts.extend(f"<p>{esc(p)}</p>" for p in str(todo).split("\n\n") if p.strip())
@@ -605,12 +615,6 @@ class IdentifyPage(QWidget):
                     title = f'<a href="compare:{lk.other_species_uuid}">{title}</a>'
                 items.append(f"<li><b>{title}</b>: {esc(lk.points)}</li>")
             parts.append("<h3>" + esc(_("Lookalikes")) + f"</h3><ul>{''.join(items)}</ul>")
-        country = self.ctx.store.experts.country()
-        parts.append("<h3>" + esc(_("Whom to call")) + "</h3>")
-        if country is None:
-            parts.append("<p>" + esc(_("Set this laptop's country above to see its "
-                                       "authorities.")) + "</p>")
-        parts.append(expert_html(self.ctx.store.experts.for_species(s.slug, country)))
         self.compare_button.setEnabled(self.lookalike.count() > 0)
         self.lookalike.setVisible(self.lookalike.count() > 0)
         self.result.setHtml("".join(parts))
