@@ -137,8 +137,24 @@ def _open_text(path: Path) -> io.TextIOBase:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
 
 
-def read_rows(path: Path, progress: Progress | None = None) -> tuple[list[tuple], list[tuple]]:
+@dataclass
+class Rows:
+    taxa: list[tuple]
+    synonyms: list[tuple]
+    annotations: dict[str, int]   # text -> id; "" is 0
+
+
+def read_rows(path: Path, progress: Progress | None = None) -> Rows:
     """Every taxon and synonym row of the file, checked; raise on the first bad row."""
+    annotations: dict[str, int] = {"": 0}
+
+    def note(text: str) -> int:
+        cleaned = clean_annotation(text)
+        found = annotations.get(cleaned)
+        if found is None:
+            found = annotations[cleaned] = len(annotations)
+        return found
+
     taxa: list[tuple] = []
     synonyms: list[tuple] = []
     seen: set[int] = set()
@@ -200,11 +216,11 @@ def read_rows(path: Path, progress: Progress | None = None) -> tuple[list[tuple]
                     get(row, "Order"), get(row, "Family"), get(row, "Genus"),
                     get(row, "Species"), get(row, "Subspecies"), full,
                     get(row, "AuthorYear"), rank.lower(), listing,
-                    clean_annotation(get(row, "AnnotationEnglish")),
-                    clean_annotation(get(row, "FullAnnotationEnglish")),
-                    clean_annotation(get(row, "AnnotationSpanish")),
-                    clean_annotation(get(row, "AnnotationFrench")),
-                    get(row, "#AnnotationSymbol"), clean_annotation(get(row, "#Annotation")),
+                    note(get(row, "AnnotationEnglish")),
+                    note(get(row, "FullAnnotationEnglish")),
+                    note(get(row, "AnnotationSpanish")),
+                    note(get(row, "AnnotationFrench")),
+                    get(row, "#AnnotationSymbol"), note(get(row, "#Annotation")),
                     get(row, "EnglishNames"), get(row, "SpanishNames"), get(row, "FrenchNames"),
                     1 if get(row, "CitesAccepted").lower() == "true" else 0,
                     get(row, "All_DistributionFullNames")))
@@ -220,7 +236,7 @@ def read_rows(path: Path, progress: Progress | None = None) -> tuple[list[tuple]
                 file=name, row=number + 1, reason=exc)) from exc
     if not taxa:
         raise ChecklistError(_("{file}: the file has no taxa").format(file=name))
-    return taxa, synonyms
+    return Rows(taxa, synonyms, annotations)
 
 
 TAXA_COLUMNS = ("taxon_id", "kingdom", "phylum", "class", "order", "family", "genus",
@@ -256,7 +272,8 @@ class ChecklistManager:
         """Replace the checklist with the file's, in one transaction, after checking it all."""
         path = Path(path)
         when = checklist_date(path, date)
-        taxa, synonyms = read_rows(path, progress)
+        rows = read_rows(path, progress)
+        taxa, synonyms = rows.taxa, rows.synonyms
         ids = {t[0] for t in taxa}
         total = len(taxa) + len(synonyms)
         with self.store.transaction():
@@ -269,6 +286,10 @@ class ChecklistManager:
                 self.store.conn.execute(f"DROP INDEX [{index['name']}]")
             self.store.conn.execute("DELETE FROM checklist_synonyms")
             self.store.conn.execute("DELETE FROM checklist_taxa")
+            self.store.conn.execute("DELETE FROM checklist_annotations")
+            self.store.conn.executemany(
+                "INSERT INTO checklist_annotations (id, text) VALUES (?, ?)",
+                [(i, text) for text, i in rows.annotations.items()])
             done = 0
             for start in range(0, len(taxa), BATCH):
                 self.store.conn.executemany(INSERT_TAXA, taxa[start:start + BATCH])
@@ -317,7 +338,7 @@ class ChecklistManager:
             if found is not None:
                 row, synonym_of = found, found["full_name"]
         if row is not None and row["listing"]:
-            return self._listing(query, row, row, synonym_of, date)
+            return self._listing(query, row, row, synonym_of, date, self._note(row))
         # Not listed by name: look for a listed genus, family or order above it.
         genus, family, order = "", "", ""
         if row is not None:
@@ -339,18 +360,24 @@ class ChecklistManager:
             if higher is not None and higher["listing"]:
                 subject = row or {"taxon_id": 0, "full_name": query, "author": "",
                                   "rank": "species" if " " in query else "genus"}
-                return self._listing(query, subject, higher, synonym_of, date, level=level)
+                return self._listing(query, subject, higher, synonym_of, date,
+                                     self._note(higher), level=level)
         return None
+
+    def _note(self, row: dict[str, Any]) -> str:
+        return str(self.store.scalar("SELECT text FROM checklist_annotations WHERE id = ?",
+                                     (row["annotation_en"],)) or "")
 
     @staticmethod
     def _listing(query: str, subject: dict[str, Any], source: dict[str, Any],
-                 synonym_of: str | None, date: str, level: str | None = None) -> Listing:
+                 synonym_of: str | None, date: str, annotation: str,
+                 level: str | None = None) -> Listing:
         return Listing(
             query=query, taxon_id=subject["taxon_id"], name=subject["full_name"],
             author=subject["author"], rank=subject["rank"], synonym_of=synonym_of,
             listing=source["listing"], level=level or subject["rank"],
             covered_by=source["full_name"] if level else None,
-            annotation=source["annotation_en"], symbol=source["hash_symbol"],
+            annotation=annotation, symbol=source["hash_symbol"],
             names_en=subject.get("names_en", "") or "", date=date)
 
     def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:

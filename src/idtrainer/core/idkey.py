@@ -22,7 +22,6 @@ miss. :func:`separation_problems` checks that every pair of taxa can be told apa
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -158,38 +157,120 @@ def evaluate(key: Key, answers: Sequence[Answer], *, tolerance: int = 0,
     return Evaluation(ranked, discarded, questions, unsplit)
 
 
-def _outcomes(key: Key, character: Character, taxa: Sequence[str]
-              ) -> list[tuple[str, ...] | None]:
-    """Per taxon, the answers (states or numeric bins) it would fit; None: not coded."""
-    out: list[tuple[str, ...] | None] = []
-    if not character.numeric:
+class _Index:
+    """Bit masks over the taxa, built once per key: for each state, the taxa fitting it,
+    split by how many states they have (a polymorphic taxon splits its weight); and the
+    taxa a character does not apply to. A candidate set is a mask too, so a question's
+    information gain costs a few popcounts instead of a loop over the taxa."""
+
+    def __init__(self, key: Key) -> None:
+        self.pos = {t: i for i, t in enumerate(key.taxa)}
+        self.states: dict[str, dict[str, dict[int, int]]] = {}
+        self.na: dict[str, int] = {}
+        for cid, character in key.characters.items():
+            if character.numeric:
+                continue
+            by_state: dict[str, dict[int, int]] = {s: {} for s in character.states}
+            na = 0
+            for t, i in self.pos.items():
+                coding = key.coding(t, cid)
+                if coding is None:
+                    na |= 1 << i
+                    continue
+                fits = character.states if coding.states is None else tuple(
+                    s for s in coding.states if s in by_state)
+                k = len(fits)
+                for st in fits:
+                    by_state[st][k] = by_state[st].get(k, 0) | (1 << i)
+            self.states[cid], self.na[cid] = by_state, na
+
+    def mask(self, taxa: Sequence[str]) -> int:
+        m = 0
         for t in taxa:
-            c = key.coding(t, character.id)
-            if c is None:
-                out.append(None)
-            elif c.states is None:
-                out.append(character.states)
-            else:
-                out.append(tuple(c.states))
-        return out
-    codes = [key.coding(t, character.id) for t in taxa]
-    edges = sorted({v for c in codes if c is not None and c.low is not None
-                    for v in (c.low, c.high)})
-    # Bins are the endpoints themselves and the open intervals between them.
-    bins: list[tuple[float, float]] = []
-    for i, v in enumerate(edges):
-        bins.append((v, v))
-        if i + 1 < len(edges):
-            bins.append((v, edges[i + 1]))
-    for c in codes:
-        if c is None:
-            out.append(None)
-        elif c.low is None:
-            out.append(tuple(str(i) for i in range(len(bins))))
+            m |= 1 << self.pos[t]
+        return m
+
+
+def _index(key: Key) -> _Index:
+    found = key.__dict__.get("_index")
+    if found is None:
+        found = key.__dict__["_index"] = _Index(key)
+    return found
+
+
+def _categorical(key: Key, character: Character, taxa: Sequence[str]
+                 ) -> tuple[float, bool]:
+    """(information gain in bits, whether some answer discards some but not all)."""
+    index = _index(key)
+    c = index.mask(taxa)
+    n = c.bit_count()
+    if n < 2:
+        return 0.0, False
+    after, changes = 0.0, False
+    for by_k in index.states[character.id].values():
+        kept, weight = 0, 0.0
+        for k, m in by_k.items():
+            hit = (m & c).bit_count()
+            kept += hit
+            weight += hit / k
+        if kept:
+            after += weight / n * math.log2(kept)
+            changes = changes or kept < n
+    na = (index.na[character.id] & c).bit_count()
+    if na:
+        after += na / n * math.log2(na)
+    return max(0.0, math.log2(n) - after), changes
+
+
+def _numeric(key: Key, character: Character, taxa: Sequence[str]) -> tuple[float, bool]:
+    """The same for a numeric character: the answers are the endpoints of the candidates'
+    ranges and the intervals between them (a sweep over sorted endpoints)."""
+    n = len(taxa)
+    if n < 2:
+        return 0.0, False
+    ranges: list[tuple[float, float]] = []
+    na = anywhere = 0
+    for t in taxa:
+        coding = key.coding(t, character.id)
+        if coding is None:
+            na += 1
+        elif coding.low is None or coding.high is None:
+            anywhere += 1
         else:
-            out.append(tuple(str(i) for i, (lo, hi) in enumerate(bins)
-                             if lo >= c.low and hi <= c.high))  # type: ignore[operator]
-    return out
+            ranges.append((coding.low, coding.high))
+    edges = sorted({v for r in ranges for v in r})
+    if not edges:
+        return 0.0, na > 0 and anywhere > 0
+    at = {v: i for i, v in enumerate(edges)}
+    bins = 2 * len(edges) - 1          # bin 2i: the value edges[i]; 2i+1: between i and i+1
+    kept_diff = [0] * (bins + 1)
+    weight_diff = [0.0] * (bins + 1)
+    for low, high in ranges:
+        a, b = 2 * at[low], 2 * at[high]
+        share = 1.0 / (n * (b - a + 1))
+        kept_diff[a] += 1
+        kept_diff[b + 1] -= 1
+        weight_diff[a] += share
+        weight_diff[b + 1] -= share
+    after, changes = 0.0, False
+    kept, weight = anywhere, 0.0
+    spread = anywhere / (n * bins) if anywhere else 0.0
+    for i in range(bins):
+        kept += kept_diff[i]
+        weight += weight_diff[i]
+        if kept:
+            after += (weight + spread) * math.log2(kept)
+            changes = changes or kept < n
+    if na:
+        after += na / n * math.log2(na)
+        changes = True
+    return max(0.0, math.log2(n) - after), changes
+
+
+def _score(key: Key, character: Character, taxa: Sequence[str]) -> tuple[float, bool]:
+    if character.numeric:
+        return _numeric(key, character, taxa)
+    return _categorical(key, character, taxa)
 
 
 def information_gain(key: Key, character: Character, taxa: Sequence[str]) -> float:
@@ -198,32 +279,12 @@ def information_gain(key: Key, character: Character, taxa: Sequence[str]) -> flo
     Each candidate is equally likely; a polymorphic taxon splits its weight over its
     states; a taxon the character does not apply to sends its weight to "cannot
     answer", which an officer holding that taxon would report by skipping."""
-    n = len(taxa)
-    if n < 2:
-        return 0.0
-    outcomes = _outcomes(key, character, taxa)
-    weight: dict[str, float] = defaultdict(float)       # outcome -> probability
-    members: dict[str, dict[int, float]] = defaultdict(dict)
-    for i, o in enumerate(outcomes):
-        states = ("\x00n/a",) if o is None or not o else o
-        share = 1.0 / (n * len(states))
-        for s in states:
-            weight[s] += share
-            members[s][i] = members[s].get(i, 0.0) + share
-    after = 0.0
-    for s, p in weight.items():
-        # An answer keeps every taxon that fits it, each with equal weight.
-        kept = len(members[s])
-        after += p * math.log2(kept)
-    return max(0.0, math.log2(n) - after)
+    return _score(key, character, taxa)[0]
 
 
 def can_change(key: Key, character: Character, taxa: Sequence[str]) -> bool:
     """Whether some answer would discard some, but not all, of ``taxa``."""
-    outcomes = _outcomes(key, character, taxa)
-    sets = [frozenset(o) if o else frozenset() for o in outcomes]
-    every = frozenset().union(*sets) if sets else frozenset()
-    return any(0 < sum(1 for s in sets if state in s) < len(sets) for state in every)
+    return _score(key, character, taxa)[1]
 
 
 def best_questions(key: Key, taxa: Sequence[str], *, exclude: Iterable[str] = ()
@@ -231,9 +292,11 @@ def best_questions(key: Key, taxa: Sequence[str], *, exclude: Iterable[str] = ()
     skip = set(exclude)
     found = []
     for character in key.characters.values():
-        if character.id in skip or not can_change(key, character, taxa):
+        if character.id in skip:
             continue
-        found.append(Question(character.id, information_gain(key, character, taxa)))
+        gain, changes = _score(key, character, taxa)
+        if changes:
+            found.append(Question(character.id, gain))
     order = {c: i for i, c in enumerate(key.characters)}
     found.sort(key=lambda q: (-round(q.gain, 9), order[q.character]))
     return found

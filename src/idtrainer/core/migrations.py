@@ -393,12 +393,12 @@ _V3 = [
         author TEXT NOT NULL DEFAULT '',
         rank TEXT NOT NULL,
         listing TEXT NOT NULL DEFAULT '',
-        annotation_en TEXT NOT NULL DEFAULT '',
-        full_annotation_en TEXT NOT NULL DEFAULT '',
-        annotation_es TEXT NOT NULL DEFAULT '',
-        annotation_fr TEXT NOT NULL DEFAULT '',
+        annotation_en INTEGER NOT NULL DEFAULT 0,
+        full_annotation_en INTEGER NOT NULL DEFAULT 0,
+        annotation_es INTEGER NOT NULL DEFAULT 0,
+        annotation_fr INTEGER NOT NULL DEFAULT 0,
         hash_symbol TEXT NOT NULL DEFAULT '',
-        hash_annotation TEXT NOT NULL DEFAULT '',
+        hash_annotation INTEGER NOT NULL DEFAULT 0,
         names_en TEXT NOT NULL DEFAULT '',
         names_es TEXT NOT NULL DEFAULT '',
         names_fr TEXT NOT NULL DEFAULT '',
@@ -408,6 +408,11 @@ _V3 = [
     "CREATE INDEX checklist_taxa_genus ON checklist_taxa (genus COLLATE NOCASE, rank)",
     "CREATE INDEX checklist_taxa_family ON checklist_taxa (family COLLATE NOCASE, rank)",
     "CREATE INDEX checklist_taxa_order ON checklist_taxa (\"order\" COLLATE NOCASE, rank)",
+    # Annotations repeat across thousands of taxa (Orchidaceae's alone ~28 000 times): the
+    # taxa point at one copy of each text (0 is the empty text).
+    """CREATE TABLE checklist_annotations (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL)""",
     """CREATE TABLE checklist_synonyms (
         name TEXT NOT NULL,
         taxon_id INTEGER NOT NULL)""",  # ids checked on import; no FK keeps DELETE fast

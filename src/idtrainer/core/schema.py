@@ -55,7 +55,8 @@ SYNCED_TABLES: tuple[str, ...] = (*CONTENT_TABLES, *RESULTS_TABLES, TEXTS_TABLE)
 
 #: Tables that never leave this installation.
 LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index",
-                                 "checklist_taxa", "checklist_synonyms")
+                                 "checklist_taxa", "checklist_synonyms",
+                                 "checklist_annotations")
 
 LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")
