@@ -132,3 +132,15 @@ def test_library_lists_checklist_entries_clearly_marked(signed_in, qtbot):
     qtbot.keyClick(library.list, Qt.Key.Key_Return)
     assert window.pages.currentWidget() is window.identify
     assert "Ophrys apifera" in window.identify.result.toPlainText()
+
+
+def test_country_set_at_start_filters_the_experts_on_cards(window, qtbot):
+    store = window.ctx.store
+    start = window.start
+    start.country.setCurrentIndex(start.country.findData("UZ"))
+    assert store.experts.country() == "UZ"
+    card = window.open_species(store.species.uuid_for("falco-cherrug"))
+    text = card.body.toPlainText().split("Whom to call")[1]
+    assert "Uzbekistan" in text and "Kazakhstan" not in text
+    assert text.count("to fill in: phone") == 2          # placeholders, never a number
+    card.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -34,6 +35,33 @@ from idtrainer.gui.context import AppContext
 from idtrainer.gui.runner import Task, run_in_background
 
 COLUMNS = ("country", "group", "role", *FIELDS)
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text)) if text else ""
+
+
+def expert_html(experts: list[Expert]) -> str:
+    if not experts:
+        return "<p>" + esc(_("No experts recorded for this country and group.")) + "</p>"
+    rows = []
+    for e in experts:
+        def value(field: str, label: str, e: Expert = e) -> str:
+            text = getattr(e, field)
+            if text:
+                return esc(text)
+            return "<i>" + esc(_("to fill in: {field}").format(field=label)) + "</i>"
+        country = _(COUNTRY_NAMES.get(e.country, e.country))
+        role, group = _(ROLE_NAMES[e.role]), _(GROUP_NAMES[e.group])
+        name, organisation = value("name", _("name")), value("organisation", _("organisation"))
+        phone, email = value("phone", _("phone")), value("email", _("e-mail"))
+        rows.append(
+            f"<li><b>{esc(role)}</b> ({esc(country)}, {esc(group)}): {name}, {organisation}; "
+            f"☎ {phone}; ✉ {email}" + (f"; {esc(e.languages)}" if e.languages else "")
+            + "</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
 
 
 def worker_store(store: Store) -> tuple[Store, bool]:

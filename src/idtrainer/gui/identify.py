@@ -37,11 +37,12 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n, idkey, labels
 from idtrainer.core.checklist import ACKNOWLEDGEMENT, Listing
-from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES, GROUP_NAMES, ROLE_NAMES, Expert
+from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.identify import CharacterInfo
 from idtrainer.core.species import SpeciesSummary
 from idtrainer.gui.context import AppContext
+from idtrainer.gui.experts import expert_html
 from idtrainer.gui.images import ThumbnailCache, render
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -64,27 +65,6 @@ def checklist_date_text(date: str | None, current: bool) -> str:
     if current:
         return _("Checklist of {date}").format(date=date)
     return _("Checklist of {date}: not current").format(date=date)
-
-
-def expert_html(experts: list[Expert]) -> str:
-    if not experts:
-        return "<p>" + esc(_("No experts recorded for this country and group.")) + "</p>"
-    rows = []
-    for e in experts:
-        def value(field: str, label: str, e: Expert = e) -> str:
-            text = getattr(e, field)
-            if text:
-                return esc(text)
-            return "<i>" + esc(_("to fill in: {field}").format(field=label)) + "</i>"
-        country = _(COUNTRY_NAMES.get(e.country, e.country))
-        role, group = _(ROLE_NAMES[e.role]), _(GROUP_NAMES[e.group])
-        name, organisation = value("name", _("name")), value("organisation", _("organisation"))
-        phone, email = value("phone", _("phone")), value("email", _("e-mail"))
-        rows.append(
-            f"<li><b>{esc(role)}</b> ({esc(country)}, {esc(group)}): {name}, {organisation}; "
-            f"☎ {phone}; ✉ {email}" + (f"; {esc(e.languages)}" if e.languages else "")
-            + "</li>")
-    return "<ul>" + "".join(rows) + "</ul>"
 
 
 def rank_name(rank: str) -> str:
