@@ -144,3 +144,32 @@ def test_country_set_at_start_filters_the_experts_on_cards(window, qtbot):
     assert "Uzbekistan" in text and "Kazakhstan" not in text
     assert text.count("to fill in: phone") == 2          # placeholders, never a number
     card.close()
+
+
+def test_trainer_edits_experts_and_imports_the_checklist(window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from idtrainer.gui.experts import ExpertsDialog
+
+    ctx = window.ctx
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    dialog = ExpertsDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 8
+    dialog.table.item(0, 5).setText("call me maybe")          # the phone column
+    dialog.save()
+    assert warnings and "Row 1: phone: not a phone number" in warnings[-1]
+    assert all(not e.phone for e in ctx.store.experts.list())   # nothing written
+    dialog.table.item(0, 5).setText("+7 717 000 00 00")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert sorted(e.phone for e in ctx.store.experts.list())[-1] == "+7 717 000 00 00"
+
+    page = window.identify
+    ctx.unlock_trainer()
+    assert page.checklist_button.isVisibleTo(page)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(SAMPLE), ""))
+    page.choose_checklist()
+    assert ctx.store.checklist.count() == 25
+    assert "Checklist of 2017-04-21: not current" in page.checklist_note.text()

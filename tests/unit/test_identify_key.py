@@ -201,3 +201,22 @@ def test_key_round_trips_through_the_database(loaded):
                               Answer.state("food-kind", "caviar")])
     assert len(ev.not_separable) == 1
     assert "DNA" in str(loaded.identify.reason(ev.not_separable[0].id, "en"))
+
+
+def test_key_texts_use_the_uzbek_okina():
+    """Uzbek Latin writes oʻ and gʻ with ʻ (U+02BB), never ' ‘ ’ (STYLE and content rules)."""
+    import tomllib
+
+    bad = []
+    for path in sorted((assets_dir() / "key").glob("*.toml")):
+        def walk(value, where: str, path: Path = path) -> None:
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    if k == "uz" and isinstance(v, str) and any(c in v for c in "'‘’`"):
+                        bad.append(f"{path.name}: {where}")
+                    walk(v, f"{where}.{k}")
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(v, f"{where}[{i}]")
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
+    assert bad == []
