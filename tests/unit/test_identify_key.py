@@ -220,3 +220,26 @@ def test_key_texts_use_the_uzbek_okina():
                     walk(v, f"{where}[{i}]")
         walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
     assert bad == []
+
+
+def test_a_database_from_before_the_key_gets_it_once(loaded, tmp_path: Path):
+    from idtrainer.core.app_data import open_store
+    from idtrainer.core.identify import KEY_LOADED
+
+    folder = Path(loaded.path).parent
+    with loaded.transaction():
+        for table in ("key_codings", "key_states", "key_not_separable", "key_characters",
+                      "experts"):
+            loaded.conn.execute(f"DELETE FROM {table}")
+        loaded.conn.execute("DELETE FROM settings WHERE key = ?", (KEY_LOADED,))
+    assert not loaded.identify.has_key()
+    loaded.close()
+    store = open_store(folder)
+    assert len(store.identify.key().taxa) == 47 and len(store.experts.list()) == 8
+    assert store.check() == []
+    with store.transaction():                       # a trainer's choice is kept after that
+        store.conn.execute("DELETE FROM experts")
+    store.close()
+    store = open_store(folder)
+    assert store.experts.list() == []
+    store.close()

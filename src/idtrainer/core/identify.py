@@ -253,12 +253,42 @@ def load_key(w: _Writer, spec: KeySpec, species_uuids: dict[str, str]) -> None:
                                   "coding": json.dumps(raw, ensure_ascii=False)})
     w.prune("key_codings", "species_uuid", set(species_uuids.values()))
     for r in spec.not_separable:
+        if not all(s in species_uuids for s in r.species):
+            continue
         for item in r.items or [None]:
             ident = f"{r.id}/{item}" if item else r.id
             row = w.put("key_not_separable", {
                 "uuid": content_uuid("key_not_separable", ident), "slug": r.id, "item": item,
                 "species": [species_uuids[s] for s in r.species]})
             w.texts("key_not_separable", row, {"reason": r.reason})
+
+
+KEY_LOADED = "identify_key_loaded"
+
+
+def load_into_existing(store: Store) -> bool:
+    """Give a database made before schema 3 the shipped key and experts (once).
+
+    Such a database already holds the starter species, perhaps edited by a trainer, so
+    only the key's rows and the placeholder authorities are written, for the species it
+    has. Returns whether anything was loaded."""
+    from idtrainer.core import experts
+    from idtrainer.core.content import LoadSummary, _Writer, read_content
+
+    if store.get_setting(KEY_LOADED) or store.identify.has_key():
+        return False
+    content = read_content()
+    present = {r["slug"]: r["uuid"] for r in store.query(
+        "SELECT slug, uuid FROM species WHERE deleted = 0")}
+    with store.transaction(defer_foreign_keys=True):
+        if content.key is not None and present:
+            spec = content.key
+            spec.codings = {k: v for k, v in spec.codings.items() if k in present}
+            load_key(_Writer(store, LoadSummary()), spec, present)
+        if not store.count("experts"):
+            experts.load_starter(_Writer(store, LoadSummary()), content.experts)
+        store.set_setting(KEY_LOADED, store.now())
+    return True
 
 
 # -- serving -----------------------------------------------------------------------------------
