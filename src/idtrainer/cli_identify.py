@@ -181,15 +181,17 @@ def cmd_identify(store: Store, args: argparse.Namespace, fail: type[Exception]) 
     ev = session.evaluate()
     summaries = {s.slug: s for s in store.species.list(locale)}
     print(_("Candidates: {n} of {total}").format(n=len(ev.candidates), total=len(key.taxa)))
-    for i, c in enumerate(ev.candidates, 1):
-        s = summaries.get(c.taxon)
-        name = f"{s.name} ({s.scientific_name})" if s else c.taxon
-        line = f"{i:3d}. {c.taxon}  {name}"
-        if s is not None:
-            line += "  " + labels.listing_text(s.appendix, s.checked_on, s.to_verify)
-        if c.mismatches:
+    for i, candidate in enumerate(ev.candidates, 1):
+        summary = summaries.get(candidate.taxon)
+        name = (f"{summary.name} ({summary.scientific_name})" if summary
+                else candidate.taxon)
+        line = f"{i:3d}. {candidate.taxon}  {name}"
+        if summary is not None:
+            line += "  " + labels.listing_text(summary.appendix, summary.checked_on,
+                                               summary.to_verify)
+        if candidate.mismatches:
             line += "  " + _("(does not fit: {characters})").format(
-                characters=", ".join(c.mismatches))
+                characters=", ".join(candidate.mismatches))
         print(line)
     for record in ev.not_separable:
         reason = store.identify.reason(record.id, locale)
@@ -223,7 +225,7 @@ def cmd_experts(store: Store, args: argparse.Namespace, fail: type[Exception]) -
             return EXIT_OK
     except ExpertsError as exc:
         raise fail(str(exc)) from exc
-    for e in store.experts.list(args.country or None):
+    for e in store.experts.all(args.country or None):
         print(" | ".join(expert_line(e)))
     return EXIT_OK
 

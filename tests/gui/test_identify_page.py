@@ -160,11 +160,11 @@ def test_trainer_edits_experts_and_imports_the_checklist(window, qtbot, monkeypa
     dialog.table.item(0, 5).setText("call me maybe")          # the phone column
     dialog.save()
     assert warnings and "Row 1: phone: not a phone number" in warnings[-1]
-    assert all(not e.phone for e in ctx.store.experts.list())   # nothing written
+    assert all(not e.phone for e in ctx.store.experts.all())   # nothing written
     dialog.table.item(0, 5).setText("+7 717 000 00 00")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    assert sorted(e.phone for e in ctx.store.experts.list())[-1] == "+7 717 000 00 00"
+    assert sorted(e.phone for e in ctx.store.experts.all())[-1] == "+7 717 000 00 00"
 
     page = window.identify
     ctx.unlock_trainer()

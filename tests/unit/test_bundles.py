@@ -221,8 +221,8 @@ def test_key_and_experts_travel_in_content_bundles(trainer: Store, make_laptop,
     other = make_laptop("B")
     bundles.import_bundle(other, bundles.export_bundle(
         trainer, "content", tmp_path / "all.idtb").path, trust=lambda m: True)
-    assert other.experts.list("KG", "birds")[0].name == "B. Expert"
-    assert other.experts.list("KG")[0].uuid == expert
+    assert other.experts.all("KG", "birds")[0].name == "B. Expert"
+    assert other.experts.all("KG")[0].uuid == expert
     # A partial bundle carries the key of the species it sends, and the directory.
     module = trainer.scalar("SELECT uuid FROM modules WHERE position = 1")
     part = bundles.export_bundle(trainer, "content", tmp_path / "part.idtb", modules=[module])
@@ -233,5 +233,5 @@ def test_key_and_experts_travel_in_content_bundles(trainer: Store, make_laptop,
     assert key.taxa and set(key.taxa) == {r["slug"] for r in empty.query(
         "SELECT slug FROM species")}
     assert "item" in key.characters and all(key.codings[t].get("item") for t in key.taxa)
-    assert len(empty.experts.list()) == len(trainer.experts.list())
+    assert len(empty.experts.all()) == len(trainer.experts.all())
     empty.close()

@@ -235,11 +235,11 @@ def test_a_database_from_before_the_key_gets_it_once(loaded, tmp_path: Path):
     assert not loaded.identify.has_key()
     loaded.close()
     store = open_store(folder)
-    assert len(store.identify.key().taxa) == 47 and len(store.experts.list()) == 8
+    assert len(store.identify.key().taxa) == 47 and len(store.experts.all()) == 8
     assert store.check() == []
     with store.transaction():                       # a trainer's choice is kept after that
         store.conn.execute("DELETE FROM experts")
     store.close()
     store = open_store(folder)
-    assert store.experts.list() == []
+    assert store.experts.all() == []
     store.close()

@@ -134,7 +134,7 @@ def _open_text(path: Path) -> io.TextIOBase:
     head = raw.read(2)
     raw.seek(0)
     stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
 @dataclass

@@ -136,7 +136,7 @@ class ExpertManager:
                 column="country", values=", ".join(COUNTRIES)))
         self.store.set_setting(COUNTRY_SETTING, country)
 
-    def list(self, country: str | None = None, group: str | None = None) -> list[Expert]:
+    def all(self, country: str | None = None, group: str | None = None) -> list[Expert]:
         """Experts of ``country`` (all when None) for ``group`` (its own and "all")."""
         sql = "SELECT * FROM experts WHERE deleted = 0"
         params: list[Any] = []
@@ -152,7 +152,7 @@ class ExpertManager:
     def for_species(self, species_slug: str, country: str | None) -> list[Expert]:
         group = self.store.scalar("SELECT taxon_group FROM species WHERE slug = ?",
                                   (species_slug,))
-        return self.list(country, FROM_TAXON_GROUP.get(group or "", "all"))
+        return self.all(country, FROM_TAXON_GROUP.get(group or "", "all"))
 
     def save(self, expert: Expert) -> str:
         row = {"country": expert.country, "group": expert.group, "role": expert.role,

@@ -72,9 +72,13 @@ class KeySpec:
         codings = {sid: {cid: idkey.coding_from(raw, characters[cid])
                          for cid, raw in chars.items() if cid in characters}
                    for sid, chars in self.codings.items()}
-        return Key(characters, list(self.codings), codings, [
-            NotSeparable(f"{r.id}:{item}" if item else r.id, frozenset(r.species), item)
-            for r in self.not_separable for item in (r.items or [None])])
+        items: list[str | None]
+        records = []
+        for r in self.not_separable:
+            items = list(r.items) if r.items else [None]
+            records += [NotSeparable(f"{r.id}:{item}" if item else r.id,
+                                     frozenset(r.species), item) for item in items]
+        return Key(characters, list(self.codings), codings, records)
 
 
 def _character(cid: str, kind: str, unit: str, items: list[str], states: list[str]
@@ -138,10 +142,10 @@ def read_key(root: Path, species: set[str], problems: list[Problem]) -> KeySpec 
     item_states = {s.id for s in by_id[ITEM].states} if ITEM in by_id else set()
     if ITEM not in by_id:
         f.problem("character", _("the key needs a character with id {id!r}").format(id=ITEM))
-    for c in spec.characters:
-        for item in c.items:
+    for cs in spec.characters:
+        for item in cs.items:
             if item not in item_states:
-                f.problem(f"character[{c.id}].items", _("no item state {id!r}").format(id=item))
+                f.problem(f"character[{cs.id}].items", _("no item state {id!r}").format(id=item))
     characters = {c.id: _character(c.id, c.kind, c.unit, c.items, [s.id for s in c.states])
                   for c in spec.characters}
 
@@ -172,8 +176,8 @@ def read_key(root: Path, species: set[str], problems: list[Problem]) -> KeySpec 
         f.problem(sid, _("species has no codings in the key"))
 
     f = _File(folder / "not-separable.toml", problems)
-    data = f.load_toml() if (folder / "not-separable.toml").exists() else {}
-    for i, r in enumerate(f.table_list(data or {}, "not_separable"), 1):
+    records = f.load_toml() if (folder / "not-separable.toml").exists() else {}
+    for i, r in enumerate(f.table_list(records or {}, "not_separable"), 1):
         where = f"not_separable[{i}]"
         rid = f.ident(r, "id", f"{where}.id")
         items = f.strings(r, "items", f"{where}.items")
@@ -191,11 +195,11 @@ def read_key(root: Path, species: set[str], problems: list[Problem]) -> KeySpec 
         spec.not_separable.append(NotSeparableSpec(rid, items, members, reason))
 
     if len(problems) == before:
-        for a, b, item in idkey.separation_problems(spec.key()):
+        for a, b, held in idkey.separation_problems(spec.key()):
             problems.append(Problem(folder / "not-separable.toml", f"{a} / {b}", _(
                 "no character separates these species (as item {item!r}); add a character "
                 "that does, or record the pair as not separable with the reason").format(
-                    item=item or "*")))
+                    item=held or "*")))
     return spec
 
 
@@ -255,7 +259,8 @@ def load_key(w: _Writer, spec: KeySpec, species_uuids: dict[str, str]) -> None:
     for r in spec.not_separable:
         if not all(s in species_uuids for s in r.species):
             continue
-        for item in r.items or [None]:
+        items: list[str | None] = list(r.items) if r.items else [None]
+        for item in items:
             ident = f"{r.id}/{item}" if item else r.id
             row = w.put("key_not_separable", {
                 "uuid": content_uuid("key_not_separable", ident), "slug": r.id, "item": item,

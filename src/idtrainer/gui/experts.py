@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -35,6 +36,7 @@ from idtrainer.gui.context import AppContext
 from idtrainer.gui.runner import Task, run_in_background
 
 COLUMNS = ("country", "group", "role", *FIELDS)
+UUID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def esc(text: object) -> str:
@@ -106,7 +108,7 @@ class ExpertsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.deleted: list[str] = []
-        for e in ctx.store.experts.list():
+        for e in ctx.store.experts.all():
             self._add(e)
         self.resize(1200, 520)
 
@@ -126,23 +128,35 @@ class ExpertsDialog(QDialog):
         self.table.setCellWidget(r, 2, self._combo(ROLE_NAMES, e.role))
         for i, f in enumerate(FIELDS, 3):
             item = QTableWidgetItem(getattr(e, f))
+            if i == 3:
+                item.setData(UUID_ROLE, e.uuid)
             self.table.setItem(r, i, item)
-        self.table.item(r, 3).setData(256, e.uuid)
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def _uuid(self, row: int) -> str:
+        item = self.table.item(row, 3)
+        return str(item.data(UUID_ROLE) or "") if item is not None else ""
+
+    def _code(self, row: int, column: int) -> str:
+        combo = self.table.cellWidget(row, column)
+        return str(combo.currentData()) if isinstance(combo, QComboBox) else ""
 
     def _remove(self) -> None:
         r = self.table.currentRow()
         if r >= 0:
-            if uuid := self.table.item(r, 3).data(256):
+            if uuid := self._uuid(r):
                 self.deleted.append(uuid)
             self.table.removeRow(r)
 
     def rows(self) -> list[Expert]:
         out = []
         for r in range(self.table.rowCount()):
-            codes = [self.table.cellWidget(r, c).currentData() for c in range(3)]
-            values = [(self.table.item(r, c).text() if self.table.item(r, c) else "").strip()
-                      for c in range(3, len(COLUMNS))]
-            out.append(Expert(self.table.item(r, 3).data(256) or "", *codes, *values))
+            codes = [self._code(r, c) for c in range(3)]
+            values = [self._text(r, c) for c in range(3, len(COLUMNS))]
+            out.append(Expert(self._uuid(r), *codes, *values))
         return out
 
     def save(self) -> None:
@@ -174,7 +188,7 @@ class ExpertsDialog(QDialog):
             QMessageBox.warning(self, _("Experts and authorities"), str(exc))
             return
         self.table.setRowCount(0)
-        for e in self.ctx.store.experts.list():
+        for e in self.ctx.store.experts.all():
             self._add(e)
         self.note.setText(_("{n} rows imported.").format(n=n))
         self.ctx.notify_changed()

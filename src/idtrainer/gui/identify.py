@@ -207,8 +207,8 @@ class IdentifyPage(QWidget):
         buttons.addWidget(self.compare_button)
         rcol.addLayout(buttons)
         splitter = QSplitter()
-        for w in (left, middle, right):
-            splitter.addWidget(w)
+        for column in (left, middle, right):
+            splitter.addWidget(column)
         for i, stretch in enumerate((3, 3, 4)):
             splitter.setStretchFactor(i, stretch)
         layout = QVBoxLayout(self)
@@ -227,7 +227,7 @@ class IdentifyPage(QWidget):
         self.candidates.currentRowChanged.connect(lambda _row: self._show_result())
         self.candidates.itemActivated.connect(lambda _item: self.open_card())
         self.lookup.returnPressed.connect(self._lookup)
-        self.lookup.textChanged.connect(lambda text: text or self._show_result())
+        self.lookup.textChanged.connect(self._lookup_edited)
         self.open_button.clicked.connect(self.open_card)
         self.compare_button.clicked.connect(self.compare)
         thumbnails.ready.connect(self._thumbnail_ready)
@@ -334,7 +334,7 @@ class IdentifyPage(QWidget):
         answer = self.session.answers.get(character)
         if answer is None:
             return ""
-        if answer.low is not None:
+        if answer.low is not None and answer.high is not None:
             if answer.low == answer.high:
                 return i18n.format_number(answer.low)
             return f"{i18n.format_number(answer.low)}–{i18n.format_number(answer.high)}"
@@ -599,6 +599,10 @@ class IdentifyPage(QWidget):
         self.lookalike.setVisible(self.lookalike.count() > 0)
         self.result.setHtml("".join(parts))
 
+    def _lookup_edited(self, text: str) -> None:
+        if not text:
+            self._show_result()
+
     def look_up(self, name: str) -> None:
         self.lookup.setText(name)
         self._lookup()
@@ -619,7 +623,7 @@ class IdentifyPage(QWidget):
         body = listing_html(found, name, date)
         country = store.experts.country()
         body += "<h3>" + esc(_("Whom to call")) + "</h3>" + expert_html(
-            store.experts.list(country))
+            store.experts.all(country))
         self.result.setHtml(body)
 
     def _link(self, url) -> None:
