@@ -595,6 +595,14 @@ class IdentifyPage(QWidget):
                     title = f'<a href="compare:{lk.other_species_uuid}">{title}</a>'
                 items.append(f"<li><b>{title}</b>: {esc(lk.points)}</li>")
             parts.append("<h3>" + esc(_("Lookalikes")) + f"</h3><ul>{''.join(items)}</ul>")
+        store = self.ctx.store
+        if store.checklist.count():
+            # The curated listing above is checked by people; the imported checklist may
+            # be older or newer: show both, each with its date.
+            date = checklist_date_text(store.checklist.date(), store.checklist.is_current())
+            parts.append("<h3>" + esc(_("In the imported CITES checklist")) + "</h3>"
+                         + listing_html(store.checklist.lookup(s.scientific_name),
+                                        s.scientific_name, date))
         self.compare_button.setEnabled(self.lookalike.count() > 0)
         self.lookalike.setVisible(self.lookalike.count() > 0)
         self.result.setHtml("".join(parts))
