@@ -185,3 +185,14 @@ def test_result_also_shows_the_imported_checklist(signed_in):
     text = page.result.toPlainText()
     assert "In the imported CITES checklist" in text
     assert "Saiga tatarica" in text and "Checklist of 2017-04-21: not current" in text
+
+
+def test_page_fits_1366_by_768_in_every_language(signed_in):
+    window = signed_in
+    page = window.identify
+    page.answer("item", "hard-parts")
+    for lang in ("ru", "kk", "uz", "en"):
+        window.ctx.set_language(lang)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, (lang, hint)
+        assert window.nav.width() >= window.nav.sizeHintForColumn(0), lang   # nav not squeezed
