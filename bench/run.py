@@ -24,6 +24,8 @@ Figures:
                     the bank's uuids), and saving one answer (p95 ms, vs a bare INSERT)
   gui_rss           peak RSS of the app after signing in, filling the library with
                     thumbnails and opening a species card, vs the bare window's peak RSS
+  key_step_curated, key_step_synthetic, checklist_import, checklist_lookup
+                    the identification key and the CITES checklist: see bench/identify.py
 """
 
 from __future__ import annotations
@@ -387,6 +389,11 @@ BENCHES = {
     "gui_startup": bench_gui_startup,
     "gui_rss": bench_gui_rss,
 }
+# The identification key and the CITES checklist: bench/identify.py (described there).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from identify import BENCHES as IDENTIFY_BENCHES  # noqa: E402
+
+BENCHES.update(IDENTIFY_BENCHES)
 
 
 def main(argv: list[str]) -> int:

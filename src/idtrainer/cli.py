@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     k_trust.add_argument("--yes", action="store_true",
                          help=_("do not ask (you compared the fingerprint already)"))
     add_trainer_commands(sub)
+    from idtrainer import cli_identify
+
+    cli_identify.add_parsers(sub)
     return parser
 
 
@@ -209,6 +212,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
         return cmd_keys(data, args)
     if command in TRAINER_COMMANDS:
         return TRAINER_COMMANDS[command](data, args)
+    if command in ("checklist", "identify", "experts"):
+        from idtrainer import cli_identify
+
+        run_command = {"checklist": cli_identify.cmd_checklist,
+                       "identify": cli_identify.cmd_identify,
+                       "experts": cli_identify.cmd_experts}[command]
+        with _open(data) as store:
+            return run_command(store, args, CliError)
     parser.error(_("unknown command {command}").format(command=command))
     return EXIT_USAGE
 

@@ -389,3 +389,74 @@ def test_roster_import_and_reports_from_the_command_line(tmp_path: Path, data: P
     bad_dates = run(*d, "report", "programme", "--from", "2026-13-01", "--to", "2026-11-30",
                     "--format", "pdf", "--out", str(tmp_path / "p.pdf"))
     assert bad_dates.returncode == 2 and "YYYY-MM-DD" in bad_dates.stderr
+# -- identify, checklist, experts -------------------------------------------------------------
+
+CITES_SAMPLE = Path(__file__).parents[1] / "data" / "cites" / (
+    "Index_of_CITES_Species_2017-04-21.csv")
+
+
+def test_identify_lists_candidates_and_the_best_question(data: Path):
+    first = run("--data-dir", str(data), "identify")
+    assert first.returncode == 0, first.stderr
+    assert "Candidates: 47 of 47" in first.stdout
+    assert "Best next question: item" in first.stdout
+    saiga = run("--data-dir", str(data), "identify", "--lang", "kk",
+                "--answer", "item=hard-parts", "--answer", "horn-colour=amber")
+    assert saiga.returncode == 0, saiga.stderr
+    assert "Candidates: 1 of 47" in saiga.stdout and "Ақбөкен" in saiga.stdout
+    horns = run("--data-dir", str(data), "identify", "--answer", "item=hard-parts",
+                "--answer", "hard-part=sheath-horn", "--answer", "horn-base=20-30")
+    assert horns.stdout.index("capra-falconeri") < horns.stdout.index("Best next question")
+    assert "ovis-vignei" in horns.stdout and "saiga-tatarica" not in horns.stdout
+
+
+def test_identify_list_and_bad_answers(data: Path):
+    listed = run("--data-dir", str(data), "identify", "--list")
+    assert "item: What do you hold?" in listed.stdout and "    hard-parts:" in listed.stdout
+    bad = run("--data-dir", str(data), "identify", "--answer", "item=horn")
+    assert bad.returncode == 2 and "item has the states live" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_checklist_import_and_lookup(tmp_path: Path, data: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    none = run("--data-dir", str(copy), "checklist", "lookup", "Saiga", "tatarica")
+    assert none.returncode == 2 and "no checklist imported" in none.stderr
+    imported = run("--data-dir", str(copy), "checklist", "import", str(CITES_SAMPLE))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 25 taxa" in imported.stdout and "2017-04-21" in imported.stdout
+    synonym = run("--data-dir", str(copy), "checklist", "lookup", "Agrionemys horsfieldii")
+    assert synonym.returncode == 0
+    assert "Accepted name: Testudo horsfieldii" in synonym.stdout
+    assert "Appendix: II" in synonym.stdout and "Listed as: species" in synonym.stdout
+    assert "Checklist of 2017-04-21: not current" in synonym.stdout
+    genus = run("--data-dir", str(copy), "checklist", "lookup", "Ophrys", "sphegodes")
+    assert "Listed as: covered by genus Ophrys" in genus.stdout
+    missing = run("--data-dir", str(copy), "checklist", "lookup", "Vormela peregusna")
+    assert missing.returncode == 1 and "not in the checklist" in missing.stdout
+    bad = tmp_path / "Index_of_CITES_Species_2018-01-01.csv"
+    bad.write_text(CITES_SAMPLE.read_text(encoding="utf-8").replace("8765,", "87x5,", 1),
+                   encoding="utf-8")
+    refused = run("--data-dir", str(copy), "checklist", "import", str(bad))
+    assert refused.returncode == 2 and "column TaxonId: not a whole number" in refused.stderr
+    still = run("--data-dir", str(copy), "checklist", "lookup", "Saiga tatarica")
+    assert "Checklist of 2017-04-21" in still.stdout
+
+
+def test_experts_placeholders_and_csv_import(tmp_path: Path, data: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    listed = run("--data-dir", str(copy), "experts", "list", "--country", "UZ")
+    assert listed.stdout.count("to fill in: phone") == 2
+    good = tmp_path / "experts.csv"
+    good.write_text("country,group,role,name,organisation,phone,email,languages\n"
+                    "KZ,birds,expert,A. Expert,Institute,+7 700 000 00 00,a@example.org,kk\n",
+                    encoding="utf-8")
+    assert run("--data-dir", str(copy), "experts", "import", str(good)).returncode == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("country,group,role\nKZ,birds,expert\nXX,birds,expert\n", encoding="utf-8")
+    refused = run("--data-dir", str(copy), "experts", "import", str(bad))
+    assert refused.returncode == 2 and "row 3: country" in refused.stderr
+    kz = run("--data-dir", str(copy), "experts", "list", "--country", "KZ")
+    assert "A. Expert" in kz.stdout and kz.stdout.count("\n") == 3

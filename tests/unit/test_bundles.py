@@ -211,3 +211,28 @@ def test_publisher_key_file_needs_its_passphrase(trainer: Store, store: Store, t
 def test_every_installation_has_a_device_key(loaded: Store):
     kinds = {k.kind for k in loaded.keys.own_keys()}
     assert "device" in kinds
+
+
+def test_key_and_experts_travel_in_content_bundles(trainer: Store, make_laptop,
+                                                   tmp_path: Path):
+    from idtrainer.core.experts import Expert
+
+    expert = trainer.experts.save(Expert("", "KG", "birds", "expert", "B. Expert", "Institute",
+                                         "+996 000 000 000", "", "ky, ru"))
+    other = make_laptop("B")
+    bundles.import_bundle(other, bundles.export_bundle(
+        trainer, "content", tmp_path / "all.idtb").path, trust=lambda m: True)
+    assert other.experts.all("KG", "birds")[0].name == "B. Expert"
+    assert other.experts.all("KG")[0].uuid == expert
+    # A partial bundle carries the key of the species it sends, and the directory.
+    module = trainer.scalar("SELECT uuid FROM modules WHERE position = 1")
+    part = bundles.export_bundle(trainer, "content", tmp_path / "part.idtb", modules=[module])
+    empty = Store.open(tmp_path / "E" / "idtrainer.sqlite")
+    bundles.import_bundle(empty, part.path, trust=lambda m: True)
+    assert empty.check() == []
+    key = empty.identify.key()
+    assert key.taxa and set(key.taxa) == {r["slug"] for r in empty.query(
+        "SELECT slug FROM species")}
+    assert "item" in key.characters and all(key.codings[t].get("item") for t in key.taxa)
+    assert len(empty.experts.all()) == len(trainer.experts.all())
+    empty.close()

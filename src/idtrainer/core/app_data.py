@@ -28,6 +28,10 @@ def open_store(data: Path, *, progress: Progress | None = None,
             store.keys.device()  # first run: this laptop's key for signing its results
         if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
+        elif load_starter:
+            from idtrainer.core.identify import load_into_existing
+
+            load_into_existing(store)  # a database from before the key: once
     except BaseException:
         store.close()
         raise
@@ -36,7 +40,9 @@ def open_store(data: Path, *, progress: Progress | None = None,
 
 def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary:
     from idtrainer.core.content import load_starter_content  # only on first run
+    from idtrainer.core.identify import KEY_LOADED
 
     summary = load_starter_content(store, progress=progress)
     store.set_setting(STARTER_LOADED, store.now())
+    store.set_setting(KEY_LOADED, store.now())
     return summary

@@ -134,6 +134,8 @@ class ContentSet:
     species: list[SpeciesSpec] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
+    key: Any = None                  # identify.KeySpec, when assets/key exists
+    experts: list[dict[str, str]] = field(default_factory=list)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -561,6 +563,11 @@ def read_content(root: Path | None = None) -> ContentSet:
     for path in sorted(questions_dir.glob("*.toml")) if questions_dir.is_dir() else []:
         content.questions += read_questions(path, problems)
     _cross_check(content, problems, unread)
+    from idtrainer.core import experts, identify
+
+    # Species whose files could not be read are reported once, not again by the key.
+    content.key = identify.read_key(root, {s.id for s in content.species} | unread, problems)
+    content.experts = experts.read_starter(root, problems)
     if problems:
         raise ContentError(problems)
     return content
@@ -686,6 +693,11 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
             step()
         w.prune("question_options", "question_uuid",
                 {content_uuid("question", q.id) for q in content.questions})
+        from idtrainer.core import experts, identify
+
+        if content.key is not None:
+            identify.load_key(w, content.key, species_uuids)
+        experts.load_starter(w, content.experts)
         for s in content.species:
             store.search.reindex(content_uuid("taxon", s.id))
         step()

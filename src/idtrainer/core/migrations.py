@@ -490,10 +490,108 @@ def _v4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+#: Roles and groups of the experts directory ("who to call").
+EXPERT_ROLES: tuple[str, ...] = (
+    "management-authority", "scientific-authority", "enforcement", "expert",
+)
+EXPERT_GROUPS: tuple[str, ...] = (
+    "all", "mammals", "birds", "reptiles", "fish-caviar", "plants", "timber", "derivatives",
+)
+
+_V3 = [
+    # -- the identification key (content: travels in content bundles) ------------------
+    f"""CREATE TABLE key_characters (
+        uuid TEXT PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('states', 'numeric')),
+        unit TEXT NOT NULL DEFAULT '',
+        items TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(items)),
+        position INTEGER NOT NULL,{SYNC})""",
+    f"""CREATE TABLE key_states (
+        uuid TEXT PRIMARY KEY,
+        character_uuid TEXT NOT NULL REFERENCES key_characters (uuid),
+        slug TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        media_uuid TEXT REFERENCES media (uuid),{SYNC},
+        UNIQUE (character_uuid, slug))""",
+    f"""CREATE TABLE key_codings (
+        uuid TEXT PRIMARY KEY,
+        species_uuid TEXT NOT NULL REFERENCES species (uuid),
+        character_uuid TEXT NOT NULL REFERENCES key_characters (uuid),
+        coding TEXT NOT NULL CHECK (json_valid(coding)),{SYNC},
+        UNIQUE (species_uuid, character_uuid))""",
+    "CREATE INDEX key_codings_character ON key_codings (character_uuid)",
+    f"""CREATE TABLE key_not_separable (
+        uuid TEXT PRIMARY KEY,
+        slug TEXT NOT NULL,
+        item TEXT,
+        species TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(species)),{SYNC})""",
+    # -- who to call (content) -----------------------------------------------------------
+    f"""CREATE TABLE experts (
+        uuid TEXT PRIMARY KEY,
+        country TEXT NOT NULL CHECK (length(country) = 2 AND country = upper(country)),
+        taxon_group TEXT NOT NULL CHECK (taxon_group IN {_in(EXPERT_GROUPS)}),
+        role TEXT NOT NULL CHECK (role IN {_in(EXPERT_ROLES)}),
+        name TEXT NOT NULL DEFAULT '',
+        organisation TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        languages TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0,{SYNC})""",
+    "CREATE INDEX experts_country ON experts (country, taxon_group)",
+    # -- the Index of CITES Species (local: imported on each laptop from a file) -----------
+    """CREATE TABLE checklist_taxa (
+        taxon_id INTEGER PRIMARY KEY,
+        kingdom TEXT NOT NULL DEFAULT '',
+        phylum TEXT NOT NULL DEFAULT '',
+        class TEXT NOT NULL DEFAULT '',
+        "order" TEXT NOT NULL DEFAULT '',
+        family TEXT NOT NULL DEFAULT '',
+        genus TEXT NOT NULL DEFAULT '',
+        species TEXT NOT NULL DEFAULT '',
+        subspecies TEXT NOT NULL DEFAULT '',
+        full_name TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        rank TEXT NOT NULL,
+        listing TEXT NOT NULL DEFAULT '',
+        annotation_en INTEGER NOT NULL DEFAULT 0,
+        full_annotation_en INTEGER NOT NULL DEFAULT 0,
+        annotation_es INTEGER NOT NULL DEFAULT 0,
+        annotation_fr INTEGER NOT NULL DEFAULT 0,
+        hash_symbol TEXT NOT NULL DEFAULT '',
+        hash_annotation INTEGER NOT NULL DEFAULT 0,
+        names_en TEXT NOT NULL DEFAULT '',
+        names_es TEXT NOT NULL DEFAULT '',
+        names_fr TEXT NOT NULL DEFAULT '',
+        accepted INTEGER NOT NULL DEFAULT 0,
+        distribution TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX checklist_taxa_name ON checklist_taxa (full_name COLLATE NOCASE)",
+    "CREATE INDEX checklist_taxa_genus ON checklist_taxa (genus COLLATE NOCASE, rank)",
+    "CREATE INDEX checklist_taxa_family ON checklist_taxa (family COLLATE NOCASE, rank)",
+    "CREATE INDEX checklist_taxa_order ON checklist_taxa (\"order\" COLLATE NOCASE, rank)",
+    # Annotations repeat across thousands of taxa (Orchidaceae's alone ~28 000 times): the
+    # taxa point at one copy of each text (0 is the empty text).
+    """CREATE TABLE checklist_annotations (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL)""",
+    """CREATE TABLE checklist_synonyms (
+        name TEXT NOT NULL,
+        taxon_id INTEGER NOT NULL)""",  # ids checked on import; no FK keeps DELETE fast
+    "CREATE INDEX checklist_synonyms_name ON checklist_synonyms (name COLLATE NOCASE)",
+]
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: the identification key, the experts directory, the CITES checklist."""
+    for statement in _V3:
+        conn.execute(statement)
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (1, _v1),
+    (3, _v3),
     (4, _v4),
 ])
 LATEST = MIGRATIONS[-1][0]

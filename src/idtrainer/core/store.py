@@ -158,8 +158,11 @@ class Store:
 
         from idtrainer.core.attempts import AttemptManager
         from idtrainer.core.certificates import CertificateManager
+        from idtrainer.core.checklist import ChecklistManager
         from idtrainer.core.classes import ClassManager
         from idtrainer.core.events import EventManager
+        from idtrainer.core.experts import ExpertManager
+        from idtrainer.core.identify import IdentifyManager
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
         from idtrainer.core.media import MediaManager
@@ -191,6 +194,9 @@ class Store:
         self.practice = PracticeManager(self)
         self.sync_log = SyncLogManager(self)
         self.events = EventManager(self)
+        self.identify = IdentifyManager(self)
+        self.experts = ExpertManager(self)
+        self.checklist = ChecklistManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

@@ -28,6 +28,7 @@ from idtrainer.gui.images import ThumbnailCache
 
 TILE = 160
 SPECIES_ROLE = Qt.ItemDataRole.UserRole
+CHECKLIST_ROLE = Qt.ItemDataRole.UserRole + 1   # a checklist taxon's name
 
 
 def placeholder_icon(size: int = TILE) -> QIcon:
@@ -38,6 +39,7 @@ def placeholder_icon(size: int = TILE) -> QIcon:
 
 class LibraryPage(QWidget):
     open_species = Signal(str)  # species uuid
+    open_checklist = Signal(str)  # a scientific name to look up in the CITES checklist
 
     def __init__(self, ctx: AppContext, thumbnails: ThumbnailCache) -> None:
         super().__init__()
@@ -156,6 +158,34 @@ class LibraryPage(QWidget):
         n = len(self.results)
         self.count.setText(ngettext("{n} species", "{n} species", n).format(
             n=i18n.format_number(n)))
+        self._add_checklist_entries()
+
+    def _add_checklist_entries(self) -> None:
+        """Taxa of the imported CITES checklist matching the search, after the curated
+        species and clearly marked: they have no identification material."""
+        store = self.ctx.store
+        if self.appendix.currentData() or self.group.currentData() or (
+                self.product.currentData()):
+            return
+        curated = {s.scientific_name.lower() for s in self.results}
+        date = store.checklist.date()
+        if not date:
+            return
+        stamp = (_("Checklist of {date}") if store.checklist.is_current() else
+                 _("Checklist of {date}: not current")).format(date=date)
+        for row in store.checklist.search(self.search.text(), limit=30):
+            if row["full_name"].lower() in curated:
+                continue
+            listing = row["listing"] or "—"
+            text = _("{name} — checklist entry: no identification material — Appendix "
+                     "{listing} — {date}").format(name=row["full_name"], listing=listing,
+                                                  date=stamp)
+            item = QListWidgetItem(text)
+            item.setData(CHECKLIST_ROLE, row["full_name"])
+            item.setToolTip(row["names_en"] or row["full_name"])
+            item.setIcon(placeholder_icon())
+            item.setForeground(QColor("#6b5a2a"))
+            self.list.addItem(item)
 
     def _item_text(self, s: SpeciesSummary) -> str:
         name = s.name.value if s.name else s.scientific_name
@@ -185,7 +215,15 @@ class LibraryPage(QWidget):
         self.refresh()
 
     def _activated(self, item: QListWidgetItem) -> None:
+        if name := item.data(CHECKLIST_ROLE):
+            self.open_checklist.emit(name)
+            return
         self.open_species.emit(item.data(SPECIES_ROLE))
 
     def visible_species(self) -> list[str]:
-        return [self.list.item(i).data(SPECIES_ROLE) for i in range(self.list.count())]
+        return [self.list.item(i).data(SPECIES_ROLE) for i in range(self.list.count())
+                if self.list.item(i).data(SPECIES_ROLE)]
+
+    def checklist_entries(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())
+                if self.list.item(i).data(CHECKLIST_ROLE)]

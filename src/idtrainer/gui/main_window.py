@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from idtrainer.gui.dashboard import DashboardPage
     from idtrainer.gui.events import EventsPage
     from idtrainer.gui.exam import ExamsPage
+    from idtrainer.gui.identify import IdentifyPage
     from idtrainer.gui.images import ThumbnailCache
     from idtrainer.gui.learn import LearnPage
     from idtrainer.gui.library import LibraryPage
@@ -79,11 +80,8 @@ PAGES = (
 #: Pages shown only in trainer mode.
 TRAINER_PAGES = ("events", "dashboard", "trainer")
 
-PLACEHOLDERS = {
-    "identify": (N_("Identify"), N_(
-        "The identification key — answer questions about a seized item to narrow down the "
-        "species — is not built yet. Until then, search the Library by any name.")),
-}
+#: Pages another part of the work has yet to fill: (title, text) each.
+PLACEHOLDERS: dict[str, tuple[str, str]] = {}
 
 
 class MainWindow(QMainWindow):
@@ -149,6 +147,13 @@ class MainWindow(QMainWindow):
 
                 widget = LibraryPage(self.ctx, self.thumbnails)
                 widget.open_species.connect(self.open_species)
+                widget.open_checklist.connect(self.look_up_checklist)
+            elif key == "identify":
+                from idtrainer.gui.identify import IdentifyPage
+
+                widget = IdentifyPage(self.ctx, self.thumbnails)
+                widget.open_species.connect(self.open_species)
+                widget.compare_requested.connect(self.compare)
             elif key == "trainer":
                 from idtrainer.gui.trainer import TrainerPage
 
@@ -195,6 +200,10 @@ class MainWindow(QMainWindow):
     @property
     def library(self) -> LibraryPage:
         return self.page("library")  # type: ignore[return-value]
+
+    @property
+    def identify(self) -> IdentifyPage:
+        return self.page("identify")  # type: ignore[return-value]
 
     @property
     def practice(self) -> PracticePage:
@@ -361,6 +370,11 @@ class MainWindow(QMainWindow):
         card.raise_()
         card.activateWindow()
         return card
+
+    def look_up_checklist(self, name: str) -> None:
+        """Show what the CITES checklist says about ``name`` on the Identify page."""
+        self.go_to([k for k, _label in PAGES].index("identify"))
+        self.identify.look_up(name)
 
     def compare(self, left: str, right: str) -> CompareWindow:
         from idtrainer.gui.species_card import CompareWindow

@@ -178,6 +178,11 @@ class SpeciesCardWindow(QWidget):
             section(_("Lookalikes and how to tell them apart"), f"<ul>{''.join(entries)}</ul>")
         section(_("Handling and safety"), paragraphs(card.texts.get("handling")))
         section(_("What to do"), paragraphs(card.texts.get("what_to_do")))
+        from idtrainer.gui.experts import expert_html
+
+        store = self.ctx.store
+        section(_("Whom to call"), expert_html(store.experts.for_species(
+            card.summary.slug, store.experts.country())))
         return "".join(parts)
 
     def _link(self, url: QUrl) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,15 @@ class StartPage(QWidget):
             button.clicked.connect(lambda _c=False, code=lang: self.ctx.set_language(code))
             self.language_buttons[lang] = button
             languages.addWidget(button)
+        # The laptop's country: the Identify page and species cards show its authorities.
+        self.country_label = QLabel()
+        self.country = QComboBox()
+        self.country.setObjectName("laptopCountry")
+        self.country_label.setBuddy(self.country)
+        self.country.currentIndexChanged.connect(self._country_chosen)
+        languages.addSpacing(24)
+        languages.addWidget(self.country_label)
+        languages.addWidget(self.country)
         languages.addStretch(1)
         self.profiles_label = QLabel()
         self.profiles = QListWidget()
@@ -118,6 +128,8 @@ class StartPage(QWidget):
         self.language_prompt.setText(_("Language:"))
         for lang, button in self.language_buttons.items():
             button.setChecked(lang == i18n.current_language())
+        self.country_label.setText(_("C&ountry:"))
+        self._fill_countries()
         self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
         self.empty.setText(_("No profile on this laptop yet. Press “New profile…” to create "
                              "yours: your name, and a PIN if you want one."))
@@ -125,6 +137,22 @@ class StartPage(QWidget):
         self.new_button.setText(_("&New profile…"))
         self.start_button.setText(_("&Start"))
         self.refresh()
+
+    def _fill_countries(self) -> None:
+        from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES
+
+        self.country.blockSignals(True)
+        self.country.clear()
+        self.country.addItem(_("Not set"), None)
+        for code in COUNTRIES:
+            self.country.addItem(_(COUNTRY_NAMES[code]), code)
+        self.country.setCurrentIndex(max(0, self.country.findData(
+            self.ctx.store.experts.country())))
+        self.country.blockSignals(False)
+
+    def _country_chosen(self) -> None:
+        if code := self.country.currentData():
+            self.ctx.store.experts.set_country(code)
 
     def refresh(self) -> None:
         selected = self.selected()

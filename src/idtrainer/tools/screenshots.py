@@ -83,12 +83,31 @@ def main(argv: list[str] | None = None) -> int:
         window.go_to(1)
         shoot(window, "library", lang)
         shoot(card, "card", lang)
+    shoot_identify(window, ctx, args.lang, shoot)
     shoot_sync(window, ctx, args.lang, shoot)
     shoot_events(window, ctx, args.lang, shoot)
     window.close()
     ctx.detach()
     store.close()
     return 0
+
+
+def shoot_identify(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """The Identify page two answers into a horn: candidates, why, result, experts."""
+    if not ctx.store.experts.country():
+        ctx.store.experts.set_country("KZ")
+    page = window.identify
+    page.reset()
+    page.answer("item", "hard-parts")
+    page.answer("hard-part", "sheath-horn")
+    window.thumbnails.wait()
+    row = [key for key, _label in PAGES_FOR_SHOTS].index("identify")
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(row)
+        window.thumbnails.wait()
+        page.refresh()
+        shoot(window, "identify", lang)
 
 
 def shoot_sync(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:

@@ -237,7 +237,10 @@ def select_content(store: Store, modules: list[str], quizzes: list[str]) -> dict
                 ("species_products", "species_uuid", "species"),
                 ("lookalikes", "species_uuid", "species"),
                 ("cites_listings", "taxon_uuid", "taxa"),
-                ("media_links", "owner_uuid", "species")):
+                ("media_links", "owner_uuid", "species"),
+                # the identification key of the chosen species, with its states
+                ("key_codings", "species_uuid", "species"),
+                ("key_states", "character_uuid", "key_characters")):
             changed |= children(table, column, parent)
         questions = set()
         for quiz in list(picked["quizzes"]):
@@ -263,6 +266,11 @@ def select_content(store: Store, modules: list[str], quizzes: list[str]) -> dict
                                         f"AND [{column}] IS NOT NULL", picked[table])
                 changed |= bool(new - picked[parent])
                 picked[parent] |= new
+    # Who to call travels with any content: a laptop needs it whatever it studies; so do
+    # the key's notes on species it cannot tell apart (members not sent are ignored).
+    for table in ("experts", "key_not_separable"):
+        picked[table] |= {r[0] for r in store.conn.execute(
+            f"SELECT uuid FROM [{table}] WHERE deleted = 0")}
     owners = set().union(*picked.values())
     picked["media_links"] |= _select_in(store, "SELECT uuid FROM media_links WHERE owner_uuid "
                                                "IN ({})", owners)
