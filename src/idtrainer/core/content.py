@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import LICENCES, MediaError, inspect_image
@@ -74,6 +75,8 @@ class ImageSpec:
     source: str
     caption: Texts
     info: Any = None             # media.ImageInfo once inspected
+    labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
+    practice: bool = True        # may be a picture card "which species is this?"
 
 
 @dataclass
@@ -91,6 +94,7 @@ class SpeciesSpec:
     products: list[tuple[str, Texts]]
     lookalikes: list[tuple[str | None, Texts, Texts]]   # other species id, label, points
     images: list[ImageSpec]
+    tags: list[str] = field(default_factory=list)   # poster and filter tags
 
 
 @dataclass
@@ -374,6 +378,16 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
                          f.string(entry, "author", f"{where}.author"), licence,
                          f.string(entry, "source", f"{where}.source"),
                          f.texts(entry.get("caption"), f"{where}.caption", required=False))
+        labels = entry.get("labels", {})
+        if not isinstance(labels, dict):
+            f.problem(f"{where}.labels", _("must be a table of text ids"))
+            labels = {}
+        spec.labels = {key: f.texts(value, f"{where}.labels.{key}")
+                       for key, value in labels.items()}
+        practice = entry.get("practice", True)
+        if not isinstance(practice, bool):
+            f.problem(f"{where}.practice", _("must be true or false"))
+        spec.practice = practice is not False
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -383,12 +397,36 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             except MediaError as exc:
                 f.problem(f"{where}.file", str(exc))
                 continue
+            if spec.info.mime == "image/svg+xml":
+                _check_labels(f, spec, where)
         images.append(spec)
     if not images:
         f.problem("images", _("every species needs at least one image"))
+    tags = f.strings(data, "tags", "tags")
+    for tag in tags:
+        if not ID_PATTERN.match(tag):
+            f.problem("tags", _("{tag!r}: use lowercase letters, digits and -").format(tag=tag))
     return SpeciesSpec(sid, f.path, taxon, group, names,
                        f.name_lists(data.get("other_names"), "other_names"), texts, listing,
-                       annotation, features, products, lookalikes, images)
+                       annotation, features, products, lookalikes, images, tags)
+
+
+def _check_labels(f: _File, spec: ImageSpec, where: str) -> None:
+    """Every text of a diagram has its words in the species file, and no words are stray."""
+    from idtrainer.core import diagrams
+
+    try:
+        ids = diagrams.label_ids(spec.path.read_bytes())
+    except (OSError, ValueError, SyntaxError) as exc:
+        f.problem(f"{where}.file", str(exc))
+        return
+    for ident in ids:
+        if ident not in spec.labels:
+            f.problem(f"{where}.labels", _("the diagram's text {id!r} has no words here; "
+                                           "write them in [images.labels]").format(id=ident))
+    for ident in spec.labels:
+        if ident not in ids:
+            f.problem(f"{where}.labels.{ident}", _("the diagram has no text with this id"))
 
 
 def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
@@ -678,7 +716,7 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
                                            "taxon_uuid": taxon, **s.listing})
         w.texts("cites_listings", listing, {"annotation": s.annotation})
     species = w.put("species", {"uuid": species_uuids[s.id], "slug": s.id,
-                                "taxon_uuid": taxon, "taxon_group": s.group})
+                                "taxon_uuid": taxon, "taxon_group": s.group, "tags": s.tags})
     w.texts("species", species, s.texts)
     for i, feature in enumerate(s.features, 1):
         row = w.put("species_features", {"uuid": content_uuid("feature", f"{s.id}/{i}"),
@@ -700,10 +738,12 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
             "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
             "height": img.info.height, "licence": img.licence, "author": img.author,
             "source": img.source, "original_name": img.path.name})
-        w.texts("media", media, {"caption": img.caption})
+        w.texts("media", media, {"caption": img.caption, **{
+            f"{LABEL_PREFIX}{key}": words for key, words in img.labels.items()}})
         w.put("media_links", {"uuid": content_uuid("media_link", img.key),
                               "owner_table": "species", "owner_uuid": species,
-                              "media_uuid": media, "position": i})
+                              "media_uuid": media, "position": i,
+                              "practice": int(img.practice)})
 
 
 def _load_module(w: _Writer, m: ModuleSpec, course: str) -> None:

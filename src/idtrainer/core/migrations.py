@@ -329,10 +329,19 @@ def _enable_fts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    """Species tags (posters, filters) and which pictures may be a "which species?" card."""
+    conn.execute("ALTER TABLE species ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE media_links ADD COLUMN practice INTEGER NOT NULL DEFAULT 1 "
+                 "CHECK (practice IN (0, 1))")
+
+
 #: (version, step). A step gets the connection inside an open transaction.
-MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
+#: Kept sorted; numbers are assigned per branch and may leave gaps until merged.
+MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (1, _v1),
-]
+    (5, _v5),
+])
 LATEST = MIGRATIONS[-1][0]
 
 
