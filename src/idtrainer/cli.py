@@ -295,6 +295,21 @@ def print_report(content) -> None:
                      f"{i18n.format_percent(r.completeness(loc))} ({parts})"))
     table(_("Translation of {n} texts, by language and status:").format(n=fmt(r.texts)), rows)
 
+    from idtrainer.core.item_rules import LONG_RATIO, bank_figures, check_rules
+
+    fig = bank_figures(content)
+    pct = i18n.format_percent
+    rules = [(_("true/false answered true"), f"{fmt(fig.truefalse_true)} / "
+              f"{fmt(fig.truefalse)} ({pct(fig.true_share)})")]
+    for loc in LOCALES:
+        rules.append((_("correct option over {ratio}× the longest distractor ({language})")
+                      .format(ratio=LONG_RATIO, language=i18n.language_name(loc)),
+                      f"{fmt(len(fig.long_correct.get(loc, [])))} / {fmt(fig.single)} "
+                      f"({pct(fig.long_share(loc))})"))
+    rules.append((_("problems found by the item-writing and giveaway rules"),
+                  len(check_rules(content))))
+    table(_("Item-writing rules:"), rules)
+
 
 def cmd_content(data: Path, action: str, folder: str | None) -> int:
     from idtrainer.core.content import ContentError, load_content, read_content
@@ -310,6 +325,12 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     counts = content_counts(len(content.species), len(content.modules),
                             sum(len(m.lessons) for m in content.modules),
                             len(content.questions))
+    if action in ("check", "load"):
+        from idtrainer.core.item_rules import check_rules
+
+        if problems := check_rules(content):
+            print(ContentError(problems), file=sys.stderr)
+            return EXIT_USAGE
     if action == "check":
         print(_("Content is valid: {counts}.").format(counts=counts))
         return EXIT_OK
