@@ -9,18 +9,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import (QByteArray, QCoreApplication, QObject, QSize, Qt, QThreadPool,
+                            Signal)
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
+
+from idtrainer.core import diagrams
+from idtrainer.core.media import MediaItem
 
 SVG_MIME = "image/svg+xml"
 QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
 
 
-def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
-    """The image at ``path``, scaled to fit ``bound`` (keeping its aspect); null if unreadable."""
+def render_item(item: MediaItem, bound: QSize | None = None, *,
+                question: bool = False) -> QImage:
+    """A media item as the reader sees it: a diagram in the reader's language, and without
+    its naming texts when the picture is the ``question``."""
+    if item.mime != SVG_MIME:
+        return render(item.path, item.mime, bound)
+    try:
+        data = diagrams.svg_for(item, question=question)
+    except (OSError, ValueError, SyntaxError):
+        return QImage()
+    return render(item.path, item.mime, bound, data=data)
+
+
+def render(path: Path, mime: str, bound: QSize | None = None, *,
+           data: bytes | None = None) -> QImage:
+    """The image at ``path`` (or SVG ``data``), scaled to fit ``bound`` (keeping its aspect);
+    null if unreadable."""
     if mime == SVG_MIME:
-        renderer = QSvgRenderer(str(path))
+        renderer = QSvgRenderer(QByteArray(data)) if data is not None else QSvgRenderer(str(path))
         if not renderer.isValid():
             return QImage()
         size = renderer.defaultSize()

@@ -21,7 +21,7 @@ from idtrainer.core import i18n
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import content_uuid
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.images import render
+from idtrainer.gui.images import render_item
 from idtrainer.gui.species_card import fallback_note
 
 LESSON_ROLE = Qt.ItemDataRole.UserRole
@@ -44,7 +44,7 @@ class LessonBrowser(QTextBrowser):
                                             i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
-                return render(item.path, item.mime, QSize(width, width))
+                return render_item(item, QSize(width, width))
         return super().loadResource(kind, url)
 
     def _link(self, url: QUrl) -> None:
