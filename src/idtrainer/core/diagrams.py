@@ -87,15 +87,87 @@ def _drop_naming(root: ET.Element) -> None:
                 parent.remove(child)
 
 
+def _width(root: ET.Element) -> float:
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        return float(box[2])
+    try:
+        return float((root.get("width") or "800").rstrip("px"))
+    except ValueError:
+        return 800.0
+
+
+def _number(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _wrap(line: str, limit: int) -> list[str]:
+    """Greedy word wrap at ``limit`` characters (a word longer than that stays whole)."""
+    out: list[str] = []
+    for word in line.split(" "):
+        if out and len(out[-1]) + 1 + len(word) <= limit:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out or [""]
+
+
+def _lay_out(parent: ET.Element, element: ET.Element, width: float) -> None:
+    """Turn a multi-line label into one ``<text>`` per line, wrapping lines that would run
+    past the picture's edge (translations are often longer than the English).
+    Separate elements draw the same in every SVG renderer (Qt's ignores ``dy``)."""
+    if _inline(element):
+        return
+    spans = [c for c in element if _tag(c) == "tspan"]
+    lines = [element.text or ""] + [c.text or "" for c in spans]
+    lines = [line.strip() for line in lines]
+    size = _number(element.get("font-size"), 16.0)
+    x = _number(element.get("x"), 0.0)
+    anchor = element.get("text-anchor", "start")
+    margin = 8.0
+    room = {"start": width - x - margin, "end": x - margin,
+            "middle": 2 * min(x, width - x) - margin}.get(anchor, width - x - margin)
+    em = 0.66 if element.get("font-weight") == "bold" else 0.6   # average glyph width
+    limit = max(8, int(room / (size * em)))
+    if len(lines) == 1 and len(lines[0]) > limit:
+        # A one-line label (a title, a banner) shrinks to fit rather than grow downwards.
+        scale = max(0.65, limit / len(lines[0]))
+        size = round(size * scale, 1)
+        element.set("font-size", f"{size:g}")
+        limit = max(8, int(room / (size * em)))
+    wrapped = [part for line in lines for part in _wrap(line, limit)]
+    for child in spans:
+        element.remove(child)
+    element.text = wrapped[0]
+    if len(wrapped) == 1:
+        return
+    y = _number(element.get("y"), 0.0)
+    at = list(parent).index(element)
+    for i, line in enumerate(wrapped[1:], 1):
+        attrs = {k: v for k, v in element.attrib.items() if k != "id"}
+        attrs["y"] = f"{y + i * LINE_HEIGHT * size:.1f}"
+        extra = ET.Element(element.tag, attrs)
+        extra.text = line
+        parent.insert(at + i, extra)
+
+
 def localize(svg: bytes, labels: Mapping[str, str], *, question: bool = False) -> bytes:
-    """The diagram with ``labels`` (id -> text) written in; without naming parts if
-    ``question``."""
+    """The diagram with ``labels`` (id -> text) written in and laid out line by line;
+    without its naming parts if ``question``."""
     root = _parse(svg)
+    width = _width(root)
     for element in root.iter():
         if _tag(element) == "text" and (ident := element.get("id")) in labels:
             value = labels[ident]
             if value.strip():
                 _set_lines(element, value)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if _tag(child) == "text" and child.get("id"):
+                _lay_out(parent, child, width)
     if question:
         _drop_naming(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

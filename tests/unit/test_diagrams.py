@@ -1,0 +1,73 @@
+"""Diagrams in the reader's language: words from the species files, fallback, layout."""
+
+from __future__ import annotations
+
+import re
+
+from idtrainer.core import diagrams, i18n
+from idtrainer.core.content import read_content
+from idtrainer.core.store import Store, content_uuid
+from idtrainer.core.texts import Translation
+
+SAIGA_HORN = "saiga-tatarica/media/saiga-horn.svg"
+ENGLISH_WORD = re.compile(r"\b(the|and|with|horn|rings|tip|base)\b", re.IGNORECASE)
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def test_a_diagram_reads_in_kazakh_when_the_interface_is_kazakh(loaded: Store):
+    i18n.set_language("kk")
+    item = loaded.media.get(content_uuid("media", SAIGA_HORN), i18n.current_language())
+    shown = " ".join(diagrams.visible_text(diagrams.svg_for(item)))
+    spec = next(i for s in read_content().species for i in s.images if i.key == SAIGA_HORN)
+    assert spec.labels and item.labels
+    for key, words in spec.labels.items():
+        assert item.labels[key].locale == "kk" and item.labels[key].value == words["kk"].value
+        for word in words["kk"].value.split():
+            assert word in shown, (key, word)
+    drawn = [t for t in diagrams.visible_text(diagrams.svg_for(item, question=True))]
+    assert not [t for t in drawn if ENGLISH_WORD.search(t)], drawn
+    assert "Ақбөкен мүйізі" in shown          # the title, in the full picture
+    assert not any("Ақбөкен" in t for t in drawn)  # but not in the question variant
+
+
+def test_missing_words_fall_back_to_russian_then_english(loaded: Store):
+    uuid = content_uuid("media", SAIGA_HORN)
+    ident = next(iter(loaded.media.get(uuid, "kk").labels))
+    loaded.texts.set_all("media", uuid, f"label:{ident}",
+                         {"ru": Translation("русский текст"), "en": Translation("english")})
+    assert loaded.media.get(uuid, "kk").labels[ident].value == "русский текст"
+    assert loaded.media.get(uuid, "kk").labels[ident].fell_back
+    loaded.texts.set_all("media", uuid, f"label:{ident}", {"en": Translation("english")})
+    assert loaded.media.get(uuid, "uz").labels[ident].value == "english"
+
+
+def test_lines_are_separate_texts_and_long_translations_wrap_inside_the_picture():
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">'
+           b'<text id="a" x="300" y="50" font-size="20">short<tspan x="300" dy="1.2em">two'
+           b'</tspan></text><text id="b" x="10" y="20" font-size="20" class="naming">Title'
+           b'</text><title>Saiga</title></svg>')
+    out = diagrams.localize(svg, {"a": "один два три четыре пять шесть"})
+    texts = diagrams.visible_text(out)
+    assert b"tspan" not in out
+    assert " ".join(t for t in texts if t not in ("Title", "Saiga")) == (
+        "один два три четыре пять шесть")
+    assert len([t for t in texts if t not in ("Title", "Saiga")]) >= 3   # wrapped: 92 px room
+    question = diagrams.visible_text(diagrams.localize(svg, {}, question=True))
+    assert question == ["short", "two"]
+
+
+def test_every_label_of_the_starter_diagrams_is_drawn_in_every_language():
+    for s in read_content().species:
+        for img in s.images:
+            if not img.labels:
+                continue
+            svg = img.path.read_bytes()
+            for loc in ("ru", "kk", "uz"):
+                words = {k: v[loc].value for k, v in img.labels.items()}
+                shown = " ".join(diagrams.visible_text(diagrams.localize(svg, words)))
+                for key, text in words.items():
+                    for line in _lines(text):
+                        assert all(w in shown for w in line.split()), (img.key, loc, key)
