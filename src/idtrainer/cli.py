@@ -118,6 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
     b_inspect = bundle_sub.add_parser("inspect", help=_("check a bundle without importing it"))
     b_inspect.add_argument("file", metavar="FILE")
 
+    printing = sub.add_parser("print", help=_("print ID sheets and posters as PDF"))
+    print_sub = printing.add_subparsers(dest="print_command", metavar="WHAT", required=True)
+    p_sheets = print_sub.add_parser("sheets", help=_("an A4 identification sheet per species"))
+    p_sheets.add_argument("--species", nargs="+", required=True, metavar="ID",
+                          help=_("species ids, e.g. saiga-tatarica, or 'all'"))
+    p_poster = print_sub.add_parser("poster", help=_("a poster of the species carrying a tag"))
+    p_poster.add_argument("kind", choices=("natives", "exotics", "derivatives"))
+    p_poster.add_argument("--size", choices=("A3", "A2"), default="A3")
+    for p in (p_sheets, p_poster):
+        p.add_argument("--lang", dest="print_lang", required=True, choices=i18n.LANGUAGES,
+                       help=_("the language of the sheet or poster"))
+        p.add_argument("--lang2", dest="print_lang2", choices=i18n.LANGUAGES,
+                       help=_("a second language printed side by side"))
+        p.add_argument("--out", required=True, metavar="FILE.pdf")
+
     keys = sub.add_parser("keys", help=_("this laptop's keys and the keys it trusts"))
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("list", help=_("list own and trusted keys with fingerprints"))
@@ -166,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_bundle(data, args)
         if command == "keys":
             return cmd_keys(data, args)
+        if command == "print":
+            return cmd_print(data, args)
     except CliError as exc:
         print(_("idtrainer: error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -357,6 +374,39 @@ VERDICTS = {
     "unknown_issuer": N_("UNKNOWN ISSUER: this laptop does not trust the key that signed it."),
     "malformed": N_("NOT A CERTIFICATE: the text is not an IDTrainer certificate code."),
 }
+
+
+def cmd_print(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core import print_pdf
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError(_("{path}: no such folder").format(path=out.parent))
+    with _open(data) as store:
+        try:
+            if args.print_command == "sheets":
+                if args.species == ["all"]:
+                    uuids = [s.uuid for s in store.species.list(args.print_lang)]
+                else:
+                    uuids = []
+                    for slug in args.species:
+                        if (uuid := store.species.uuid_for(slug)) is None:
+                            raise CliError(_("no species with id {id!r}").format(id=slug))
+                        uuids.append(uuid)
+                print_pdf.sheets(store, uuids, args.print_lang, args.print_lang2, out)
+                print(ngettext("Wrote {n} ID sheet to {file}.", "Wrote {n} ID sheets to {file}.",
+                               len(uuids)).format(n=len(uuids), file=out))
+            else:
+                print_pdf.poster(store, args.kind, args.size, args.print_lang,
+                                 args.print_lang2, out)
+                print(_("Wrote the {kind} poster ({size}) to {file}.").format(
+                    kind=args.kind, size=args.size, file=out))
+        except print_pdf.PrintError as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:
+            raise CliError(_("{path}: cannot write ({reason})").format(
+                path=out, reason=exc.strerror or exc)) from exc
+    return EXIT_OK
 
 
 def cmd_certificates(data: Path, args: argparse.Namespace) -> int:

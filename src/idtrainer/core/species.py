@@ -88,6 +88,12 @@ class SpeciesManager:
     def count(self) -> int:
         return self.store.count("species")
 
+    def tagged(self, tag: str) -> list[str]:
+        """Uuids of the species carrying ``tag`` (poster and filter tags), by slug."""
+        return [r["uuid"] for r in self.store.query(
+            "SELECT uuid FROM species WHERE deleted = 0 AND EXISTS "
+            "(SELECT 1 FROM json_each(species.tags) WHERE value = ?) ORDER BY slug", (tag,))]
+
     def uuid_for(self, slug: str) -> str | None:
         return self.store.scalar(
             "SELECT uuid FROM species WHERE slug = ? AND deleted = 0", (slug,))
