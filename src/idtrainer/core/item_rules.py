@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,10 @@ TRUE_SHARE = (0.40, 0.60)       # share of true/false questions whose answer is 
 LONG_RATIO = 1.5                # correct option longer than this times the longest distractor
 LONG_SHARE = 0.05               # ... in at most this share of single-answer questions
 MIN_FEEDBACK_WORDS = 6          # feedback that explains, not just "Correct."
+#: The share rules describe a bank, not a handful of questions: below these counts a
+#: share says nothing (one true/false question is always 0 % or 100 % true).
+MIN_TRUEFALSE = 10
+MIN_SINGLE = 20
 
 #: Options that let a test-wise reader answer without knowing (in every content language).
 CATCH_ALL = re.compile(
@@ -137,14 +140,14 @@ def check_rules(content: ContentSet) -> list[Problem]:
     fig = bank_figures(content)
     bank = content.root / "course" / "questions"
 
-    if fig.truefalse and not TRUE_SHARE[0] <= fig.true_share <= TRUE_SHARE[1]:
+    if fig.truefalse >= MIN_TRUEFALSE and not TRUE_SHARE[0] <= fig.true_share <= TRUE_SHARE[1]:
         problems.append(Problem(bank, "truefalse", _(
             "{true} of {n} true/false questions are true ({share:.0%}); keep it between "
             "{low:.0%} and {high:.0%} so that always answering the same scores no better "
             "than chance").format(true=fig.truefalse_true, n=fig.truefalse,
                                  share=fig.true_share, low=TRUE_SHARE[0],
                                  high=TRUE_SHARE[1])))
-    for loc in LOCALES:
+    for loc in LOCALES if fig.single >= MIN_SINGLE else ():
         if fig.long_share(loc) > LONG_SHARE:
             problems.append(Problem(bank, f"options.{loc}", _(
                 "in {n} of {total} single-answer questions the correct option is more than "
@@ -177,12 +180,13 @@ def check_rules(content: ContentSet) -> list[Problem]:
                     "same stem and answer as question {other!r}").format(other=seen[key])))
             seen.setdefault(key, q.id)
 
-        if q.qtype == "image" and q.image in images:
+        if q.qtype in ("image", "single", "multiple") and q.image in images:
+            # The picture is part of the question: it must not show the right answer.
             owner, img = images[q.image]
             common: list[str] = []
             scientific: list[str] = []
             named = {o["species"] for o in q.options if o["correct"] and o["species"]}
-            if not named:
+            if not named and q.qtype == "image":
                 named = set(q.species) or {owner.id}
             for sid in named:
                 if sid in species:
@@ -222,12 +226,3 @@ def _giveaways(file, where: str, img: ImageSpec, common: list[str],
                 "class=\"naming\" or use another picture").format(
                     image=img.key, names=", ".join(sorted(set(hits))))))
     return out
-
-
-def rule_summary(content: ContentSet) -> dict[str, object]:
-    """Figures for ``content report``."""
-    fig = bank_figures(content)
-    by_file: defaultdict[str, int] = defaultdict(int)
-    for q in content.questions:
-        by_file[q.file.name] += 1
-    return {"fig": fig, "problems": check_rules(content)}

@@ -25,8 +25,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from idtrainer.core import diagrams
 from idtrainer.core.certificate_pdf import BOLD, FONT, register_fonts
@@ -256,6 +264,7 @@ def sheets(store: Store, species: Sequence[str], lang: str, lang2: str | None,
             for left, right in zip(blocks[0], blocks[1], strict=False):
                 table = Table([[left, right]], colWidths=[frame_w / 2 - 3, frame_w / 2 - 3])
                 table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                           ("FONTNAME", (0, 0), (-1, -1), FONT),
                                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                            ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
                 story.append(table)

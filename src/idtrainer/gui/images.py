@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import (QByteArray, QCoreApplication, QObject, QSize, Qt, QThreadPool,
-                            Signal)
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
