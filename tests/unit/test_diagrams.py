@@ -71,3 +71,10 @@ def test_every_label_of_the_starter_diagrams_is_drawn_in_every_language():
                 for key, text in words.items():
                     for line in _lines(text):
                         assert all(w in shown for w in line.split()), (img.key, loc, key)
+
+
+def test_thumbnails_draw_the_picture_without_words():
+    spec = next(i for s in read_content().species for i in s.images if i.key == SAIGA_HORN)
+    bare = diagrams.without_text(spec.path.read_bytes())
+    assert diagrams.visible_text(bare) == []
+    assert b"<path" in bare and b"<circle" in bare

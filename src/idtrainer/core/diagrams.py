@@ -173,6 +173,16 @@ def localize(svg: bytes, labels: Mapping[str, str], *, question: bool = False) -
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def without_text(svg: bytes) -> bytes:
+    """The drawing alone, for thumbnails: the same in every language and no answer shown."""
+    root = _parse(svg)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if _tag(child) in ("text", "title", "desc"):
+                parent.remove(child)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
 def visible_text(svg: bytes) -> list[str]:
     """Every piece of text a reader of the SVG can see (titles included), one per element."""
     root = _parse(svg)

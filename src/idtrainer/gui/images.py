@@ -84,7 +84,8 @@ class ThumbnailCache(QObject):
         self._made.connect(self._done)
 
     def path_for(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}-{self.size}sq.png"
+        # "-drawing": diagrams are thumbnailed without their words (see _make)
+        return self.folder / f"{sha256}-{self.size}sq-drawing.png"
 
     def get(self, sha256: str, source: Path, mime: str) -> QImage | None:
         """The thumbnail if it is ready; otherwise start making it and return None."""
@@ -103,7 +104,14 @@ class ThumbnailCache(QObject):
         return None
 
     def _make(self, sha256: str, source: Path, mime: str) -> None:
-        image = render(source, mime, QSize(self.size, self.size))
+        data = None
+        if mime == SVG_MIME:
+            # At tile size words are unreadable, and they would be in one language only.
+            try:
+                data = diagrams.without_text(source.read_bytes())
+            except (OSError, ValueError, SyntaxError):
+                data = None
+        image = render(source, mime, QSize(self.size, self.size), data=data)
         if not image.isNull():
             image = square(image, self.size)
             target = self.path_for(sha256)
