@@ -78,3 +78,39 @@ def test_thumbnails_draw_the_picture_without_words():
     bare = diagrams.without_text(spec.path.read_bytes())
     assert diagrams.visible_text(bare) == []
     assert b"<path" in bare and b"<circle" in bare
+
+
+def test_callouts_caption_and_lesson_list_are_the_species_features(loaded: Store):
+    """The saiga horn's numbered callouts are its features: same numbers, same words."""
+    saiga = next(s for s in read_content().species if s.id == "saiga-tatarica")
+    horn = next(i for i in saiga.images if i.key == SAIGA_HORN)
+    assert len(horn.features) == 6
+    svg = horn.path.read_bytes()
+    for key, number in horn.features.items():
+        assert diagrams.callout_number(svg, key) == str(number)
+        assert horn.labels[key] == saiga.feature_shorts[number - 1]
+        for loc in ("ru", "kk", "uz"):
+            short = saiga.feature_shorts[number - 1][loc].value.replace("\n", " ")
+            assert f"{number} {short}" in horn.caption[loc].value
+    uuid = loaded.species.uuid_for("saiga-tatarica")
+    lesson = loaded.species.expand_feature_lists("{{features:saiga-tatarica}}", "kk")
+    card = loaded.species.card(uuid, "kk")
+    assert lesson.splitlines() == [f"{i}. {f.value}" for i, f in enumerate(card.features, 1)]
+
+
+def test_a_callout_numbered_unlike_its_feature_is_refused(tmp_path):
+    import shutil
+
+    from idtrainer.core.content import ContentError
+
+    root = tmp_path / "assets"
+    shutil.copytree(read_content().root, root)
+    svg = root / "species" / "saiga-tatarica" / "media" / "saiga-horn.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace(
+        'fill="#ffffff">7</text>', 'fill="#ffffff">1</text>'), encoding="utf-8")
+    try:
+        read_content(root)
+    except ContentError as exc:
+        assert "the callout's number in the diagram must be 7" in str(exc)
+    else:
+        raise AssertionError("a wrong callout number was accepted")

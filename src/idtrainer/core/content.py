@@ -43,6 +43,8 @@ Texts = dict[str, Translation]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
+#: ``{{features:saiga-tatarica}}`` in a lesson: the species' numbered diagnostic features
+FEATURES_DIRECTIVE = re.compile(r"\{\{features:([a-z0-9-]+)\}\}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ImageSpec:
     caption: Texts
     info: Any = None             # media.ImageInfo once inspected
     labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
+    features: dict[str, int] = field(default_factory=dict)   # svg text id -> feature number
     practice: bool = True        # may be a picture card "which species is this?"
 
 
@@ -95,6 +98,7 @@ class SpeciesSpec:
     lookalikes: list[tuple[str | None, Texts, Texts]]   # other species id, label, points
     images: list[ImageSpec]
     tags: list[str] = field(default_factory=list)   # poster and filter tags
+    feature_shorts: list[Texts] = field(default_factory=list)  # callout form of each feature
 
 
 @dataclass
@@ -348,8 +352,11 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             f.problem("cites.to_verify", _("must be true or false"))
         annotation = f.texts(cites.get("annotation"), "cites.annotation", required=False)
 
+    feature_entries = f.table_list(data, "features")
     features = [f.texts(_locale_part(e), f"features[{i}]")
-                for i, e in enumerate(f.table_list(data, "features"), 1)]
+                for i, e in enumerate(feature_entries, 1)]
+    shorts = [f.texts(e.get("short"), f"features[{i}].short", required=False)
+              for i, e in enumerate(feature_entries, 1)]
     if not features:
         f.problem("features", _("list at least one diagnostic feature"))
     products = []
@@ -382,8 +389,26 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         if not isinstance(labels, dict):
             f.problem(f"{where}.labels", _("must be a table of text ids"))
             labels = {}
-        spec.labels = {key: f.texts(value, f"{where}.labels.{key}")
-                       for key, value in labels.items()}
+        for key, value in labels.items():
+            if isinstance(value, dict) and set(value) == {"feature"}:
+                # A numbered callout: its words are the feature's short form, so callout,
+                # caption and lesson list cannot disagree.
+                number = value["feature"]
+                if not isinstance(number, int) or not 1 <= number <= len(features):
+                    f.problem(f"{where}.labels.{key}", _(
+                        "feature must be the number of one of the [[features]] (1–{n})")
+                        .format(n=len(features)))
+                elif not shorts[number - 1]:
+                    f.problem(f"{where}.labels.{key}", _(
+                        "features[{n}] needs a short form (short = {{ en = … }}) to be a "
+                        "callout").format(n=number))
+                else:
+                    spec.features[key] = number
+                    spec.labels[key] = shorts[number - 1]
+            else:
+                spec.labels[key] = f.texts(value, f"{where}.labels.{key}")
+        if spec.features and not spec.caption:
+            spec.caption = _feature_caption(spec.features, shorts)
         practice = entry.get("practice", True)
         if not isinstance(practice, bool):
             f.problem(f"{where}.practice", _("must be true or false"))
@@ -408,7 +433,19 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             f.problem("tags", _("{tag!r}: use lowercase letters, digits and -").format(tag=tag))
     return SpeciesSpec(sid, f.path, taxon, group, names,
                        f.name_lists(data.get("other_names"), "other_names"), texts, listing,
-                       annotation, features, products, lookalikes, images, tags)
+                       annotation, features, products, lookalikes, images, tags, shorts)
+
+
+def _feature_caption(refs: dict[str, int], shorts: list[Texts]) -> Texts:
+    """"2 amber, translucent; 3 …": the callouts of a picture, numbered as the features."""
+    numbers = sorted(set(refs.values()))
+    caption: Texts = {}
+    for loc in LOCALES:
+        parts = [f"{n} {shorts[n - 1][loc].value}" for n in numbers if loc in shorts[n - 1]]
+        if len(parts) == len(numbers):
+            status = shorts[numbers[0] - 1][loc].status
+            caption[loc] = Translation("; ".join(p.replace("\n", " ") for p in parts), status)
+    return caption
 
 
 def _check_labels(f: _File, spec: ImageSpec, where: str) -> None:
@@ -427,6 +464,11 @@ def _check_labels(f: _File, spec: ImageSpec, where: str) -> None:
     for ident in spec.labels:
         if ident not in ids:
             f.problem(f"{where}.labels.{ident}", _("the diagram has no text with this id"))
+    for ident, number in spec.features.items():
+        if diagrams.callout_number(spec.path.read_bytes(), ident) != str(number):
+            f.problem(f"{where}.labels.{ident}", _(
+                "the callout's number in the diagram must be {n}, the feature's number")
+                .format(n=number))
 
 
 def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
@@ -602,6 +644,11 @@ def _cross_check(content: ContentSet, problems: list[Problem]) -> None:
     for m in content.modules:
         for lesson in m.lessons:
             for loc, text in lesson.body.items():
+                for target in FEATURES_DIRECTIVE.findall(text.value):
+                    if target not in species:
+                        md = content.root / "course" / "modules" / m.id / f"{lesson.id}.{loc}.md"
+                        problems.append(Problem(md, f"features:{target}",
+                                                _("no species with this id")))
                 for target, rest in SPECIES_LINK.findall(text.value):
                     md = content.root / "course" / "modules" / m.id / f"{lesson.id}.{loc}.md"
                     if target not in species:
@@ -721,7 +768,8 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
     for i, feature in enumerate(s.features, 1):
         row = w.put("species_features", {"uuid": content_uuid("feature", f"{s.id}/{i}"),
                                          "species_uuid": species, "position": i})
-        w.texts("species_features", row, {"text": feature})
+        short = s.feature_shorts[i - 1] if i <= len(s.feature_shorts) else {}
+        w.texts("species_features", row, {"text": feature, "short": short})
     for i, (ptype, text) in enumerate(s.products, 1):
         row = w.put("species_products", {"uuid": content_uuid("product", f"{s.id}/{i}"),
                                          "species_uuid": species, "position": i,

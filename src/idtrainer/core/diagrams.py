@@ -49,6 +49,19 @@ def label_ids(svg: bytes) -> list[str]:
     return [e.get("id", "") for e in _parse(svg).iter() if _tag(e) == "text" and e.get("id")]
 
 
+def callout_number(svg: bytes, ident: str) -> str | None:
+    """The bare number drawn in the same group as text ``ident`` (its callout circle)."""
+    root = _parse(svg)
+    for group in root.iter():
+        children = list(group)
+        if any(c.get("id") == ident for c in children):
+            for c in children:
+                words = "".join(c.itertext()).strip()
+                if _tag(c) == "text" and not c.get("id") and words.isdigit():
+                    return words
+    return None
+
+
 def naming_ids(svg: bytes) -> set[str]:
     """Ids of text elements that the question variant drops (marked as naming)."""
     root = _parse(svg)

@@ -189,7 +189,7 @@ class LearnPage(QWidget):
         self.note.setText(fallback_note(fell_back))
         self.note.setVisible(fell_back)
         self.reader.document().clear()
-        self.reader.setMarkdown(lesson.body.value if lesson.body else "")
+        self.reader.setMarkdown(store.species.expand_feature_lists(body, i18n.current_language()))
 
     # -- actions -----------------------------------------------------------------------
 
