@@ -114,3 +114,12 @@ def test_a_callout_numbered_unlike_its_feature_is_refused(tmp_path):
         assert "the callout's number in the diagram must be 7" in str(exc)
     else:
         raise AssertionError("a wrong callout number was accepted")
+
+
+def test_the_question_variant_keeps_a_panel_letter_but_not_its_name():
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">'
+           b'<text id="a" x="10" y="20" class="naming">A  Markhor</text>'
+           b'<text id="b" x="210" y="20">B  Siberian ibex</text></svg>')
+    words = diagrams.visible_text(diagrams.localize(svg, {"a": "A  Винторогий козёл"},
+                                                    question=True))
+    assert words == ["A", "B Siberian ibex"]

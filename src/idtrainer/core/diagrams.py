@@ -17,6 +17,7 @@ returns the words a reader can see, which is what the giveaway check reads.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -92,12 +93,24 @@ def _set_lines(element: ET.Element, text: str) -> None:
         span.text = line
 
 
+#: "A  Markhor: horns from the front": the panel letter a question may refer to
+PANEL_LETTER = re.compile(r"^\s*([A-Z]|[0-9]{1,2})\s{2,}\S")
+
+
 def _drop_naming(root: ET.Element) -> None:
     for parent in list(root.iter()):
         for child in list(parent):
-            if _tag(child) in ("title", "desc") or NAMING_CLASS in (
-                    child.get("class") or "").split():
+            if _tag(child) in ("title", "desc"):
                 parent.remove(child)
+            elif NAMING_CLASS in (child.get("class") or "").split():
+                words = "".join(child.itertext())
+                if _tag(child) == "text" and (letter := PANEL_LETTER.match(words)):
+                    # Keep the panel's letter ("marked A in the diagram"), drop its name.
+                    for span in list(child):
+                        child.remove(span)
+                    child.text = letter.group(1)
+                else:
+                    parent.remove(child)
 
 
 def _width(root: ET.Element) -> float:
