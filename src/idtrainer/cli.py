@@ -121,6 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     b_inspect = bundle_sub.add_parser("inspect", help=_("check a bundle without importing it"))
     b_inspect.add_argument("file", metavar="FILE")
 
+    printing = sub.add_parser("print", help=_("print ID sheets and posters as PDF"))
+    print_sub = printing.add_subparsers(dest="print_command", metavar="WHAT", required=True)
+    p_sheets = print_sub.add_parser("sheets", help=_("an A4 identification sheet per species"))
+    p_sheets.add_argument("--species", nargs="+", required=True, metavar="ID",
+                          help=_("species ids, e.g. saiga-tatarica, or 'all'"))
+    p_poster = print_sub.add_parser("poster", help=_("a poster of the species carrying a tag"))
+    p_poster.add_argument("kind", choices=("natives", "exotics", "derivatives"))
+    p_poster.add_argument("--size", choices=("A3", "A2"), default="A3")
+    for p in (p_sheets, p_poster):
+        p.add_argument("--lang", dest="print_lang", required=True, choices=i18n.LANGUAGES,
+                       help=_("the language of the sheet or poster"))
+        p.add_argument("--lang2", dest="print_lang2", choices=i18n.LANGUAGES,
+                       help=_("a second language printed side by side"))
+        p.add_argument("--out", required=True, metavar="FILE.pdf")
+
     keys = sub.add_parser("keys", help=_("this laptop's keys and the keys it trusts"))
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("list", help=_("list own and trusted keys with fingerprints"))
@@ -212,6 +227,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
         return cmd_keys(data, args)
     if command in TRAINER_COMMANDS:
         return TRAINER_COMMANDS[command](data, args)
+    if command == "print":
+        return cmd_print(data, args)
     if command in ("checklist", "identify", "experts"):
         from idtrainer import cli_identify
 
@@ -349,6 +366,21 @@ def print_report(content) -> None:
                      f"{i18n.format_percent(r.completeness(loc))} ({parts})"))
     table(_("Translation of {n} texts, by language and status:").format(n=fmt(r.texts)), rows)
 
+    from idtrainer.core.item_rules import LONG_RATIO, bank_figures, check_rules
+
+    fig = bank_figures(content)
+    pct = i18n.format_percent
+    rules = [(_("true/false answered true"), f"{fmt(fig.truefalse_true)} / "
+              f"{fmt(fig.truefalse)} ({pct(fig.true_share)})")]
+    for loc in LOCALES:
+        rules.append((_("correct option over {ratio}× the longest distractor ({language})")
+                      .format(ratio=LONG_RATIO, language=i18n.language_name(loc)),
+                      f"{fmt(len(fig.long_correct.get(loc, [])))} / {fmt(fig.single)} "
+                      f"({pct(fig.long_share(loc))})"))
+    rules.append((_("problems found by the item-writing and giveaway rules"),
+                  fmt(len(check_rules(content)))))
+    table(_("Item-writing rules:"), rules)
+
 
 def cmd_content(data: Path, action: str, folder: str | None) -> int:
     from idtrainer.core.content import ContentError, load_content, read_content
@@ -365,6 +397,12 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
     counts = content_counts(len(content.species), len(content.modules),
                             sum(len(m.lessons) for m in content.modules),
                             len(content.questions))
+    if action in ("check", "load"):
+        from idtrainer.core.item_rules import check_rules
+
+        if problems := check_rules(content):
+            print(ContentError(problems), file=sys.stderr)
+            return EXIT_USAGE
     if action == "check":
         print(_("Content is valid: {counts}.").format(counts=counts))
         return EXIT_OK
@@ -405,6 +443,39 @@ VERDICTS = {
     "unknown_issuer": N_("UNKNOWN ISSUER: this laptop does not trust the key that signed it."),
     "malformed": N_("NOT A CERTIFICATE: the text is not an IDTrainer certificate code."),
 }
+
+
+def cmd_print(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core import print_pdf
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError(_("{path}: no such folder").format(path=out.parent))
+    with _open(data) as store:
+        try:
+            if args.print_command == "sheets":
+                if args.species == ["all"]:
+                    uuids = [s.uuid for s in store.species.all(args.print_lang)]
+                else:
+                    uuids = []
+                    for slug in args.species:
+                        if (uuid := store.species.uuid_for(slug)) is None:
+                            raise CliError(_("no species with id {id!r}").format(id=slug))
+                        uuids.append(uuid)
+                print_pdf.sheets(store, uuids, args.print_lang, args.print_lang2, out)
+                print(ngettext("Wrote {n} ID sheet to {file}.", "Wrote {n} ID sheets to {file}.",
+                               len(uuids)).format(n=len(uuids), file=out))
+            else:
+                print_pdf.poster(store, args.kind, args.size, args.print_lang,
+                                 args.print_lang2, out)
+                print(_("Wrote the {kind} poster ({size}) to {file}.").format(
+                    kind=args.kind, size=args.size, file=out))
+        except print_pdf.PrintError as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:
+            raise CliError(_("{path}: cannot write ({reason})").format(
+                path=out, reason=exc.strerror or exc)) from exc
+    return EXIT_OK
 
 
 def cmd_certificates(data: Path, args: argparse.Namespace) -> int:

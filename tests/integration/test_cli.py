@@ -460,3 +460,43 @@ def test_experts_placeholders_and_csv_import(tmp_path: Path, data: Path):
     assert refused.returncode == 2 and "row 3: country" in refused.stderr
     kz = run("--data-dir", str(copy), "experts", "list", "--country", "KZ")
     assert "A. Expert" in kz.stdout and kz.stdout.count("\n") == 3
+def test_print_sheets_and_a_poster_from_the_command_line(tmp_path: Path, data: Path):
+    from pypdf import PdfReader
+
+    copy = tmp_path / "print"
+    shutil.copytree(data, copy)
+    sheet = tmp_path / "sheets.pdf"
+    result = run("--data-dir", str(copy), "print", "sheets", "--species", "saiga-tatarica",
+                 "falco-cherrug", "--lang", "ru", "--lang2", "kk", "--out", str(sheet))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(sheet).pages)
+    assert "Сайгак" in text and "Ақбөкен" in text and "Ителгі" in text
+    poster = tmp_path / "poster.pdf"
+    result = run("--data-dir", str(copy), "print", "poster", "derivatives", "--size", "A2",
+                 "--lang", "uz", "--out", str(poster))
+    assert result.returncode == 0, result.stderr
+    assert "Saygʻoq" in PdfReader(poster).pages[0].extract_text()
+
+
+def test_print_refuses_unknown_species_and_folders(tmp_path: Path, data: Path):
+    copy = tmp_path / "print"
+    shutil.copytree(data, copy)
+    bad = run("--data-dir", str(copy), "print", "sheets", "--species", "unicorn", "--lang",
+              "ru", "--out", str(tmp_path / "x.pdf"))
+    assert bad.returncode == 2 and "unicorn" in bad.stderr and "Traceback" not in bad.stderr
+    nowhere = run("--data-dir", str(copy), "print", "poster", "natives", "--lang", "ru",
+                  "--out", str(tmp_path / "missing" / "x.pdf"))
+    assert nowhere.returncode == 2 and "Traceback" not in nowhere.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_content_check_refuses_a_giveaway_picture(tmp_path: Path):
+    fixture = Path(__file__).parent.parent / "data" / "content"
+    content = tmp_path / "content"
+    shutil.copytree(fixture, content)
+    svg = content / "species" / "panthera-uncia" / "media" / "rosette.svg"
+    svg.write_text(svg.read_text().replace("</svg>", '<text x="5" y="20">Snow leopard</text>'
+                                           "</svg>"))
+    result = run("content", "check", str(content))
+    assert result.returncode == 2
+    assert "question[q-single].image" in result.stderr and "snow leopard" in result.stderr

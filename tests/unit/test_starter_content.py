@@ -37,6 +37,8 @@ def all_texts(content: ContentSet):
         for img in s.images:
             if img.caption:
                 yield f"{img.key}.caption", img.caption
+            for key, words in img.labels.items():
+                yield f"{img.key}.labels.{key}", words
     for m in content.modules:
         yield f"{m.id}.title", m.title
         for lesson in m.lessons:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import LICENCES, MediaError, inspect_image
@@ -42,6 +43,8 @@ Texts = dict[str, Translation]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
+#: ``{{features:saiga-tatarica}}`` in a lesson: the species' numbered diagnostic features
+FEATURES_DIRECTIVE = re.compile(r"\{\{features:([a-z0-9-]+)\}\}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class ImageSpec:
     source: str
     caption: Texts
     info: Any = None             # pictures.PictureInfo once it passed the gate
+    labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
+    features: dict[str, int] = field(default_factory=dict)   # svg text id -> feature number
+    practice: bool = True        # may be a picture card "which species is this?"
 
 
 @dataclass
@@ -91,6 +97,8 @@ class SpeciesSpec:
     products: list[tuple[str, Texts]]
     lookalikes: list[tuple[str | None, Texts, Texts]]   # other species id, label, points
     images: list[ImageSpec]
+    tags: list[str] = field(default_factory=list)   # poster and filter tags
+    feature_shorts: list[Texts] = field(default_factory=list)  # callout form of each feature
 
 
 @dataclass
@@ -356,8 +364,11 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             f.problem("cites.to_verify", _("must be true or false"))
         annotation = f.texts(cites.get("annotation"), "cites.annotation", required=False)
 
+    feature_entries = f.table_list(data, "features")
     features = [f.texts(_locale_part(e), f"features[{i}]")
-                for i, e in enumerate(f.table_list(data, "features"), 1)]
+                for i, e in enumerate(feature_entries, 1)]
+    shorts = [f.texts(e.get("short"), f"features[{i}].short", required=False)
+              for i, e in enumerate(feature_entries, 1)]
     if not features:
         f.problem("features", _("list at least one diagnostic feature"))
     products = []
@@ -386,6 +397,34 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
                          f.string(entry, "author", f"{where}.author"), licence,
                          f.string(entry, "source", f"{where}.source"),
                          f.texts(entry.get("caption"), f"{where}.caption", required=False))
+        labels = entry.get("labels", {})
+        if not isinstance(labels, dict):
+            f.problem(f"{where}.labels", _("must be a table of text ids"))
+            labels = {}
+        for key, value in labels.items():
+            if isinstance(value, dict) and set(value) == {"feature"}:
+                # A numbered callout: its words are the feature's short form, so callout,
+                # caption and lesson list cannot disagree.
+                number = value["feature"]
+                if not isinstance(number, int) or not 1 <= number <= len(features):
+                    f.problem(f"{where}.labels.{key}", _(
+                        "feature must be the number of one of the [[features]] (1–{n})")
+                        .format(n=len(features)))
+                elif not shorts[number - 1]:
+                    f.problem(f"{where}.labels.{key}", _(
+                        "features[{n}] needs a short form (short = {{ en = … }}) to be a "
+                        "callout").format(n=number))
+                else:
+                    spec.features[key] = number
+                    spec.labels[key] = shorts[number - 1]
+            else:
+                spec.labels[key] = f.texts(value, f"{where}.labels.{key}")
+        if spec.features and not spec.caption:
+            spec.caption = _feature_caption(spec.features, shorts)
+        practice = entry.get("practice", True)
+        if not isinstance(practice, bool):
+            f.problem(f"{where}.practice", _("must be true or false"))
+        spec.practice = practice is not False
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -395,12 +434,53 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             except MediaError as exc:
                 f.problem(f"{where}.file", str(exc))
                 continue
+            if spec.info.mime == "image/svg+xml":
+                _check_labels(f, spec, where)
         images.append(spec)
     if not images:
         f.problem("images", _("every species needs at least one image"))
+    tags = f.strings(data, "tags", "tags")
+    for tag in tags:
+        if not ID_PATTERN.match(tag):
+            f.problem("tags", _("{tag!r}: use lowercase letters, digits and -").format(tag=tag))
     return SpeciesSpec(sid, f.path, taxon, group, names,
                        f.name_lists(data.get("other_names"), "other_names"), texts, listing,
-                       annotation, features, products, lookalikes, images)
+                       annotation, features, products, lookalikes, images, tags, shorts)
+
+
+def _feature_caption(refs: dict[str, int], shorts: list[Texts]) -> Texts:
+    """"2 amber, translucent; 3 …": the callouts of a picture, numbered as the features."""
+    numbers = sorted(set(refs.values()))
+    caption: Texts = {}
+    for loc in LOCALES:
+        parts = [f"{n} {shorts[n - 1][loc].value}" for n in numbers if loc in shorts[n - 1]]
+        if len(parts) == len(numbers):
+            status = shorts[numbers[0] - 1][loc].status
+            caption[loc] = Translation("; ".join(p.replace("\n", " ") for p in parts), status)
+    return caption
+
+
+def _check_labels(f: _File, spec: ImageSpec, where: str) -> None:
+    """Every text of a diagram has its words in the species file, and no words are stray."""
+    from idtrainer.core import diagrams
+
+    try:
+        ids = diagrams.label_ids(spec.path.read_bytes())
+    except (OSError, ValueError, SyntaxError) as exc:
+        f.problem(f"{where}.file", str(exc))
+        return
+    for ident in ids:
+        if ident not in spec.labels:
+            f.problem(f"{where}.labels", _("the diagram's text {id!r} has no words here; "
+                                           "write them in [images.labels]").format(id=ident))
+    for ident in spec.labels:
+        if ident not in ids:
+            f.problem(f"{where}.labels.{ident}", _("the diagram has no text with this id"))
+    for ident, number in spec.features.items():
+        if diagrams.callout_number(spec.path.read_bytes(), ident) != str(number):
+            f.problem(f"{where}.labels.{ident}", _(
+                "the callout's number in the diagram must be {n}, the feature's number")
+                .format(n=number))
 
 
 def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
@@ -592,6 +672,11 @@ def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str])
     for m in content.modules:
         for lesson in m.lessons:
             for loc, text in lesson.body.items():
+                for target in FEATURES_DIRECTIVE.findall(text.value):
+                    if target not in species:
+                        md = content.root / "course" / "modules" / m.id / f"{lesson.id}.{loc}.md"
+                        problems.append(Problem(md, f"features:{target}",
+                                                _("no species with this id")))
                 for target, rest in SPECIES_LINK.findall(text.value):
                     md = content.root / "course" / "modules" / m.id / f"{lesson.id}.{loc}.md"
                     if target not in species:
@@ -713,12 +798,13 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
                                            "taxon_uuid": taxon, **s.listing})
         w.texts("cites_listings", listing, {"annotation": s.annotation})
     species = w.put("species", {"uuid": species_uuids[s.id], "slug": s.id,
-                                "taxon_uuid": taxon, "taxon_group": s.group})
+                                "taxon_uuid": taxon, "taxon_group": s.group, "tags": s.tags})
     w.texts("species", species, s.texts)
     for i, feature in enumerate(s.features, 1):
         row = w.put("species_features", {"uuid": content_uuid("feature", f"{s.id}/{i}"),
                                          "species_uuid": species, "position": i})
-        w.texts("species_features", row, {"text": feature})
+        short = s.feature_shorts[i - 1] if i <= len(s.feature_shorts) else {}
+        w.texts("species_features", row, {"text": feature, "short": short})
     for i, (ptype, text) in enumerate(s.products, 1):
         row = w.put("species_products", {"uuid": content_uuid("product", f"{s.id}/{i}"),
                                          "species_uuid": species, "position": i,
@@ -735,10 +821,12 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
             "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
             "height": img.info.height, "licence": img.licence, "author": img.author,
             "source": img.source, "original_name": img.path.name})
-        w.texts("media", media, {"caption": img.caption})
+        w.texts("media", media, {"caption": img.caption, **{
+            f"{LABEL_PREFIX}{key}": words for key, words in img.labels.items()}})
         w.put("media_links", {"uuid": content_uuid("media_link", img.key),
                               "owner_table": "species", "owner_uuid": species,
-                              "media_uuid": media, "position": i})
+                              "media_uuid": media, "position": i,
+                              "practice": int(img.practice)})
 
 
 def _load_module(w: _Writer, m: ModuleSpec, course: str) -> None:

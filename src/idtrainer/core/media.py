@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,10 @@ class MediaItem:
     source: str
     caption: LocalText | None
     path: Path
+    #: a diagram's words in the reader's language: svg text id -> text (see core.diagrams)
+    labels: dict[str, LocalText] = field(default_factory=dict)
+    #: may this picture be a "which species is this?" card
+    practice: bool = True
 
 
 def sha256_file(path: Path) -> str:
@@ -111,25 +115,30 @@ class MediaManager:
 
     def for_owner(self, owner_uuid: str, locale: str) -> list[MediaItem]:
         rows = self.store.query(
-            "SELECT m.* FROM media_links k JOIN media m ON m.uuid = k.media_uuid "
+            "SELECT m.*, k.practice AS practice FROM media_links k "
+            "JOIN media m ON m.uuid = k.media_uuid "
             "WHERE k.owner_uuid = ? AND k.deleted = 0 AND m.deleted = 0 ORDER BY k.position",
             (owner_uuid,))
-        captions = self.store.texts.for_owners([r["uuid"] for r in rows], locale,
-                                               fields=["caption"])
-        return [self._item(r, captions.get(r["uuid"], {}).get("caption")) for r in rows]
+        texts = self.store.texts.for_owners([r["uuid"] for r in rows], locale)
+        return [self._item(r, texts.get(r["uuid"], {})) for r in rows]
 
     def get(self, media_uuid: str, locale: str) -> MediaItem | None:
         row = self.store.query_one("SELECT * FROM media WHERE uuid = ?", (media_uuid,))
         if row is None:
             return None
-        return self._item(row, self.store.texts.get(media_uuid, "caption", locale))
+        return self._item(row, self.store.texts.fields(media_uuid, locale))
 
     def missing_files(self) -> list[str]:
         """sha256 of media rows whose file is not in the media store."""
         return [r[0] for r in self.store.conn.execute(
             "SELECT DISTINCT sha256 FROM media WHERE deleted = 0") if not self.has_file(r[0])]
 
-    def _item(self, row: dict, caption: LocalText | None) -> MediaItem:
+    def _item(self, row: dict, texts: dict[str, LocalText]) -> MediaItem:
+        from idtrainer.core.diagrams import LABEL_PREFIX
+
+        labels = {k[len(LABEL_PREFIX):]: v for k, v in texts.items()
+                  if k.startswith(LABEL_PREFIX)}
         return MediaItem(row["uuid"], row["sha256"], row["mime"], row["width"], row["height"],
-                         row["licence"], row["author"], row["source"], caption,
-                         self.path_for(row["sha256"]))
+                         row["licence"], row["author"], row["source"], texts.get("caption"),
+                         self.path_for(row["sha256"]), labels,
+                         bool(row.get("practice", 1)))

@@ -587,12 +587,20 @@ def _v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    """Species tags (posters, filters) and which pictures may be a "which species?" card."""
+    conn.execute("ALTER TABLE species ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE media_links ADD COLUMN practice INTEGER NOT NULL DEFAULT 1 "
+                 "CHECK (practice IN (0, 1))")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (1, _v1),
     (3, _v3),
     (4, _v4),
+    (5, _v5),
 ])
 LATEST = MIGRATIONS[-1][0]
 

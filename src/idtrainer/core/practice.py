@@ -38,15 +38,20 @@ class Flashcard:
     answer: str
 
 
-def _names_species(path, mime: str, names: list[str]) -> bool:
-    """True when a drawing spells out the answer (its title names the species)."""
-    if mime != "image/svg+xml":
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="ignore").casefold()
-    except OSError:
-        return True
-    return any(n.casefold() in text for n in names if n)
+def _names_species(items: list[MediaItem], common: list[str], scientific: list[str]) -> bool:
+    """True when the question variant of a picture spells out the answer in any language."""
+    from idtrainer.core import diagrams, item_rules
+
+    for item in items:
+        if item.mime != "image/svg+xml":
+            continue
+        try:
+            words = diagrams.visible_text(diagrams.svg_for(item, question=True))
+        except (OSError, ValueError, SyntaxError):
+            return True
+        if item_rules.naming_hits(words, common, scientific):
+            return True
+    return False
 
 
 def interleave(keys: list[str], seed: str) -> list[str]:
@@ -88,23 +93,33 @@ class PracticeManager:
         return Scheduler(enable_fuzzing=False)
 
     def picture_for(self, species_uuid: str) -> str | None:
-        """The first image of a species that does not name it, remembered per session."""
+        """The first picture of a species that may be a "which species?" card (its file
+        says so) and does not name the species in any language; remembered per session."""
         if species_uuid not in self._pictures:
+            from idtrainer.core import item_rules
+            from idtrainer.core.schema import LOCALES
+
             taxon = self.store.query_one(
-                "SELECT t.uuid, t.scientific_name, t.synonyms FROM species s JOIN taxa t ON "
-                "t.uuid = s.taxon_uuid WHERE s.uuid = ?", (species_uuid,))
-            names = [taxon["scientific_name"], taxon["scientific_name"].split()[0],
-                     *json.loads(taxon["synonyms"])] if taxon else []
-            names += [r[0] for r in self.store.conn.execute(
-                "SELECT value FROM texts WHERE owner_uuid = ? AND field = 'name' AND "
-                "deleted = 0", (taxon["uuid"] if taxon else "",))]
-            self._pictures[species_uuid] = next(
-                (r["uuid"] for r in self.store.query(
-                    "SELECT m.uuid, m.sha256, m.mime FROM media_links k JOIN media m ON "
-                    "m.uuid = k.media_uuid WHERE k.owner_uuid = ? AND k.deleted = 0 AND "
-                    "m.deleted = 0 ORDER BY k.position", (species_uuid,))
-                 if not _names_species(self.store.media.path_for(r["sha256"]), r["mime"],
-                                       names)), None)
+                "SELECT t.uuid, t.scientific_name, t.genus, t.synonyms FROM species s "
+                "JOIN taxa t ON t.uuid = s.taxon_uuid WHERE s.uuid = ?", (species_uuid,))
+            scientific = [taxon["scientific_name"], taxon["genus"] or
+                          taxon["scientific_name"].split()[0],
+                          *json.loads(taxon["synonyms"])] if taxon else []
+            common = [n for r in self.store.conn.execute(
+                "SELECT value FROM texts WHERE owner_uuid = ? AND field IN ('name', "
+                "'other_names') AND deleted = 0", (taxon["uuid"] if taxon else "",))
+                for n in r[0].split("\n") if n.strip()]
+            by_locale = {loc: self.store.media.for_owner(species_uuid, loc) for loc in LOCALES}
+            chosen = None
+            for i, item in enumerate(by_locale[LOCALES[0]]):
+                if not item.practice:
+                    continue
+                if not _names_species([by_locale[loc][i] for loc in LOCALES],
+                                      [item_rules.fold(c) for c in common],
+                                      [item_rules.fold(s) for s in scientific if s]):
+                    chosen = item.uuid
+                    break
+            self._pictures[species_uuid] = chosen
         return self._pictures[species_uuid]
 
     def all_keys(self) -> list[str]:

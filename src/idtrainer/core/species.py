@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,26 @@ class SpeciesManager:
 
     def count(self) -> int:
         return self.store.count("species")
+
+    def tagged(self, tag: str) -> list[str]:
+        """Uuids of the species carrying ``tag`` (poster and filter tags), by slug."""
+        return [r["uuid"] for r in self.store.query(
+            "SELECT uuid FROM species WHERE deleted = 0 AND EXISTS "
+            "(SELECT 1 FROM json_each(species.tags) WHERE value = ?) ORDER BY slug", (tag,))]
+
+    def expand_feature_lists(self, markdown: str, locale: str) -> str:
+        """Replace ``{{features:<id>}}`` in a lesson with that species' numbered diagnostic
+        features in ``locale``: the numbers are the callouts of its diagrams."""
+        from idtrainer.core.content import FEATURES_DIRECTIVE
+
+        def features(match: re.Match) -> str:
+            uuid = self.uuid_for(match.group(1))
+            card = self.card(uuid, locale) if uuid else None
+            if card is None:
+                return ""
+            return "\n".join(f"{i}. {f.value}" for i, f in enumerate(card.features, 1))
+
+        return FEATURES_DIRECTIVE.sub(features, markdown)
 
     def uuid_for(self, slug: str) -> str | None:
         return self.store.scalar(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MediaItem
-from idtrainer.gui.images import render
+from idtrainer.gui.images import render_item
 
 
 class ZoomView(QGraphicsView):
@@ -67,6 +67,7 @@ class Gallery(QWidget):
     def __init__(self, *, captions: bool = True) -> None:
         super().__init__()
         self.captions = captions  # off where the picture is the question
+        self.question = not captions  # ... and then its naming texts are left out too
         self.images: list[MediaItem] = []
         self.index = 0
         self.view = ZoomView()
@@ -155,7 +156,7 @@ class Gallery(QWidget):
             self.position.clear()
             return
         item = self.images[self.index]
-        image = render(item.path, item.mime, QSize(1600, 1600))
+        image = render_item(item, QSize(1600, 1600), question=self.question)
         self.view.show_pixmap(QPixmap.fromImage(image))
         self.position.setText(f"{self.index + 1} / {len(self.images)}")
         self.caption.setText(item.caption.value if item.caption and self.captions else "")
@@ -178,7 +179,8 @@ class Gallery(QWidget):
         layout.addWidget(close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self._leave_full_screen)
         item = self.images[self.index]
-        viewer.show_pixmap(QPixmap.fromImage(render(item.path, item.mime, QSize(3000, 3000))))
+        viewer.show_pixmap(QPixmap.fromImage(
+            render_item(item, QSize(3000, 3000), question=self.question)))
         self.full_window = window
         window.showFullScreen()
 

@@ -22,7 +22,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from idtrainer.core.pictures import JPEG, PNG, SVG, WEBP, MediaError, read_picture
+from idtrainer.core import diagrams
+from idtrainer.core.media import MediaItem
+from idtrainer.core.pictures import (
+    JPEG,
+    PNG,
+    SVG,
+    WEBP,
+    MediaError,
+    check_picture,
+    read_picture,
+)
 
 SVG_MIME = SVG
 #: The only decoder Qt may use for each kind: never one it guesses from the content, so
@@ -32,15 +42,34 @@ MAX_SVG_SIDE = 4096
 QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
 
 
-def render(path: Path, mime: str, bound: QSize | None = None) -> QImage:
-    """The image at ``path``, scaled to fit ``bound`` (keeping its aspect); null if unreadable.
+def render_item(item: MediaItem, bound: QSize | None = None, *,
+                question: bool = False) -> QImage:
+    """A media item as the reader sees it: a diagram in the reader's language, and without
+    its naming texts when the picture is the ``question``."""
+    if item.mime != SVG_MIME:
+        return render(item.path, item.mime, bound)
+    try:
+        data = diagrams.svg_for(item, question=question)
+    except (OSError, ValueError, SyntaxError):
+        return QImage()
+    return render(item.path, item.mime, bound, data=data)
 
-    An SVG is drawn only from bytes that have just passed the picture gate, so drawing
-    it can reach no file; a bitmap is decoded only by the decoder its kind names.
+
+def render(path: Path, mime: str, bound: QSize | None = None, *,
+           data: bytes | None = None) -> QImage:
+    """The image at ``path`` (or the SVG ``data`` made from it), scaled to fit ``bound``
+    (keeping its aspect); null if unreadable.
+
+    An SVG is drawn only from bytes that have just passed the picture gate (the
+    translated diagram too), so drawing it can reach no file; a bitmap is decoded only by
+    the decoder its kind names.
     """
     if mime == SVG_MIME:
         try:
-            data, _info = read_picture(path, allowed={SVG})
+            if data is None:
+                data, _info = read_picture(path, allowed={SVG})
+            else:
+                check_picture(data, path, allowed={SVG})
         except MediaError:
             return QImage()
         renderer = QSvgRenderer(QByteArray(data))
@@ -100,7 +129,8 @@ class ThumbnailCache(QObject):
         self._made.connect(self._done)
 
     def path_for(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}-{self.size}sq.png"
+        # "-drawing": diagrams are thumbnailed without their words (see _make)
+        return self.folder / f"{sha256}-{self.size}sq-drawing.png"
 
     def get(self, sha256: str, source: Path, mime: str) -> QImage | None:
         """The thumbnail if it is ready; otherwise start making it and return None."""
@@ -119,7 +149,14 @@ class ThumbnailCache(QObject):
         return None
 
     def _make(self, sha256: str, source: Path, mime: str) -> None:
-        image = render(source, mime, QSize(self.size, self.size))
+        data = None
+        if mime == SVG_MIME:
+            # At tile size words are unreadable, and they would be in one language only.
+            try:
+                data = diagrams.without_text(source.read_bytes())
+            except (OSError, ValueError, SyntaxError):
+                data = None
+        image = render(source, mime, QSize(self.size, self.size), data=data)
         if not image.isNull():
             image = square(image, self.size)
             target = self.path_for(sha256)

@@ -28,7 +28,7 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
 from idtrainer.core.store import content_uuid
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.images import render
+from idtrainer.gui.images import render_item
 from idtrainer.gui.species_card import fallback_note
 
 LESSON_ROLE = Qt.ItemDataRole.UserRole
@@ -56,7 +56,7 @@ class LessonBrowser(QTextBrowser):
                                             i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
-                return render(item.path, item.mime, QSize(width, width))
+                return render_item(item, QSize(width, width))
         return None
 
     def _link(self, url: QUrl) -> None:
@@ -242,7 +242,7 @@ class LearnPage(QWidget):
         self.note.setText(fallback_note(fell_back))
         self.note.setVisible(fell_back)
         self.reader.document().clear()
-        self.reader.setMarkdown(lesson.body.value if lesson.body else "")
+        self.reader.setMarkdown(store.species.expand_feature_lists(body, i18n.current_language()))
 
     def _map_html(self) -> str:
         """The first thing Learn shows: every module with its progress and its lessons,

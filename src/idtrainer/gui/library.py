@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -75,6 +77,13 @@ class LibraryPage(QWidget):
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)
+        self.list.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printSheets")
+        self.posters_button = QPushButton()
+        self.posters_button.setObjectName("posters")
+        self.print_button.clicked.connect(self.print_sheets)
+        self.posters_button.clicked.connect(self.show_posters)
 
         filters = QHBoxLayout()
         for label, combo in ((self.appendix_label, self.appendix),
@@ -86,6 +95,8 @@ class LibraryPage(QWidget):
         filters.addWidget(self.count)
         filters.addWidget(self.grid_button)
         filters.addWidget(self.list_button)
+        filters.addWidget(self.print_button)
+        filters.addWidget(self.posters_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.search)
@@ -116,6 +127,9 @@ class LibraryPage(QWidget):
         self.product_label.setText(_("&Product:"))
         self.grid_button.setText(_("Grid"))
         self.list_button.setText(_("List"))
+        self.print_button.setText(_("&Print…"))
+        self.print_button.setToolTip(_("ID sheets of the selected species as PDF"))
+        self.posters_button.setText(_("P&osters…"))
         self._fill(self.appendix, [(a, labels.appendix_name(a)) for a in APPENDICES])
         self._fill(self.group, [(g, labels.group_name(g)) for g in TAXON_GROUPS])
         self._fill(self.product, [(p, labels.product_name(p)) for p in PRODUCT_TYPES])
@@ -219,6 +233,24 @@ class LibraryPage(QWidget):
             self.open_checklist.emit(name)
             return
         self.open_species.emit(item.data(SPECIES_ROLE))
+
+    def selected_species(self) -> list[str]:
+        return [item.data(SPECIES_ROLE) for item in self.list.selectedItems()]
+
+    def print_sheets(self) -> None:
+        from idtrainer.gui.printing import SheetsDialog
+
+        species = self.selected_species()
+        if not species:
+            QMessageBox.information(self, _("Print"), _(
+                "Select one or more species first (Ctrl or Shift and click for several)."))
+            return
+        SheetsDialog(self.ctx, species, self).exec()
+
+    def show_posters(self) -> None:
+        from idtrainer.gui.printing import PostersDialog
+
+        PostersDialog(self.ctx, self).exec()
 
     def visible_species(self) -> list[str]:
         return [self.list.item(i).data(SPECIES_ROLE) for i in range(self.list.count())
