@@ -28,6 +28,8 @@ def open_store(data: Path, *, progress: Progress | None = None,
             store.keys.device()  # first run: this laptop's key for signing its results
         if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
+        elif store.get_setting(STARTER_LOADED) is not None and not store.read_only:
+            store.quizzes.ensure_self_tests()  # databases from before self-tests, new modules
     except BaseException:
         store.close()
         raise
@@ -38,5 +40,6 @@ def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary
     from idtrainer.core.content import load_starter_content  # only on first run
 
     summary = load_starter_content(store, progress=progress)
+    store.quizzes.ensure_self_tests()
     store.set_setting(STARTER_LOADED, store.now())
     return summary
