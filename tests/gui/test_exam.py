@@ -5,12 +5,30 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox
 
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.scoring import correct_response
+from idtrainer.gui.exam import QUIZ_ROLE, RESULT, RULES, TAKING
 from idtrainer.gui.main_window import PAGES
 
 
 def open_exams(window):
     window.go_to([key for key, _label in PAGES].index("exams"))
     return window.exams
+
+
+def quiz_rows(page):
+    """The quizzes listed (section headings left out), as (uuid, text)."""
+    items = [page.quizzes.item(i) for i in range(page.quizzes.count())]
+    return [(i.data(QUIZ_ROLE), i.text()) for i in items if i.data(QUIZ_ROLE)]
+
+
+def begin(page, quiz=None):
+    """Open the quiz's rules screen from the list, then press Start."""
+    if quiz is not None:
+        row = next(i for i in range(page.quizzes.count())
+                   if page.quizzes.item(i).data(QUIZ_ROLE) == quiz)
+        page.quizzes.setCurrentRow(row)
+    page.start_button.click()
+    assert page.stack.currentIndex() == RULES
+    page.begin_button.click()
 
 
 def key(qtbot, widget, k, modifier=Qt.KeyboardModifier.NoModifier):
@@ -25,9 +43,10 @@ def test_a_trainee_takes_an_exam_with_the_keyboard_only(signed_in, qtbot, monkey
                               [Rule("random", count=3, filter={"types": ["appendix"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    assert page.quizzes.count() == 1 and "3" in page.rules.text()
-    page.start_button.click()
-    assert page.stack.currentIndex() == 1 and "Time left: 20:00" in page.timer_label.text()
+    assert [q for q, _text in quiz_rows(page)][0] == quiz and "3" in page.summary.text()
+    begin(page, quiz)
+    assert page.stack.currentIndex() == TAKING
+    assert "Time left: 20:00" in page.timer_label.text()
     attempt = page.attempt
     for n, item in enumerate(attempt.items):
         target = correct_response(store.questions.get(item["q"], "en"))["appendix"]
@@ -45,9 +64,9 @@ def test_a_trainee_takes_an_exam_with_the_keyboard_only(signed_in, qtbot, monkey
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
     key(qtbot, page.view.buttons[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert asked and page.stack.currentIndex() == 2
-    text = page.result.toPlainText()
-    assert "Passed" in text and "100%" in text and "Your answer" in text
+    assert asked and page.stack.currentIndex() == RESULT
+    assert page.verdict.text() == "Passed" and page.score_bar.value() == 100
+    assert "Your answer" in page.result.toPlainText()
     assert store.attempts.get(attempt.uuid).passed
 
 
@@ -58,16 +77,16 @@ def test_submit_lists_unanswered_and_the_exam_resumes(signed_in, qtbot, monkeypa
                               [Rule("random", count=4, filter={"types": ["truefalse"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    page.start_button.click()
+    begin(page, quiz)
     page.view.choose(1)  # answer only the first
     first = page.attempt
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
     page.confirm_submit()
-    assert "Not answered: 2, 3, 4" in asked[0] and page.stack.currentIndex() == 1
+    assert "Not answered: 2, 3, 4" in asked[0] and page.stack.currentIndex() == TAKING
     page.show_list()  # leave (as if the app were closed) and come back
-    page.start_button.click()
+    begin(page, quiz)
     assert page.attempt.uuid == first.uuid and page.index == 1  # first open question
     page.go(0)
     assert page.view.buttons[0].isChecked()
@@ -106,19 +125,21 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
         "Falcons and eagles", 15, 80)
     assert quiz.rules[0].count == 5 and quiz.rules[0].filter == {"types": ["image"]}
     page.refresh()
-    assert page.quizzes.count() and page.edit_quiz.isEnabled()  # the new quiz can be edited
+    page.quizzes.setCurrentRow(1)  # row 0 is the section heading
+    assert page.selected() == dialog.quiz and page.edit_quiz.isEnabled()  # the new quiz can be edited
 
     klass = store.classes.create("Almaty")
     store.classes.add_member(klass, window.ctx.trainee)
     monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem",
                         lambda *a, **k: ("Class: Almaty", True))
     page.refresh()
-    page.quizzes.setCurrentRow(0)
+    page.quizzes.setCurrentRow(1)
     page.assign()
     window.ctx.lock_trainer()
     page.refresh()
-    assert page.quizzes.count() == 1 and not page.trainer_tools.isVisible()
-    page.start_button.click()
+    assert len([q for q in quiz_rows(page) if q[0] == quiz.uuid]) == 1
+    assert not page.trainer_tools.isVisible()
+    begin(page, quiz.uuid)
     assert len(page.attempt.items) == 5
     assert all(store.questions.get(i["q"], "en").qtype == "image" for i in page.attempt.items)
 
@@ -156,7 +177,7 @@ def test_practice_mode_explains_each_answer_at_once(signed_in, qtbot):
                               [Rule("random", count=2, filter={"types": ["truefalse"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    page.start_button.click()
+    begin(page, quiz)
     assert not page.feedback.isVisible()
     question = page.view.question
     wrong = 2 if question.answer["value"] else 1  # 1 = True, 2 = False
