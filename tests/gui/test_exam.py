@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox
 
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.scoring import correct_response
-from idtrainer.gui.exam import QUIZ_ROLE, RESULT, RULES, TAKING
-from idtrainer.gui.main_window import PAGES
+from idtrainer.gui.exam import LIST, QUIZ_ROLE, RESULT, RULES, TAKING
+from idtrainer.gui.main_window import CLOSED_DURING_EXAM, PAGES
 
 
 def open_exams(window):
@@ -274,3 +274,172 @@ def test_builder_picks_species_by_name_in_the_interface_language(signed_in, qtbo
     assert 0 < int(dialog.rules.cellWidget(0, 6).text()) < before
     assert dialog.rule_at(0).filter == {"species": [saiga]}
     window.ctx.set_language("en")
+
+
+def nav_state(window, key):
+    item = window.nav.item([k for k, _label in PAGES].index(key))
+    return bool(item.flags() & Qt.ItemFlag.ItemIsEnabled), item.toolTip()
+
+
+def test_the_rules_screen_comes_first_and_start_starts_the_clock(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Timed rules", QuizSettings(time_limit_minutes=20, pass_mark=60,
+                                                          attempts_allowed=2),
+                              [Rule("random", count=3, filter={"types": ["appendix"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    page.start_button.click()
+    assert page.stack.currentIndex() == RULES
+    shown = {k: v.text() for k, (_c, v) in page.rule_labels.items()}
+    assert shown["questions"] == "3 questions" and "20 minutes" in shown["time"]
+    assert shown["pass"] == "60%" and shown["attempts"] == "2 attempts left of 2"
+    assert shown["book"].startswith("Closed book")
+    assert store.count("attempts") == 0 and not page.ticker.isActive()  # no clock yet
+    page.rules_back.click()  # changing one's mind costs nothing
+    assert page.stack.currentIndex() == LIST and store.count("attempts") == 0
+    begin(page, quiz)
+    assert store.count("attempts") == 1 and page.ticker.isActive()
+    assert page.timer_label.text() == "Time left: 20:00"
+    page.show_list()
+    page.start_button.click()  # an open attempt: the rules say so and offer Continue
+    assert "0 of 3 answered" in page.rule_labels["resume"][1].text()
+    assert page.begin_button.text() == "&Continue"
+
+
+def test_closed_book_closes_the_other_pages_and_cards_until_submitted(signed_in, qtbot,
+                                                                      monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    card = window.open_species(store.species.uuid_for("saiga-tatarica"))
+    assert card.isVisible()
+    quiz = store.quizzes.save("Closed", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    assert window.ctx.exam_in_progress
+    for key_ in CLOSED_DURING_EXAM:
+        enabled, why = nav_state(window, key_)
+        assert not enabled and "opens again when you submit" in why
+        row = [k for k, _label in PAGES].index(key_)
+        assert not window.page_actions[row].isEnabled()
+        window.go_to(row)
+        assert window.pages.currentWidget() is page  # still on the exam
+    assert nav_state(window, "certificates")[0]  # the rest stays open
+    assert not card.isVisible() and window.open_species(store.species.uuid_for(
+        "saiga-tatarica")) is None
+    assert not window.search_action.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    page.confirm_submit()
+    assert page.stack.currentIndex() == RESULT and not window.ctx.exam_in_progress
+    for key_ in CLOSED_DURING_EXAM:
+        assert nav_state(window, key_) == (True, "")
+    assert card.isVisible()
+    window.go_to(0)
+    assert window.pages.currentWidget() is window.learn
+
+
+def test_open_book_and_practice_quizzes_leave_everything_open(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    for settings in (QuizSettings(open_book=True), QuizSettings(feedback_mode="practice")):
+        quiz = store.quizzes.save("Open", settings,
+                                  [Rule("random", count=1, filter={"types": ["truefalse"]})])
+        store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+        page = open_exams(window)
+        qtbot.waitUntil(lambda q=quiz: q in [u for u, _text in quiz_rows(page)])
+        begin(page, quiz)
+        assert not window.ctx.exam_in_progress and nav_state(window, "library")[0]
+        page.submit()
+        page.show_list()
+
+
+def test_signing_out_mid_exam_reopens_the_pages(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Closed", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    window.ctx.sign_out()
+    assert not window.ctx.exam_in_progress and page.attempt is None
+    assert nav_state(window, "learn")[0]
+
+
+def test_a_partly_answered_matching_question_is_shown_as_partial(signed_in, qtbot,
+                                                                 monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Pairs", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["matching"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    combos = list(page.view.combos.values())
+    assert len(combos) >= 2
+    combos[0].setCurrentIndex(1)  # one pair of several
+    first = page.navigator.item(0)
+    assert first.text().startswith("◐") and first.toolTip() == "Partly answered"
+    assert page.unanswered() == [2] and page.partly_answered() == [1]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    page.confirm_submit()
+    assert "Partly answered: 1" in asked[0] and "Not answered: 2" in asked[0]
+    for combo in combos:
+        combo.setCurrentIndex(1)
+    assert page.navigator.item(0).text().startswith("●")
+    assert page.navigator.item(0).toolTip() == "Answered" and page.partly_answered() == []
+
+
+def test_a_fresh_officer_takes_a_self_test_nobody_assigned(signed_in, qtbot, monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    assert store.quizzes.for_trainee(window.ctx.trainee) == []
+    page = open_exams(window)
+    listed = quiz_rows(page)
+    self_tests = store.quizzes.self_tests()
+    assert [q for q, _text in listed] == self_tests and len(self_tests) >= 3
+    assert all(text.startswith("Self-test: ") for _q, text in listed)
+    assert page.start_button.isEnabled()
+    page.start_button.click()
+    assert page.rule_labels["attempts"][1].text() == "Unlimited"
+    assert page.rule_labels["time"][1].text() == "No time limit"
+    page.begin_button.click()
+    assert page.stack.currentIndex() == TAKING and not window.ctx.exam_in_progress
+    assert page.timer_label.text() == "No time limit"
+    question = page.view.question
+    page.view.choose(1)
+    assert page.feedback.isVisible()  # practice feedback at once
+    page.submit()
+    assert page.stack.currentIndex() == RESULT
+    assert page.verdict.property("state") == "fail"  # one answer of many: not passed
+    assert page.verdict_card.property("state") == "fail"
+    assert page.chart.rows and page.again.isVisible()
+    assert question.stem.value in page.result.toPlainText()
+    page.again.click()  # unlimited attempts: straight back to the rules
+    assert page.stack.currentIndex() == RULES
+
+
+def test_the_result_page_shows_a_pass_in_colour_with_past_attempts(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Pass me", QuizSettings(pass_mark=50, review="score"),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    for _round in range(2):
+        begin(page, quiz)
+        for item in page.attempt.items:
+            store.attempts.answer(page.attempt.uuid, item["q"],
+                                  correct_response(store.questions.get(item["q"], "en")))
+        page.submit()
+        page.show_list()
+    page.attempt = store.attempts.history(quiz, window.ctx.trainee)[-1]
+    page.show_result()
+    assert page.verdict.text() == "Passed" and page.verdict.property("state") == "pass"
+    assert page.score_bar.value() == 100 and page.score_bar.property("state") == "pass"
+    assert page.module_card.isVisibleTo(page) and not page.result.isVisibleTo(page)
+    assert page.history.text().count("100%") == 2
