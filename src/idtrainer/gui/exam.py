@@ -20,7 +20,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -76,6 +76,46 @@ def card_frame() -> QFrame:
     frame.setObjectName("card")  # styled in gui/style.py
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     return frame
+
+
+class ScoreBar(QWidget):
+    """The score as a bar in the pass or fail colour, with a tick at the pass mark."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._value, self.pass_mark = 0, 70.0
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(),
+                           self.sizePolicy().Policy.Fixed)
+
+    def value(self) -> int:
+        return self._value
+
+    def set_score(self, percent: float, pass_mark: float) -> None:
+        self._value, self.pass_mark = round(percent), pass_mark
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, QFontMetrics(self.font()).height() + 12)
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        bar = QRectF(0, 4, self.width(), self.height() - 8)
+        track = QColor(palette.color(QPalette.ColorRole.WindowText))
+        track.setAlphaF(0.12)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(track))
+        painter.drawRoundedRect(bar, 4, 4)
+        state = str(self.property("state") or "pass")
+        painter.setBrush(QBrush(QColor(style.state_colour(state, palette))))
+        if self._value > 0:
+            painter.drawRoundedRect(QRectF(bar.x(), bar.y(), bar.width() * self._value / 100,
+                                           bar.height()), 4, 4)
+        tick = bar.x() + bar.width() * self.pass_mark / 100
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.drawLine(int(tick), 0, int(tick), self.height())
+        painter.end()
 
 
 class ModuleChart(QWidget):
@@ -197,17 +237,22 @@ class QuestionView(QWidget):
             button.toggled.connect(lambda _on: self._emit())
         if kind == "matching":
             rights = [o for o in ordered if o.side == "right"]
-            form = QFormLayout()
-            for left in (o for o in ordered if o.side == "left"):
+            holder = QWidget()
+            grid = QGridLayout(holder)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+            grid.setVerticalSpacing(8)
+            for row, left in enumerate(o for o in ordered if o.side == "left"):
                 combo = QComboBox()
                 combo.addItem("—", None)
                 for right in rights:
                     combo.addItem(right.text.value if right.text else "", right.uuid)
                 combo.currentIndexChanged.connect(lambda _i: self._emit())
-                form.addRow(QLabel(left.text.value if left.text else "", wordWrap=True), combo)
+                label = QLabel(left.text.value if left.text else "", wordWrap=True)
+                label.setBuddy(combo)
+                grid.addWidget(label, row, 0)
+                grid.addWidget(combo, row, 1, Qt.AlignmentFlag.AlignVCenter)
                 self.combos[left.uuid] = combo
-            holder = QWidget()
-            holder.setLayout(form)
             self.choices_layout.addWidget(holder)
         self._restore(response)
 
@@ -333,6 +378,7 @@ class ExamsPage(QWidget):
         self.timer_label.setObjectName("timer")
         self.book_label = QLabel(wordWrap=True)
         self.book_label.setObjectName("hint")
+        self.book_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.view = QuestionView()
         self.view.answered.connect(self._answered)
         self.previous, self.next, self.flag, self.submit_button = (
@@ -369,18 +415,20 @@ class ExamsPage(QWidget):
         self.verdict = QLabel(wordWrap=True)
         self.verdict.setObjectName("welcome")  # the type scale's largest size
         self.result_title = QLabel(wordWrap=True)
-        self.score_bar = QProgressBar()
-        self.score_bar.setRange(0, 100)
-        self.score_bar.setTextVisible(True)
+        self.score_bar = ScoreBar()
+        self.score_line = QLabel(wordWrap=True)
         self.pass_line = QLabel(wordWrap=True)
         self.pass_line.setObjectName("hint")
         vv = QVBoxLayout(self.verdict_card)
-        for part in (self.verdict, self.result_title, self.score_bar, self.pass_line):
+        for part in (self.verdict, self.result_title, self.score_line, self.score_bar,
+                     self.pass_line):
             vv.addWidget(part)
         vv.addStretch(1)
         self.module_card = card_frame()
         self.module_heading = QLabel()
-        self.module_heading.setObjectName("cardTitle")
+        bold = self.module_heading.font()
+        bold.setBold(True)
+        self.module_heading.setFont(bold)
         self.chart = ModuleChart()
         mv = QVBoxLayout(self.module_card)
         mv.addWidget(self.module_heading)
@@ -390,6 +438,7 @@ class ExamsPage(QWidget):
         self.result.setObjectName("result")
         self.history_card = card_frame()
         self.history_heading = QLabel()
+        self.history_heading.setFont(bold)
         self.history = QLabel(wordWrap=True)
         self.history.setTextFormat(Qt.TextFormat.RichText)
         hv = QVBoxLayout(self.history_card)
@@ -444,9 +493,10 @@ class ExamsPage(QWidget):
         self.check_quiz.setText(_("C&heck"))
         self.extra_button.setText(_("E&xtra time…"))
         self.export_button.setText(_("Export &results…"))
-        self.legend.setText(_("● answered · ◐ partly · ○ not yet · ⚑ flagged"))
-        self.module_heading.setText(f"<b>{html.escape(_('By module'))}</b>")
-        self.history_heading.setText(f"<b>{html.escape(_('Your attempts'))}</b>")
+        self.legend.setText(_("● answered · ◐ partly · ○ not yet · ⚑ flagged")
+                            .replace(" · ", "\n"))
+        self.module_heading.setText(_("By module"))
+        self.history_heading.setText(_("Your attempts"))
         for key, text in (("questions", _("Questions")), ("time", _("Time")),
                           ("pass", _("Pass mark")), ("attempts", _("Attempts")),
                           ("book", _("Book")), ("feedback", _("Feedback")),
@@ -546,10 +596,13 @@ class ExamsPage(QWidget):
 
     def _add_heading(self, text: str) -> None:
         item = QListWidgetItem(text)
-        item.setFlags(Qt.ItemFlag.NoItemFlags)  # a section heading, not a quiz
-        font = item.font()
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a section heading: not chosen
+        font = QFont(self.quizzes.font())
         font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
         item.setFont(font)
+        if self.quizzes.count():
+            item.setSizeHint(QSize(0, QFontMetrics(font).height() * 2 + 8))  # room above
         self.quizzes.addItem(item)
 
     def refresh(self) -> None:
@@ -588,35 +641,39 @@ class ExamsPage(QWidget):
         self._describe()
 
     def _list_line(self, quiz: str, trainee: str, lang: str) -> str:
+        """Two lines: the title; then questions, time, book and the result so far."""
         store = self.ctx.store
-        line = quiz_title(store.quizzes.get(quiz, lang))
+        found = store.quizzes.get(quiz, lang)
+        details = [self._facts(quiz)]
         grade = store.attempts.grade(quiz, trainee)
         if store.attempts.open_attempt(quiz, trainee) is not None:
-            line += " — " + _("in progress")
+            details.append(_("in progress"))
         elif grade is not None:
-            line += " — " + (_("passed, {percent}") if grade.passed else
-                             _("not passed, {percent}")).format(
-                percent=i18n.format_percent((grade.percent or 0) / 100))
-        return line
+            details.append((_("passed, {percent}") if grade.passed else
+                            _("not passed, {percent}")).format(
+                percent=i18n.format_percent((grade.percent or 0) / 100)))
+        return quiz_title(found) + "\n" + " · ".join(details)
+
+    def _facts(self, quiz: str) -> str:
+        settings = self.ctx.store.quizzes.get(quiz, "en").settings
+        count = self._question_count(quiz)
+        return " · ".join([
+            ngettext("{n} question", "{n} questions", count).format(n=count),
+            _("{minutes} min").format(minutes=settings.time_limit_minutes)
+            if settings.time_limit_minutes else _("No time limit"),
+            _("Closed book") if settings.closed_book else _("Open book")])
 
     def _describe(self) -> None:
-        quiz, trainee = self.selected(), self.ctx.trainee
+        quiz = self.selected()
         self.start_button.setEnabled(quiz is not None)
         # The quiz tools act on the selected quiz: enabled exactly when one is selected.
         # Self-tests are built in: not edited, assigned or copied.
         built_in = quiz is not None and self.ctx.store.quizzes.get(quiz, "en").settings.self_test
         for button in (self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz):
             button.setEnabled(quiz is not None and not built_in)
-        if quiz is None or trainee is None:
-            self.summary.setText(_("No exam is assigned to you yet."))
-            return
-        settings = self.ctx.store.quizzes.get(quiz, "en").settings
-        count = self._question_count(quiz)
-        lines = [ngettext("{n} question", "{n} questions", count).format(n=count),
-                 _("{minutes} min").format(minutes=settings.time_limit_minutes)
-                 if settings.time_limit_minutes else _("No time limit"),
-                 _("Closed book") if settings.closed_book else _("Open book")]
-        self.summary.setText(" · ".join(lines))
+        # The list says it all; the line below it speaks only when the list is empty.
+        self.summary.setVisible(self.quizzes.count() == 0)
+        self.summary.setText(_("No exam is assigned to you yet."))
 
     def _question_count(self, quiz: str) -> int:
         return len(self.ctx.store.quizzes.assemble(quiz, 0).items)
@@ -905,10 +962,10 @@ class ExamsPage(QWidget):
         style.set_state(self.verdict, "pass" if attempt.passed else "fail")
         style.set_state(self.verdict_card, "pass" if attempt.passed else "fail")
         self.result_title.setText(quiz_title(quiz))
-        self.score_bar.setValue(round(percent))
-        self.score_bar.setFormat(_("Score: {percent}").format(
-            percent=i18n.format_percent(percent / 100)))
+        self.score_bar.set_score(percent, settings.pass_mark)
         style.set_state(self.score_bar, "pass" if attempt.passed else "fail")
+        self.score_line.setText(_("Score: {percent}").format(
+            percent=i18n.format_percent(percent / 100)))
         self.pass_line.setText(_("Pass mark: {percent}").format(
             percent=i18n.format_percent(settings.pass_mark / 100)) + " · " + _(
             "{points} of {total} points").format(
