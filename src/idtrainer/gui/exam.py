@@ -306,6 +306,7 @@ class ExamsPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.quizzes = QListWidget()
+        self.quizzes.setSpacing(3)  # two-line entries need air between them
         self.quizzes.currentItemChanged.connect(lambda *_: self._describe())
         self.quizzes.itemActivated.connect(lambda _item: self.open_rules())
         self.summary = QLabel(wordWrap=True)
@@ -370,6 +371,7 @@ class ExamsPage(QWidget):
         # 3. taking it
         self.navigator = QListWidget()
         self.navigator.setMaximumWidth(180)
+        self.navigator.setSpacing(2)
         self.navigator.currentRowChanged.connect(self.go)
         self.legend = QLabel(wordWrap=True)
         self.legend.setObjectName("hint")
