@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idtrainer.core.paths import backups_dir, db_path, media_dir
-from idtrainer.core.store import Store
+from idtrainer.core.store import Store, StoreBusyError, StoreReadOnlyError
 
 if TYPE_CHECKING:
     from idtrainer.core.content import LoadSummary, Progress
@@ -29,7 +29,10 @@ def open_store(data: Path, *, progress: Progress | None = None,
         if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
         elif store.get_setting(STARTER_LOADED) is not None and not store.read_only:
-            store.quizzes.ensure_self_tests()  # databases from before self-tests, new modules
+            try:  # databases from before self-tests, or with new modules
+                store.quizzes.ensure_self_tests()
+            except (StoreBusyError, StoreReadOnlyError):
+                pass  # another window is writing: they are made at the next start
     except BaseException:
         store.close()
         raise

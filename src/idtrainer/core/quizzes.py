@@ -193,18 +193,19 @@ class QuizManager:
         :data:`SELF_TEST_QUESTIONS` questions drawn from the module's bank. Idempotent, and
         the uuid comes from the module's slug, so laptops that each make their own agree
         and a sync never doubles them. Returns the uuids of those created now."""
-        created = []
         modules = self.store.query(
             "SELECT m.uuid, m.slug, (SELECT count(*) FROM questions q WHERE q.deleted = 0 "
             "AND q.module_uuid = m.uuid) AS questions FROM modules m WHERE m.deleted = 0 "
             "ORDER BY m.position")
+        missing = [m for m in modules if m["questions"] and not self.store.scalar(
+            "SELECT 1 FROM quizzes WHERE uuid = ? AND deleted = 0",
+            (content_uuid("self-test", m["slug"]),))]
+        if not missing:  # the usual case: read only, so a busy database does not matter
+            return []
+        created = []
         with self.store.transaction():
-            for module in modules:
+            for module in missing:
                 uuid = content_uuid("self-test", module["slug"])
-                exists = self.store.scalar("SELECT 1 FROM quizzes WHERE uuid = ? AND "
-                                           "deleted = 0", (uuid,))
-                if exists or not module["questions"]:
-                    continue
                 titles = self.store.texts.variants(module["uuid"], "title") or {
                     "en": Translation(module["slug"])}
                 count = min(SELF_TEST_QUESTIONS, module["questions"])
