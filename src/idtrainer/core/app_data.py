@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,10 @@ def open_store(data: Path, *, progress: Progress | None = None,
         if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
         elif store.get_setting(STARTER_LOADED) is not None and not store.read_only:
-            try:  # databases from before self-tests, or with new modules
+            # Databases from before self-tests, or with new modules. Another window
+            # writing: they are made at the next start.
+            with suppress(StoreBusyError, StoreReadOnlyError):
                 store.quizzes.ensure_self_tests()
-            except (StoreBusyError, StoreReadOnlyError):
-                pass  # another window is writing: they are made at the next start
     except BaseException:
         store.close()
         raise
