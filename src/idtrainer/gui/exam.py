@@ -213,6 +213,7 @@ class QuestionView(QWidget):
         while self.choices_layout.count():
             item = self.choices_layout.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
+                widget.hide()  # gone at once, not only when the event loop deletes it
                 widget.deleteLater()
         self.buttons, self.values, self.combos = [], [], {}
         by_uuid = {o.uuid: o for o in question.options}
