@@ -5,12 +5,30 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox
 
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.scoring import correct_response
-from idtrainer.gui.main_window import PAGES
+from idtrainer.gui.exam import LIST, QUIZ_ROLE, RESULT, RULES, TAKING
+from idtrainer.gui.main_window import CLOSED_DURING_EXAM, PAGES
 
 
 def open_exams(window):
     window.go_to([key for key, _label in PAGES].index("exams"))
     return window.exams
+
+
+def quiz_rows(page):
+    """The quizzes listed (section headings left out), as (uuid, text)."""
+    items = [page.quizzes.item(i) for i in range(page.quizzes.count())]
+    return [(i.data(QUIZ_ROLE), i.text()) for i in items if i.data(QUIZ_ROLE)]
+
+
+def begin(page, quiz=None):
+    """Open the quiz's rules screen from the list, then press Start."""
+    if quiz is not None:
+        row = next(i for i in range(page.quizzes.count())
+                   if page.quizzes.item(i).data(QUIZ_ROLE) == quiz)
+        page.quizzes.setCurrentRow(row)
+    page.start_button.click()
+    assert page.stack.currentIndex() == RULES
+    page.begin_button.click()
 
 
 def key(qtbot, widget, k, modifier=Qt.KeyboardModifier.NoModifier):
@@ -25,9 +43,10 @@ def test_a_trainee_takes_an_exam_with_the_keyboard_only(signed_in, qtbot, monkey
                               [Rule("random", count=3, filter={"types": ["appendix"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    assert page.quizzes.count() == 1 and "3" in page.rules.text()
-    page.start_button.click()
-    assert page.stack.currentIndex() == 1 and "Time left: 20:00" in page.timer_label.text()
+    assert quiz_rows(page)[0][0] == quiz and "3 questions" in quiz_rows(page)[0][1]
+    begin(page, quiz)
+    assert page.stack.currentIndex() == TAKING
+    assert "Time left: 20:00" in page.timer_label.text()
     attempt = page.attempt
     for n, item in enumerate(attempt.items):
         target = correct_response(store.questions.get(item["q"], "en"))["appendix"]
@@ -45,9 +64,9 @@ def test_a_trainee_takes_an_exam_with_the_keyboard_only(signed_in, qtbot, monkey
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
     key(qtbot, page.view.buttons[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert asked and page.stack.currentIndex() == 2
-    text = page.result.toPlainText()
-    assert "Passed" in text and "100%" in text and "Your answer" in text
+    assert asked and page.stack.currentIndex() == RESULT
+    assert page.verdict.text() == "Passed" and page.score_bar.value() == 100
+    assert "Your answer" in page.result.toPlainText()
     assert store.attempts.get(attempt.uuid).passed
 
 
@@ -58,16 +77,16 @@ def test_submit_lists_unanswered_and_the_exam_resumes(signed_in, qtbot, monkeypa
                               [Rule("random", count=4, filter={"types": ["truefalse"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    page.start_button.click()
+    begin(page, quiz)
     page.view.choose(1)  # answer only the first
     first = page.attempt
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
     page.confirm_submit()
-    assert "Not answered: 2, 3, 4" in asked[0] and page.stack.currentIndex() == 1
+    assert "Not answered: 2, 3, 4" in asked[0] and page.stack.currentIndex() == TAKING
     page.show_list()  # leave (as if the app were closed) and come back
-    page.start_button.click()
+    begin(page, quiz)
     assert page.attempt.uuid == first.uuid and page.index == 1  # first open question
     page.go(0)
     assert page.view.buttons[0].isChecked()
@@ -106,19 +125,22 @@ def test_the_builder_makes_a_quiz_with_a_random_rule_that_a_trainee_takes(signed
         "Falcons and eagles", 15, 80)
     assert quiz.rules[0].count == 5 and quiz.rules[0].filter == {"types": ["image"]}
     page.refresh()
-    assert page.quizzes.count() and page.edit_quiz.isEnabled()  # the new quiz can be edited
+    page.quizzes.setCurrentRow(1)  # row 0 is the section heading
+    # the new quiz can be edited
+    assert page.selected() == dialog.quiz and page.edit_quiz.isEnabled()
 
     klass = store.classes.create("Almaty")
     store.classes.add_member(klass, window.ctx.trainee)
     monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem",
                         lambda *a, **k: ("Class: Almaty", True))
     page.refresh()
-    page.quizzes.setCurrentRow(0)
+    page.quizzes.setCurrentRow(1)
     page.assign()
     window.ctx.lock_trainer()
     page.refresh()
-    assert page.quizzes.count() == 1 and not page.trainer_tools.isVisible()
-    page.start_button.click()
+    assert len([q for q in quiz_rows(page) if q[0] == quiz.uuid]) == 1
+    assert not page.trainer_tools.isVisible()
+    begin(page, quiz.uuid)
     assert len(page.attempt.items) == 5
     assert all(store.questions.get(i["q"], "en").qtype == "image" for i in page.attempt.items)
 
@@ -156,7 +178,7 @@ def test_practice_mode_explains_each_answer_at_once(signed_in, qtbot):
                               [Rule("random", count=2, filter={"types": ["truefalse"]})])
     store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
     page = open_exams(window)
-    page.start_button.click()
+    begin(page, quiz)
     assert not page.feedback.isVisible()
     question = page.view.question
     wrong = 2 if question.answer["value"] else 1  # 1 = True, 2 = False
@@ -253,3 +275,175 @@ def test_builder_picks_species_by_name_in_the_interface_language(signed_in, qtbo
     assert 0 < int(dialog.rules.cellWidget(0, 6).text()) < before
     assert dialog.rule_at(0).filter == {"species": [saiga]}
     window.ctx.set_language("en")
+
+
+def nav_state(window, key):
+    item = window.nav.item([k for k, _label in PAGES].index(key))
+    return bool(item.flags() & Qt.ItemFlag.ItemIsEnabled), item.toolTip()
+
+
+def test_the_rules_screen_comes_first_and_start_starts_the_clock(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Timed rules", QuizSettings(time_limit_minutes=20, pass_mark=60,
+                                                          attempts_allowed=2),
+                              [Rule("random", count=3, filter={"types": ["appendix"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    page.start_button.click()
+    assert page.stack.currentIndex() == RULES
+    shown = {k: v.text() for k, (_c, v) in page.rule_labels.items()}
+    assert shown["questions"] == "3 questions" and "20 minutes" in shown["time"]
+    assert shown["pass"] == "60%" and shown["attempts"] == "2 attempts left of 2"
+    assert shown["book"].startswith("Closed book")
+    assert store.count("attempts") == 0 and not page.ticker.isActive()  # no clock yet
+    page.rules_back.click()  # changing one's mind costs nothing
+    assert page.stack.currentIndex() == LIST and store.count("attempts") == 0
+    begin(page, quiz)
+    assert store.count("attempts") == 1 and page.ticker.isActive()
+    assert page.timer_label.text() == "Time left: 20:00"
+    page.show_list()
+    page.start_button.click()  # an open attempt: the rules say so and offer Continue
+    assert "0 of 3 answered" in page.rule_labels["resume"][1].text()
+    assert page.begin_button.text() == "&Continue"
+
+
+def test_closed_book_closes_the_other_pages_and_cards_until_submitted(signed_in, qtbot,
+                                                                      monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    card = window.open_species(store.species.uuid_for("saiga-tatarica"))
+    assert card.isVisible()
+    quiz = store.quizzes.save("Closed", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    assert window.ctx.exam_in_progress
+    for key_ in CLOSED_DURING_EXAM:
+        enabled, why = nav_state(window, key_)
+        assert not enabled and "opens again when you submit" in why
+        row = [k for k, _label in PAGES].index(key_)
+        assert not window.page_actions[row].isEnabled()
+        window.go_to(row)
+        assert window.pages.currentWidget() is page  # still on the exam
+    assert nav_state(window, "certificates")[0]  # the rest stays open
+    assert not card.isVisible() and window.open_species(store.species.uuid_for(
+        "saiga-tatarica")) is None
+    assert not window.search_action.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    page.confirm_submit()
+    assert page.stack.currentIndex() == RESULT and not window.ctx.exam_in_progress
+    for key_ in CLOSED_DURING_EXAM:
+        assert nav_state(window, key_) == (True, "")
+    assert card.isVisible()
+    window.go_to(0)
+    assert window.pages.currentWidget() is window.learn
+
+
+def test_open_book_and_practice_quizzes_leave_everything_open(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    for settings in (QuizSettings(open_book=True), QuizSettings(feedback_mode="practice")):
+        quiz = store.quizzes.save("Open", settings,
+                                  [Rule("random", count=1, filter={"types": ["truefalse"]})])
+        store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+        page = open_exams(window)
+        qtbot.waitUntil(lambda q=quiz, p=page: q in [u for u, _text in quiz_rows(p)])
+        begin(page, quiz)
+        assert not window.ctx.exam_in_progress and nav_state(window, "library")[0]
+        page.submit()
+        page.show_list()
+
+
+def test_signing_out_mid_exam_reopens_the_pages(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Closed", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    window.ctx.sign_out()
+    assert not window.ctx.exam_in_progress and page.attempt is None
+    assert nav_state(window, "learn")[0]
+
+
+def test_a_partly_answered_matching_question_is_shown_as_partial(signed_in, qtbot,
+                                                                 monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Pairs", QuizSettings(),
+                              [Rule("random", count=2, filter={"types": ["matching"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    begin(page, quiz)
+    combos = list(page.view.combos.values())
+    assert len(combos) >= 2
+    combos[0].setCurrentIndex(1)  # one pair of several
+    first = page.navigator.item(0)
+    assert first.text().startswith("◐") and first.toolTip() == "Partly answered"
+    assert page.unanswered() == [2] and page.partly_answered() == [1]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    page.confirm_submit()
+    assert "Partly answered: 1" in asked[0] and "Not answered: 2" in asked[0]
+    for combo in combos:
+        combo.setCurrentIndex(1)
+    assert page.navigator.item(0).text().startswith("●")
+    assert page.navigator.item(0).toolTip() == "Answered" and page.partly_answered() == []
+    old = list(combos)
+    page.go(1)  # the previous question's rows are gone at once, not drawn under the new
+    assert not any(c.isVisible() for c in old)
+
+
+def test_a_fresh_officer_takes_a_self_test_nobody_assigned(signed_in, qtbot, monkeypatch):
+    window = signed_in
+    store = window.ctx.store
+    assert store.quizzes.for_trainee(window.ctx.trainee) == []
+    page = open_exams(window)
+    listed = quiz_rows(page)
+    self_tests = store.quizzes.self_tests()
+    assert [q for q, _text in listed] == self_tests and len(self_tests) >= 3
+    assert all(text.startswith("Self-test: ") for _q, text in listed)
+    assert page.start_button.isEnabled()
+    page.start_button.click()
+    assert page.rule_labels["attempts"][1].text() == "Unlimited"
+    assert page.rule_labels["time"][1].text() == "No time limit"
+    page.begin_button.click()
+    assert page.stack.currentIndex() == TAKING and not window.ctx.exam_in_progress
+    assert page.timer_label.text() == "No time limit"
+    question = page.view.question
+    page.view.answered.emit(correct_response(question))  # as the view does on any change
+    assert page.feedback.isVisible() and "Right." in page.feedback.text()  # at once
+    page.submit()
+    assert page.stack.currentIndex() == RESULT
+    assert page.verdict.property("state") == "fail"  # one answer of many: not passed
+    assert page.verdict_card.property("state") == "fail"
+    assert page.chart.rows and page.again.isVisible()
+    assert question.stem.value in page.result.toPlainText()
+    page.again.click()  # unlimited attempts: straight back to the rules
+    assert page.stack.currentIndex() == RULES
+
+
+def test_the_result_page_shows_a_pass_in_colour_with_past_attempts(signed_in, qtbot):
+    window = signed_in
+    store = window.ctx.store
+    quiz = store.quizzes.save("Pass me", QuizSettings(pass_mark=50, review="score"),
+                              [Rule("random", count=2, filter={"types": ["truefalse"]})])
+    store.quizzes.assign(quiz, trainee_uuid=window.ctx.trainee)
+    page = open_exams(window)
+    for _round in range(2):
+        begin(page, quiz)
+        for item in page.attempt.items:
+            store.attempts.answer(page.attempt.uuid, item["q"],
+                                  correct_response(store.questions.get(item["q"], "en")))
+        page.submit()
+        page.show_list()
+    page.attempt = store.attempts.history(quiz, window.ctx.trainee)[-1]
+    page.show_result()
+    assert page.verdict.text() == "Passed" and page.verdict.property("state") == "pass"
+    assert page.score_bar.value() == 100 and page.score_bar.property("state") == "pass"
+    assert page.module_card.isVisibleTo(page) and not page.result.isVisibleTo(page)
+    assert page.history.text().count("100%") == 2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idtrainer.core.paths import backups_dir, db_path, media_dir
-from idtrainer.core.store import Store
+from idtrainer.core.store import Store, StoreBusyError, StoreReadOnlyError
 
 if TYPE_CHECKING:
     from idtrainer.core.content import LoadSummary, Progress
@@ -28,10 +29,15 @@ def open_store(data: Path, *, progress: Progress | None = None,
             store.keys.device()  # first run: this laptop's key for signing its results
         if load_starter and store.get_setting(STARTER_LOADED) is None:
             build_starter(store, progress)
-        elif load_starter:
-            from idtrainer.core.identify import load_into_existing
+        elif store.get_setting(STARTER_LOADED) is not None and not store.read_only:
+            # Databases from before the key or self-tests, or with new modules. Another
+            # window writing: they are made at the next start.
+            with suppress(StoreBusyError, StoreReadOnlyError):
+                if load_starter:
+                    from idtrainer.core.identify import load_into_existing
 
-            load_into_existing(store)  # a database from before the key: once
+                    load_into_existing(store)  # a database from before the key: once
+                store.quizzes.ensure_self_tests()
     except BaseException:
         store.close()
         raise
@@ -43,6 +49,7 @@ def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary
     from idtrainer.core.identify import KEY_LOADED
 
     summary = load_starter_content(store, progress=progress)
+    store.quizzes.ensure_self_tests()
     store.set_setting(STARTER_LOADED, store.now())
     store.set_setting(KEY_LOADED, store.now())
     return summary

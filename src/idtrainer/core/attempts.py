@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.paths import atomic_write
 from idtrainer.core.quizzes import QuizError
-from idtrainer.core.scoring import score
+from idtrainer.core.scoring import completeness, score
 from idtrainer.core.store import content_uuid, iso, new_uuid
 
 if TYPE_CHECKING:
@@ -164,6 +164,13 @@ class AttemptManager:
                                      else None, "flagged": bool(r["flagged"])}
                 for r in self.store.query("SELECT * FROM answers WHERE attempt_uuid = ? AND "
                                           "deleted = 0", (attempt,))}
+
+    def completeness(self, attempt: Attempt, locale: str) -> list[str]:
+        """Per item, in order: answered, partial or unanswered (scoring.completeness)."""
+        given = self.answers(attempt.uuid)
+        return [completeness(self.store.questions.get(item["q"], locale),
+                             given.get(item["q"], {}).get("response"))
+                for item in attempt.items]
 
     # -- time --------------------------------------------------------------------------
 

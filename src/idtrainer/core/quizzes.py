@@ -18,13 +18,20 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import LOCALES, QUESTION_TYPES
-from idtrainer.core.store import new_uuid
+from idtrainer.core.store import content_uuid, new_uuid
 from idtrainer.core.texts import Translation
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
 
 FILTER_KEYS = ("modules", "tags", "species", "difficulty", "types")
+SELF_TEST_QUESTIONS = 10  # per module self-test, at most
+
+
+def self_test_settings() -> QuizSettings:
+    """Practice feedback, no time limit, unlimited attempts, open book."""
+    return QuizSettings(pass_mark=70.0, feedback_mode="practice", review="answers",
+                        open_book=True, self_test=True)
 
 
 class QuizError(IDTrainerError, ValueError):
@@ -44,6 +51,14 @@ class QuizSettings:
     available_from: str | None = None    # ISO UTC, inclusive
     available_until: str | None = None
     award_certificate: bool = False
+    open_book: bool = False              # library, lessons and cards stay open meanwhile
+    self_test: bool = False              # built in, one per module (ensure_self_tests)
+
+    @property
+    def closed_book(self) -> bool:
+        """Whether the rest of the app is closed while an attempt runs: exams are closed
+        book unless the quiz allows open book; practice quizzes and self-tests are open."""
+        return not (self.open_book or self.self_test or self.feedback_mode == "practice")
 
     def validate(self) -> None:
         if self.time_limit_minutes < 0 or self.attempts_allowed < 0:
@@ -155,9 +170,50 @@ class QuizManager:
         return Quiz(uuid, title.value if title else "", settings, rules)
 
     def all_uuids(self) -> list[str]:
-        """Every quiz, oldest first (a trainer previews any quiz; bundles pick from all)."""
+        """Every quiz trainers made, oldest first (a trainer previews any quiz; bundles
+        pick from all). The built-in self-tests are left out: every laptop makes its own
+        (:meth:`self_tests`)."""
         return [r[0] for r in self.store.conn.execute(
-            "SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid")]
+            "SELECT uuid FROM quizzes WHERE deleted = 0 AND "
+            "coalesce(json_extract(settings, '$.self_test'), 0) = 0 ORDER BY rowid")]
+
+    # -- self-tests --------------------------------------------------------------------
+
+    def self_tests(self) -> list[str]:
+        """The built-in self-tests, in course order; open to every trainee unassigned."""
+        return [r[0] for r in self.store.conn.execute(
+            "SELECT q.uuid FROM quizzes q JOIN quiz_rules r ON r.quiz_uuid = q.uuid "
+            "AND r.deleted = 0 AND r.position = 1 "
+            "LEFT JOIN modules m ON m.uuid = json_extract(r.filter, '$.modules[0]') "
+            "WHERE q.deleted = 0 AND json_extract(q.settings, '$.self_test') = 1 "
+            "ORDER BY coalesce(m.position, 1e9), q.uuid")]
+
+    def ensure_self_tests(self) -> list[str]:
+        """Make sure each module with questions has its self-test: up to
+        :data:`SELF_TEST_QUESTIONS` questions drawn from the module's bank. Idempotent, and
+        the uuid comes from the module's slug, so laptops that each make their own agree
+        and a sync never doubles them. Returns the uuids of those created now."""
+        modules = self.store.query(
+            "SELECT m.uuid, m.slug, (SELECT count(*) FROM questions q WHERE q.deleted = 0 "
+            "AND q.module_uuid = m.uuid) AS questions FROM modules m WHERE m.deleted = 0 "
+            "ORDER BY m.position")
+        missing = [m for m in modules if m["questions"] and not self.store.scalar(
+            "SELECT 1 FROM quizzes WHERE uuid = ? AND deleted = 0",
+            (content_uuid("self-test", m["slug"]),))]
+        if not missing:  # the usual case: read only, so a busy database does not matter
+            return []
+        created = []
+        with self.store.transaction():
+            for module in missing:
+                uuid = content_uuid("self-test", module["slug"])
+                titles = self.store.texts.variants(module["uuid"], "title") or {
+                    "en": Translation(module["slug"])}
+                count = min(SELF_TEST_QUESTIONS, module["questions"])
+                self.save(titles, self_test_settings(),
+                          [Rule("random", count=count, filter={"modules": [module["uuid"]]})],
+                          uuid=uuid)
+                created.append(uuid)
+        return created
 
     def uuid_titled(self, title: str) -> str | None:
         """The quiz whose title, in any language, is ``title`` (case and spacing aside)."""

@@ -68,3 +68,35 @@ def correct_response(question: Question) -> dict[str, Any]:
         return {"pairs": {o.uuid: rights[o.pair] for o in question.options
                           if o.side == "left"}}
     return dict(question.answer or {})
+
+
+#: How complete a response is (:func:`completeness`).
+UNANSWERED, PARTIAL, ANSWERED = "unanswered", "partial", "answered"
+
+
+def completeness(question: Question | None, response: Any) -> str:
+    """Whether ``response`` answers all of ``question``: :data:`ANSWERED`,
+    :data:`PARTIAL` or :data:`UNANSWERED`, for the exam's navigator and submit list.
+
+    A matching question is answered when every left item has a partner, partly
+    answered with some. A multiple-answer question ("select all that apply") is
+    answered with one option or more: counting the correct options would give them
+    away. Other types take one choice, so they are answered or not.
+    """
+    if not isinstance(response, dict) or not response:
+        return UNANSWERED
+    kind = question.qtype if question is not None else ""
+    if "pairs" in response or kind == "matching":
+        pairs = response.get("pairs")
+        if not isinstance(pairs, dict):
+            return UNANSWERED
+        lefts = {o.uuid for o in question.options if o.side == "left"} if question else set()
+        given = {left for left, right in pairs.items() if right and (not lefts or left in lefts)}
+        if not given:
+            return UNANSWERED
+        return ANSWERED if lefts and given >= lefts else PARTIAL
+    if "options" in response or kind == "multiple":
+        chosen = response.get("options")
+        return ANSWERED if isinstance(chosen, list) and chosen else UNANSWERED
+    present = [response.get(k) for k in ("option", "value", "appendix")]
+    return ANSWERED if any(v is not None for v in present) else UNANSWERED

@@ -5,7 +5,8 @@ write, carrying the :class:`~idtrainer.core.changes.Committed` that core emitted
 (the one Qt adapter of ``store.changes``; a view subscribes with :meth:`AppContext.
 when_changed` naming the tables it shows), ``language_changed`` after a language
 switch (each widget retranslates), ``session_changed`` when the trainee or trainer
-mode changes. See docs/architecture.md, "Change notifications".
+mode changes, ``exam_changed`` when a closed-book exam attempt begins or ends
+(:attr:`AppContext.exam_attempt`). See docs/architecture.md, "Change notifications".
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class AppContext(QObject):
     changed = Signal(object)
     language_changed = Signal(str)
     session_changed = Signal()
+    #: A closed-book exam attempt began (its uuid) or ended (None).
+    exam_changed = Signal(object)
     # Emitted on whichever thread committed; queued over to ``changed`` on this one.
     _committed = Signal(object)
 
@@ -58,6 +61,9 @@ class AppContext(QObject):
         self.app = app or application()
         self.trainee: str | None = None
         self.trainer_unlocked = False
+        #: The closed-book exam attempt being taken, if any: while it runs the main
+        #: window closes Learn, Library, Identify, Practice and the species cards.
+        self.exam_attempt: str | None = None
         self._base_font = QFont(self.app.font())
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -98,9 +104,26 @@ class AppContext(QObject):
         self.session_changed.emit()
 
     def sign_out(self) -> None:
+        self.end_exam()  # the attempt stays open; it resumes when they sign in again
         self.trainee = None
         self.lock_trainer()
         self.session_changed.emit()
+
+    @property
+    def exam_in_progress(self) -> bool:
+        return self.exam_attempt is not None
+
+    def begin_exam(self, attempt: str) -> None:
+        """A closed-book attempt is being taken: the rest of the app closes."""
+        if self.exam_attempt != attempt:
+            self.exam_attempt = attempt
+            self.exam_changed.emit(attempt)
+
+    def end_exam(self) -> None:
+        """The attempt was submitted or left: everything is open again."""
+        if self.exam_attempt is not None:
+            self.exam_attempt = None
+            self.exam_changed.emit(None)
 
     def unlock_trainer(self) -> None:
         self.trainer_unlocked = True

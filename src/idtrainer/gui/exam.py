@@ -1,4 +1,11 @@
-"""Exams: the list of quizzes for the signed-in trainee, taking one, and the result.
+"""Exams: the list of quizzes for the signed-in trainee, the rules screen, taking one,
+and the result.
+
+The list holds the quizzes a trainer assigned and the built-in self-tests (one per
+module, core quizzes.ensure_self_tests). Choosing one shows its rules; the clock starts
+with Start. A closed-book attempt (QuizSettings.closed_book) tells the AppContext
+(begin_exam), and the main window closes Learn, Library, Identify, Practice and the
+species cards until it is submitted.
 
 Every answer is saved the moment it is given (core AttemptManager.answer); closing the
 app mid-exam and starting it again resumes the same attempt with its answers and the
@@ -8,11 +15,12 @@ F flag, Ctrl+Enter submit.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -20,6 +28,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -39,13 +49,129 @@ from idtrainer.core.attempts import Attempt
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
 from idtrainer.core.questions import Question
-from idtrainer.core.quizzes import QuizError
-from idtrainer.core.scoring import correct_response
+from idtrainer.core.quizzes import Quiz, QuizError
+from idtrainer.core.scoring import ANSWERED, PARTIAL, correct_response
+from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.gallery import Gallery
 from idtrainer.gui.keys import PageKeys
 
 QUIZ_ROLE = Qt.ItemDataRole.UserRole
+# The pages of ExamsPage.stack, in the order they are added.
+LIST, TAKING, RESULT, RULES = range(4)
+#: Navigator marks: answered, partly answered, not answered (DejaVu Sans has all three).
+MARKS = {ANSWERED: "●", PARTIAL: "◐"}
+NOT_ANSWERED_MARK = "○"
+
+
+def quiz_title(quiz: Quiz) -> str:
+    """The title a trainee sees; a self-test is named after its module."""
+    if quiz.settings.self_test:
+        return _("Self-test: {module}").format(module=quiz.title)
+    return quiz.title
+
+
+def card_frame() -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("card")  # styled in gui/style.py
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    return frame
+
+
+class ScoreBar(QWidget):
+    """The score as a bar in the pass or fail colour, with a tick at the pass mark."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._value, self.pass_mark = 0, 70.0
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(),
+                           self.sizePolicy().Policy.Fixed)
+
+    def value(self) -> int:
+        return self._value
+
+    def set_score(self, percent: float, pass_mark: float) -> None:
+        self._value, self.pass_mark = round(percent), pass_mark
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, QFontMetrics(self.font()).height() + 12)
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        bar = QRectF(0, 4, self.width(), self.height() - 8)
+        track = QColor(palette.color(QPalette.ColorRole.WindowText))
+        track.setAlphaF(0.12)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(track))
+        painter.drawRoundedRect(bar, 4, 4)
+        state = str(self.property("state") or "pass")
+        painter.setBrush(QBrush(QColor(style.state_colour(state, palette))))
+        if self._value > 0:
+            painter.drawRoundedRect(QRectF(bar.x(), bar.y(), bar.width() * self._value / 100,
+                                           bar.height()), 4, 4)
+        tick = bar.x() + bar.width() * self.pass_mark / 100
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.drawLine(int(tick), 0, int(tick), self.height())
+        painter.end()
+
+
+class ModuleChart(QWidget):
+    """A horizontal bar per module: its name, a bar of the share scored, the percent;
+    bars at or above the pass mark in the pass colour, below it in the fail colour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, float]] = []
+        self.pass_mark = 0.7
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(),
+                           self.sizePolicy().Policy.Fixed)
+
+    def set_rows(self, rows: list[tuple[str, float]], pass_mark: float) -> None:
+        self.rows, self.pass_mark = rows, pass_mark
+        self.updateGeometry()
+        self.update()
+
+    def _row_height(self) -> int:
+        return QFontMetrics(self.font()).height() * 2 + 10
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, max(1, len(self.rows)) * self._row_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(200, self.sizeHint().height())
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette, metrics = self.palette(), QFontMetrics(self.font())
+        text_h, row_h = metrics.height(), self._row_height()
+        percent_w = metrics.horizontalAdvance("100 %") + 8
+        track = QColor(palette.color(QPalette.ColorRole.WindowText))
+        track.setAlphaF(0.12)
+        for n, (name, share) in enumerate(self.rows):
+            top = n * row_h
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(0, top, self.width(), text_h,
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                self.width()))
+            bar = QRectF(0, top + text_h + 2, max(10, self.width() - percent_w), text_h - 4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(track))
+            painter.drawRoundedRect(bar, 3, 3)
+            state = "pass" if share >= self.pass_mark else "fail"
+            painter.setBrush(QBrush(QColor(style.state_colour(state, palette))))
+            if share > 0:
+                painter.drawRoundedRect(QRectF(bar.x(), bar.y(), bar.width() * min(1.0, share),
+                                               bar.height()), 3, 3)
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(int(bar.right()) + 4, int(bar.y()) - 2, percent_w - 4, text_h,
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             i18n.format_percent(share))
+        painter.end()
 
 
 def clock_text(seconds: int) -> str:
@@ -87,6 +213,7 @@ class QuestionView(QWidget):
         while self.choices_layout.count():
             item = self.choices_layout.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
+                widget.hide()  # gone at once, not only when the event loop deletes it
                 widget.deleteLater()
         self.buttons, self.values, self.combos = [], [], {}
         by_uuid = {o.uuid: o for o in question.options}
@@ -111,17 +238,22 @@ class QuestionView(QWidget):
             button.toggled.connect(lambda _on: self._emit())
         if kind == "matching":
             rights = [o for o in ordered if o.side == "right"]
-            form = QFormLayout()
-            for left in (o for o in ordered if o.side == "left"):
+            holder = QWidget()
+            grid = QGridLayout(holder)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+            grid.setVerticalSpacing(8)
+            for row, left in enumerate(o for o in ordered if o.side == "left"):
                 combo = QComboBox()
                 combo.addItem("—", None)
                 for right in rights:
                     combo.addItem(right.text.value if right.text else "", right.uuid)
                 combo.currentIndexChanged.connect(lambda _i: self._emit())
-                form.addRow(QLabel(left.text.value if left.text else "", wordWrap=True), combo)
+                label = QLabel(left.text.value if left.text else "", wordWrap=True)
+                label.setBuddy(combo)
+                grid.addWidget(label, row, 0)
+                grid.addWidget(combo, row, 1, Qt.AlignmentFlag.AlignVCenter)
                 self.combos[left.uuid] = combo
-            holder = QWidget()
-            holder.setLayout(form)
             self.choices_layout.addWidget(holder)
         self._restore(response)
 
@@ -162,21 +294,25 @@ class QuestionView(QWidget):
         self.answered.emit(self.response())
 
 
+
 class ExamsPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.attempt: Attempt | None = None
         self.index = 0
+        self.chosen: str | None = None  # the quiz whose rules are shown
         self.stack = QStackedWidget()
-        # 1. the list of quizzes
+        # 1. the list of quizzes: assigned ones, then the self-tests
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.quizzes = QListWidget()
+        self.quizzes.setSpacing(3)  # two-line entries need air between them
         self.quizzes.currentItemChanged.connect(lambda *_: self._describe())
-        self.rules = QLabel(wordWrap=True)
+        self.quizzes.itemActivated.connect(lambda _item: self.open_rules())
+        self.summary = QLabel(wordWrap=True)
         self.start_button = QPushButton()
-        self.start_button.clicked.connect(self.start)
+        self.start_button.clicked.connect(self.open_rules)
         # Trainer tools, shown in trainer mode only.
         self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz = (
             QPushButton(), QPushButton(), QPushButton(), QPushButton(), QPushButton())
@@ -197,15 +333,55 @@ class ExamsPage(QWidget):
         tools.addStretch(1)
         choose = QWidget()
         cv = QVBoxLayout(choose)
-        for part in (self.title, self.trainer_tools, self.quizzes, self.rules,
-                     self.start_button):
+        for part in (self.title, self.trainer_tools, self.quizzes, self.summary):
             cv.addWidget(part)
-        # 2. taking it
+        start_row = QHBoxLayout()
+        start_row.addStretch(1)
+        start_row.addWidget(self.start_button)
+        cv.addLayout(start_row)
+        # 2. the rules screen: what the attempt will be, then Start
+        self.rules_title = QLabel(wordWrap=True)
+        self.rules_title.setObjectName("pageTitle")
+        self.rules_card = card_frame()
+        self.rules_form = QFormLayout(self.rules_card)
+        self.rules_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.rules_form.setVerticalSpacing(10)
+        self.rule_labels = {name: (QLabel(), QLabel(wordWrap=True)) for name in (
+            "questions", "time", "pass", "attempts", "book", "feedback", "resume")}
+        for caption, value in self.rule_labels.values():
+            caption.setObjectName("hint")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.rules_form.addRow(caption, value)
+        self.rules_note = QLabel(wordWrap=True)
+        self.rules_note.setObjectName("hint")
+        self.rules_back, self.begin_button = QPushButton(), QPushButton()
+        self.rules_back.clicked.connect(self.show_list)
+        self.begin_button.clicked.connect(self.start)
+        self.begin_button.setDefault(True)
+        rules_page = QWidget()
+        rv = QVBoxLayout(rules_page)
+        rv.addWidget(self.rules_title)
+        rv.addWidget(self.rules_card)
+        rv.addWidget(self.rules_note)
+        rv.addStretch(1)
+        rules_buttons = QHBoxLayout()
+        rules_buttons.addWidget(self.rules_back)
+        rules_buttons.addStretch(1)
+        rules_buttons.addWidget(self.begin_button)
+        rv.addLayout(rules_buttons)
+        # 3. taking it
         self.navigator = QListWidget()
         self.navigator.setMaximumWidth(180)
+        self.navigator.setSpacing(2)
         self.navigator.currentRowChanged.connect(self.go)
+        self.legend = QLabel(wordWrap=True)
+        self.legend.setObjectName("hint")
+        self.legend.setMaximumWidth(180)
         self.timer_label = QLabel()
         self.timer_label.setObjectName("timer")
+        self.book_label = QLabel(wordWrap=True)
+        self.book_label.setObjectName("hint")
+        self.book_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.view = QuestionView()
         self.view.answered.connect(self._answered)
         self.previous, self.next, self.flag, self.submit_button = (
@@ -221,32 +397,83 @@ class ExamsPage(QWidget):
         buttons.addWidget(self.submit_button)
         self.feedback = QLabel(wordWrap=True)
         self.feedback.setObjectName("feedback")
+        top = QHBoxLayout()
+        top.addWidget(self.timer_label)
+        top.addStretch(1)
+        top.addWidget(self.book_label, 2)
         right = QVBoxLayout()
-        right.addWidget(self.timer_label)
+        right.addLayout(top)
         right.addWidget(self.view, 1)
         right.addWidget(self.feedback)
         right.addLayout(buttons)
+        left = QVBoxLayout()
+        left.addWidget(self.navigator, 1)
+        left.addWidget(self.legend)
         taking = QWidget()
         tv = QHBoxLayout(taking)
-        tv.addWidget(self.navigator)
+        tv.addLayout(left)
         tv.addLayout(right, 1)
-        # 3. the result
-        self.result = QTextBrowser()
+        # 4. the result: verdict and score bar, per-module chart, review, past attempts
+        self.verdict_card = card_frame()
+        self.verdict = QLabel(wordWrap=True)
+        self.verdict.setObjectName("welcome")  # the type scale's largest size
+        self.result_title = QLabel(wordWrap=True)
+        self.score_bar = ScoreBar()
+        self.score_line = QLabel(wordWrap=True)
+        self.pass_line = QLabel(wordWrap=True)
+        self.pass_line.setObjectName("hint")
+        vv = QVBoxLayout(self.verdict_card)
+        for part in (self.verdict, self.result_title, self.score_line, self.score_bar,
+                     self.pass_line):
+            vv.addWidget(part)
+        vv.addStretch(1)
+        self.module_card = card_frame()
+        self.module_heading = QLabel()
+        bold = self.module_heading.font()
+        bold.setBold(True)
+        self.module_heading.setFont(bold)
+        self.chart = ModuleChart()
+        mv = QVBoxLayout(self.module_card)
+        mv.addWidget(self.module_heading)
+        mv.addWidget(self.chart)
+        mv.addStretch(1)
+        self.result = QTextBrowser()  # the review
         self.result.setObjectName("result")
-        self.back = QPushButton()
+        self.history_card = card_frame()
+        self.history_heading = QLabel()
+        self.history_heading.setFont(bold)
+        self.history = QLabel(wordWrap=True)
+        self.history.setTextFormat(Qt.TextFormat.RichText)
+        hv = QVBoxLayout(self.history_card)
+        hv.addWidget(self.history_heading)
+        hv.addWidget(self.history)
+        hv.addStretch(1)
+        self.back, self.again = QPushButton(), QPushButton()
         self.back.clicked.connect(self.show_list)
+        self.again.clicked.connect(self.try_again)
         done = QWidget()
         dv = QVBoxLayout(done)
-        dv.addWidget(self.result, 1)
-        dv.addWidget(self.back)
-        for page in (choose, taking, done):
+        upper = QHBoxLayout()
+        upper.addWidget(self.verdict_card, 1)
+        upper.addWidget(self.module_card, 1)
+        lower = QHBoxLayout()
+        lower.addWidget(self.result, 3)
+        lower.addWidget(self.history_card, 1)
+        dv.addLayout(upper)
+        dv.addLayout(lower, 1)
+        done_buttons = QHBoxLayout()
+        done_buttons.addWidget(self.back)
+        done_buttons.addStretch(1)
+        done_buttons.addWidget(self.again)
+        dv.addLayout(done_buttons)
+        for page in (choose, taking, done, rules_page):  # LIST, TAKING, RESULT, RULES
             self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
         self.keys = PageKeys(self, self.handle_key)
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self._tick)
         ctx.language_changed.connect(self.retranslate)
-        ctx.session_changed.connect(self.refresh)
+        ctx.session_changed.connect(self._session_changed)
         ctx.when_changed(self, self.refresh, "quizzes", "quiz_rules", "quiz_assignments",
                          "attempts", "classes", "class_members", "trainees", "texts")
         self.retranslate()
@@ -255,11 +482,13 @@ class ExamsPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Exams"))
-        self.start_button.setText(_("&Start or continue"))
+        self.start_button.setText(_("&Open…"))
+        self.rules_back.setText(_("Back to the list"))
         self.previous.setText(_("◀ Previous"))
         self.next.setText(_("Next ▶"))
         self.submit_button.setText(_("Su&bmit…"))
         self.back.setText(_("Back to the list"))
+        self.again.setText(_("Try &again"))
         self.new_quiz.setText(_("&New quiz…"))
         self.edit_quiz.setText(_("&Edit…"))
         self.copy_quiz.setText(_("D&uplicate"))
@@ -267,11 +496,24 @@ class ExamsPage(QWidget):
         self.check_quiz.setText(_("C&heck"))
         self.extra_button.setText(_("E&xtra time…"))
         self.export_button.setText(_("Export &results…"))
+        self.legend.setText(_("● answered · ◐ partly · ○ not yet · ⚑ flagged")
+                            .replace(" · ", "\n"))
+        self.module_heading.setText(_("By module"))
+        self.history_heading.setText(_("Your attempts"))
+        for key, text in (("questions", _("Questions")), ("time", _("Time")),
+                          ("pass", _("Pass mark")), ("attempts", _("Attempts")),
+                          ("book", _("Book")), ("feedback", _("Feedback")),
+                          ("resume", _("In progress"))):
+            self.rule_labels[key][0].setText(text)
         self._flag_text()
         self.refresh()
-        if self.attempt and self.stack.currentIndex() == 1:
+        page = self.stack.currentIndex()
+        if page == RULES and self.chosen:
+            self.open_rules(self.chosen)
+        elif self.attempt and page == TAKING:
+            self._fill_navigator()
             self.go(self.index)
-        elif self.attempt and self.stack.currentIndex() == 2:
+        elif self.attempt and page == RESULT:
             self.show_result()
 
     def selected(self) -> str | None:
@@ -333,7 +575,7 @@ class ExamsPage(QWidget):
         for a in open_attempts:
             person = store.trainees.get(a.trainee_uuid)
             names.append(f"{person.name if person else '?'} — "
-                         f"{store.quizzes.get(a.quiz_uuid, lang).title}")
+                         f"{quiz_title(store.quizzes.get(a.quiz_uuid, lang))}")
         chosen, ok = QInputDialog.getItem(self, _("Extra time"), _("Exam in progress:"),
                                           names, 0, False)
         if not ok:
@@ -350,93 +592,223 @@ class ExamsPage(QWidget):
             QMessageBox.information(self, _("Exams"), "\n".join(problems) or _(
                 "No problems: every rule can draw its questions, in every language."))
 
+    def _session_changed(self) -> None:
+        if self.attempt is not None and self.attempt.trainee_uuid != self.ctx.trainee:
+            self.show_list()  # signed out mid-attempt: it resumes when they come back
+        self.refresh()
+
+    def _add_heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a section heading: not chosen
+        font = QFont(self.quizzes.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        item.setFont(font)
+        if self.quizzes.count():
+            item.setSizeHint(QSize(0, QFontMetrics(font).height() * 2 + 8))  # room above
+        self.quizzes.addItem(item)
+
     def refresh(self) -> None:
         self.trainer_tools.setVisible(self.ctx.trainer_unlocked)
-        if self.stack.currentIndex() != 0:
+        if self.stack.currentIndex() != LIST:
             return
-        current = self.quizzes.currentItem().data(QUIZ_ROLE) if self.quizzes.currentItem() \
-            else None
+        current = self.selected()
         self.quizzes.clear()
         trainee = self.ctx.trainee
         if trainee is None:
+            self._describe()
             return
         store, lang = self.ctx.store, i18n.current_language()
-        quizzes = store.quizzes.for_trainee(trainee)
+        assigned = store.quizzes.for_trainee(trainee)
         if self.ctx.trainer_unlocked:  # a trainer can try any quiz (preview as a trainee)
-            quizzes += [q for q in store.quizzes.all_uuids() if q not in quizzes]
-        for quiz in quizzes:
-            item = QListWidgetItem(store.quizzes.get(quiz, lang).title)
-            item.setData(QUIZ_ROLE, quiz)
-            self.quizzes.addItem(item)
-            if quiz == current:
-                self.quizzes.setCurrentItem(item)
-        if self.quizzes.currentItem() is None and self.quizzes.count():
-            self.quizzes.setCurrentRow(0)
+            assigned += [q for q in store.quizzes.all_uuids() if q not in assigned]
+        self_tests = [q for q in store.quizzes.self_tests() if q not in assigned]
+        sections = [(_("Assigned to you"), assigned),
+                    (_("Self-tests: practise on your own, as often as you like"),
+                     self_tests)]
+        for heading, quizzes in sections:
+            if not quizzes:
+                continue
+            self._add_heading(heading)
+            for quiz in quizzes:
+                item = QListWidgetItem(self._list_line(quiz, trainee, lang))
+                item.setData(QUIZ_ROLE, quiz)
+                self.quizzes.addItem(item)
+                if quiz == current:
+                    self.quizzes.setCurrentItem(item)
+        if self.quizzes.currentItem() is None:
+            first = next((i for i in range(self.quizzes.count())
+                          if self.quizzes.item(i).data(QUIZ_ROLE)), None)
+            if first is not None:
+                self.quizzes.setCurrentRow(first)
         self._describe()
 
-    def _describe(self) -> None:
-        item, trainee = self.quizzes.currentItem(), self.ctx.trainee
-        self.start_button.setEnabled(item is not None)
-        # The quiz tools act on the selected quiz: enabled exactly when one is selected.
-        for button in (self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz):
-            button.setEnabled(item is not None)
-        if item is None or trainee is None:
-            self.rules.setText(_("No exam is assigned to you yet."))
-            return
-        store, quiz = self.ctx.store, item.data(QUIZ_ROLE)
-        settings = store.quizzes.get(quiz, "en").settings
-        count = len(store.quizzes.assemble(quiz, 0).items)
-        used = len(store.attempts.history(quiz, trainee))
-        lines = [ngettext("{n} question", "{n} questions", count).format(n=count),
-                 _("Time: {minutes} min").format(minutes=settings.time_limit_minutes)
-                 if settings.time_limit_minutes else _("No time limit"),
-                 _("Pass mark: {percent}").format(
-                     percent=i18n.format_percent(settings.pass_mark / 100))]
-        if settings.attempts_allowed:
-            lines.append(_("Attempts left: {n}").format(
-                n=max(0, settings.attempts_allowed - used)))
+    def _list_line(self, quiz: str, trainee: str, lang: str) -> str:
+        """Two lines: the title; then questions, time, book and the result so far."""
+        store = self.ctx.store
+        found = store.quizzes.get(quiz, lang)
+        details = [self._facts(quiz)]
         grade = store.attempts.grade(quiz, trainee)
-        if grade is not None:
-            lines.append(_("Your result so far: {percent}").format(
+        if store.attempts.open_attempt(quiz, trainee) is not None:
+            details.append(_("in progress"))
+        elif grade is not None:
+            details.append((_("passed, {percent}") if grade.passed else
+                            _("not passed, {percent}")).format(
                 percent=i18n.format_percent((grade.percent or 0) / 100)))
-        self.rules.setText(" · ".join(lines))
+        return quiz_title(found) + "\n" + " · ".join(details)
+
+    def _facts(self, quiz: str) -> str:
+        settings = self.ctx.store.quizzes.get(quiz, "en").settings
+        count = self._question_count(quiz)
+        return " · ".join([
+            ngettext("{n} question", "{n} questions", count).format(n=count),
+            _("{minutes} min").format(minutes=settings.time_limit_minutes)
+            if settings.time_limit_minutes else _("No time limit"),
+            _("Closed book") if settings.closed_book else _("Open book")])
+
+    def _describe(self) -> None:
+        quiz = self.selected()
+        self.start_button.setEnabled(quiz is not None)
+        # The quiz tools act on the selected quiz: enabled exactly when one is selected.
+        # Self-tests are built in: not edited, assigned or copied.
+        built_in = quiz is not None and self.ctx.store.quizzes.get(quiz, "en").settings.self_test
+        for button in (self.edit_quiz, self.copy_quiz, self.assign_quiz, self.check_quiz):
+            button.setEnabled(quiz is not None and not built_in)
+        # The list says it all; the line below it speaks only when the list is empty.
+        self.summary.setVisible(self.quizzes.count() == 0)
+        self.summary.setText(_("No exam is assigned to you yet."))
+
+    def _question_count(self, quiz: str) -> int:
+        return len(self.ctx.store.quizzes.assemble(quiz, 0).items)
 
     def show_list(self) -> None:
         self.ticker.stop()
+        self.ctx.end_exam()
         self.attempt = None
-        self.stack.setCurrentIndex(0)
+        self.chosen = None
+        self.stack.setCurrentIndex(LIST)
         self.refresh()
+
+    # -- rules -------------------------------------------------------------------------
+
+    def open_rules(self, quiz: str | None = None) -> None:
+        """Show what the attempt will be; the clock starts only with Start."""
+        quiz = quiz or self.selected()
+        trainee = self.ctx.trainee
+        if quiz is None or trainee is None:
+            return
+        store, lang = self.ctx.store, i18n.current_language()
+        self.chosen = quiz
+        found = store.quizzes.get(quiz, lang)
+        settings = found.settings
+        self.rules_title.setText(quiz_title(found))
+        count = self._question_count(quiz)
+        used = len(store.attempts.history(quiz, trainee))
+        open_attempt = store.attempts.open_attempt(quiz, trainee)
+        left = max(0, settings.attempts_allowed - used) if settings.attempts_allowed else None
+        values = {
+            "questions": ngettext("{n} question", "{n} questions", count).format(n=count),
+            "time": ngettext("{n} minute, counted from Start",
+                             "{n} minutes, counted from Start",
+                             settings.time_limit_minutes).format(
+                n=settings.time_limit_minutes)
+            if settings.time_limit_minutes else _("No time limit"),
+            "pass": i18n.format_percent(settings.pass_mark / 100),
+            "attempts": _("Unlimited") if left is None else ngettext(
+                "{n} attempt left of {total}", "{n} attempts left of {total}", left).format(
+                n=left, total=settings.attempts_allowed),
+            "book": _("Closed book: Learn, Library, Identify, Practice and species cards are "
+                      "closed until you submit.") if settings.closed_book else
+            _("Open book: you may use Learn, Library and the species cards."),
+            "feedback": _("Right or wrong is shown after each answer.")
+            if settings.feedback_mode == "practice" else
+            _("Results are shown after you submit."),
+        }
+        resume = ""
+        if open_attempt is not None:
+            states = store.attempts.completeness(open_attempt, lang)
+            resume = _("{done} of {total} answered").format(
+                done=states.count(ANSWERED), total=len(states))
+            remaining = store.attempts.remaining_seconds(open_attempt)
+            if remaining is not None:
+                resume += " · " + _("Time left: {time}").format(time=clock_text(remaining))
+        values["resume"] = resume
+        for key, (caption, value) in self.rule_labels.items():
+            value.setText(values[key])
+            caption.setVisible(bool(values[key]))
+            value.setVisible(bool(values[key]))
+        style.set_state(self.rule_labels["book"][1],
+                        "verify" if settings.closed_book else None)
+        can_start = open_attempt is not None or left is None or left > 0
+        self.begin_button.setEnabled(can_start and count > 0)
+        self.begin_button.setText(_("&Continue") if open_attempt else _("&Start"))
+        notes = []
+        if not can_start:
+            notes.append(_("No attempts left for this quiz."))
+        elif count == 0:
+            notes.append(_("This quiz has no questions."))
+        else:
+            notes.append(_("Every answer is saved at once. Keys: 1–9 choose, ← → move, "
+                           "F flags, Ctrl+Enter submits."))
+        self.rules_note.setText(" ".join(notes))
+        self.stack.setCurrentIndex(RULES)
+        self.begin_button.setFocus()
 
     # -- taking ------------------------------------------------------------------------
 
     def start(self) -> None:
-        item = self.quizzes.currentItem()
-        if item is None or self.ctx.trainee is None:
+        """Start (or resume) the attempt at the quiz whose rules are shown."""
+        quiz = self.chosen
+        if quiz is None or self.ctx.trainee is None:
             return
         try:
-            self.attempt = self.ctx.store.attempts.start(item.data(QUIZ_ROLE), self.ctx.trainee,
+            self.attempt = self.ctx.store.attempts.start(quiz, self.ctx.trainee,
                                                          i18n.current_language())
         except QuizError as exc:
             QMessageBox.warning(self, _("Exams"), str(exc))
             return
-        self.stack.setCurrentIndex(1)
+        settings = self.ctx.store.quizzes.get(quiz, "en").settings
+        if settings.closed_book:
+            self.ctx.begin_exam(self.attempt.uuid)
+        self.book_label.setText(_("Closed book until you submit.") if settings.closed_book
+                                else _("Open book."))
+        self.stack.setCurrentIndex(TAKING)
         self.ticker.start()
         given = self.ctx.store.attempts.answers(self.attempt.uuid)
         first_open = next((i for i, it in enumerate(self.attempt.items) if it["q"] not in given),
                           0)
+        self.index = first_open
         self._fill_navigator()
         self.go(first_open)
         self._tick()
 
+    def try_again(self) -> None:
+        if self.attempt is not None:
+            quiz = self.attempt.quiz_uuid
+            self.show_list()
+            self.open_rules(quiz)
+
+    def _states(self) -> list[str]:
+        if self.attempt is None:
+            return []
+        return self.ctx.store.attempts.completeness(self.attempt, i18n.current_language())
+
     def _fill_navigator(self) -> None:
         given = self.ctx.store.attempts.answers(self.attempt.uuid) if self.attempt else {}
+        tips = {ANSWERED: _("Answered"), PARTIAL: _("Partly answered")}
         self.navigator.blockSignals(True)
         self.navigator.clear()
-        for n, item in enumerate(self.attempt.items if self.attempt else [], 1):
-            state = given.get(item["q"], {})
-            mark = "⚑ " if state.get("flagged") else ""
-            done = "●" if state.get("response") not in (None, {}, {"options": []}) else "○"
-            self.navigator.addItem(f"{done} {mark}{n}")
+        items = self.attempt.items if self.attempt else []
+        for n, (item, state) in enumerate(zip(items, self._states(), strict=True), 1):
+            flagged = given.get(item["q"], {}).get("flagged")
+            entry = QListWidgetItem(f"{MARKS.get(state, NOT_ANSWERED_MARK)} {n}"
+                                    + ("  ⚑" if flagged else ""))
+            tip = tips.get(state, _("Not answered"))
+            entry.setToolTip(tip + (" · " + _("Flagged for review") if flagged else ""))
+            entry.setData(QUIZ_ROLE, state)
+            if state == PARTIAL:
+                entry.setForeground(QColor(style.state_colour("verify")))
+            self.navigator.addItem(entry)
         self.navigator.setCurrentRow(self.index)
         self.navigator.blockSignals(False)
 
@@ -471,6 +843,8 @@ class ExamsPage(QWidget):
         got = score(question, response)
         verdict = _("Right.") if got == 1 else (_("Partly right.") if got > 0 else
                                                  _("Not right."))
+        style.set_state(self.feedback, "pass" if got == 1 else "fail" if got == 0 else
+                        "verify")
         right = _describe_response(question, correct_response(question))
         text = f"<b>{html.escape(verdict)}</b> " + html.escape(
             _("Correct answer: {answer}").format(answer=right))
@@ -507,13 +881,15 @@ class ExamsPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self.attempt is not None and self.stack.currentIndex() == 1:
+        if self.attempt is not None and self.stack.currentIndex() == TAKING:
             self.ticker.start()
             self._tick()  # time ran on while another page was shown
 
     def hideEvent(self, event) -> None:
-        # The deadline lives in the database; the ticker only redraws it while visible.
-        self.ticker.stop()
+        # The deadline lives in the database; the ticker only redraws it while visible,
+        # except during a closed-book exam, whose end (time up) reopens the other pages.
+        if not self.ctx.exam_in_progress:
+            self.ticker.stop()
         super().hideEvent(event)
 
     def _tick(self) -> None:
@@ -530,16 +906,21 @@ class ExamsPage(QWidget):
             self.show_result()
 
     def unanswered(self) -> list[int]:
-        given = self.ctx.store.attempts.answers(self.attempt.uuid) if self.attempt else {}
-        return [n for n, item in enumerate(self.attempt.items if self.attempt else [], 1)
-                if given.get(item["q"], {}).get("response") in (None, {}, {"options": []})]
+        return [n for n, state in enumerate(self._states(), 1)
+                if state not in (ANSWERED, PARTIAL)]
+
+    def partly_answered(self) -> list[int]:
+        return [n for n, state in enumerate(self._states(), 1) if state == PARTIAL]
 
     def confirm_submit(self) -> None:
-        missing = self.unanswered()
+        missing, partial = self.unanswered(), self.partly_answered()
         text = _("Submit your answers? You cannot change them afterwards.")
         if missing:
             text += "\n\n" + _("Not answered: {numbers}").format(
                 numbers=", ".join(str(n) for n in missing))
+        if partial:
+            text += "\n\n" + _("Partly answered: {numbers}").format(
+                numbers=", ".join(str(n) for n in partial))
         if QMessageBox.question(self, _("Submit"), text) == QMessageBox.StandardButton.Yes:
             self.submit()
 
@@ -549,7 +930,7 @@ class ExamsPage(QWidget):
             self.show_result()
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        if self.stack.currentIndex() != 1:  # keys steer the exam only while taking it
+        if self.stack.currentIndex() != TAKING:  # keys steer the exam only while taking it
             return False
         key = event.key()
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
@@ -571,51 +952,80 @@ class ExamsPage(QWidget):
 
     def show_result(self) -> None:
         self.ticker.stop()
+        self.ctx.end_exam()
         if self.attempt is None:
             return
         store, lang = self.ctx.store, i18n.current_language()
         result = store.attempts.result(self.attempt.uuid)
         attempt = result.attempt
-        settings = store.quizzes.get(attempt.quiz_uuid, lang).settings
-        verdict = _("Passed") if attempt.passed else _("Not passed")
-        parts = [f"<h2>{html.escape(verdict)} — "
-                 f"{i18n.format_percent((attempt.percent or 0) / 100)}</h2>"]
-        if settings.review in ("score", "answers"):
-            parts.append("<h3>{}</h3><ul>".format(html.escape(_("By module"))))
-            for module, (points, count) in result.per_module.items():
-                title = store.texts.get(module, "title", lang) if module else None
-                name = title.value if title else _("Other")
-                parts.append(f"<li>{html.escape(name)}: "
-                             f"{i18n.format_percent(points / count if count else 0)}</li>")
-            parts.append("</ul>")
+        quiz = store.quizzes.get(attempt.quiz_uuid, lang)
+        settings = quiz.settings
+        percent = attempt.percent or 0.0
+        self.verdict.setText(_("Passed") if attempt.passed else _("Not passed"))
+        style.set_state(self.verdict, "pass" if attempt.passed else "fail")
+        style.set_state(self.verdict_card, "pass" if attempt.passed else "fail")
+        self.result_title.setText(quiz_title(quiz))
+        self.score_bar.set_score(percent, settings.pass_mark)
+        style.set_state(self.score_bar, "pass" if attempt.passed else "fail")
+        self.score_line.setText(_("Score: {percent}").format(
+            percent=i18n.format_percent(percent / 100)))
+        self.pass_line.setText(_("Pass mark: {percent}").format(
+            percent=i18n.format_percent(settings.pass_mark / 100)) + " · " + _(
+            "{points} of {total} points").format(
+            points=i18n.format_number(attempt.score or 0),
+            total=i18n.format_number(attempt.max_score or 0)))
+        rows = []
+        for module, (points, count) in result.per_module.items():
+            title = store.texts.get(module, "title", lang) if module else None
+            rows.append((title.value if title else _("Other"), points / count if count else 0))
+        self.chart.set_rows(rows, settings.pass_mark / 100)
+        self.module_card.setVisible(settings.review in ("score", "answers"))
+        self.result.setVisible(settings.review == "answers")
         if settings.review == "answers":
-            given = store.attempts.answers(attempt.uuid)
-            parts.append("<h3>{}</h3><ol>".format(html.escape(_("Review"))))
-            for item in attempt.items:
-                question = store.questions.get(item["q"], lang)
-                if question is None:
-                    continue
-                got = result.per_question.get(item["q"], 0.0)
-                mark = "✓" if got == 1 else ("½" if got > 0 else "✗")
-                right = _describe_response(question, correct_response(question))
-                yours = _describe_response(question, given.get(item["q"], {}).get("response"))
-                stem = html.escape(question.stem.value if question.stem else "")
-                yours_line = html.escape(_("Your answer: {answer}").format(answer=yours))
-                right_line = html.escape(_("Correct answer: {answer}").format(answer=right))
-                parts.append(f"<li><b>{mark} {stem}</b><br>{yours_line}<br>{right_line}")
-                if question.feedback:
-                    parts.append(f"<br><i>{html.escape(question.feedback.value)}</i>")
-                parts.append("</li>")
-            parts.append("</ol>")
-        history = store.attempts.history(attempt.quiz_uuid, attempt.trainee_uuid)
-        parts.append("<h3>{}</h3><ul>".format(html.escape(_("Your attempts"))))
-        for past in history:
-            if past.submitted_at:
-                parts.append(f"<li>{html.escape(past.started_at[:10])}: "
-                             f"{i18n.format_percent((past.percent or 0) / 100)}</li>")
-        parts.append("</ul>")
-        self.result.setHtml("".join(parts))
-        self.stack.setCurrentIndex(2)
+            self.result.setHtml(self._review_html(attempt, result.per_question))
+        history = [a for a in store.attempts.history(attempt.quiz_uuid, attempt.trainee_uuid)
+                   if a.submitted_at]
+        lines = []
+        for n, past in enumerate(history, 1):
+            colour = style.state_colour("pass" if past.passed else "fail")
+            mark = "✓" if past.passed else "✗"
+            line = (f"{n}. {html.escape(_date(past.submitted_at))} "
+                    f"<span style='color:{colour}'>{mark} "
+                    f"{i18n.format_percent((past.percent or 0) / 100)}</span>")
+            lines.append(f"<b>{line}</b>" if past.uuid == attempt.uuid else line)
+        self.history.setText("<br>".join(lines))
+        used = len(store.attempts.history(attempt.quiz_uuid, attempt.trainee_uuid))
+        self.again.setVisible(not settings.attempts_allowed or used < settings.attempts_allowed)
+        self.stack.setCurrentIndex(RESULT)
+
+    def _review_html(self, attempt: Attempt, per_question: dict[str, float]) -> str:
+        store, lang = self.ctx.store, i18n.current_language()
+        given = store.attempts.answers(attempt.uuid)
+        parts = ["<h3>{}</h3><ol>".format(html.escape(_("Review")))]
+        colours = {m: style.state_colour(s) for m, s in (("✓", "pass"), ("½", "verify"),
+                                                           ("✗", "fail"))}
+        for item in attempt.items:
+            question = store.questions.get(item["q"], lang)
+            if question is None:
+                continue
+            got = per_question.get(item["q"], 0.0)
+            mark = "✓" if got == 1 else ("½" if got > 0 else "✗")
+            right = _describe_response(question, correct_response(question))
+            yours = _describe_response(question, given.get(item["q"], {}).get("response"))
+            stem = html.escape(question.stem.value if question.stem else "")
+            yours_line = html.escape(_("Your answer: {answer}").format(answer=yours))
+            right_line = html.escape(_("Correct answer: {answer}").format(answer=right))
+            parts.append(f"<li><b><span style='color:{colours[mark]}'>{mark}</span> {stem}"
+                         f"</b><br>{yours_line}<br>{right_line}")
+            if question.feedback:
+                parts.append(f"<br><i>{html.escape(question.feedback.value)}</i>")
+            parts.append("</li>")
+        parts.append("</ol>")
+        return "".join(parts)
+
+
+def _date(moment: str | None) -> str:
+    return i18n.format_date(dt.date.fromisoformat(moment[:10]), "medium") if moment else ""
 
 
 def _describe_response(question: Question, response: Any) -> str:

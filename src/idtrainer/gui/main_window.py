@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -80,6 +81,9 @@ PAGES = (
 #: Pages shown only in trainer mode.
 TRAINER_PAGES = ("events", "dashboard", "trainer")
 
+#: The pages a closed-book exam closes while an attempt runs (species cards close too).
+CLOSED_DURING_EXAM = ("learn", "library", "identify", "practice")
+
 #: Pages another part of the work has yet to fill: (title, text) each.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {}
 
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.cards: dict[str, SpeciesCardWindow] = {}
         self.compares: list[CompareWindow] = []
+        self.hidden_for_exam: list[QWidget] = []  # card windows to show again afterwards
         self.thumbs_dir = thumbs_dir
 
         self.start = StartPage(ctx)
@@ -121,6 +126,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
+        ctx.exam_changed.connect(self._exam_changed)
         self.retranslate()
         self._session_changed()
         self.resize(1280, 720)
@@ -316,6 +322,7 @@ class MainWindow(QMainWindow):
         for row, (_key, label) in enumerate(PAGES):
             self.nav.item(row).setText(_(label))
         self._session_changed()
+        self._exam_changed()
 
     def _session_changed(self) -> None:
         signed_in = self.ctx.trainee is not None
@@ -340,6 +347,38 @@ class MainWindow(QMainWindow):
             parts.append(_("Trainer mode"))
         self.status.setText(" · ".join(parts))
 
+    def _exam_changed(self, _attempt: object = None) -> None:
+        """Close the reference pages and species cards while a closed-book exam runs, and
+        say why; open them again when it is submitted."""
+        closed = self.ctx.exam_in_progress
+        why = _("Closed during the exam: it opens again when you submit your answers.") \
+            if closed else ""
+        for row, (key, _label) in enumerate(PAGES):
+            if key not in CLOSED_DURING_EXAM:
+                continue
+            item = self.nav.item(row)
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if closed
+                          else flags | Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(why)
+            self.page_actions[row].setEnabled(not closed)
+        for action in (self.search_action, self.previous_action, self.next_action):
+            action.setEnabled(not closed)
+        if closed:
+            for window in [*self.cards.values(), *self.compares]:
+                if window.isVisible():
+                    self.hidden_for_exam.append(window)
+                    window.hide()
+        else:
+            for window in self.hidden_for_exam:
+                window.show()
+            self.hidden_for_exam = []
+
+    def page_available(self, key: str) -> bool:
+        """Whether ``key``'s page can be opened now (not hidden, not closed by an exam)."""
+        item = self.nav.item([k for k, _label in PAGES].index(key))
+        return not item.isHidden() and bool(item.flags() & Qt.ItemFlag.ItemIsEnabled)
+
     # -- actions -----------------------------------------------------------------------
 
     def _started(self, lesson: str | None) -> None:
@@ -348,16 +387,22 @@ class MainWindow(QMainWindow):
             self.learn.open_lesson(lesson)
 
     def go_to(self, row: int) -> None:
-        if self.ctx.trainee is not None and not self.nav.item(row).isHidden():
+        if self.ctx.trainee is not None and self.page_available(PAGES[row][0]):
             self.nav.setCurrentRow(row)
 
     def focus_search(self) -> None:
-        if self.ctx.trainee is None:
+        if self.ctx.trainee is None or not self.page_available("library"):
             return
         self.go_to(1)
         self.library.focus_search()
 
-    def open_species(self, species_uuid: str) -> SpeciesCardWindow:
+    def open_species(self, species_uuid: str) -> SpeciesCardWindow | None:
+        """Show the species card (None during a closed-book exam: cards are closed)."""
+        if self.ctx.exam_in_progress:
+            self.statusBar().showMessage(_(
+                "Species cards are closed during the exam: they open again when you "
+                "submit your answers."), 8000)
+            return None
         card = self.cards.get(species_uuid)
         if card is None:
             from idtrainer.gui.species_card import SpeciesCardWindow
@@ -376,7 +421,9 @@ class MainWindow(QMainWindow):
         self.go_to([k for k, _label in PAGES].index("identify"))
         self.identify.look_up(name)
 
-    def compare(self, left: str, right: str) -> CompareWindow:
+    def compare(self, left: str, right: str) -> CompareWindow | None:
+        if self.ctx.exam_in_progress:
+            return None
         from idtrainer.gui.species_card import CompareWindow
 
         window = CompareWindow(self.ctx, left, right)
@@ -404,6 +451,8 @@ class MainWindow(QMainWindow):
             "and border officers.").format(version=__version__))
 
     def closeEvent(self, event) -> None:
+        if "exams" in self.page_widgets:
+            self.exams.ticker.stop()  # it runs on while hidden during a closed-book exam
         for window in [*self.cards.values(), *self.compares]:
             window.close()
         super().closeEvent(event)

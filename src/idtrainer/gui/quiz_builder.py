@@ -139,6 +139,10 @@ class QuizBuilderDialog(FormDialog):
         self.shuffle_q = QCheckBox(_("Shuffle questions"), checked=s.shuffle_questions)
         self.shuffle_o = QCheckBox(_("Shuffle options"), checked=s.shuffle_options)
         self.award = QCheckBox(_("Award a certificate on passing"), checked=s.award_certificate)
+        self.open_book = QCheckBox(_("Open book: Learn, Library and species cards stay "
+                                     "available during the exam"), checked=s.open_book)
+        self.open_book.setToolTip(_("Practice quizzes are always open book."))
+        self._self_test = s.self_test  # kept as it was: self-tests are built in
         self.opens, self.opens_on = self._moment(s.available_from, _("Opens"))
         self.closes, self.closes_on = self._moment(s.available_until, _("Closes"))
         for label, widget in ((_("&Title:"), self.title), (_("Time limit:"), self.time_limit),
@@ -147,6 +151,7 @@ class QuizBuilderDialog(FormDialog):
                               (_("Grade by:"), self.grading), (_("Feedback:"), self.feedback),
                               (_("Review after submitting:"), self.review),
                               ("", self.shuffle_q), ("", self.shuffle_o), ("", self.award),
+                              ("", self.open_book),
                               ("", self.opens), ("", self.closes)):
             self.form.addRow(label, widget)
         # Rules: each draws N random questions matching a module, type and difficulty.
@@ -336,7 +341,8 @@ class QuizBuilderDialog(FormDialog):
             shuffle_options=self.shuffle_o.isChecked(),
             available_from=moment(self.opens_on, self.opens),
             available_until=moment(self.closes_on, self.closes),
-            award_certificate=self.award.isChecked())
+            award_certificate=self.award.isChecked(), open_book=self.open_book.isChecked(),
+            self_test=self._self_test)
 
     def _save(self) -> None:
         title = " ".join(self.title.text().split())

@@ -16,6 +16,7 @@ docs/ui.md describes the design with screenshots.
 
 from __future__ import annotations
 
+import gc
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
@@ -88,7 +89,16 @@ QPushButton {{ padding: 4px 12px; }}
 
 def apply(app: QApplication) -> None:
     """Style the whole application (called at start and when the palette changes)."""
-    app.setStyleSheet(stylesheet(app.palette(), app.font().pointSizeF()))
+    sheet = stylesheet(app.palette(), app.font().pointSizeF())
+    # Qt repolishes every widget, calling Python sizeHint()s; a garbage collection in
+    # the middle could delete a closed window's widgets under its feet (a crash seen in
+    # the GUI tests). Collect first, then keep the collector out until Qt is done.
+    gc.collect()
+    gc.disable()
+    try:
+        app.setStyleSheet(sheet)
+    finally:
+        gc.enable()
     icon.cache_clear()
 
 

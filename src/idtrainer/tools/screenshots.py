@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     window.library.refresh()
     saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
     card = window.open_species(saiga)
+    assert card is not None  # no exam runs while screenshots are taken
     card.resize(width, height)
     for lang in args.lang:
         ctx.set_language(lang)
