@@ -37,12 +37,11 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n, idkey, labels
 from idtrainer.core.checklist import ACKNOWLEDGEMENT, Listing
-from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.identify import CharacterInfo
 from idtrainer.core.species import SpeciesSummary
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.experts import expert_html
+from idtrainer.gui.experts import expert_html, fill_countries
 from idtrainer.gui.images import ThumbnailCache, render
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -275,14 +274,7 @@ class IdentifyPage(QWidget):
         self.open_button.setText(_("Open &card (Ctrl+O)"))
         self.compare_button.setText(_("Co&mpare (Ctrl+M)"))
         self.number.setPlaceholderText(_("A number or a range such as 90-120, then Enter"))
-        self.country.blockSignals(True)
-        self.country.clear()
-        self.country.addItem(_("Not set"), None)
-        for code in COUNTRIES:
-            self.country.addItem(_(COUNTRY_NAMES[code]), code)
-        self.country.setCurrentIndex(max(0, self.country.findData(
-            self.ctx.store.experts.country())))
-        self.country.blockSignals(False)
+        fill_countries(self.country, self.ctx.store)
         self.refresh()
 
     def _session_changed(self) -> None:

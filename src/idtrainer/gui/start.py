@@ -139,16 +139,9 @@ class StartPage(QWidget):
         self.refresh()
 
     def _fill_countries(self) -> None:
-        from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES
+        from idtrainer.gui.experts import fill_countries
 
-        self.country.blockSignals(True)
-        self.country.clear()
-        self.country.addItem(_("Not set"), None)
-        for code in COUNTRIES:
-            self.country.addItem(_(COUNTRY_NAMES[code]), code)
-        self.country.setCurrentIndex(max(0, self.country.findData(
-            self.ctx.store.experts.country())))
-        self.country.blockSignals(False)
+        fill_countries(self.country, self.ctx.store)
 
     def _country_chosen(self) -> None:
         if code := self.country.currentData():
