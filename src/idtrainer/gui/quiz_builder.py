@@ -43,6 +43,26 @@ def _combo(entries: Sequence[tuple[str, object]]) -> QComboBox:
     return combo
 
 
+def search_dialog(parent: QWidget, title: str, placeholder: str, width: int
+                  ) -> tuple[QDialog, QLineEdit, QListWidget]:
+    """A dialog with a search field over a list and OK/Cancel: the caller fills the list
+    and narrows it as the search text changes."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    search = QLineEdit()
+    search.setPlaceholderText(placeholder)
+    listing = QListWidget()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    column = QVBoxLayout(dialog)
+    for w in (search, listing, buttons):
+        column.addWidget(w)
+    dialog.resize(width, 520)
+    return dialog, search, listing
+
+
 class SpeciesPicker(QWidget):
     """Species chosen by name from a searchable list (not typed as ids)."""
 
@@ -72,11 +92,8 @@ class SpeciesPicker(QWidget):
         self.button.setToolTip("\n".join(names[u] for u in self.chosen if u in names))
 
     def choose(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle(_("Species"))
-        search = QLineEdit()
-        search.setPlaceholderText(_("Search by name in any language"))
-        listing = QListWidget()
+        dialog, search, listing = search_dialog(self, _("Species"),
+                                                _("Search by name in any language"), 560)
         for uuid, name in self._names().items():
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, uuid)
@@ -94,14 +111,6 @@ class SpeciesPicker(QWidget):
                                and item.data(Qt.ItemDataRole.UserRole) not in hits)
 
         search.textChanged.connect(search_for)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        column = QVBoxLayout(dialog)
-        for w in (search, listing, buttons):
-            column.addWidget(w)
-        dialog.resize(560, 520)
         self.dialog = dialog  # tests drive it
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.chosen = [listing.item(i).data(Qt.ItemDataRole.UserRole)
@@ -221,11 +230,8 @@ class QuizBuilderDialog(FormDialog):
 
     def pick_questions(self) -> None:
         """Choose questions from the bank, searching their text."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle(_("Add fixed questions"))
-        search = QLineEdit()
-        search.setPlaceholderText(_("Search the question text"))
-        listing = QListWidget()
+        dialog, search, listing = search_dialog(self, _("Add fixed questions"),
+                                                _("Search the question text"), 760)
         listing.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         lang = i18n.current_language()
         bank = [self.ctx.store.questions.get(q, lang) for q in self.ctx.store.questions.uuids()]
@@ -240,14 +246,6 @@ class QuizBuilderDialog(FormDialog):
                     entry.setHidden(text.casefold() not in entry.text().casefold())
 
         search.textChanged.connect(narrow)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        column = QVBoxLayout(dialog)
-        for w in (search, listing, buttons):
-            column.addWidget(w)
-        dialog.resize(760, 520)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             for item in listing.selectedItems():
                 self.add_fixed(item.data(Qt.ItemDataRole.UserRole))
