@@ -76,10 +76,11 @@ PAGES = (
     ("sync", N_("USB sync")),
     ("events", N_("Events")),
     ("dashboard", N_("Dashboard")),
+    ("author", N_("Course authoring")),
     ("trainer", N_("Trainer")),
 )
 #: Pages shown only in trainer mode.
-TRAINER_PAGES = ("events", "dashboard", "trainer")
+TRAINER_PAGES = ("events", "dashboard", "author", "trainer")
 
 #: The pages a closed-book exam closes while an attempt runs (species cards close too).
 CLOSED_DURING_EXAM = ("learn", "library", "identify", "practice")
@@ -188,6 +189,10 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.dashboard import DashboardPage
 
                 widget = DashboardPage(self.ctx)
+            elif key == "author":
+                from idtrainer.gui.authoring.workspace import AuthoringPage
+
+                widget = AuthoringPage(self.ctx)
             else:
                 widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
             index = [k for k, _label in PAGES].index(key)
