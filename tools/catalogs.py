@@ -97,10 +97,11 @@ def derive(target: Language, source: Catalog) -> Catalog:
         if not message.id:
             continue
         string = message.string
+        msgid = " ".join(message.id) if isinstance(message.id, (list, tuple)) else message.id
         if isinstance(string, (list, tuple)):
-            string = tuple(target.derive(form) if form else "" for form in string)
+            string = tuple(target.derive(form, msgid) if form else "" for form in string)
         elif string:
-            string = target.derive(string)
+            string = target.derive(string, msgid)
         catalog.add(message.id, string, message.locations, flags=message.flags,
                     auto_comments=message.auto_comments, context=message.context)
     return catalog

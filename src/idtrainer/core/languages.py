@@ -33,26 +33,45 @@ class LanguageRegistryError(IDTrainerError, ValueError):
 
 # --- transliterations that derive one language's text from another's --------------------
 
-# Left as they are inside a UI string: {placeholders} and their format specs, %-style
-# placeholders (%s, %(name)s, %1), HTML tags and entities, and Latin-script names
-# and acronyms written in capitals or with Latin-only letters (CITES, PDF, IDTrainer).
+# Left as they are in a transliterated text: {placeholders} and their format specs, %-style
+# placeholders (%s, %(name)s, %1), HTML tags and entities, addresses, file names, and
+# words no Uzbek word can be (with c not before h, or w: CITES's own "species", "WebP";
+# CamelCase such as IDTrainer). Acronyms and names in capitals (CITES, PDF, Enter) are kept
+# when the source text (the English msgid, the English content text) has them too.
 _PROTECTED = re.compile(
-    r"\{[^{}]*\}"                       # {name}, {n:,}, {0!r}
-    r"|%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXegGc%]"  # %s %(name)s %5.1f %%
-    r"|%\d+"                            # Qt's %1
-    r"|<[^<>]*>"                        # <b>, <a href="...">
-    r"|&[a-zA-Z]+;|&#\d+;"              # &amp; &#8230;
-    r"|https?://\S+"                    # addresses
-    r"|\b[\w.-]+\.(?:toml|md|pdf|csv|xlsx|json|zip|sqlite|png|jpe?g|webp|idt\w*)\b"  # file names
-    r"|\b(?:[A-Z]{2,}[A-Za-z0-9]*|[A-Za-z]*(?:[wW]|[cC](?![hH]))[A-Za-z]*|[A-Z][a-z]+[A-Z]\w*)\b"  # CITES, IDTrainer
+    r"\{[^{}]*\}"                                           # {name}, {n:,}, {0!r}
+    r"|%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXegGc%]"    # %s %(name)s %5.1f %%
+    r"|%\d+"                                                # Qt's %1
+    r"|<[^<>]*>"                                            # <b>, <a href="...">
+    r"|&[a-zA-Z]+;|&#\d+;"                                  # &amp; &#8230;
+    r"|https?://\S+"                                        # addresses
+    r"|\]\([^)]*\)|`[^`]*`"                                  # Markdown link targets, code
+    r"|\b[\w.-]+\.(?:toml|md|pdf|csv|xlsx|json|zip|sqlite|png|jpe?g|webp|svg)\b"  # files
+    r"|\b[A-Za-z]*(?:[wW]|[cC](?![hH]))[A-Za-z]*\b"          # species, WebP
+    r"|\b[A-Z]+[a-z]+[A-Z]\w*"                               # IDTrainer, IDTrainerning
+    r"|\b[IVXL]+\b"                                          # Roman numerals: Appendix I
 )
+_LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\b")
 
 
-def protect(text: str, convert: Callable[[str], str]) -> str:
-    """``convert`` applied to ``text`` outside placeholders, markup and Latin-only names."""
+def names_in(source: str) -> frozenset[str]:
+    """The Latin words of ``source`` written with a capital or a digit (CITES, PDF, Enter):
+    where a translation has them too, they are names, not words to transliterate."""
+    return frozenset(w for w in _LATIN_WORD.findall(source)
+                     if len(w) > 1 and any(ch.isupper() or ch.isdigit() for ch in w))
+
+
+def protect(text: str, convert: Callable[[str], str], keep: frozenset[str] = frozenset()) \
+        -> str:
+    """``convert`` applied to ``text`` outside placeholders, markup, Latin-only names and
+    the words in ``keep``."""
+    pattern = _PROTECTED
+    if keep:
+        words = "|".join(re.escape(w) for w in sorted(keep, key=len, reverse=True))
+        pattern = re.compile(rf"{_PROTECTED.pattern}|\b(?:{words})\b")
     out: list[str] = []
     last = 0
-    for match in _PROTECTED.finditer(text):
+    for match in pattern.finditer(text):
         out.append(convert(text[last:match.start()]))
         out.append(match.group(0))
         last = match.end()
@@ -60,13 +79,13 @@ def protect(text: str, convert: Callable[[str], str]) -> str:
     return "".join(out)
 
 
-def _uz_latin_to_cyrillic_ui(text: str) -> str:
-    return protect(text, uz_latin_to_cyrillic)
+def _uz_latin_to_cyrillic(text: str, keep: frozenset[str]) -> str:
+    return protect(text, uz_latin_to_cyrillic, keep)
 
 
-#: Transliterations a registry entry may name in ``derive.by``.
-TRANSLITERATIONS: dict[str, Callable[[str], str]] = {
-    "uz-latin-to-cyrillic": _uz_latin_to_cyrillic_ui,
+#: Transliterations a registry entry may name in ``derive.by``: (text, words to keep) -> text.
+TRANSLITERATIONS: dict[str, Callable[[str, frozenset[str]], str]] = {
+    "uz-latin-to-cyrillic": _uz_latin_to_cyrillic,
 }
 
 
@@ -81,11 +100,17 @@ class Language:
     derive_from: str | None = None
     derive_by: str | None = None
 
-    def derive(self, text: str) -> str:
-        """``text`` of :attr:`derive_from` turned into this language."""
+    def derive(self, text: str, source: str = "") -> str:
+        """``text`` of :attr:`derive_from` turned into this language; names that ``source``
+        (the same text in the source language, English) has too are kept as they are."""
         if self.derive_by is None:
             raise ValueError(f"{self.code} is not derived from another language")
-        return TRANSLITERATIONS[self.derive_by](text)
+        keep = names_in(source)
+        first = _LATIN_WORD.search(text)
+        if first and first.group(0).istitle() and not text[:first.start()].strip("&\" «“"):
+            # "&Import qilish", "Test statistikasi": a loanword opening the sentence is Uzbek
+            keep -= {first.group(0)}
+        return TRANSLITERATIONS[self.derive_by](text, keep)
 
 
 @dataclass(frozen=True)
@@ -94,6 +119,7 @@ class Registry:
     default: str
     source: str
     fallback: tuple[str, ...]
+    required: tuple[str, ...]  #: content files give every text in these (checks, reports)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -141,11 +167,13 @@ def parse_registry(data: dict, where: str = REGISTRY_FILE) -> Registry:
     default = data.get("default", languages[0].code)
     source = data.get("source", "en")
     fallback = tuple(data.get("fallback", (default, source)))
-    for what, value in (("default", default), ("source", source), *(("fallback", f)
-                                                                    for f in fallback)):
+    required = tuple(data.get("required", fallback))
+    for what, value in (("default", default), ("source", source),
+                        *(("fallback", f) for f in fallback),
+                        *(("required", r) for r in required)):
         if value not in codes:
             raise fail(f"{what} language {value!r} is not listed")
-    return Registry(tuple(languages), default, source, fallback)
+    return Registry(tuple(languages), default, source, fallback, required)
 
 
 def read_registry(folder: Path) -> Registry:
@@ -188,3 +216,8 @@ def codes() -> tuple[str, ...]:
 
 def is_language(code: str) -> bool:
     return code in registry().codes
+
+
+def required_content() -> tuple[str, ...]:
+    """The languages in which content files give every text (the others fall back)."""
+    return registry().required

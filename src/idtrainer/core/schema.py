@@ -60,7 +60,6 @@ LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log",
                                  "checklist_taxa", "checklist_synonyms",
                                  "checklist_annotations")
 
-LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")
 APPENDICES: tuple[str, ...] = ("I", "II", "III", "none")
 TAXON_GROUPS: tuple[str, ...] = (
