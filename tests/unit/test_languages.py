@@ -169,3 +169,16 @@ def test_uzbek_cyrillic_content_is_generated_and_marked_machine(tmp_path):
                                                                              "reviewed")
     finally:
         store.close()
+
+
+def test_names_sort_by_the_alphabet_the_registry_gives():
+    from idtrainer.core.collation import sort_key
+
+    def ordered(names: list[str], lang: str) -> list[str]:
+        return sorted(names, key=lambda n: sort_key(n, lang))
+
+    assert ordered(["Ҷайрон", "Қуст", "Арқар", "Ҳумо", "Чой"], "tg") == [
+        "Арқар", "Қуст", "Ҳумо", "Чой", "Ҷайрон"]
+    assert ordered(["Қуш", "Ўрдак", "Ялпиз", "Арслон"], "uz-Cyrl") == [
+        "Арслон", "Ялпиз", "Ўрдак", "Қуш"]
+    assert ordered(["Үкү", "Уй", "Өрдөк", "Ор"], "ky") == ["Ор", "Өрдөк", "Уй", "Үкү"]

@@ -99,6 +99,7 @@ class Language:
     catalog: str          #: folder under locales/
     derive_from: str | None = None
     derive_by: str | None = None
+    alphabet: tuple[str, ...] = ()  #: letters in order, for sorting names (core/collation.py)
 
     def derive(self, text: str, source: str = "") -> str:
         """``text`` of :attr:`derive_from` turned into this language; names that ``source``
@@ -159,7 +160,14 @@ def parse_registry(data: dict, where: str = REGISTRY_FILE) -> Registry:
         if derive and (derive_by not in TRANSLITERATIONS or not isinstance(derive_from, str)):
             raise fail(f"language {code}: derive needs from = a language and by = one of "
                        + ", ".join(sorted(TRANSLITERATIONS)))
-        languages.append(Language(code, name, str(babel), str(catalog), derive_from, derive_by))
+        alphabet = entry.get("alphabet", [])
+        if isinstance(alphabet, str):
+            alphabet = list(alphabet)
+        if not isinstance(alphabet, list) or not all(isinstance(a, str) and a
+                                                     for a in alphabet):
+            raise fail(f"language {code}: alphabet must be text or a list of letters")
+        languages.append(Language(code, name, str(babel), str(catalog), derive_from, derive_by,
+                                  tuple(a.casefold() for a in alphabet)))
     codes = {lang.code for lang in languages}
     for lang in languages:
         if lang.derive_from is not None and lang.derive_from not in codes:
