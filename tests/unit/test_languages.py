@@ -146,6 +146,8 @@ def test_uzbek_cyrillic_keeps_placeholders_markup_and_names():
     got = target.derive(text, "Open {name} in CITES: Saiga tatarica, Appendix I")
     assert got == ("<b>{name}</b> файлини {n:,} марта очиш: %s, CITES, Saiga tatarica, "
                    "I илова")
+    assert target.derive("&Bekor qilish (Ctrl+Z), keyingi (Alt+oʻng)") == \
+        "&Бекор қилиш (Ctrl+Z), кейинги (Alt+ўнг)"
     assert target.derive("[Itelgi](species:falco-cherrug)") == \
         "[Ителги](species:falco-cherrug)"
     assert target.derive("Oʻzbekiston") == uz_latin_to_cyrillic("Oʻzbekiston") == "Ўзбекистон"

@@ -47,6 +47,8 @@ _PROTECTED = re.compile(
     r"|https?://\S+"                                        # addresses
     r"|\]\([^)]*\)|`[^`]*`"                                  # Markdown link targets, code
     r"|\b[\w.-]+\.(?:toml|md|pdf|csv|xlsx|json|zip|sqlite|png|jpe?g|webp|svg)\b"  # files
+    r"|\b(?:Ctrl|Alt|Shift|Meta)(?:\+(?:Ctrl|Alt|Shift|Meta))*\+[A-Z0-9](?!\w)"  # Ctrl+Z
+    r"|\b(?:Alt|Shift|Meta)(?=\+)"                            # Alt+→
     r"|\b[A-Za-z]*(?:[wW]|[cC](?![hH]))[A-Za-z]*\b"          # species, WebP
     r"|\b[A-Z]+[a-z]+[A-Z]\w*"                               # IDTrainer, IDTrainerning
     r"|\b[IVXL]+\b"                                          # Roman numerals: Appendix I
