@@ -231,7 +231,7 @@ def clipped(root: QWidget) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "ky", "tg", "uz-Cyrl"])
 def test_nothing_is_clipped_at_1366x768(window, qtbot, lang):
     window.ctx.set_language(lang)
     window.resize(1366, 768)
