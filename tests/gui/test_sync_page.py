@@ -20,7 +20,7 @@ def test_one_click_sync_writes_results_and_offers_new_content(signed_in, make_la
     stick = tmp_path / "stick"
     stick.mkdir()
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer A")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer A")
     quiz = trainer.quizzes.save("Итоговый тест", QuizSettings(),
                                 [Rule("random", count=3, filter={"types": ["truefalse"]})])
     usb.write_content(trainer, stick, title="Almaty")

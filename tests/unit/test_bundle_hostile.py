@@ -185,7 +185,7 @@ def trainer(starter_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Train
     shutil.copytree(starter_db, folder / "data")
     s = open_store(folder / "data")
     try:
-        s.keys.ensure_publisher("Trainer T")
+        s.trainer.set_password("steppe-eagle-7", name="Trainer T")
         quiz = s.quizzes.save("Quiz", QuizSettings(),
                               [Rule("random", count=3, filter={"types": ["single"]})])
         trainee = s.trainees.create("Aigerim")

@@ -39,7 +39,7 @@ def take_quiz(store: Store, quiz: str, name: str, *, right: bool) -> str:
 @pytest.fixture
 def trainer(make_laptop):
     s = make_laptop("A")
-    s.keys.ensure_publisher("Trainer Aigerim")
+    s.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     return s
 
 

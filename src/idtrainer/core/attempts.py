@@ -65,6 +65,7 @@ class ReportRow:
     best_percent: float | None
     passed: bool
     devices: tuple[str, ...]
+    flags: tuple[str, ...] = ()  # what re-grading found, naming the laptop (core/regrade.py)
 
 
 @dataclass(frozen=True)
@@ -270,8 +271,19 @@ class AttemptManager:
             "FROM attempts a JOIN trainees t ON t.uuid = a.trainee_uuid "
             f"WHERE {' AND '.join(where)} GROUP BY a.trainee_uuid, a.quiz_uuid "
             "ORDER BY t.name, a.quiz_uuid", params)
-        return [ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
-                          tuple(sorted((r[6] or "").split(",")))) for r in rows]
+        from idtrainer.core.regrade import flags_for
+
+        out = []
+        for r in rows.fetchall():
+            attempts = [a[0] for a in self.store.conn.execute(
+                "SELECT uuid FROM attempts WHERE trainee_uuid = ? AND quiz_uuid = ? AND "
+                "deleted = 0 AND uuid IN (SELECT attempt_uuid FROM grading_flags)",
+                (r[0], r[2]))]
+            flags = [f for found in flags_for(self.store, attempts).values() for f in found]
+            out.append(ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
+                                 tuple(sorted((r[6] or "").split(","))),
+                                 tuple(dict.fromkeys(flags))))
+        return out
 
     # -- export ------------------------------------------------------------------------
 

@@ -329,10 +329,99 @@ def _enable_fts(conn: sqlite3.Connection) -> None:
     )
 
 
-#: (version, step). A step gets the connection inside an open transaction.
-MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
+_V1_SYNCED = (
+    "texts", "taxa", "cites_listings", "media", "species", "species_features",
+    "species_products", "lookalikes", "media_links", "courses", "modules", "lessons",
+    "questions", "question_options", "quizzes", "quiz_rules", "classes", "quiz_assignments",
+    "trainees", "class_members", "attempts", "answers", "lesson_progress", "practice_cards",
+    "practice_reviews", "certificates", "certificate_events")
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Trust (docs/security.md): sealed publisher keys, where each synced row came from,
+    laptops pinned to their keys, certificates named by (publisher key, serial), signed
+    revocations that travel with content, grading flags."""
+    # The publisher's private key, encrypted with a key derived from the trainer password
+    # (core/keys.py); the plain private_key column keeps only the device key.
+    conn.execute("ALTER TABLE keys ADD COLUMN sealed_key TEXT")
+    # The device each synced row originated on. Filled from what the rows already say.
+    for table in _V1_SYNCED:
+        conn.execute(f"ALTER TABLE [{table}] ADD COLUMN origin TEXT")
+    conn.execute("UPDATE attempts SET origin = device_id")
+    conn.execute("UPDATE trainees SET origin = created_on")
+    for table, parent, column in (("answers", "attempts", "attempt_uuid"),
+                                  ("lesson_progress", "trainees", "trainee_uuid"),
+                                  ("practice_cards", "trainees", "trainee_uuid")):
+        conn.execute(f"UPDATE [{table}] SET origin = (SELECT p.origin FROM [{parent}] p "
+                     f"WHERE p.uuid = [{table}].[{column}])")
+    conn.execute("UPDATE practice_reviews SET origin = (SELECT c.origin FROM practice_cards c "
+                 "WHERE c.uuid = practice_reviews.card_uuid)")
+    conn.execute("UPDATE class_members SET origin = updated_by")
+    # Content, certificates and their texts came from the trainer: no device owns them.
+    # A certificate is (publisher key, serial): two publishers' serials never collide.
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(certificates)")]
+    names = ", ".join(f"[{c}]" for c in columns)
+    conn.execute(f"""CREATE TABLE certificates_v2 (
+        uuid TEXT PRIMARY KEY,
+        serial TEXT NOT NULL,
+        trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
+        class_uuid TEXT REFERENCES classes (uuid),
+        quiz_uuid TEXT REFERENCES quizzes (uuid),
+        attempt_uuid TEXT REFERENCES attempts (uuid),
+        trainee_name TEXT NOT NULL,
+        course_title TEXT NOT NULL,
+        score REAL,
+        locale TEXT NOT NULL CHECK (locale IN {_in(LOCALES)}),
+        issued_on TEXT NOT NULL,
+        issuer_key_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        revoked_at TEXT,
+        revoke_reason TEXT,{SYNC},
+        origin TEXT,
+        UNIQUE (issuer_key_id, serial))""")
+    conn.execute(f"INSERT INTO certificates_v2 ({names}) SELECT {names} FROM certificates")
+    conn.execute("DROP TABLE certificates")
+    conn.execute("ALTER TABLE certificates_v2 RENAME TO certificates")
+    conn.execute("CREATE INDEX certificates_serial ON certificates (serial)")
+    # Revocations signed by the publisher that issued the certificate; they travel in
+    # every content bundle, so officers' laptops learn of them at the next sync.
+    conn.execute(f"""CREATE TABLE revocations (
+        uuid TEXT PRIMARY KEY,
+        issuer_key_id TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        revoked_on TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        signature TEXT NOT NULL,{SYNC},
+        origin TEXT,
+        UNIQUE (issuer_key_id, serial))""")
+    # Laptops pinned to their device keys on the trainer's laptop (local).
+    conn.execute("""CREATE TABLE device_pins (
+        device_id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        pinned_at TEXT NOT NULL)""")
+    # What re-grading found on import (local): shown in the report and the sync history.
+    conn.execute("""CREATE TABLE grading_flags (
+        attempt_uuid TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        device_name TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL,
+        stored_score REAL,
+        recomputed_score REAL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
+
+
+#: (version, step). A step gets the connection inside an open transaction. Kept sorted
+#: by version: steps from other branches may land with other numbers.
+MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (1, _v1),
-]
+    (2, _v2),
+])
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -28,6 +28,7 @@ CONTENT_TABLES: tuple[str, ...] = (
     "quiz_rules",
     "classes",
     "quiz_assignments",
+    "revocations",
 )
 
 #: Synced tables that laptops send back in results bundles, in dependency order.
@@ -49,7 +50,11 @@ TEXTS_TABLE = "texts"
 SYNCED_TABLES: tuple[str, ...] = (*CONTENT_TABLES, *RESULTS_TABLES, TEXTS_TABLE)
 
 #: Tables that never leave this installation.
-LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index")
+LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index",
+                                 "device_pins", "grading_flags")
+
+#: The column naming the device a synced row originated on (docs/security.md).
+ORIGIN_COLUMN = "origin"
 
 LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from idtrainer.core import migrations
 from idtrainer.core.errors import IDTrainerError
-from idtrainer.core.schema import SYNC_COLUMNS
+from idtrainer.core.schema import ORIGIN_COLUMN, SYNC_COLUMNS
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -230,7 +230,8 @@ class Store:
         same content or saving an unchanged form does not make a new revision.
         Undeleting happens by passing ``deleted=0`` explicitly.
         """
-        values = {k: _to_sql(v) for k, v in row.items() if k not in SYNC_COLUMNS[1:4]}
+        values = {k: _to_sql(v) for k, v in row.items()
+                  if k not in SYNC_COLUMNS[1:4] and k != ORIGIN_COLUMN}
         if "uuid" not in values:
             raise ValueError(f"{table}: a row needs a uuid")
         with self.transaction():
@@ -239,6 +240,9 @@ class Store:
             stamp = {"updated_at": self.now(), "updated_by": self.device_id}
             if current is None:
                 values.setdefault("deleted", 0)
+                # The device a row originated on never changes (docs/security.md).
+                if ORIGIN_COLUMN in current_columns(self, table):
+                    values[ORIGIN_COLUMN] = self.device_id
                 data = {**values, "rev": 1, **stamp}
                 cols = ", ".join(f"[{c}]" for c in data)
                 marks = ", ".join("?" for _ in data)
@@ -299,6 +303,15 @@ class Store:
         if target.exists() and target.is_dir():
             raise StoreError(f"{target}: is a folder; give a file name for the backup")
         return migrations.backup_file(self.conn, target)
+
+
+def current_columns(store: Store, table: str) -> frozenset[str]:
+    """The columns of ``table``, read once per connection."""
+    cache = store.__dict__.setdefault("_columns", {})
+    if table not in cache:
+        cache[table] = frozenset(r[1] for r in store.conn.execute(
+            f"PRAGMA table_info([{table}])"))
+    return cache[table]
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:

@@ -24,10 +24,12 @@ from idtrainer.core.bundles.manifest import (
     BATCH,
     FINAL_WHEN_SUBMITTED,
     OWNED_BY_NAME,
+    DERIVED_DEVICE_ID,
     TABLES_BY_KIND,
     BundleError,
     Manifest,
     Progress,
+    UntrustedDevice,
     UntrustedPublisher,
 )
 from idtrainer.core.bundles.reader import (
@@ -45,7 +47,8 @@ from idtrainer.core.bundles.summary import (
     ImportSummary,
 )
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import TEXTS_TABLE
+from idtrainer.core.ownership import CREDENTIALS, OWN, PUBLISHER, may_change
+from idtrainer.core.schema import ORIGIN_COLUMN, TEXTS_TABLE
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
@@ -66,7 +69,10 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
         reader.require_signature()
         if already_imported(store, m):
             return ImportSummary(path, m, already_imported=True)
-        if not is_trusted(store, m) and (
+        binding = device_binding(store, m, path) if m.kind == "results" else ""
+        if binding == "new" and (trust is None or not trust(m)):
+            raise UntrustedDevice(path, m)
+        if m.kind == "content" and not is_trusted(store, m) and (
                 store.keys.trusted(m.signer_key_id) is not None or trust is None
                 or not trust(m)):
             raise UntrustedPublisher(path, m)
@@ -80,8 +86,10 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 backup_before_import(store)
             summary = ImportSummary(path, m)
             with store.transaction(defer_foreign_keys=True):
-                if not is_trusted(store, m):  # the person said yes
+                if m.kind == "content" and not is_trusted(store, m):  # the person said yes
                     store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
+                if binding in ("new", "rebind"):  # asked, or an older laptop re-bound
+                    pin_device(store, m)
                 _Applier(store, checker, summary).run(progress, total, checker.rows)
                 # Pictures go into place before the commit: rows never point at a picture
                 # that is not there; a failure leaves only unreferenced files behind.
@@ -141,14 +149,58 @@ def _record(store: Store, m: Manifest, path: Path, summary: ImportSummary) -> No
                     ensure_ascii=False, sort_keys=True)))
 
 
+def device_binding(store: Store, m: Manifest, path: Path) -> str:
+    """How a results bundle's laptop stands here: "pinned" (its device id is bound to
+    this key), "rebind" (a laptop from before pinning, known here by this key only: bound
+    at this import), or "new" (to be asked). A bundle that claims a pinned laptop's id
+    under another key, or another laptop's key under a new id, raises BundleError."""
+    pin = store.query_one("SELECT key_id, name FROM device_pins WHERE device_id = ?",
+                          (m.producer_device,))
+    if pin is not None:
+        if pin["key_id"] != m.signer_key_id:
+            raise BundleError(path, _(
+                "claims to come from the laptop {name}, which is pinned to another key; "
+                "this bundle is signed by fingerprint {fingerprint}: refused").format(
+                name=pin["name"] or m.producer_device, fingerprint=m.fingerprint))
+        return "pinned"
+    other = store.query_one("SELECT device_id, name FROM device_pins WHERE key_id = ?",
+                            (m.signer_key_id,))
+    if other is not None or m.producer_device == store.device_id or (
+            DERIVED_DEVICE_ID.match(m.producer_device)
+            and m.producer_device != m.signer_key_id):
+        raise BundleError(path, _(
+            "signed by fingerprint {fingerprint}, which is not the key of the laptop it "
+            "claims to come from ({device}): refused").format(
+            fingerprint=m.fingerprint, device=m.producer_name or m.producer_device))
+    earlier = {r[0] for r in store.conn.execute(
+        "SELECT DISTINCT signer_key_id FROM sync_log WHERE kind = 'results' AND direction = "
+        "'import' AND producer_device = ?", (m.producer_device,))}
+    return "rebind" if earlier == {m.signer_key_id} else "new"
+
+
+def pin_device(store: Store, m: Manifest) -> None:
+    """Bind the laptop's device id to the key that signed its bundle (one key, one id)."""
+    with store.transaction():
+        store.conn.execute("DELETE FROM device_pins WHERE device_id = ? OR key_id = ?",
+                           (m.producer_device, m.signer_key_id))
+        store.conn.execute(
+            "INSERT INTO device_pins (device_id, key_id, public_key, name, pinned_at) "
+            "VALUES (?, ?, ?, ?, ?)", (m.producer_device, m.signer_key_id,
+                                       m.signer_public_key, m.producer_name, store.now()))
+
+
 class _Applier:
-    """Pass two, inside the transaction: rows merged by the rule, batch by batch."""
+    """Pass two, inside the transaction: rows merged by the rule and by who may change
+    what (core/ownership.py), batch by batch; then every submitted attempt re-graded."""
 
     def __init__(self, store: Store, checker: _Checker, summary: ImportSummary) -> None:
         self.store, self.reader, self.specs = store, checker.reader, checker.specs
         self.kept, self.summary = checker.kept, summary
+        self.kind = checker.kind
+        self.device = self.reader.manifest.producer_device
         self.taxa: set[str] = set()
-        self.allowed_owners = TABLES_BY_KIND[checker.kind]
+        self.touched_attempts: set[str] = set()
+        self.refused: dict[tuple[str, str], list[str]] = defaultdict(list)
         # Attempts submitted here before this import began: final, whatever arrives.
         attempts = checker.uuids.get("attempts", set()) | checker.refs.get(
             ("answers", "attempt_uuid", "attempts"), set())
@@ -179,6 +231,73 @@ class _Applier:
                 done += len(batch)
         for taxon in sorted(self.taxa):
             self.store.search.reindex(taxon)
+        self._flag_refused()
+        if self.kind == "results":
+            from idtrainer.core.regrade import regrade_import
+
+            self.summary.flags += regrade_import(
+                self.store, sorted(self.touched_attempts), self.reader.manifest)
+
+    # -- who may change what ---------------------------------------------------------
+
+    def _refusal(self, table: str, row: dict[str, Any], mine: dict[str, Any] | None
+                 ) -> str | None:
+        """Why this bundle may not write ``row`` (docs/security.md), or None."""
+        for column in CREDENTIALS.get(table, ()):
+            value = row.get(column)
+            if value is not None and (mine is None or value != mine.get(column)):
+                from idtrainer.core.trainees import secret_settings_ok
+
+                if not secret_settings_ok(value):
+                    return "credential"
+        rule = may_change(self.kind, table)
+        if table == TEXTS_TABLE:
+            owner = self.store.query_one(
+                f"SELECT {ORIGIN_COLUMN} FROM [{row['owner_table']}] WHERE uuid = ?",
+                (row["owner_uuid"],)) if row["owner_table"] in self.specs else None
+            if owner is None:
+                return "owner"
+            if mine is not None and (mine["owner_table"], mine["owner_uuid"]) != (
+                    row["owner_table"], row["owner_uuid"]):
+                return "owner"
+            rule = may_change(self.kind, row["owner_table"])
+            if rule == OWN and owner[ORIGIN_COLUMN] != self.device:
+                return "device"
+        if rule == PUBLISHER:
+            return None
+        if rule != OWN:
+            return "never"
+        if mine is not None and mine.get(ORIGIN_COLUMN) != self.device:
+            return "device"
+        if mine is None and row.get(ORIGIN_COLUMN) not in (None, self.device):
+            return "device"
+        if table == "attempts" and row["device_id"] != self.device:
+            return "device"
+        if table == "trainees" and mine is not None and any(
+                row.get(c) != mine.get(c) for c in CREDENTIALS["trainees"]) and \
+                mine.get("updated_by") != self.device:
+            return "credential"  # a PIN set elsewhere is not replaced from here
+        return None
+
+    def _flag_refused(self) -> None:
+        name = self.reader.manifest.producer_name or self.device
+        reasons = {
+            "never": _("{n} rows of {table} refused from {device}: a {kind} bundle may not "
+                       "change them (first: {uuid})"),
+            "device": _("{n} rows of {table} refused from {device}: they belong to another "
+                        "device (first: {uuid})"),
+            "owner": _("{n} rows of {table} refused from {device}: the row they translate is "
+                       "not in the table they name (first: {uuid})"),
+            "credential": _("{n} rows of {table} refused from {device}: a PIN or password "
+                            "hash it may not set (first: {uuid})"),
+        }
+        from idtrainer.core.bundles.summary import table_label
+
+        for (table, why), uuids in sorted(self.refused.items()):
+            self.summary.flags.append(reasons[why].format(
+                n=len(uuids), table=table_label(table), device=name,
+                kind=_("content") if self.kind == "content" else _("results"),
+                uuid=uuids[0]))
 
     def _merge(self, table: str, batch: list[dict[str, Any]]) -> None:
         conn = self.store.conn
@@ -188,18 +307,24 @@ class _Applier:
         names = [c[0] for c in cursor.description]
         current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
         final_by = FINAL_WHEN_SUBMITTED.get(table)
+        has_origin = ORIGIN_COLUMN in names
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         for row in batch:
             mine = current.get(row["uuid"])
             frozen = final_by is not None and row[final_by] in self.final
-            if mine is not None and table in OWNED_BY_NAME and \
-                    mine["owner_table"] not in self.allowed_owners:
-                raise BundleError(self.reader.path, _(
-                    "data/{table}.jsonl: row {uuid} would change a row of {owner}, which a "
-                    "{kind} bundle may not change").format(
-                    table=table, uuid=row["uuid"], owner=mine["owner_table"],
-                    kind=self.reader.manifest.kind))
+            same = mine is not None and all(
+                mine.get(c) == v for c, v in row.items()
+                if c not in STAMPS and c != ORIGIN_COLUMN)
+            if not (mine is not None and (same or version_of(row) <= version_of(mine))) \
+                    and (why := self._refusal(table, row, mine)) is not None:
+                self.refused[(table, why)].append(row["uuid"])
+                self.summary.count(table, "refused")
+                continue
+            if has_origin:  # where a row came from never changes; a new row is the sender's
+                row = dict(row)
+                row[ORIGIN_COLUMN] = mine[ORIGIN_COLUMN] if mine is not None else (
+                    self.device if self.kind == "results" else row.get(ORIGIN_COLUMN))
             if mine is None and frozen:
                 outcome = "skipped"  # no answer is added to an attempt submitted here
             elif mine is None:
@@ -208,7 +333,6 @@ class _Applier:
             elif version_of(row) == version_of(mine):
                 outcome = "unchanged"
             else:
-                same = all(mine.get(c) == v for c, v in row.items() if c not in STAMPS)
                 newer = version_of(row) > version_of(mine) and not frozen
                 if newer:
                     # The same data under a newer stamp (the same course loaded on two
@@ -219,6 +343,10 @@ class _Applier:
             self.summary.count(table, outcome)
             if outcome in ("added", "updated"):
                 self._note_search(table, row)
+                if table == "attempts":
+                    self.touched_attempts.add(row["uuid"])
+                elif table == "answers":
+                    self.touched_attempts.add(row["attempt_uuid"])
         for columns, values in inserts.items():
             conn.executemany(
                 "INSERT INTO [{}] ({}) VALUES ({})".format(
@@ -228,6 +356,21 @@ class _Applier:
             conn.executemany(
                 "UPDATE [{}] SET {} WHERE uuid = ?".format(
                     table, ",".join(f"[{c}] = ?" for c in columns)), values)
+        if table == "revocations":
+            self._check_revocations(batch)
+
+    def _check_revocations(self, batch: list[dict[str, Any]]) -> None:
+        """A revocation counts only if the publisher that issued the certificate signed it;
+        one that does not verify is removed again and flagged."""
+        from idtrainer.core.certificates import revocation_verifies
+
+        for row in batch:
+            stored = self.store.query_one("SELECT * FROM revocations WHERE uuid = ?",
+                                          (row["uuid"],))
+            if stored is not None and not revocation_verifies(self.store, stored):
+                self.store.conn.execute("DELETE FROM revocations WHERE uuid = ?",
+                                        (row["uuid"],))
+                self.refused[("revocations", "never")].append(row["uuid"])
 
     def _note_search(self, table: str, row: dict[str, Any]) -> None:
         if table == "taxa":
@@ -244,7 +387,8 @@ class BatchOutcome:
     file: Path
     summary: ImportSummary | None
     error: str | None
-    untrusted: bool = False  # refused because of an unknown publisher key
+    untrusted: bool = False  # refused because of an unknown publisher key or laptop
+    kind: str = ""  # content | results, when the manifest could be read
 
 
 def import_many(store: Store, paths: list[Path], *,
@@ -264,10 +408,13 @@ def import_many(store: Store, paths: list[Path], *,
             summary = import_bundle(store, path, trust=trust, progress=step,
                                     backup=not backed_up)
             backed_up = backed_up or not summary.already_imported
-            outcomes.append(BatchOutcome(Path(path), summary, None))
+            outcomes.append(BatchOutcome(Path(path), summary, None,
+                                         kind=summary.manifest.kind))
         except BundleError as exc:
-            outcomes.append(BatchOutcome(Path(path), None, str(exc),
-                                         isinstance(exc, UntrustedPublisher)))
+            untrusted = isinstance(exc, (UntrustedPublisher, UntrustedDevice))
+            outcomes.append(BatchOutcome(
+                Path(path), None, str(exc), untrusted,
+                kind=exc.manifest.kind if untrusted else ""))
         except Exception as exc:  # a bug must not stop the other laptops' results
             import logging
 

@@ -75,6 +75,22 @@ class UntrustedPublisher(BundleError):
                                     fingerprint=manifest.fingerprint))
 
 
+class UntrustedDevice(BundleError):
+    """A results bundle from a laptop the trainer has not pinned (yet)."""
+
+    def __init__(self, file: Path | str, manifest: Manifest) -> None:
+        self.manifest = manifest
+        super().__init__(file, _(
+            "results from a laptop this laptop has not accepted yet: {name}, device key "
+            "fingerprint {fingerprint}").format(
+            name=manifest.producer_name or manifest.producer_device,
+            fingerprint=manifest.fingerprint))
+
+
+#: A device id derived from the device key (core/store.py): the key id itself.
+DERIVED_DEVICE_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
 # -- the manifest -------------------------------------------------------------------------
 
 

@@ -21,19 +21,22 @@ from idtrainer.core.bundles.manifest import (
 
 # -- results of a bundle import -----------------------------------------------------------
 
-OUTCOMES = ("added", "updated", "unchanged", "skipped")
+OUTCOMES = ("added", "updated", "unchanged", "skipped", "refused")
 STAMPS = ("rev", "updated_at", "updated_by")
 
 
 @dataclass
 class ImportSummary:
-    """What one import did, per table: added / updated / unchanged / skipped (local newer)."""
+    """What one import did, per table: added / updated / unchanged / skipped (local newer)
+    / refused (the bundle may not change those rows, docs/security.md); and flags: what
+    a person must look at (refused rows, re-graded attempts), each naming the laptop."""
 
     file: Path
     manifest: Manifest
     tables: dict[str, dict[str, int]] = field(default_factory=dict)
     media_added: int = 0
     already_imported: bool = False
+    flags: list[str] = field(default_factory=list)
 
     def count(self, table: str, outcome: str, n: int = 1) -> None:
         self.tables.setdefault(table, dict.fromkeys(OUTCOMES, 0))[outcome] += n
@@ -42,8 +45,8 @@ class ImportSummary:
         return sum(t[outcome] for t in self.tables.values())
 
     def to_json(self) -> str:
-        return json.dumps({"tables": self.tables, "media_added": self.media_added},
-                          sort_keys=True)
+        return json.dumps({"tables": self.tables, "media_added": self.media_added,
+                           "flags": self.flags}, ensure_ascii=False, sort_keys=True)
 
 
 #: What a person calls the rows of each synced table, for summaries.
@@ -79,6 +82,7 @@ def describe(summary: ImportSummary) -> list[str]:
                             "{skipped} skipped (newer here)").format(
         added=summary.total("added"), updated=summary.total("updated"),
         unchanged=summary.total("unchanged"), skipped=summary.total("skipped"))]
+    lines += ["  " + _("FLAGGED: {flag}").format(flag=flag) for flag in summary.flags]
     for table, counts in summary.tables.items():
         lines.append("    " + _("{what}: {added} added, {updated} updated, {unchanged} "
                                 "unchanged, {skipped} skipped").format(

@@ -1,0 +1,147 @@
+"""The trainer re-grades: every submitted attempt that arrives in a results bundle is
+scored again here, from its answers, the question bank and the quiz's rules.
+
+A laptop's stored score is never believed. What was recomputed replaces it (so reports,
+"Print passes" and certificates use it), and whatever disagrees is written to
+``grading_flags``, named by the laptop, for the import summary, the sync history and the
+report (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from idtrainer.core.i18n import gettext as _
+from idtrainer.core.quizzes import QuizError
+from idtrainer.core.scoring import score
+
+if TYPE_CHECKING:
+    from idtrainer.core.bundles.manifest import Manifest
+    from idtrainer.core.store import Store
+
+#: Why an attempt is flagged (stored in grading_flags.reason; shown translated).
+SCORE_DIFFERS = "score_differs"
+OUTSIDE_QUIZ = "answers_outside_quiz"
+NOT_THE_QUIZ = "questions_not_the_quiz"
+REASONS = (SCORE_DIFFERS, OUTSIDE_QUIZ, NOT_THE_QUIZ)
+
+
+def reason_text(reason: str) -> str:
+    return {
+        SCORE_DIFFERS: _("the laptop's score differs from the score recomputed here"),
+        OUTSIDE_QUIZ: _("answers to questions outside the attempt's quiz"),
+        NOT_THE_QUIZ: _("its questions are not what the quiz's rules draw"),
+    }.get(reason, reason)
+
+
+@dataclass(frozen=True)
+class Regraded:
+    attempt_uuid: str
+    stored: tuple[float | None, float | None, bool | None]  # score, max, passed as sent
+    score: float
+    max_score: float
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+def regrade(store: Store, attempt_uuid: str) -> Regraded | None:
+    """Score one submitted attempt again and store the result (no new revision: the
+    laptop's row is not changed, only what the trainer's laptop believes of it)."""
+    row = store.query_one("SELECT * FROM attempts WHERE uuid = ? AND submitted_at IS NOT NULL",
+                          (attempt_uuid,))
+    if row is None:
+        return None
+    reasons: list[str] = []
+    try:
+        quiz = store.quizzes.get(row["quiz_uuid"], row["locale"])
+        expected = store.quizzes.assemble(row["quiz_uuid"], int(row["seed"])).questions
+        allowed = {q for rule in quiz.rules for q in store.quizzes.pool(rule)}
+        pass_mark = quiz.settings.pass_mark
+    except QuizError:
+        quiz, expected, allowed, pass_mark = None, [], set(), 100
+    try:
+        order = [item["q"] for item in json.loads(row["question_order"])
+                 if isinstance(item, dict) and isinstance(item.get("q"), str)]
+    except (ValueError, TypeError):
+        order = []
+    items = list(dict.fromkeys(q for q in order if q in allowed))
+    fixed = {rule.question for rule in (quiz.rules if quiz else []) if rule.kind == "fixed"}
+    if len(items) != len(order) or len(order) != len(expected) or \
+            not fixed & allowed <= set(items):
+        reasons.append(NOT_THE_QUIZ)
+    answers = store.query("SELECT uuid, question_uuid, response FROM answers "
+                          "WHERE attempt_uuid = ? AND deleted = 0", (attempt_uuid,))
+    if any(a["question_uuid"] not in items for a in answers):
+        reasons.append(OUTSIDE_QUIZ)
+    given = {a["question_uuid"]: a for a in answers}
+    points = 0.0
+    for q in items:
+        answer = given.get(q)
+        if answer is None:
+            continue
+        question = store.questions.get(q, row["locale"])
+        try:
+            response = json.loads(answer["response"]) if answer["response"] else None
+        except ValueError:
+            response = None
+        got = score(question, response) if question else 0.0
+        points += got
+        store.conn.execute("UPDATE answers SET score = ? WHERE uuid = ?", (got, answer["uuid"]))
+    for a in answers:
+        if a["question_uuid"] not in items:
+            store.conn.execute("UPDATE answers SET score = 0 WHERE uuid = ?", (a["uuid"],))
+    total = float(max(len(expected), len(items)))
+    passed = total > 0 and 100 * points / total >= pass_mark
+    stored = (row["score"], row["max_score"],
+              None if row["passed"] is None else bool(row["passed"]))
+    if stored[0] is None or abs(stored[0] - points) > 1e-6 or stored[1] != total or \
+            stored[2] != passed:
+        reasons.insert(0, SCORE_DIFFERS)
+    store.conn.execute("UPDATE attempts SET score = ?, max_score = ?, passed = ? WHERE uuid = ?",
+                       (points, total, int(passed), attempt_uuid))
+    return Regraded(attempt_uuid, stored, points, total, passed, tuple(reasons))
+
+
+def regrade_import(store: Store, attempts: list[str], manifest: Manifest) -> list[str]:
+    """Re-grade the attempts a results bundle brought; flag and describe disagreements."""
+    lines = []
+    name = manifest.producer_name or manifest.producer_device
+    for uuid in attempts:
+        found = regrade(store, uuid)
+        if found is None or not found.reasons:
+            continue
+        trainee = store.scalar("SELECT t.name FROM attempts a JOIN trainees t "
+                               "ON t.uuid = a.trainee_uuid WHERE a.uuid = ?", (uuid,)) or uuid
+        for reason in found.reasons:
+            store.conn.execute(
+                "INSERT OR REPLACE INTO grading_flags (attempt_uuid, bundle_id, device_id, "
+                "device_name, reason, stored_score, recomputed_score, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (uuid, manifest.bundle_id, manifest.producer_device, manifest.producer_name,
+                 reason, found.stored[0], found.score, store.now()))
+        lines.append(_("{trainee}'s attempt from {device}: {reasons}; the laptop said "
+                       "{stored} of {stored_max}, recomputed {score} of {max}").format(
+            trainee=trainee, device=name,
+            reasons="; ".join(reason_text(r) for r in found.reasons),
+            stored=_points(found.stored[0]), stored_max=_points(found.stored[1]),
+            score=_points(found.score), max=_points(found.max_score)))
+    return lines
+
+
+def _points(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def flags_for(store: Store, attempt_uuids: list[str]) -> dict[str, list[str]]:
+    """{attempt: [readable flag, ...]} for reports."""
+    out: dict[str, list[str]] = {}
+    for uuid in attempt_uuids:
+        rows = store.query("SELECT reason, device_name, device_id FROM grading_flags WHERE "
+                           "attempt_uuid = ? ORDER BY at", (uuid,))
+        if rows:
+            out[uuid] = [_("{reason} (from {device})").format(
+                reason=reason_text(r["reason"]), device=r["device_name"] or r["device_id"])
+                for r in rows]
+    return out
