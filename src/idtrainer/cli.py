@@ -750,6 +750,8 @@ def _bundle_export(store, args: argparse.Namespace) -> int:
 
 
 def cmd_keys(data: Path, args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
     from idtrainer.core import bundles
     from idtrainer.core.keys import (
         KeyFileError,
@@ -757,8 +759,6 @@ def cmd_keys(data: Path, args: argparse.Namespace) -> int:
         fingerprint,
         read_public_key_file,
     )
-
-    from contextlib import nullcontext
 
     trainer = args.keys_command in ("import", "trust") or (
         args.keys_command == "export" and args.private)

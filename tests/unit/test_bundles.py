@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from idtrainer.core import bundles
-from idtrainer.core.keys import KeyFileError
+from idtrainer.core.keys import KeyFileError, PublisherLocked
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.store import Store
 
@@ -65,14 +65,17 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
         assert summary.tables["quizzes"]["added"] == 1
         assert summary.tables["texts"]["updated"] >= 1  # the trainer's edit
         assert other.texts.variants(
-            trainer.scalar("SELECT uuid FROM species LIMIT 1"), "handling")["ru"].value \
+            "species", trainer.scalar("SELECT uuid FROM species LIMIT 1"), "handling")["ru"].value \
             == "Новый текст тренера"
         assert other.search.find("сайгак", "ru")  # the search index follows the import
         take_quiz(other, quiz, f"Officer {'BC'[i]}", right=i == 0)
         results.append(bundles.export_bundle(other, "results", stick / f"{'BC'[i]}.idtb"))
 
-    outcomes = bundles.import_many(trainer, [r.path for r in results])
+    asked = []  # the first results from each laptop: the trainer compares its fingerprint
+    outcomes = bundles.import_many(trainer, [r.path for r in results],
+                                   trust=lambda m: asked.append(m.producer_device) or True)
     assert [o.error for o in outcomes] == [None, None]
+    assert asked == [o.device_id for o in laptops]
     for outcome, other in zip(outcomes, laptops, strict=True):
         assert outcome.summary.manifest.producer_device == other.device_id
         assert outcome.summary.tables["answers"]["added"] == 5
@@ -102,6 +105,7 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
 def test_concurrent_edits_converge_on_both_laptops(trainer: Store, make_laptop,
                                                    tmp_path: Path):
     other = make_laptop("B")
+    other.trainer.set_password("steppe-eagle-8")
     other.keys.trust(trainer.keys.public_of(trainer.keys.publisher()[0]), "publisher", "A")
     # The second trainer laptop shares the publisher key (exported with a passphrase).
     trainer.keys.export_publisher(tmp_path / "publisher.key", "correct horse")
@@ -120,7 +124,7 @@ def test_concurrent_edits_converge_on_both_laptops(trainer: Store, make_laptop,
     for table in ("texts", "species", "taxa"):
         assert trainer.query(f"SELECT * FROM {table} ORDER BY uuid") == \
             other.query(f"SELECT * FROM {table} ORDER BY uuid"), table
-    assert trainer.texts.get(taxon, "name", "ru").value == "Сайгак степной (B)"
+    assert trainer.texts.get("taxa", taxon, "name", "ru").value == "Сайгак степной (B)"
     # The tombstone was a normal edit: rev 2 on B vs no edit on A (put changed nothing).
     assert trainer.scalar("SELECT deleted FROM species WHERE uuid = ?", (species,)) == 1
 
@@ -134,12 +138,14 @@ def test_submitted_attempts_never_change(trainer: Store, make_laptop, tmp_path: 
     other = make_laptop("B")
     bundles.import_bundle(other, bundles.export_bundle(
         trainer, "content", tmp_path / "c.idtb").path, trust=lambda m: True)
-    bundles.import_bundle(other, bundle.path)
+    bundles.import_bundle(other, bundle.path, trust=lambda m: True)
     # Someone edits the submitted attempt on B (a newer revision) and sends it back.
     other.put("attempts", {"uuid": attempt, "score": 0.0, "passed": 0})
     back = bundles.export_bundle(other, "results", tmp_path / "back.idtb")
-    summary = bundles.import_bundle(trainer, back.path)
-    assert summary.tables["attempts"]["skipped"] == 1, summary.tables
+    summary = bundles.import_bundle(trainer, back.path, trust=lambda m: True)
+    # It was the trainer's laptop's attempt: B may not change it at all (docs/security.md).
+    assert summary.tables["attempts"]["refused"] == 1, summary.tables
+    assert any("another device" in flag for flag in summary.flags)
     assert trainer.scalar("SELECT passed FROM attempts WHERE uuid = ?", (attempt,)) == 1
 
 
@@ -203,6 +209,9 @@ def test_publisher_key_file_needs_its_passphrase(trainer: Store, store: Store, t
     with pytest.raises(KeyFileError, match="wrong passphrase"):
         store.keys.import_publisher(path, "not the passphrase")
     assert store.keys.publisher() is None
+    with pytest.raises(PublisherLocked):  # it is sealed with this laptop's trainer password
+        store.keys.import_publisher(path, "a long passphrase")
+    store.trainer.set_password("new-laptop-pass")
     assert store.keys.import_publisher(path, "a long passphrase") == kid
     assert store.keys.publisher()[0] == kid and store.keys.trusted(kid) is not None
 

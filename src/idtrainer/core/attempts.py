@@ -300,7 +300,7 @@ class AttemptManager:
             writer.writerow(["trainee", "class", "quiz", "started", "submitted",
                              "score_percent", "passed", "device"])
             for r in rows:
-                title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
+                title = self.store.texts.get("quizzes", r["quiz_uuid"], "title", r["locale"])
                 percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
                 writer.writerow([r["trainee"], r["class_name"] or "",
                                  title.value if title else r["quiz_uuid"], r["started_at"],

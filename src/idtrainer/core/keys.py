@@ -322,6 +322,18 @@ class KeyManager:
         kid, private = found
         return kid, private.sign(message)
 
+    def open_publishers(self) -> set[str]:
+        """Ids of the publisher keys open in this session."""
+        return set(self._open)
+
+    def sign_with(self, kid: str, message: bytes) -> bytes:
+        """Sign with one particular open publisher key (revoking what it issued)."""
+        private = self._open.get(kid)
+        if private is None:
+            raise PublisherLocked(_("The publisher key is locked: unlock trainer mode with "
+                                    "the trainer password first."))
+        return private.sign(message)
+
     def sign_as_device(self, message: bytes) -> tuple[str, bytes]:
         kid, private = self.device()
         return kid, private.sign(message)

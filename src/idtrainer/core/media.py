@@ -167,7 +167,7 @@ class MediaManager:
             "SELECT m.* FROM media_links k JOIN media m ON m.uuid = k.media_uuid "
             "WHERE k.owner_uuid = ? AND k.deleted = 0 AND m.deleted = 0 ORDER BY k.position",
             (owner_uuid,))
-        captions = self.store.texts.for_owners([r["uuid"] for r in rows], locale,
+        captions = self.store.texts.for_owners("media", [r["uuid"] for r in rows], locale,
                                                fields=["caption"])
         return [self._item(r, captions.get(r["uuid"], {}).get("caption")) for r in rows]
 
@@ -175,7 +175,7 @@ class MediaManager:
         row = self.store.query_one("SELECT * FROM media WHERE uuid = ?", (media_uuid,))
         if row is None:
             return None
-        return self._item(row, self.store.texts.get(media_uuid, "caption", locale))
+        return self._item(row, self.store.texts.get("media", media_uuid, "caption", locale))
 
     def missing_files(self) -> list[str]:
         """sha256 of media rows whose file is not in the media store."""

@@ -70,8 +70,8 @@ class PracticeManager:
             names = [taxon["scientific_name"], taxon["scientific_name"].split()[0],
                      *json.loads(taxon["synonyms"])] if taxon else []
             names += [r[0] for r in self.store.conn.execute(
-                "SELECT value FROM texts WHERE owner_uuid = ? AND field = 'name' AND "
-                "deleted = 0", (taxon["uuid"] if taxon else "",))]
+                "SELECT value FROM texts WHERE owner_table = 'taxa' AND owner_uuid = ? AND "
+                "field = 'name' AND deleted = 0", (taxon["uuid"] if taxon else "",))]
             self._pictures[species_uuid] = next(
                 (r["uuid"] for r in self.store.query(
                     "SELECT m.uuid, m.sha256, m.mime FROM media_links k JOIN media m ON "

@@ -281,9 +281,15 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def _ensure_device_id(self) -> str:
+        """This installation's device id: on a new installation, the id of its device key
+        (so a results bundle's device id and signing key cannot be told apart); an older
+        installation keeps its random id, bound to its key on the trainer's laptop at the
+        first import after the upgrade (docs/security.md)."""
         device = self.get_setting("device_id")
         if device is None:
-            device = new_uuid()
+            from idtrainer.core.keys import KeyManager
+
+            device = KeyManager(self).device()[0]
             self.set_setting("device_id", device)
         return device
 

@@ -101,6 +101,8 @@ class TrainerAuth:
         if stored is not None and verify_secret(password, stored):
             self.store.keys.unlock(password)
             self._reset()
+            # Revocations made before they were signed (an older IDTrainer) are signed now.
+            self.store.certificates.sign_missing_revocations()
             return UnlockResult(True)
         with self.store.transaction():
             failures = int(self.store.get_setting(FAILURES_KEY, "0") or 0) + 1

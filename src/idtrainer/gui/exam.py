@@ -581,7 +581,7 @@ class ExamsPage(QWidget):
         if settings.review in ("score", "answers"):
             parts.append("<h3>{}</h3><ul>".format(html.escape(_("By module"))))
             for module, (points, count) in result.per_module.items():
-                title = store.texts.get(module, "title", lang) if module else None
+                title = store.texts.get("modules", module, "title", lang) if module else None
                 name = title.value if title else _("Other")
                 parts.append(f"<li>{html.escape(name)}: "
                              f"{i18n.format_percent(points / count if count else 0)}</li>")

@@ -99,7 +99,7 @@ class ContentDialog(FormDialog):
         lang = i18n.current_language()
         store = ctx.store
         for row in store.query("SELECT uuid FROM modules WHERE deleted = 0 ORDER BY position"):
-            title = store.texts.get(row["uuid"], "title", lang)
+            title = store.texts.get("modules", row["uuid"], "title", lang)
             self._add(_("Module: {title}").format(title=title.value if title else "?"),
                       ("modules", row["uuid"]))
         for row in store.query("SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY rowid"):

@@ -24,8 +24,10 @@ from __future__ import annotations
 from idtrainer.core.bundles.apply import (
     BatchOutcome,
     backup_before_import,
+    device_binding,
     import_bundle,
     import_many,
+    pin_device,
 )
 from idtrainer.core.bundles.export import (
     default_device_name,
@@ -54,6 +56,7 @@ from idtrainer.core.bundles.manifest import (
     Manifest,
     ManifestError,
     Progress,
+    UntrustedDevice,
     UntrustedPublisher,
     parse_manifest,
 )
@@ -117,11 +120,13 @@ __all__ = [
     "Progress",
     "RowError",
     "TableSpec",
+    "UntrustedDevice",
     "UntrustedPublisher",
     "already_imported",
     "backup_before_import",
     "default_device_name",
     "describe",
+    "device_binding",
     "export_bundle",
     "import_bundle",
     "import_many",
@@ -129,6 +134,7 @@ __all__ = [
     "is_trusted",
     "parse_manifest",
     "parse_row",
+    "pin_device",
     "select_content",
     "table_label",
     "table_specs",

@@ -22,10 +22,8 @@ from idtrainer.core.bundles.export import (
 )
 from idtrainer.core.bundles.manifest import (
     BATCH,
-    FINAL_WHEN_SUBMITTED,
-    OWNED_BY_NAME,
     DERIVED_DEVICE_ID,
-    TABLES_BY_KIND,
+    FINAL_WHEN_SUBMITTED,
     BundleError,
     Manifest,
     Progress,
@@ -60,18 +58,16 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                   progress: Progress | None = None, backup: bool = True) -> ImportSummary:
     """Check a bundle completely, then apply it in one transaction; see the module doc.
 
-    ``trust`` is asked about a content bundle signed by an unknown publisher key; it
-    returns True to trust the key (the first time, after a person compared the
-    fingerprint). Raises :class:`BundleError` (or :class:`UntrustedPublisher`)."""
+    ``trust`` is asked about a content bundle signed by an unknown publisher key, and
+    about a results bundle from a laptop not pinned here yet; it returns True to trust
+    the key (the first time, after a person compared the fingerprint). Raises
+    :class:`BundleError` (or :class:`UntrustedPublisher`, :class:`UntrustedDevice`)."""
     path = Path(path)
     with BundleReader.open(path) as reader:
         m = reader.manifest
         reader.require_signature()
         if already_imported(store, m):
             return ImportSummary(path, m, already_imported=True)
-        binding = device_binding(store, m, path) if m.kind == "results" else ""
-        if binding == "new" and (trust is None or not trust(m)):
-            raise UntrustedDevice(path, m)
         if m.kind == "content" and not is_trusted(store, m) and (
                 store.keys.trusted(m.signer_key_id) is not None or trust is None
                 or not trust(m)):
@@ -82,6 +78,10 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
         try:
             checker = _Checker(store, reader)
             checker.run(incoming, progress, total)
+            # A laptop is asked about (or refused) once its bundle is known to be sound.
+            binding = device_binding(store, m, path) if m.kind == "results" else ""
+            if binding == "new" and (trust is None or not trust(m)):
+                raise UntrustedDevice(path, m)
             if backup and store.path is not None:
                 backup_before_import(store)
             summary = ImportSummary(path, m)

@@ -276,8 +276,8 @@ def _select_in(store: Store, sql: str, values: Iterable[str]) -> set[str]:
 
 def _species_links(store: Store, lessons: set[str]) -> set[str]:
     slugs: set[str] = set()
-    bodies = _select_in(store, "SELECT value FROM texts WHERE owner_uuid IN ({}) "
-                               "AND field = 'body'", lessons)
+    bodies = _select_in(store, "SELECT value FROM texts WHERE owner_table = 'lessons' AND "
+                               "owner_uuid IN ({}) AND field = 'body'", lessons)
     for body in bodies:
         slugs.update(_SPECIES_LINK.findall(body))
     return slugs
