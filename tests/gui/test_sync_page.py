@@ -78,9 +78,14 @@ def test_trainer_imports_every_laptop_on_the_stick(signed_in, make_laptop, qtbot
     assert not page.trainer_box.isHidden()
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    from idtrainer.gui import sync as sync_module
+
+    asked = []  # each new laptop's name and fingerprint, once, before the import
+    monkeypatch.setattr(sync_module, "ask_to_trust", lambda parent, m: asked.append(m) or True)
     page.add_folder(str(stick))
     before = ctx.store.count("trainees")
     qtbot.mouseClick(page.import_results_button, Qt.MouseButton.LeftButton)
+    assert sorted(m.producer_name for m in asked) == ["laptop-B", "laptop-C"]
     assert ctx.store.count("trainees") == before + 2
     log = page.log.toPlainText()
     assert "results from laptop-B" in log and "results from laptop-C" in log

@@ -60,6 +60,14 @@ RULES: dict[str, Rule] = {
                                                       "belongs to (its owner_table)")),
 }
 
+#: Rows that hang off a parent row of the same laptop: a results bundle may only add
+#: them to a parent that originated on its own device (no answers to another laptop's
+#: attempt), by (column, parent table).
+PARENTS: dict[str, tuple[str, str]] = {
+    "answers": ("attempt_uuid", "attempts"),
+    "practice_reviews": ("card_uuid", "practice_cards"),
+}
+
 #: Columns that hold credentials: a PIN or password hash is only ever set on the laptop
 #: the row originated on, and its settings are bounded (core/trainees.py).
 CREDENTIALS: dict[str, tuple[str, ...]] = {"trainees": ("pin_hash",)}

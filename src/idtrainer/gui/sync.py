@@ -62,6 +62,8 @@ def ask_to_trust(parent: QWidget, manifest: bundles.Manifest) -> bool:
 
 
 def trust_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox:
+    if manifest.kind == "results":
+        return device_box(parent, manifest)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(_("Trust this trainer?"))
@@ -76,6 +78,25 @@ def trust_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Trust and import"))
     box.button(QMessageBox.StandardButton.No).setText(_("Do not trust"))
+    return box
+
+
+def device_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox:
+    """The first results from a laptop: its name and key fingerprint, and the question."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Accept results from this laptop?"))
+    box.setText(_("These results come from a laptop this laptop has not accepted yet."))
+    box.setInformativeText(_(
+        "Laptop: {name}\nKey fingerprint:\n{fingerprint}\n\nThe laptop shows its fingerprint "
+        "on its USB sync page. Accept it only if every group matches: from then on, only "
+        "this key can send results in this laptop's name.").format(
+        name=manifest.producer_name or manifest.producer_device,
+        fingerprint=manifest.fingerprint))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Accept and import"))
+    box.button(QMessageBox.StandardButton.No).setText(_("Do not accept"))
     return box
 
 
@@ -196,6 +217,9 @@ class SyncPage(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.intro = QLabel(wordWrap=True)
+        self.device_fingerprint = QLabel(wordWrap=True)
+        self.device_fingerprint.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stick_label = QLabel()
         self.drives = QComboBox()
         self.drives.setMinimumWidth(320)
@@ -241,6 +265,7 @@ class SyncPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
+        layout.addWidget(self.device_fingerprint)
         layout.addLayout(stick_row)
         layout.addWidget(button_row(self.sync_button))
         layout.addWidget(self.trainer_box)
@@ -266,6 +291,13 @@ class SyncPage(QWidget):
             "Insert the class USB stick and press Sync: this laptop's results are written to "
             "the stick, and new course content from the trainer is offered. A stick pulled "
             "out too early never leaves a file that looks complete; just sync again."))
+        from idtrainer.core.keys import fingerprint
+
+        device = self.ctx.store.keys.device()[0]
+        self.device_fingerprint.setText(_(
+            "This laptop's key fingerprint (the trainer compares it the first time your "
+            "results arrive): {fingerprint}").format(
+            fingerprint=fingerprint(self.ctx.store.keys.public_of(device))))
         self.stick_label.setText(_("USB stick:"))
         self.refresh_button.setText(_("Look again"))
         self.folder_button.setText(_("Other folder…"))
@@ -402,8 +434,8 @@ class SyncPage(QWidget):
             # Asked on the GUI thread before the work starts (below): never from the worker.
             return answers.get(manifest.signer_key_id, False)
 
-        # Only content needs trust; results bundles are not opened twice on this thread.
-        for manifest in self._untrusted(files) if content else []:
+        # New publishers and new laptops are asked about here, on the GUI thread.
+        for manifest in self._untrusted(files):
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
 
         def work(task: Task) -> list[bundles.BatchOutcome]:
@@ -419,8 +451,12 @@ class SyncPage(QWidget):
             try:
                 with bundles.BundleReader.open(path) as reader:
                     m = reader.manifest
-                    if reader.signature_ok and m.kind == "content" and \
-                            not bundles.is_trusted(self.ctx.store, m) and \
+                    if not reader.signature_ok or bundles.already_imported(self.ctx.store, m):
+                        continue
+                    if m.kind == "results":
+                        if bundles.device_binding(self.ctx.store, m, path) == "new":
+                            found.setdefault(m.signer_key_id, m)
+                    elif not bundles.is_trusted(self.ctx.store, m) and \
                             self.ctx.store.keys.trusted(m.signer_key_id) is None:
                         found.setdefault(m.signer_key_id, m)
             except bundles.BundleError:
@@ -494,6 +530,8 @@ class SyncPage(QWidget):
             rows_text = _("{file}: {added} added, {updated} updated").format(
                 file=row["file_name"], added=added, updated=updated) \
                 if row["direction"] == "import" else row["file_name"]
+            for flag in summary.get("flags", []):  # refused rows, re-graded attempts
+                rows_text += "\n" + _("FLAGGED: {flag}").format(flag=flag)
             cells = [_shown_time(row["at"]),
                      _("import") if row["direction"] == "import" else _("export"),
                      _("content") if row["kind"] == "content" else _("results"),

@@ -45,7 +45,7 @@ from idtrainer.core.bundles.summary import (
     ImportSummary,
 )
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.ownership import CREDENTIALS, OWN, PUBLISHER, may_change
+from idtrainer.core.ownership import CREDENTIALS, OWN, PARENTS, PUBLISHER, may_change
 from idtrainer.core.schema import ORIGIN_COLUMN, TEXTS_TABLE
 
 if TYPE_CHECKING:
@@ -251,6 +251,12 @@ class _Applier:
                 if not secret_settings_ok(value):
                     return "credential"
         rule = may_change(self.kind, table)
+        if table == "revocations":
+            from idtrainer.core.certificates import revocation_verifies
+
+            # It counts only if the publisher that issued the certificate signed it.
+            if not revocation_verifies(self.store, row):
+                return "signature"
         if table == TEXTS_TABLE:
             owner = self.store.query_one(
                 f"SELECT {ORIGIN_COLUMN} FROM [{row['owner_table']}] WHERE uuid = ?",
@@ -273,6 +279,12 @@ class _Applier:
             return "device"
         if table == "attempts" and row["device_id"] != self.device:
             return "device"
+        if table in PARENTS:
+            column, parent = PARENTS[table]
+            found = self.store.query_one(
+                f"SELECT {ORIGIN_COLUMN} FROM [{parent}] WHERE uuid = ?", (row[column],))
+            if found is not None and found[ORIGIN_COLUMN] != self.device:
+                return "device"  # (a parent that is nowhere fails the reference check)
         if table == "trainees" and mine is not None and any(
                 row.get(c) != mine.get(c) for c in CREDENTIALS["trainees"]) and \
                 mine.get("updated_by") != self.device:
@@ -290,6 +302,8 @@ class _Applier:
                        "not in the table they name (first: {uuid})"),
             "credential": _("{n} rows of {table} refused from {device}: a PIN or password "
                             "hash it may not set (first: {uuid})"),
+            "signature": _("{n} rows of {table} refused from {device}: not signed by the "
+                           "publisher key that issued the certificate (first: {uuid})"),
         }
         from idtrainer.core.bundles.summary import table_label
 
@@ -356,21 +370,6 @@ class _Applier:
             conn.executemany(
                 "UPDATE [{}] SET {} WHERE uuid = ?".format(
                     table, ",".join(f"[{c}] = ?" for c in columns)), values)
-        if table == "revocations":
-            self._check_revocations(batch)
-
-    def _check_revocations(self, batch: list[dict[str, Any]]) -> None:
-        """A revocation counts only if the publisher that issued the certificate signed it;
-        one that does not verify is removed again and flagged."""
-        from idtrainer.core.certificates import revocation_verifies
-
-        for row in batch:
-            stored = self.store.query_one("SELECT * FROM revocations WHERE uuid = ?",
-                                          (row["uuid"],))
-            if stored is not None and not revocation_verifies(self.store, stored):
-                self.store.conn.execute("DELETE FROM revocations WHERE uuid = ?",
-                                        (row["uuid"],))
-                self.refused[("revocations", "never")].append(row["uuid"])
 
     def _note_search(self, table: str, row: dict[str, Any]) -> None:
         if table == "taxa":

@@ -261,6 +261,8 @@ def select_content(store: Store, modules: list[str], quizzes: list[str]) -> dict
     owners |= picked["media_links"] | picked["media"]
     picked[TEXTS_TABLE] = _select_in(store, "SELECT uuid FROM texts WHERE owner_uuid IN ({})",
                                      owners)
+    # Every content bundle carries every signed revocation (docs/security.md).
+    picked["revocations"] = {r[0] for r in store.conn.execute("SELECT uuid FROM revocations")}
     return dict(picked)
 
 
