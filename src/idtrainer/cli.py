@@ -334,7 +334,8 @@ def cmd_trainer(data: Path, args: argparse.Namespace) -> int:
 
     if args.trainer_command == "setup":
         new = _new_password(args, args.password_file)
-        with _open(data) as store:
+        # No content is needed to set up: a later content load replaces the starter set.
+        with _open(data, load_starter=False) as store:
             if store.trainer.has_password():
                 raise CliError(_("trainer mode is set up already; change the password with: "
                                  "idtrainer trainer passwd"))
@@ -350,7 +351,7 @@ def cmd_trainer(data: Path, args: argparse.Namespace) -> int:
         return EXIT_OK
     current = trainer_password(args)
     new = _new_password(args, args.new_password_file)
-    with _open(data) as store:
+    with _open(data, must_exist=True, load_starter=False) as store:
         _unlock(store, current)
         try:
             store.trainer.set_password(new, current=current)

@@ -389,7 +389,7 @@ def test_a_revocation_not_signed_by_the_issuer_is_refused(world: World, make_lap
 
 
 def test_a_copied_database_file_cannot_sign_anything(world: World, tmp_path: Path):
-    kid, private = world.trainer.keys.publisher()
+    _kid, private = world.trainer.keys.publisher()
     from cryptography.hazmat.primitives import serialization
 
     secret = private.private_bytes(serialization.Encoding.Raw,
