@@ -13,7 +13,6 @@ import pytest
 
 from idtrainer.core.migrations import LATEST
 
-
 PASSWORD = "steppe-eagle-7"
 
 

@@ -11,7 +11,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from test_cli import PASSWORD, password_file, run
 
 CONTENT = Path(__file__).parent.parent / "data" / "content"

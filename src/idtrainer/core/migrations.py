@@ -359,10 +359,14 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE class_members SET origin = updated_by")
     # Content, certificates and their texts came from the trainer: no device owns them.
     # A certificate is (publisher key, serial): two publishers' serials never collide.
-    conn.execute("PRAGMA defer_foreign_keys = ON")
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(certificates)")]
-    names = ", ".join(f"[{c}]" for c in columns)
-    conn.execute(f"""CREATE TABLE certificates_v2 (
+    # Rebuilt (SQLite cannot drop a constraint) with certificate_events, whose reference
+    # follows the renamed table: both old tables are dropped once the new ones are full.
+    def names(table: str) -> str:
+        return ", ".join(f"[{r[1]}]" for r in conn.execute(f"PRAGMA table_info({table})"))
+
+    conn.execute("ALTER TABLE certificates RENAME TO certificates_v1")
+    conn.execute("ALTER TABLE certificate_events RENAME TO certificate_events_v1")
+    conn.execute(f"""CREATE TABLE certificates (
         uuid TEXT PRIMARY KEY,
         serial TEXT NOT NULL,
         trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
@@ -381,9 +385,18 @@ def _v2(conn: sqlite3.Connection) -> None:
         revoke_reason TEXT,{SYNC},
         origin TEXT,
         UNIQUE (issuer_key_id, serial))""")
-    conn.execute(f"INSERT INTO certificates_v2 ({names}) SELECT {names} FROM certificates")
-    conn.execute("DROP TABLE certificates")
-    conn.execute("ALTER TABLE certificates_v2 RENAME TO certificates")
+    conn.execute(f"""CREATE TABLE certificate_events (
+        uuid TEXT PRIMARY KEY,
+        certificate_uuid TEXT NOT NULL REFERENCES certificates (uuid),
+        kind TEXT NOT NULL CHECK (kind IN ('issued', 'reprinted', 'revoked')),
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',{SYNC},
+        origin TEXT)""")
+    for table in ("certificates", "certificate_events"):
+        columns = names(f"{table}_v1")
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_v1")
+    conn.execute("DROP TABLE certificate_events_v1")
+    conn.execute("DROP TABLE certificates_v1")
     conn.execute("CREATE INDEX certificates_serial ON certificates (serial)")
     # Revocations signed by the publisher that issued the certificate; they travel in
     # every content bundle, so officers' laptops learn of them at the next sync.
