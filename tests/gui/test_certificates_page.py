@@ -95,3 +95,32 @@ def test_trainer_prints_the_passes_of_a_quiz(signed_in, qtbot, tmp_path, monkeyp
     assert len(PdfReader(target).pages) == 1
     (cert,) = store.certificates.list()
     assert cert.trainee_name == "Айгерим Сейітова" and cert.score == 100.0
+
+
+def test_an_officer_sees_a_revocation_after_the_next_sync(signed_in, make_laptop, qtbot,
+                                                          tmp_path):
+    from idtrainer.core import bundles
+
+    trainer = make_laptop("T")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer")
+    cert = trainer.certificates.issue("Ерлан Оспанов", "CITES", "kk", score=95)
+    store = signed_in.ctx.store  # the officer's laptop
+    bundles.import_bundle(store, bundles.export_bundle(
+        trainer, "content", tmp_path / "1.idtb").path, trust=lambda m: True)
+    page = open_page(signed_in)
+    page.code.setText(cert.payload)
+    page.verify()
+    assert "Valid" in page.verdict.text()
+    trainer.certificates.revoke(cert.serial, "емтиханды басқа адам тапсырған")
+    bundles.import_bundle(store, bundles.export_bundle(trainer, "content",
+                                                       tmp_path / "2.idtb").path)
+    signed_in.ctx.set_language("kk")
+    page.verify()
+    text = page.verdict.text()
+    assert "емтиханды басқа адам тапсырған" in text and "Revoked" not in text
+    assert "2026" in text or str(trainer.clock().year) in text  # the date it was revoked
+    qtbot.wait(50)  # the verdict label grows to its lines
+    page.grab().save(str(tmp_path / "revoked-kk.png"))
+    signed_in.ctx.set_language("en")
+    page.verify()
+    assert "Revoked on" in page.verdict.text()

@@ -93,3 +93,24 @@ def test_trainer_imports_every_laptop_on_the_stick(signed_in, make_laptop, qtbot
     assert warnings and "damaged.idtb: not a complete bundle" in warnings[0]
     devices = {page.history.item(r, 3).text() for r in range(page.history.rowCount())}
     assert {"laptop-B", "laptop-C"} <= devices
+
+
+def test_a_new_laptop_is_shown_by_name_and_fingerprint(signed_in, make_laptop, tmp_path: Path):
+    from idtrainer.core import bundles
+    from idtrainer.gui.sync import trust_box
+
+    laptop = make_laptop("B")
+    laptop.set_setting("device_name", "Кеден-7")
+    made = bundles.export_bundle(laptop, "results", tmp_path / "b.idtb")
+    page = signed_in.sync
+    own = signed_in.ctx.store.keys.device()[0]
+    mine = fingerprint(signed_in.ctx.store.keys.public_of(own))
+    for lang, word in (("ru", "Отпечаток"), ("kk", "саусақ ізі")):
+        signed_in.ctx.set_language(lang)
+        assert mine in page.device_fingerprint.text()  # what the trainer compares with
+        box = trust_box(page, made.manifest)
+        text = box.informativeText()
+        assert "Кеден-7" in text and made.manifest.fingerprint in text and word in text
+        box.grab().save(str(tmp_path / f"device-box-{lang}.png"))
+        page.grab().save(str(tmp_path / f"sync-{lang}.png"))
+    signed_in.ctx.set_language("en")

@@ -273,8 +273,16 @@ def test_a_forged_pass_is_regraded_and_flagged(world: World, with_answers: bool)
     report = world.trainer.attempts.report(quiz=world.quiz)
     assert len(report) == 1 and not report[0].passed and report[0].best_percent == 0
     assert any("Laptop M" in flag for flag in report[0].flags)
-    # "Print passes" issues nothing.
+    # "Print passes" issues nothing, and the results table names the flag.
     assert world.trainer.certificates.for_quiz(world.quiz, "ru") == []
+    import csv
+
+    out = world.folder / "results.csv"
+    world.trainer.attempts.export_csv(out)
+    with out.open(encoding="utf-8-sig") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["score_percent"] == "0.0" and row["passed"] == "no"
+    assert "Laptop M" in row["flags"] and "recomputed here" in row["flags"]
 
 
 def test_an_honest_pass_is_not_flagged_and_prints(world: World):

@@ -298,12 +298,16 @@ class AttemptManager:
         with atomic_write(path, "w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
             writer.writerow(["trainee", "class", "quiz", "started", "submitted",
-                             "score_percent", "passed", "device"])
+                             "score_percent", "passed", "device", "flags"])
+            from idtrainer.core.regrade import flags_for
+
+            flags = flags_for(self.store, [r["uuid"] for r in rows])
             for r in rows:
                 title = self.store.texts.get("quizzes", r["quiz_uuid"], "title", r["locale"])
                 percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
                 writer.writerow([r["trainee"], r["class_name"] or "",
                                  title.value if title else r["quiz_uuid"], r["started_at"],
                                  r["submitted_at"], f"{percent:.1f}",
-                                 "yes" if r["passed"] else "no", r["device_id"]])
+                                 "yes" if r["passed"] else "no", r["device_id"],
+                                 "; ".join(flags.get(r["uuid"], []))])
         return len(rows)

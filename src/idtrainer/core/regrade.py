@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.quizzes import QuizError
@@ -46,70 +46,100 @@ class Regraded:
     reasons: tuple[str, ...]
 
 
-def regrade(store: Store, attempt_uuid: str) -> Regraded | None:
-    """Score one submitted attempt again and store the result (no new revision: the
-    laptop's row is not changed, only what the trainer's laptop believes of it)."""
-    row = store.query_one("SELECT * FROM attempts WHERE uuid = ? AND submitted_at IS NOT NULL",
-                          (attempt_uuid,))
-    if row is None:
-        return None
-    reasons: list[str] = []
-    try:
-        quiz = store.quizzes.get(row["quiz_uuid"], row["locale"])
-        expected = store.quizzes.assemble(row["quiz_uuid"], int(row["seed"])).questions
-        allowed = {q for rule in quiz.rules for q in store.quizzes.pool(rule)}
-        pass_mark = quiz.settings.pass_mark
-    except QuizError:
-        quiz, expected, allowed, pass_mark = None, [], set(), 100
-    try:
-        order = [item["q"] for item in json.loads(row["question_order"])
-                 if isinstance(item, dict) and isinstance(item.get("q"), str)]
-    except (ValueError, TypeError):
-        order = []
-    items = list(dict.fromkeys(q for q in order if q in allowed))
-    fixed = {rule.question for rule in (quiz.rules if quiz else []) if rule.kind == "fixed"}
-    if len(items) != len(order) or len(order) != len(expected) or \
-            not fixed & allowed <= set(items):
-        reasons.append(NOT_THE_QUIZ)
-    answers = store.query("SELECT uuid, question_uuid, response FROM answers "
-                          "WHERE attempt_uuid = ? AND deleted = 0", (attempt_uuid,))
-    if any(a["question_uuid"] not in items for a in answers):
-        reasons.append(OUTSIDE_QUIZ)
-    given = {a["question_uuid"]: a for a in answers}
-    points = 0.0
-    for q in items:
-        answer = given.get(q)
-        if answer is None:
-            continue
-        question = store.questions.get(q, row["locale"])
+class Regrader:
+    """Re-grades attempts, keeping what every attempt at the same quiz shares (its rules,
+    the questions it can draw, each question) so a merge of many laptops stays fast."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._quizzes: dict[str, tuple[Any, int, set[str], set[str]] | None] = {}
+        self._questions: dict[tuple[str, str], Any] = {}
+
+    def _quiz(self, quiz_uuid: str, locale: str) -> tuple[Any, int, set[str], set[str]] | None:
+        """(quiz, how many questions its rules draw, the questions they can draw, the fixed
+        ones); the count does not depend on the seed, only the choice does."""
+        if quiz_uuid not in self._quizzes:
+            try:
+                quiz = self.store.quizzes.get(quiz_uuid, locale)
+                count = len(self.store.quizzes.assemble(quiz_uuid, 0).items)
+                allowed = {q for rule in quiz.rules for q in self.store.quizzes.pool(rule)}
+                fixed = {r.question for r in quiz.rules if r.kind == "fixed" and r.question}
+                self._quizzes[quiz_uuid] = (quiz, count, allowed, fixed & allowed)
+            except QuizError:
+                self._quizzes[quiz_uuid] = None
+        return self._quizzes[quiz_uuid]
+
+    def _question(self, uuid: str, locale: str) -> Any:
+        key = (uuid, locale)
+        if key not in self._questions:
+            self._questions[key] = self.store.questions.get(uuid, locale)
+        return self._questions[key]
+
+    def regrade(self, attempt_uuid: str) -> Regraded | None:
+        """Score one submitted attempt again and store the result (no new revision: the
+        laptop's row is not changed, only what the trainer's laptop believes of it)."""
+        store = self.store
+        row = store.query_one("SELECT * FROM attempts WHERE uuid = ? AND submitted_at IS NOT "
+                              "NULL", (attempt_uuid,))
+        if row is None:
+            return None
+        reasons: list[str] = []
+        found = self._quiz(row["quiz_uuid"], row["locale"])
+        quiz, expected, allowed, fixed = found if found else (None, 0, set(), set())
+        pass_mark = quiz.settings.pass_mark if quiz else 100
         try:
-            response = json.loads(answer["response"]) if answer["response"] else None
-        except ValueError:
-            response = None
-        got = score(question, response) if question else 0.0
-        points += got
-        store.conn.execute("UPDATE answers SET score = ? WHERE uuid = ?", (got, answer["uuid"]))
-    for a in answers:
-        if a["question_uuid"] not in items:
-            store.conn.execute("UPDATE answers SET score = 0 WHERE uuid = ?", (a["uuid"],))
-    total = float(max(len(expected), len(items)))
-    passed = total > 0 and 100 * points / total >= pass_mark
-    stored = (row["score"], row["max_score"],
-              None if row["passed"] is None else bool(row["passed"]))
-    if stored[0] is None or abs(stored[0] - points) > 1e-6 or stored[1] != total or \
-            stored[2] != passed:
-        reasons.insert(0, SCORE_DIFFERS)
-    store.conn.execute("UPDATE attempts SET score = ?, max_score = ?, passed = ? WHERE uuid = ?",
-                       (points, total, int(passed), attempt_uuid))
-    return Regraded(attempt_uuid, stored, points, total, passed, tuple(reasons))
+            order = [item["q"] for item in json.loads(row["question_order"])
+                     if isinstance(item, dict) and isinstance(item.get("q"), str)]
+        except (ValueError, TypeError):
+            order = []
+        items = list(dict.fromkeys(q for q in order if q in allowed))
+        if len(items) != len(order) or len(order) != expected or not fixed <= set(items):
+            reasons.append(NOT_THE_QUIZ)
+        answers = store.query("SELECT uuid, question_uuid, response, score FROM answers "
+                              "WHERE attempt_uuid = ? AND deleted = 0", (attempt_uuid,))
+        inside = set(items)
+        if any(a["question_uuid"] not in inside for a in answers):
+            reasons.append(OUTSIDE_QUIZ)
+        points = 0.0
+        rescored = []
+        for answer in answers:
+            got = 0.0
+            if answer["question_uuid"] in inside:
+                question = self._question(answer["question_uuid"], row["locale"])
+                try:
+                    response = json.loads(answer["response"]) if answer["response"] else None
+                except ValueError:
+                    response = None
+                got = score(question, response) if question else 0.0
+            points += got
+            if answer["score"] != got:
+                rescored.append((got, answer["uuid"]))
+        store.conn.executemany("UPDATE answers SET score = ? WHERE uuid = ?", rescored)
+        total = float(max(expected, len(items)))
+        passed = total > 0 and 100 * points / total >= pass_mark
+        stored = (row["score"], row["max_score"],
+                  None if row["passed"] is None else bool(row["passed"]))
+        if stored[0] is None or abs(stored[0] - points) > 1e-6 or stored[1] != total or \
+                stored[2] != passed:
+            reasons.insert(0, SCORE_DIFFERS)
+        if (row["score"], row["max_score"], row["passed"]) != (points, total, int(passed)):
+            store.conn.execute("UPDATE attempts SET score = ?, max_score = ?, passed = ? "
+                               "WHERE uuid = ?", (points, total, int(passed), attempt_uuid))
+        return Regraded(attempt_uuid, stored, points, total, passed, tuple(reasons))
+
+
+def regrade(store: Store, attempt_uuid: str) -> Regraded | None:
+    """One attempt, re-graded (see :class:`Regrader`)."""
+    return Regrader(store).regrade(attempt_uuid)
 
 
 def regrade_import(store: Store, attempts: list[str], manifest: Manifest) -> list[str]:
     """Re-grade the attempts a results bundle brought; flag and describe disagreements."""
     lines = []
     name = manifest.producer_name or manifest.producer_device
+    regrader = Regrader(store)
     for uuid in attempts:
-        found = regrade(store, uuid)
+        found = regrader.regrade(uuid)
         if found is None or not found.reasons:
             continue
         trainee = store.scalar("SELECT t.name FROM attempts a JOIN trainees t "

@@ -285,6 +285,8 @@ class CertificatesPage(QWidget):
             lines.append(_("{name} — {course}, {date}, No. {serial}").format(
                 name=d["name"], course=d["course"], date=shown_date(d["date"]),
                 serial=d["serial"]))
+        if d.get("revoked_at"):  # revoked, on DATE, reason (learned at the last sync)
+            lines.append(_("Revoked on {date}").format(date=shown_date(d["revoked_at"][:10])))
         if d.get("reason"):
             lines.append(_("Reason: {reason}").format(reason=d["reason"]))
         colour = COLOURS.get(verdict.status, "#a01010")
