@@ -170,6 +170,14 @@ def test_a_laptop_cannot_overwrite_another_laptops_pin(world: World):
     log = world.trainer.query_one("SELECT summary FROM sync_log WHERE direction = 'import' "
                                   "ORDER BY at DESC LIMIT 1")
     assert "another device" in log["summary"]  # the sync history keeps the flag
+    # What follows the person (their language) may change wherever they sign in.
+    m.trainees.set_locale(aigerim, "kk")
+    m.put("trainees", {"uuid": aigerim, "pin_hash": world.trainer.scalar(
+        "SELECT pin_hash FROM trainees WHERE uuid = ?", (aigerim,))})
+    summary = world.results_from(m)
+    assert summary.total("refused") == 0, summary.flags
+    assert world.trainer.scalar("SELECT locale FROM trainees WHERE uuid = ?", (aigerim,)) == "kk"
+    assert world.trainer.trainees.check_pin(aigerim, "1234")
 
 
 def test_a_laptop_cannot_add_answers_to_another_laptops_attempt(world: World):

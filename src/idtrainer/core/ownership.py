@@ -68,6 +68,11 @@ PARENTS: dict[str, tuple[str, str]] = {
     "practice_reviews": ("card_uuid", "practice_cards"),
 }
 
+#: Columns that follow the person wherever they sign in: a results bundle may change
+#: these (and only these) on a profile made elsewhere, e.g. the language an officer
+#: chose on the laptop they sat the exam on.
+SHARED_COLUMNS: dict[str, tuple[str, ...]] = {"trainees": ("locale",)}
+
 #: Columns that hold credentials: a PIN or password hash is only ever set on the laptop
 #: the row originated on, and its settings are bounded (core/trainees.py).
 CREDENTIALS: dict[str, tuple[str, ...]] = {"trainees": ("pin_hash",)}

@@ -45,7 +45,14 @@ from idtrainer.core.bundles.summary import (
     ImportSummary,
 )
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.ownership import CREDENTIALS, OWN, PARENTS, PUBLISHER, may_change
+from idtrainer.core.ownership import (
+    CREDENTIALS,
+    OWN,
+    PARENTS,
+    PUBLISHER,
+    SHARED_COLUMNS,
+    may_change,
+)
 from idtrainer.core.schema import ORIGIN_COLUMN, TEXTS_TABLE
 
 if TYPE_CHECKING:
@@ -274,7 +281,10 @@ class _Applier:
         if rule != OWN:
             return "never"
         if mine is not None and mine.get(ORIGIN_COLUMN) != self.device:
-            return "device"
+            changed = {c for c, v in row.items() if c not in STAMPS and c != ORIGIN_COLUMN
+                       and mine.get(c) != v}
+            if not changed <= set(SHARED_COLUMNS.get(table, ())):
+                return "device"
         if mine is None and row.get(ORIGIN_COLUMN) not in (None, self.device):
             return "device"
         if table == "attempts" and row["device_id"] != self.device:
