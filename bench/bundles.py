@@ -128,7 +128,7 @@ def bench_throughput(work: Path, size: Size) -> None:
 
     folder = work / "throughput"
     source = Store.open(folder / "source" / "idtrainer.sqlite")
-    source.keys.ensure_publisher("bench")
+    source.trainer.set_password("bench-password", name="bench")
     files = make_media(source, size.media_files, size.media_bytes)
     media_mb = size.media_files * size.media_bytes / MB
     times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": []}

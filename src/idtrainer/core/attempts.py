@@ -273,17 +273,18 @@ class AttemptManager:
             "ORDER BY t.name, a.quiz_uuid", params)
         from idtrainer.core.regrade import flags_for
 
-        out = []
-        for r in rows.fetchall():
-            attempts = [a[0] for a in self.store.conn.execute(
-                "SELECT uuid FROM attempts WHERE trainee_uuid = ? AND quiz_uuid = ? AND "
-                "deleted = 0 AND uuid IN (SELECT attempt_uuid FROM grading_flags)",
-                (r[0], r[2]))]
-            flags = [f for found in flags_for(self.store, attempts).values() for f in found]
-            out.append(ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
-                                 tuple(sorted((r[6] or "").split(","))),
-                                 tuple(dict.fromkeys(flags))))
-        return out
+        rows = rows.fetchall()
+        flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
+        found = self.store.query("SELECT DISTINCT a.uuid, a.trainee_uuid, a.quiz_uuid FROM "
+                                 "grading_flags f JOIN attempts a ON a.uuid = f.attempt_uuid "
+                                 "WHERE a.deleted = 0")
+        texts = flags_for(self.store, [f["uuid"] for f in found]) if found else {}
+        for f in found:
+            flagged[(f["trainee_uuid"], f["quiz_uuid"])] += texts.get(f["uuid"], [])
+        return [ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
+                          tuple(sorted((r[6] or "").split(","))),
+                          tuple(dict.fromkeys(flagged.get((r[0], r[2]), []))))
+                for r in rows]
 
     # -- export ------------------------------------------------------------------------
 

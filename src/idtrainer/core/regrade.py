@@ -165,13 +165,14 @@ def _points(value: float | None) -> str:
 
 
 def flags_for(store: Store, attempt_uuids: list[str]) -> dict[str, list[str]]:
-    """{attempt: [readable flag, ...]} for reports."""
+    """{attempt: [readable flag, ...]} for reports, in one query."""
     out: dict[str, list[str]] = {}
-    for uuid in attempt_uuids:
-        rows = store.query("SELECT reason, device_name, device_id FROM grading_flags WHERE "
-                           "attempt_uuid = ? ORDER BY at", (uuid,))
-        if rows:
-            out[uuid] = [_("{reason} (from {device})").format(
-                reason=reason_text(r["reason"]), device=r["device_name"] or r["device_id"])
-                for r in rows]
+    if not attempt_uuids:
+        return out
+    for r in store.query(
+            "SELECT attempt_uuid, reason, device_name, device_id FROM grading_flags WHERE "
+            "attempt_uuid IN (SELECT value FROM json_each(?)) ORDER BY at",
+            (json.dumps(attempt_uuids),)):
+        out.setdefault(r["attempt_uuid"], []).append(_("{reason} (from {device})").format(
+            reason=reason_text(r["reason"]), device=r["device_name"] or r["device_id"]))
     return out

@@ -247,8 +247,35 @@ class _Applier:
 
     # -- who may change what ---------------------------------------------------------
 
-    def _refusal(self, table: str, row: dict[str, Any], mine: dict[str, Any] | None
-                 ) -> str | None:
+    def _origins(self, table: str, uuids: set[str]) -> dict[str, str | None]:
+        """{uuid: origin} of the rows of ``table`` that exist here (one query a batch)."""
+        if table not in self.specs or not uuids:
+            return {}
+        found: dict[str, str | None] = {}
+        values = list(uuids)
+        for start in range(0, len(values), BATCH):
+            chunk = values[start:start + BATCH]
+            found.update(self.store.conn.execute(
+                f"SELECT uuid, {ORIGIN_COLUMN} FROM [{table}] WHERE uuid IN ({{}})".format(
+                    ",".join("?" * len(chunk))), chunk).fetchall())
+        return found
+
+    def _related(self, table: str, batch: list[dict[str, Any]]
+                 ) -> dict[tuple[str, str], str | None]:
+        """{(table, uuid): origin} of the owners (texts) or parents (answers, reviews) the
+        rows of a batch hang off, fetched at once."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        if table == TEXTS_TABLE:
+            for row in batch:
+                wanted[row["owner_table"]].add(row["owner_uuid"])
+        elif table in PARENTS:
+            column, parent = PARENTS[table]
+            wanted[parent] = {row[column] for row in batch}
+        return {(t, u): o for t, uuids in wanted.items()
+                for u, o in self._origins(t, uuids).items()}
+
+    def _refusal(self, table: str, row: dict[str, Any], mine: dict[str, Any] | None,
+                 related: dict[tuple[str, str], str | None]) -> str | None:
         """Why this bundle may not write ``row`` (docs/security.md), or None."""
         for column in CREDENTIALS.get(table, ()):
             value = row.get(column)
@@ -265,16 +292,14 @@ class _Applier:
             if not revocation_verifies(self.store, row):
                 return "signature"
         if table == TEXTS_TABLE:
-            owner = self.store.query_one(
-                f"SELECT {ORIGIN_COLUMN} FROM [{row['owner_table']}] WHERE uuid = ?",
-                (row["owner_uuid"],)) if row["owner_table"] in self.specs else None
-            if owner is None:
+            key = (row["owner_table"], row["owner_uuid"])
+            if key not in related:
                 return "owner"
             if mine is not None and (mine["owner_table"], mine["owner_uuid"]) != (
                     row["owner_table"], row["owner_uuid"]):
                 return "owner"
             rule = may_change(self.kind, row["owner_table"])
-            if rule == OWN and owner[ORIGIN_COLUMN] != self.device:
+            if rule == OWN and related[key] != self.device:
                 return "device"
         if rule == PUBLISHER:
             return None
@@ -291,9 +316,8 @@ class _Applier:
             return "device"
         if table in PARENTS:
             column, parent = PARENTS[table]
-            found = self.store.query_one(
-                f"SELECT {ORIGIN_COLUMN} FROM [{parent}] WHERE uuid = ?", (row[column],))
-            if found is not None and found[ORIGIN_COLUMN] != self.device:
+            key = (parent, row[column])
+            if key in related and related[key] != self.device:
                 return "device"  # (a parent that is nowhere fails the reference check)
         if table == "trainees" and mine is not None and any(
                 row.get(c) != mine.get(c) for c in CREDENTIALS["trainees"]) and \
@@ -332,6 +356,7 @@ class _Applier:
         current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
         final_by = FINAL_WHEN_SUBMITTED.get(table)
         has_origin = ORIGIN_COLUMN in names
+        related = self._related(table, batch)
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         for row in batch:
@@ -341,7 +366,7 @@ class _Applier:
                 mine.get(c) == v for c, v in row.items()
                 if c not in STAMPS and c != ORIGIN_COLUMN)
             if not (mine is not None and (same or version_of(row) <= version_of(mine))) \
-                    and (why := self._refusal(table, row, mine)) is not None:
+                    and (why := self._refusal(table, row, mine, related)) is not None:
                 self.refused[(table, why)].append(row["uuid"])
                 self.summary.count(table, "refused")
                 continue
