@@ -120,11 +120,12 @@ def test_with_the_password_file_or_the_environment_they_work(prepared: dict, tmp
     revoked = run(*d, "certificates", "revoke", prepared["serial"], "--reason", "a typo",
                   env=env)
     assert revoked.returncode == 0, revoked.stderr
-    # The trainer's results import: the laptop is pinned by its fingerprint.
-    inspect = run(*d, "bundle", "inspect", str(prepared["results"]))
-    device = inspect.stdout.split("fingerprint ")[1].splitlines()[0]
-    imported = run(*d, "bundle", "import", "--trust-device", device, str(prepared["results"]),
-                   env=env)
+    # The trainer's results import: the laptop is pinned with keys trust, then imported.
+    not_yet = run(*d, "bundle", "import", str(prepared["results"]), env=env)
+    assert not_yet.returncode == 1 and "--trust-device" in not_yet.stderr
+    pinned = run(*d, "keys", "trust", str(prepared["results"]), "--yes", env=env)
+    assert pinned.returncode == 0 and "pinned" in pinned.stdout, pinned.stderr
+    imported = run(*d, "bundle", "import", str(prepared["results"]), env=env)
     assert imported.returncode == 0, imported.stderr
     assert "results from" in imported.stdout
 
@@ -158,3 +159,30 @@ def test_nothing_but_setup_makes_a_publisher_key(tmp_path: Path, starter_db: Pat
     conn = sqlite3.connect(officer / "idtrainer.sqlite")
     assert conn.execute("SELECT count(*) FROM keys WHERE kind = 'publisher'").fetchone() == (0,)
     conn.close()
+
+
+def test_a_copied_database_file_cannot_sign_anything(prepared: dict, tmp_path: Path):
+    from idtrainer.core.store import Store
+
+    copy = tmp_path / "stolen"
+    shutil.copytree(prepared["trainer"], copy)
+    with Store.open(prepared["trainer"] / "idtrainer.sqlite") as store:  # the real trainer
+        assert store.trainer.unlock(PASSWORD).ok
+        from cryptography.hazmat.primitives import serialization
+
+        secret = store.keys.publisher()[1].private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.NoEncryption())
+    assert [p for p in copy.rglob("*") if p.is_file() and secret in p.read_bytes()] == []
+    guess = password_file(tmp_path, "a-guessed-password")
+    for args in (["certificates", "issue", "--name", "Mallory", "--course", "X", "--lang",
+                  "ru", "--score", "100", "--out", str(tmp_path / "x.pdf")],
+                 ["bundle", "export", "--kind", "content", str(tmp_path / "x.idtb")],
+                 ["keys", "export", "--private", str(tmp_path / "x.key")]):
+        result = run("--data-dir", str(copy), *args, "--password-file", guess,
+                     stdin="a long passphrase\n")
+        # (after three guesses the growing delay answers instead; a thief can reset that
+        # in their copy, but not the scrypt work of each guess)
+        assert result.returncode == 2 and ("not right" in result.stderr or
+                                           "too many wrong" in result.stderr), result.stderr
+    assert not list(tmp_path.glob("x.*"))
