@@ -443,3 +443,18 @@ def test_changing_the_password_seals_the_key_again(world: World):
         world.trainer.keys.unlock(PASSWORD)  # the old password opens nothing
     assert world.trainer.trainer.unlock("new-password-8").ok
     assert world.trainer.keys.publisher()[0] == kid
+
+
+def test_a_quiz_changed_after_the_exam_is_graded_as_it_is_now_and_flagged(world: World):
+    # A laptop controls its attempt's start time, so an attempt is never graded against
+    # "the quiz as it was": one whose length no longer fits is scored against today's
+    # rules and flagged, with the reason, for the trainer to look at.
+    b = world.laptop("B")
+    attempt = take(b, world.quiz, b.trainees.create("Ерлан"), right=True)
+    rule = Rule("random", count=5, filter={"types": ["single"]})
+    world.trainer.quizzes.save("Итоговый тест", QuizSettings(pass_mark=60), [rule],
+                               uuid=world.quiz)
+    summary = world.results_from(b)
+    stored = world.trainer.attempts.get(attempt)
+    assert (stored.score, stored.max_score, stored.passed) == (3.0, 5.0, True)
+    assert any("changed after the attempt began" in flag for flag in summary.flags)

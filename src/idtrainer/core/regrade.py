@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SCORE_DIFFERS = "score_differs"
 OUTSIDE_QUIZ = "answers_outside_quiz"
 NOT_THE_QUIZ = "questions_not_the_quiz"
-REASONS = (SCORE_DIFFERS, OUTSIDE_QUIZ, NOT_THE_QUIZ)
+QUIZ_CHANGED = "quiz_changed_since"
+REASONS = (SCORE_DIFFERS, OUTSIDE_QUIZ, NOT_THE_QUIZ, QUIZ_CHANGED)
 
 
 def reason_text(reason: str) -> str:
@@ -33,6 +34,8 @@ def reason_text(reason: str) -> str:
         SCORE_DIFFERS: _("the laptop's score differs from the score recomputed here"),
         OUTSIDE_QUIZ: _("answers to questions outside the attempt's quiz"),
         NOT_THE_QUIZ: _("its questions are not what the quiz's rules draw"),
+        QUIZ_CHANGED: _("the quiz was changed after the attempt began; it is graded against "
+                        "the quiz as it is now"),
     }.get(reason, reason)
 
 
@@ -52,19 +55,26 @@ class Regrader:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._quizzes: dict[str, tuple[Any, int, set[str], set[str]] | None] = {}
+        self._quizzes: dict[str, tuple[Any, int, set[str], set[str], str] | None] = {}
         self._questions: dict[tuple[str, str], Any] = {}
 
-    def _quiz(self, quiz_uuid: str, locale: str) -> tuple[Any, int, set[str], set[str]] | None:
+    def _quiz(self, quiz_uuid: str, locale: str
+              ) -> tuple[Any, int, set[str], set[str], str] | None:
         """(quiz, how many questions its rules draw, the questions they can draw, the fixed
-        ones); the count does not depend on the seed, only the choice does."""
+        ones, when the quiz or its rules last changed); the count rarely depends on the
+        seed (rules whose pools overlap), so an attempt that differs is checked with its
+        own seed."""
         if quiz_uuid not in self._quizzes:
             try:
                 quiz = self.store.quizzes.get(quiz_uuid, locale)
                 count = len(self.store.quizzes.assemble(quiz_uuid, 0).items)
                 allowed = {q for rule in quiz.rules for q in self.store.quizzes.pool(rule)}
                 fixed = {r.question for r in quiz.rules if r.kind == "fixed" and r.question}
-                self._quizzes[quiz_uuid] = (quiz, count, allowed, fixed & allowed)
+                changed = self.store.scalar(
+                    "SELECT max(updated_at) FROM (SELECT updated_at FROM quizzes WHERE uuid = ? "
+                    "UNION ALL SELECT updated_at FROM quiz_rules WHERE quiz_uuid = ?)",
+                    (quiz_uuid, quiz_uuid)) or ""
+                self._quizzes[quiz_uuid] = (quiz, count, allowed, fixed & allowed, changed)
             except QuizError:
                 self._quizzes[quiz_uuid] = None
         return self._quizzes[quiz_uuid]
@@ -85,7 +95,8 @@ class Regrader:
             return None
         reasons: list[str] = []
         found = self._quiz(row["quiz_uuid"], row["locale"])
-        quiz, expected, allowed, fixed = found if found else (None, 0, set(), set())
+        quiz, expected, allowed, fixed, changed = found if found else (None, 0, set(), set(),
+                                                                      "")
         pass_mark = quiz.settings.pass_mark if quiz else 100
         try:
             order = [item["q"] for item in json.loads(row["question_order"])
@@ -93,8 +104,12 @@ class Regrader:
         except (ValueError, TypeError):
             order = []
         items = list(dict.fromkeys(q for q in order if q in allowed))
+        if quiz is not None and len(order) != expected:
+            expected = len(self.store.quizzes.assemble(row["quiz_uuid"], int(row["seed"])).items)
         if len(items) != len(order) or len(order) != expected or not fixed <= set(items):
             reasons.append(NOT_THE_QUIZ)
+            if changed > row["started_at"]:
+                reasons.append(QUIZ_CHANGED)
         answers = store.query("SELECT uuid, question_uuid, response, score FROM answers "
                               "WHERE attempt_uuid = ? AND deleted = 0", (attempt_uuid,))
         inside = set(items)
