@@ -458,3 +458,19 @@ def test_a_quiz_changed_after_the_exam_is_graded_as_it_is_now_and_flagged(world:
     stored = world.trainer.attempts.get(attempt)
     assert (stored.score, stored.max_score, stored.passed) == (3.0, 5.0, True)
     assert any("changed after the attempt began" in flag for flag in summary.flags)
+
+
+def test_a_planted_sealed_key_with_huge_settings_is_refused_before_scrypt(world: World):
+    import json as _json
+
+    kid = world.trainer.keys.publisher()[0]
+    sealed = _json.loads(world.trainer.scalar("SELECT sealed_key FROM keys WHERE key_id = ?",
+                                              (kid,)))
+    for planted in ({**sealed, "n": 2**22}, {"not": "a sealed key"}):
+        with world.trainer.transaction():
+            world.trainer.conn.execute("UPDATE keys SET sealed_key = ? WHERE key_id = ?",
+                                       (_json.dumps(planted), kid))
+        world.trainer.trainer.lock()
+        with pytest.raises(PublisherLocked):
+            world.trainer.keys.unlock(PASSWORD)
+        assert world.trainer.keys.publisher() is None

@@ -115,8 +115,12 @@ def seal(secret: bytes, kek: _Kek, kid: str) -> str:
 
 
 def _sealed_settings(sealed: str) -> tuple[bytes, int, int, int]:
-    data = json.loads(sealed)
-    return unb64(data["salt"]), int(data["n"]), int(data["r"]), int(data["p"])
+    try:
+        data = json.loads(sealed)
+        return unb64(data["salt"]), int(data["n"]), int(data["r"]), int(data["p"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PublisherLocked(_("The publisher key cannot be opened with this password.")
+                              ) from exc
 
 
 def unseal(sealed: str, kek: _Kek, kid: str) -> bytes | None:
@@ -124,11 +128,11 @@ def unseal(sealed: str, kek: _Kek, kid: str) -> bytes | None:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    data = json.loads(sealed)
     try:
+        data = json.loads(sealed)
         return AESGCM(kek.key).decrypt(unb64(data["nonce"]), unb64(data["box"]),
                                        kid.encode("ascii"))
-    except InvalidTag:
+    except (InvalidTag, ValueError, KeyError, TypeError):
         return None
 
 
