@@ -474,3 +474,17 @@ def test_a_planted_sealed_key_with_huge_settings_is_refused_before_scrypt(world:
         with pytest.raises(PublisherLocked):
             world.trainer.keys.unlock(PASSWORD)
         assert world.trainer.keys.publisher() is None
+
+
+def test_a_laptop_cannot_even_restamp_another_laptops_row(world: World):
+    b = world.laptop("B")
+    aigerim = b.trainees.create("Айгерим", pin="1234")
+    world.results_from(b)
+    m = world.laptop("M")
+    before = world.trainer.query_one("SELECT * FROM trainees WHERE uuid = ?", (aigerim,))
+    with m.transaction():  # the same data under a much newer revision, by hand
+        m.conn.execute("UPDATE trainees SET rev = rev + 5, updated_by = ? WHERE uuid = ?",
+                       (m.device_id, aigerim))
+    summary = world.results_from(m)
+    assert summary.tables["trainees"]["unchanged"] >= 1
+    assert world.trainer.query_one("SELECT * FROM trainees WHERE uuid = ?", (aigerim,)) == before

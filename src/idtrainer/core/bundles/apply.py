@@ -308,7 +308,7 @@ class _Applier:
         if mine is not None and mine.get(ORIGIN_COLUMN) != self.device:
             changed = {c for c, v in row.items() if c not in STAMPS and c != ORIGIN_COLUMN
                        and mine.get(c) != v}
-            if not changed <= set(SHARED_COLUMNS.get(table, ())):
+            if not changed or not changed <= set(SHARED_COLUMNS.get(table, ())):
                 return "device"
         if mine is None and row.get(ORIGIN_COLUMN) not in (None, self.device):
             return "device"
@@ -365,8 +365,11 @@ class _Applier:
             same = mine is not None and all(
                 mine.get(c) == v for c, v in row.items()
                 if c not in STAMPS and c != ORIGIN_COLUMN)
-            if not (mine is not None and (same or version_of(row) <= version_of(mine))) \
-                    and (why := self._refusal(table, row, mine, related)) is not None:
+            newer = mine is None or version_of(row) > version_of(mine)
+            if newer and (why := self._refusal(table, row, mine, related)) is not None:
+                if same:  # nothing but a newer stamp: not even that is taken
+                    self.summary.count(table, "unchanged")
+                    continue
                 self.refused[(table, why)].append(row["uuid"])
                 self.summary.count(table, "refused")
                 continue
