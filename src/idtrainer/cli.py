@@ -498,6 +498,11 @@ VERDICTS = {
     "revoked": N_("REVOKED: the certificate was withdrawn."),
     "unknown_issuer": N_("UNKNOWN ISSUER: this laptop does not trust the key that signed it."),
     "malformed": N_("NOT A CERTIFICATE: the text is not an IDTrainer certificate code."),
+    "registered": N_("IN THE REGISTER: this laptop issued or knows this serial; only the QR "
+                     "code proves that a printed certificate is genuine."),
+    "registered_revoked": N_("REVOKED: the certificate with this serial was withdrawn."),
+    "unregistered": N_("NOT IN THE REGISTER: this laptop knows no certificate with this "
+                       "serial; scan the QR code to check the signature."),
 }
 
 

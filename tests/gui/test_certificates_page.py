@@ -124,3 +124,40 @@ def test_an_officer_sees_a_revocation_after_the_next_sync(signed_in, make_laptop
     signed_in.ctx.set_language("en")
     page.verify()
     assert "Revoked on" in page.verdict.text()
+
+
+def test_verify_by_the_printed_serial_and_the_verdict_follows_the_language(
+        signed_in, qtbot, tmp_path):
+    from idtrainer.core import i18n
+
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    template = store.certificates.template()
+    template.serial_prefix = "KZ"
+    store.certificates.save_template(template)
+    cert = store.certificates.issue("Айгерим Сейітова", "CITES", "kk", score=90)
+    page = open_page(window)
+    page.code.setText(cert.serial.lower().replace("-", " "))
+    page.code.returnPressed.emit()
+    english = page.verdict.text()
+    assert "in this laptop's register" in english and "Айгерим Сейітова" in english
+    assert "only scanning the QR code proves" in english
+    window.ctx.set_language("kk")  # no new verification: the same verdict, in Kazakh
+    kazakh = page.verdict.text()
+    assert kazakh != english and "register" not in kazakh and "Айгерим Сейітова" in kazakh
+    assert i18n.gettext("Certificate {serial} is in this laptop's register.").format(
+        serial=cert.serial) in kazakh
+    qtbot.wait(50)
+    page.grab().save(str(tmp_path / "serial-kk.png"))
+    window.ctx.set_language("en")
+    page.code.setText("KZ-2026-999999")
+    page.verify()
+    assert "No certificate KZ-2026-999999" in page.verdict.text()
+    store.certificates.revoke(cert.serial, "wrong person")
+    page.code.setText(cert.serial)
+    page.verify()
+    assert "was revoked" in page.verdict.text() and "wrong person" in page.verdict.text()
+    window.ctx.set_language("ru")
+    assert "was revoked" not in page.verdict.text() and "wrong person" in page.verdict.text()
+    window.ctx.set_language("en")

@@ -185,3 +185,55 @@ def test_a_quiz_awards_certificates_to_those_who_pass(trainer: Store):
                                                                   "Final test")
     batch = trainer.certificates.for_quiz(quiz, "kk")
     assert [c.serial for c in batch] == [cert.serial]  # the same certificate, not a new one
+
+
+@pytest.mark.parametrize("typed", ["KZ-2026-000123", "kz-2026-000123", " KZ 2026 000123 ",
+                                   "kz2026000123", "КZ – 2026 – 000123", "KZ-2026 000123"])
+def test_a_typed_serial_is_read_as_issued(typed: str):
+    from idtrainer.core.certificates import normalise_serial
+
+    assert normalise_serial(typed) == "KZ-2026-000123"
+
+
+@pytest.mark.parametrize("typed", ["", "hello", "KZ-26-000123", "KZ-2026-12", "ҚЗ-2026-000123",
+                                   "IDT1.abc.def"])
+def test_what_is_not_a_serial_stays_malformed(trainer: Store, typed: str):
+    from idtrainer.core.certificates import normalise_serial
+
+    assert normalise_serial(typed) is None
+    assert trainer.certificates.verify(typed).status == "malformed"
+
+
+def test_verify_by_serial_known_unknown_and_revoked(trainer: Store):
+    cert = trainer.certificates.issue(*NAMES["kk"], "kk", score=87.5)
+    typed = cert.serial.lower().replace("-", " ")
+    verdict = trainer.certificates.verify(typed)
+    assert verdict.status == "registered" and verdict.by_serial and not verdict.ok
+    assert (verdict.details["serial"], verdict.details["name"], verdict.details["course"],
+            verdict.details["score"]) == (cert.serial, *NAMES["kk"], 87.5)
+    unknown = trainer.certificates.verify("KZ-2026-999999")
+    assert unknown.status == "unregistered" and unknown.details == {"serial": "KZ-2026-999999"}
+    trainer.certificates.revoke(cert.serial, "issued to the wrong person")
+    revoked = trainer.certificates.verify(cert.serial)
+    assert revoked.status == "registered_revoked"
+    assert revoked.details["reason"] == "issued to the wrong person"
+    assert revoked.details["name"] == NAMES["kk"][0]
+
+
+def test_an_officers_laptop_knows_a_revoked_serial_from_the_signed_revocation(
+        trainer: Store, tmp_path):
+    from idtrainer.core import bundles
+
+    cert = trainer.certificates.issue(*NAMES["ru"], "ru")
+    kept = trainer.certificates.issue(*NAMES["en"], "en")
+    trainer.certificates.revoke(cert.serial, "exam sat by someone else")
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb").path
+    with Store.open(tmp_path / "officer.sqlite") as officer:
+        assert officer.certificates.verify(cert.serial).status == "unregistered"
+        bundles.import_bundle(officer, bundle, trust=lambda m: True)
+        verdict = officer.certificates.verify(cert.serial)
+        assert verdict.status == "registered_revoked"
+        assert verdict.details["reason"] == "exam sat by someone else"
+        assert "name" not in verdict.details  # the register of names stays with the trainer
+        # Certificates themselves never travel: a serial that was not revoked is unknown.
+        assert officer.certificates.verify(kept.serial).status == "unregistered"

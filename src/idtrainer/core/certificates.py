@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,12 +92,39 @@ class Certificate:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # valid | invalid | revoked | unknown_issuer | malformed
+    """What a check found. From the QR text: valid | invalid | revoked | unknown_issuer |
+    malformed. From a printed serial, which proves nothing by itself: registered (in this
+    laptop's register) | registered_revoked (revoked, by the register or a signed
+    revocation) | unregistered (the laptop knows no such serial)."""
+
+    status: str
     details: dict[str, Any]
 
     @property
     def ok(self) -> bool:
         return self.status == "valid"
+
+    @property
+    def by_serial(self) -> bool:
+        return self.status in SERIAL_STATUSES
+
+
+SERIAL_STATUSES = ("registered", "registered_revoked", "unregistered")
+
+#: Cyrillic letters that look like Latin ones, as typed on a Russian keyboard layout.
+_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
+_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_]+")
+_SERIAL = re.compile(r"^([A-Z0-9]+(?:-[A-Z0-9]+)*?)-?(\d{4})-?(\d{6})$")
+
+
+def normalise_serial(text: str) -> str | None:
+    """A printed serial as issued (``KZ-2026-000123``) from what a person typed: any case,
+    spaces or other dashes for the hyphens, or none; None when it does not look like one."""
+    flat = _DASHES.sub("-", text.strip().upper().translate(_HOMOGLYPHS)).strip("-")
+    match = _SERIAL.match(flat)
+    if match is None or not flat.isascii():
+        return None
+    return "-".join(match.groups())
 
 
 def _message(fields: dict[str, Any]) -> bytes:
@@ -338,9 +366,11 @@ class CertificateManager:
     # -- verification ------------------------------------------------------------------
 
     def verify(self, text: str) -> Verdict:
+        """Check the QR text (a signed payload); a printed serial is looked up instead."""
         parsed = parse_payload(text)
         if parsed is None:
-            return Verdict("malformed", {})
+            serial = normalise_serial(text)
+            return self.look_up(serial) if serial else Verdict("malformed", {})
         fields, message, signature = parsed
         details = {"serial": fields["s"], "name": fields["n"], "course": fields["c"],
                    "date": fields["d"], "score": fields.get("sc"), "issuer": fields["k"]}
@@ -354,6 +384,29 @@ class CertificateManager:
             details["revoked_at"], details["reason"] = revocation
             return Verdict("revoked", details)
         return Verdict("valid", details)
+
+    def look_up(self, serial: str) -> Verdict:
+        """What this laptop's register says about a printed serial: the certificate (on
+        the trainer's laptop that issued it), or a signed revocation (any laptop that has
+        synced since). Only the QR code proves that a certificate is genuine."""
+        details: dict[str, Any] = {"serial": serial}
+        found = self.get(serial)
+        if found is not None:
+            details.update(name=found.trainee_name, course=found.course_title,
+                           date=found.issued_on, score=found.score,
+                           issuer=found.issuer_key_id)
+            revoked = self.revocation(found.issuer_key_id, serial)
+        else:
+            rows = self.store.query("SELECT * FROM revocations WHERE serial = ? AND "
+                                    "deleted = 0 ORDER BY revoked_on", (serial,))
+            row = next((r for r in rows if revocation_verifies(self.store, r)), None)
+            revoked = (row["revoked_on"], row["reason"]) if row else None
+            if row is not None:
+                details["issuer"] = row["issuer_key_id"]
+        if revoked is not None:
+            details["revoked_at"], details["reason"] = revoked
+            return Verdict("registered_revoked", details)
+        return Verdict("registered" if found is not None else "unregistered", details)
 
     def revocation(self, issuer: str, serial: str) -> tuple[str, str] | None:
         """(date, reason) when the publisher ``issuer`` revoked ``serial``: a signed
