@@ -64,6 +64,11 @@ class World:
         self.content_to(s)
         return s
 
+    def in_class(self, trainee: str) -> None:
+        """Put a trainee on a class roster: rosters travel to every laptop with content."""
+        klass = self.trainer.classes.create("Almaty 2026")
+        self.trainer.classes.add_member(klass, trainee)
+
     def content_to(self, laptop: Store) -> bundles.ImportSummary:
         return bundles.import_bundle(laptop, self.bundle(self.trainer, "content"), trust=yes)
 
@@ -157,6 +162,7 @@ def test_a_laptop_cannot_overwrite_another_laptops_pin(world: World):
     b = world.laptop("B")
     aigerim = b.trainees.create("Айгерим", pin="1234")
     world.results_from(b)
+    world.in_class(aigerim)
     m = world.laptop("M")  # gets Aigerim's profile with the roster in the content bundle
     assert m.trainees.get(aigerim) is not None
     m.put("trainees", {"uuid": aigerim, "pin_hash": hash_secret("0000")})
@@ -480,6 +486,7 @@ def test_a_laptop_cannot_even_restamp_another_laptops_row(world: World):
     b = world.laptop("B")
     aigerim = b.trainees.create("Айгерим", pin="1234")
     world.results_from(b)
+    world.in_class(aigerim)
     m = world.laptop("M")
     before = world.trainer.query_one("SELECT * FROM trainees WHERE uuid = ?", (aigerim,))
     with m.transaction():  # the same data under a much newer revision, by hand
@@ -488,3 +495,40 @@ def test_a_laptop_cannot_even_restamp_another_laptops_row(world: World):
     summary = world.results_from(m)
     assert summary.tables["trainees"]["unchanged"] >= 1
     assert world.trainer.query_one("SELECT * FROM trainees WHERE uuid = ?", (aigerim,)) == before
+
+
+def test_a_content_bundle_carries_the_roster_but_no_pin_hash_and_no_trainers_profile(
+        world: World):
+    import json
+    import zipfile
+
+    trainer = world.trainer
+    own = trainer.trainees.create("Тренер Айгерим", pin="4321")  # the trainer's own profile
+    paper = trainer.trainees.find_or_create("Certified On Paper")  # not on any roster
+    b = world.laptop("B")
+    officer = b.trainees.create("Ерлан Оспанов", pin="1234")
+    world.results_from(b)
+    listed = trainer.trainees.create("Фарход Раҳимов", pin="5555")  # made here, on a roster
+    world.in_class(officer)
+    klass = trainer.classes.list()[0].uuid
+    trainer.classes.add_member(klass, listed)
+    trainer.put("trainees", {"uuid": officer, "name": "Ерлан Оспанов (Алматы)"})  # newer here
+    path = world.bundle(trainer, "content")
+    with zipfile.ZipFile(path) as zf:
+        rows = [json.loads(line) for line in zf.read("data/trainees.jsonl").splitlines()]
+    assert {r["uuid"] for r in rows} == {officer, listed}
+    assert all("pin_hash" not in r for r in rows)
+    assert own not in {r["uuid"] for r in rows} and paper not in {r["uuid"] for r in rows}
+    bundles.import_bundle(b, path, trust=yes)
+    assert b.trainees.get(officer).name == "Ерлан Оспанов (Алматы)"  # the roster's change
+    assert b.trainees.check_pin(officer, "1234") and not b.trainees.check_pin(officer, "0000")
+    assert b.trainees.get(own) is None and b.trainees.get(paper) is None
+    assert b.trainees.get(listed) is not None and not b.trainees.get(listed).has_pin
+    assert b.scalar("SELECT COUNT(*) FROM trainees WHERE pin_hash IS NOT NULL AND origin <> ?",
+                    (b.device_id,)) == 0
+    # The officer's laptop sends the roster row back unchanged: nothing refused, PINs kept.
+    b.trainees.set_locale(listed, "uz")
+    summary = world.results_from(b)
+    assert summary.total("refused") == 0, summary.flags
+    assert trainer.trainees.check_pin(listed, "5555")
+    assert trainer.scalar("SELECT locale FROM trainees WHERE uuid = ?", (listed,)) == "uz"

@@ -320,7 +320,7 @@ class _Applier:
             if key in related and related[key] != self.device:
                 return "device"  # (a parent that is nowhere fails the reference check)
         if table == "trainees" and mine is not None and any(
-                row.get(c) != mine.get(c) for c in CREDENTIALS["trainees"]) and \
+                c in row and row[c] != mine.get(c) for c in CREDENTIALS["trainees"]) and \
                 mine.get("updated_by") != self.device:
             return "credential"  # a PIN set elsewhere is not replaced from here
         return None
@@ -361,6 +361,13 @@ class _Applier:
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         for row in batch:
             mine = current.get(row["uuid"])
+            if self.kind == "results" and table in CREDENTIALS and mine is not None and \
+                    mine.get(ORIGIN_COLUMN) != self.device:
+                # A profile made elsewhere reached this laptop through a content bundle,
+                # which never carries a PIN hash: an empty one says nothing, and is not
+                # taken as clearing the PIN (a different one is refused below).
+                row = {c: v for c, v in row.items()
+                       if v is not None or c not in CREDENTIALS[table]}
             frozen = final_by is not None and row[final_by] in self.final
             same = mine is not None and all(
                 mine.get(c) == v for c, v in row.items()

@@ -33,6 +33,7 @@ from idtrainer.core.bundles.summary import (
     ExportResult,
 )
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.ownership import CREDENTIALS
 from idtrainer.core.paths import atomic_write
 from idtrainer.core.schema import TEXTS_TABLE
 
@@ -68,7 +69,7 @@ def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[st
     chosen = select_content(store, list(modules), list(quizzes)) \
         if kind == "content" and (modules or quizzes) else None
     tables = TABLES_BY_KIND[kind]
-    plan = [(table, _export_query(table, kind, chosen)) for table in tables]
+    plan = [(table, _export_query(store, table, kind, chosen)) for table in tables]
     media = _media_to_send(store, kind, chosen)
     total = sum(size for _sha, _mime, size in media) + 1
     done = 0
@@ -122,19 +123,39 @@ def _manifest(store: Store, kind: str, entries: dict[str, tuple[str, int]],
                     schema_version=store.schema_version(), app_version=__version__)
 
 
-def _export_query(table: str, kind: str, chosen: dict[str, set[str]] | None
+#: On a content bundle, the trainees that travel: the people in a class roster or named in a
+#: quiz assignment, whom officers' laptops need to show the roster. Nobody else (not the
+#: trainer's own profile, not people certified on paper) leaves the trainer's laptop.
+ROSTER_TRAINEES = ("SELECT trainee_uuid FROM class_members UNION SELECT trainee_uuid FROM "
+                   "quiz_assignments WHERE trainee_uuid IS NOT NULL")
+
+
+def _export_query(store: Store, table: str, kind: str, chosen: dict[str, set[str]] | None
                   ) -> tuple[str, tuple]:
-    sql = f"SELECT * FROM [{table}]"
+    columns = "*"
+    if kind == "content" and table in CREDENTIALS:
+        # A PIN or password hash never travels in a content bundle: the column is left
+        # out, so an import neither sets nor clears it (docs/security.md).
+        names = [r[1] for r in store.conn.execute(f"PRAGMA table_info([{table}])")]
+        columns = ",".join(f"[{c}]" for c in names if c not in CREDENTIALS[table])
+    sql = f"SELECT {columns} FROM [{table}]"
+    where: list[str] = []
     params: tuple = ()
     if table in OWNED_BY_NAME:
         allowed = TABLES_BY_KIND[kind]
-        sql += " WHERE owner_table IN ({})".format(",".join("?" * len(allowed)))
+        where.append("owner_table IN ({})".format(",".join("?" * len(allowed))))
         params = allowed
+        if kind == "content":
+            where.append(f"(owner_table <> 'trainees' OR owner_uuid IN ({ROSTER_TRAINEES}))")
+    if kind == "content" and table == "trainees":
+        where.append(f"uuid IN ({ROSTER_TRAINEES})")
     if chosen is not None:
         uuids = tuple(sorted(chosen.get(table, ())))
         # A temporary table would do for huge selections; content selections are small.
-        sql += (" AND " if params else " WHERE ") + "uuid IN (SELECT value FROM json_each(?))"
+        where.append("uuid IN (SELECT value FROM json_each(?))")
         params = (*params, json.dumps(uuids))
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY rowid", params
 
 
