@@ -322,8 +322,8 @@ class CertificatesPage(QWidget):
         if d.get("reason"):
             lines.append(_("Reason: {reason}").format(reason=d["reason"]))
         colour = COLOURS.get(verdict.status, "#a01010")
-        text = f'<b style="color:{colour}">' + "<br>".join(html.escape(x, quote=False) for x in lines) + \
-            "</b>"
+        shown = "<br>".join(html.escape(line, quote=False) for line in lines)
+        text = f'<b style="color:{colour}">{shown}</b>'
         if verdict.status == "unregistered":
             text += "<br>" + html.escape(_(UNREGISTERED_HINT), quote=False)
         if verdict.by_serial:
