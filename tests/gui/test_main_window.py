@@ -164,7 +164,14 @@ def test_trainer_mode_unlock_and_lock(window, qtbot):
     setup = SetPasswordDialog(ctx, window)
     setup.new.setText("steppe-eagle-7")
     setup.repeat.setText("steppe-eagle-7")
+    setup.laptop_name.setText("Laptop\x07")  # a bad name: nothing is set up yet
     setup._save()
+    assert setup.error.text() and not ctx.store.trainer.has_password()
+    setup.laptop_name.setText(" Алматы  оқу орталығы ")  # the name laptops will see
+    setup._save()
+    from idtrainer.core import bundles
+
+    assert bundles.default_device_name(ctx.store) == "Алматы оқу орталығы"
     stored = ctx.store.get_setting("trainer_password_hash")
     assert stored and "steppe-eagle-7" not in stored
     assert ctx.store.keys.publisher() is not None  # setting up made the publisher key

@@ -219,3 +219,66 @@ def test_publisher_key_file_needs_its_passphrase(trainer: Store, store: Store, t
 def test_every_installation_has_a_device_key(loaded: Store):
     kinds = {k.kind for k in loaded.keys.own_keys()}
     assert "device" in kinds
+
+
+def test_the_import_of_a_stick_reads_as_one_sentence(trainer: Store, make_laptop,
+                                                     tmp_path: Path):
+    quiz = trainer.quizzes.save("Итоговый тест", QuizSettings(pass_mark=60),
+                                [Rule("random", count=3, filter={"types": ["truefalse"]})])
+    content = bundles.export_bundle(trainer, "content", tmp_path / "content.idtb").path
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    files = []
+    for name, people in (("B", (True, False)), ("C", (True,))):
+        laptop = make_laptop(name)
+        laptop.set_setting("device_name", f"Laptop {name}")
+        bundles.import_bundle(laptop, content, trust=lambda m: True)
+        for i, right in enumerate(people):
+            take_quiz(laptop, quiz, f"Officer {name}{i}", right=right)
+        files.append(bundles.export_bundle(laptop, "results", stick / f"{name}.idtb").path)
+    damaged = stick / "damaged.idtb"
+    damaged.write_bytes(files[0].read_bytes()[:-200])  # pulled out too early
+    outcomes = bundles.import_many(trainer, [*files, damaged], trust=lambda m: True)
+    assert [o.cause for o in outcomes] == ["", "", "damaged"]
+    assert bundles.human_summary(outcomes) == (
+        "Results from 2 laptops: 3 attempts, 2 passed, 3 new profiles; "
+        "1 file refused: damaged")
+    detail = "\n".join(bundles.details(outcomes))
+    assert "B.idtb: results from Laptop B" in detail and "REJECTED damaged.idtb" in detail
+    # The same stick again: nothing new, and the sentence says so.
+    again = bundles.import_many(trainer, files, trust=lambda m: True)
+    assert bundles.human_summary(again) == "Results from 2 laptops: nothing new"
+    # An unknown laptop and a damaged file: each cause counted.
+    stranger = make_laptop("D")
+    bundles.import_bundle(stranger, content, trust=lambda m: True)
+    take_quiz(stranger, quiz, "Officer D", right=False)
+    odd = bundles.export_bundle(stranger, "results", stick / "D.idtb").path
+    mixed = bundles.import_many(trainer, [odd, damaged], trust=lambda m: False)
+    assert bundles.human_summary(mixed) == "2 files refused: 1 not accepted, 1 damaged"
+    from idtrainer.core import i18n
+
+    i18n.set_language("ru")
+    try:
+        russian = bundles.human_summary(outcomes)
+    finally:
+        i18n.set_language("en")
+    assert "Results" not in russian and "2" in russian and "ноутбук" in russian
+
+
+def test_a_written_bundle_is_signed_with_the_name_people_gave_the_laptop(trainer: Store,
+                                                                          tmp_path: Path):
+    assert bundles.default_device_name(trainer) == bundles.hostname_name(trainer)  # default
+    assert bundles.set_device_name(trainer, "  Алматы   оқу орталығы ") == "Алматы оқу орталығы"
+    for kind in ("content", "results"):
+        made = bundles.export_bundle(trainer, kind, tmp_path / f"{kind}.idtb")
+        with bundles.BundleReader.open(made.path) as reader:
+            assert reader.manifest.producer_name == "Алматы оқу орталығы"
+    from idtrainer.core import usb
+
+    assert usb.results_file_name(trainer).startswith("Алматы_оқу_орталығы-")
+    assert bundles.set_device_name(trainer, "") == bundles.hostname_name(trainer)
+    with pytest.raises(bundles.DeviceNameError):
+        bundles.set_device_name(trainer, "x" * (bundles.MAX_DEVICE_NAME + 1))
+    with pytest.raises(bundles.DeviceNameError):
+        bundles.set_device_name(trainer, "tab\x00name")
+    assert bundles.default_device_name(trainer) == bundles.hostname_name(trainer)

@@ -38,6 +38,15 @@ from idtrainer.gui.forms import FormDialog, button_row, secret_field
 from idtrainer.gui.runner import Task, run_in_background
 
 FOLDER_ROLE = Qt.ItemDataRole.UserRole
+#: The colour of the page's state line: what is wrong, what is going on, what is done.
+STATE_COLOURS = {"nostick": "#a05a00", "problem": "#a01010", "busy": "#1a4f8b",
+                 "done": "#1b6e20"}
+
+
+def no_stick_text() -> str:
+    return _("No USB stick found. Insert the class USB stick and press “{again}”, or choose "
+             "a folder with “{folder}”.").format(again=_("Look again"),
+                                                 folder=_("Other folder…"))
 
 
 def removable_drives() -> list[tuple[str, str]]:
@@ -220,6 +229,14 @@ class SyncPage(QWidget):
         self.device_fingerprint = QLabel(wordWrap=True)
         self.device_fingerprint.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_label = QLabel()
+        self.device_name = QLineEdit()
+        self.device_name.setMaxLength(bundles.MAX_DEVICE_NAME)
+        self.device_name.returnPressed.connect(self.save_device_name)
+        self.save_name_button = QPushButton()
+        self.save_name_button.clicked.connect(self.save_device_name)
+        self.name_hint = QLabel(wordWrap=True)
+        self.name_hint.setObjectName("hint")
         self.stick_label = QLabel()
         self.drives = QComboBox()
         self.drives.setMinimumWidth(320)
@@ -231,6 +248,12 @@ class SyncPage(QWidget):
         self.sync_button.setObjectName("primary")
         self.sync_button.setMinimumHeight(40)
         self.sync_button.clicked.connect(self.sync)
+        # What the page is doing: no stick (and what to do), ready, reading, done, not done.
+        self.state = QLabel(wordWrap=True)
+        self.state.setObjectName("syncState")
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_kind = ""
+        self.state_text: Callable[[], str] = str
 
         self.trainer_box = QGroupBox()
         self.write_content_button = QPushButton()
@@ -250,27 +273,47 @@ class SyncPage(QWidget):
 
         self.log_label = QLabel()
         self.log = QPlainTextEdit(readOnly=True)
-        self.log.setMinimumHeight(120)
+        self.log.setMinimumHeight(90)
+        # The per-table detail of the last import, behind a button.
+        self.details_button = QPushButton()
+        self.details_button.setCheckable(True)
+        self.details_button.setEnabled(False)
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setMinimumHeight(140)
+        self.details.setVisible(False)
+        self.details_button.toggled.connect(self.details.setVisible)
+        self.last_outcomes: list[bundles.BatchOutcome] = []
         self.history_label = QLabel()
         self.history = QTableWidget(0, 5)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
 
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.device_name, 1)
+        name_row.addWidget(self.save_name_button)
         stick_row = QHBoxLayout()
         stick_row.addWidget(self.stick_label)
         stick_row.addWidget(self.drives, 1)
         stick_row.addWidget(self.refresh_button)
         stick_row.addWidget(self.folder_button)
+        log_row = QHBoxLayout()
+        log_row.addWidget(self.log_label, 1)
+        log_row.addWidget(self.details_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
+        layout.addLayout(name_row)
+        layout.addWidget(self.name_hint)
         layout.addWidget(self.device_fingerprint)
         layout.addLayout(stick_row)
+        layout.addWidget(self.state)
         layout.addWidget(button_row(self.sync_button))
         layout.addWidget(self.trainer_box)
-        layout.addWidget(self.log_label)
+        layout.addLayout(log_row)
         layout.addWidget(self.log, 1)
+        layout.addWidget(self.details, 1)
         layout.addWidget(self.history_label)
         layout.addWidget(self.history, 1)
 
@@ -279,6 +322,7 @@ class SyncPage(QWidget):
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
         ctx.changed.connect(self.refresh_history)
+        self.device_name.setText(bundles.default_device_name(ctx.store))
         self.retranslate()
         self.refresh_drives()
         self._session_changed()
@@ -298,6 +342,12 @@ class SyncPage(QWidget):
             "This laptop's key fingerprint (the trainer compares it the first time your "
             "results arrive): {fingerprint}").format(
             fingerprint=fingerprint(self.ctx.store.keys.public_of(device))))
+        self.name_label.setText(_("This laptop's name:"))
+        self.save_name_button.setText(_("Save name"))
+        self.name_hint.setText(_(
+            "The trainer sees this name with this laptop's results and content. Leave it "
+            "empty to use the computer's name ({host}).").format(
+            host=bundles.hostname_name(self.ctx.store)))
         self.stick_label.setText(_("USB stick:"))
         self.refresh_button.setText(_("Look again"))
         self.folder_button.setText(_("Other folder…"))
@@ -308,6 +358,8 @@ class SyncPage(QWidget):
         self.save_key_button.setText(_("Save the publisher key…"))
         self.load_key_button.setText(_("Load a publisher key…"))
         self.log_label.setText(_("What happened:"))
+        self.details_button.setText(_("Details"))
+        self.details_button.setToolTip(_("What each file changed, table by table"))
         self.history_label.setText(_("Earlier syncs:"))
         self.history.setHorizontalHeaderLabels(
             [_("When"), _("Direction"), _("Kind"), _("From laptop"), _("File and rows")])
@@ -315,6 +367,8 @@ class SyncPage(QWidget):
         self._show_fingerprint()
         self.refresh_history()
         self._render_log()
+        self._render_details()
+        self._render_state()
 
     def _session_changed(self) -> None:
         self.trainer_box.setVisible(self.ctx.trainer_unlocked)
@@ -346,7 +400,31 @@ class SyncPage(QWidget):
             index = self.drives.findData(current)
             if index >= 0:
                 self.drives.setCurrentIndex(index)
-        self.sync_button.setEnabled(self.drives.count() > 0)
+        if self.state_kind in ("", "nostick", "ready"):
+            self._stick_state()
+
+    def _stick_state(self) -> None:
+        root = self.stick()
+        if root is None:
+            self._set_state("nostick", no_stick_text)
+        else:
+            self._set_state("ready", lambda: _("Ready: {stick}.").format(stick=root))
+
+    def _set_state(self, kind: str, text: Callable[[], str]) -> None:
+        """Show what the page is doing; ``text`` is called again when the language changes."""
+        self.state_kind, self.state_text = kind, text
+        self._render_state()
+
+    def _render_state(self) -> None:
+        colour = STATE_COLOURS.get(self.state_kind, "")
+        self.state.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}"
+                                 if colour else "")
+        self.state.setText(self.state_text())
+
+    def _no_stick(self) -> None:
+        """Say so, instead of doing nothing, when a button needs a stick and there is none."""
+        self._set_state("nostick", no_stick_text)
+        QMessageBox.information(self, _("USB sync"), no_stick_text())
 
     def add_folder(self, folder: str) -> None:
         """Use a folder as the stick (a network share, a memory card reader, tests)."""
@@ -354,6 +432,7 @@ class SyncPage(QWidget):
             self.extra_folders.append(folder)
         self.refresh_drives()
         self.drives.setCurrentIndex(self.drives.findData(folder))
+        self._stick_state()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Choose the stick or folder"))
@@ -376,6 +455,7 @@ class SyncPage(QWidget):
         if not isinstance(exc, bundles.BundleError | OSError | KeyFileError):
             raise exc
         self._say(lambda: _("Not done: {reason}").format(reason=exc))
+        self._set_state("problem", lambda: _("Not done: {reason}").format(reason=exc))
         QMessageBox.warning(self, _("USB sync"), str(exc))
         self.refresh_history()
 
@@ -384,8 +464,10 @@ class SyncPage(QWidget):
     def sync(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
         store = self.ctx.store
+        self._set_state("busy", lambda: _("Writing this laptop's results to the stick…"))
 
         def work(task: Task) -> bundles.ExportResult:
             return usb.write_results(store, root, progress=lambda d, t, _n: task.progress(d, t))
@@ -397,9 +479,12 @@ class SyncPage(QWidget):
         rows = sum(result.manifest.counts.get(t, 0) for t in ("attempts", "answers"))
         self._say(lambda: _("Results written to {path} ({rows} attempt and answer rows).").format(
             path=result.path, rows=rows))
+        self._set_state("busy", lambda: _("Reading the stick…"))
         offer = usb.newest_content(self.ctx.store, root)
         if offer is None:
             self._say(lambda: _("No new course content on the stick."))
+            self._set_state("done", lambda: _("Done: results written; no new course content "
+                                              "on the stick."))
             self.refresh_history()
             return
         m = offer.manifest
@@ -410,6 +495,8 @@ class SyncPage(QWidget):
                 "now?").format(name=m.producer_name, when=when,
                                title=f" ({m.title})" if m.title else ""))
             if answer != QMessageBox.StandardButton.Yes:
+                self._set_state("done", lambda: _("Done: results written; the new course "
+                                                  "content was not imported."))
                 return
         self.import_files([offer.path])
 
@@ -418,10 +505,14 @@ class SyncPage(QWidget):
     def import_results(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
         files = usb.results_on_stick(root)
         if not files:
             self._say(lambda: _("No results on the stick (looked in {folder}).").format(
+                folder=usb.results_folder(root)))
+            self._set_state("done", lambda: _("No results on the stick (looked in "
+                                              "{folder}).").format(
                 folder=usb.results_folder(root)))
             return
         self.import_files(files, content=False)
@@ -437,6 +528,8 @@ class SyncPage(QWidget):
         # New publishers and new laptops are asked about here, on the GUI thread.
         for manifest in self._untrusted(files):
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
+
+        self._set_state("busy", lambda: _("Reading the stick…"))
 
         def work(task: Task) -> list[bundles.BatchOutcome]:
             return bundles.import_many(store, files, trust=trust,
@@ -464,16 +557,12 @@ class SyncPage(QWidget):
         return list(found.values())
 
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
-        for outcome in outcomes:
-            if outcome.summary is not None:
-                self._say(lambda summary=outcome.summary: bundles.describe(summary))
-            else:
-                self._say(lambda error=outcome.error: _("REJECTED {message}").format(
-                    message=error))
+        self.last_outcomes = outcomes
+        self._say(lambda: bundles.human_summary(outcomes))
+        self._set_state("done", lambda: _("Done: {summary}").format(
+            summary=bundles.human_summary(outcomes)))
+        self._render_details()
         rejected = [o for o in outcomes if o.error]
-        done = len(outcomes) - len(rejected)
-        self._say(lambda: _("{done} of {total} files imported.").format(
-            done=done, total=len(outcomes)))
         if rejected:
             QMessageBox.warning(self, _("USB sync"), "\n".join(
                 [_("These files were not imported; nothing from them was changed:")]
@@ -481,9 +570,26 @@ class SyncPage(QWidget):
         self.ctx.notify_changed()
         self.refresh_history()
 
+    def _render_details(self) -> None:
+        self.details_button.setEnabled(bool(self.last_outcomes))
+        self.details.setPlainText("\n".join(bundles.details(self.last_outcomes)))
+
+    # -- this laptop's name --------------------------------------------------------------
+
+    def save_device_name(self) -> None:
+        try:
+            name = bundles.set_device_name(self.ctx.store, self.device_name.text())
+        except bundles.DeviceNameError as exc:
+            message = str(exc)
+            self._set_state("problem", lambda: message)
+            return
+        self.device_name.setText(name)
+        self._say(lambda: _("This laptop is now called {name}.").format(name=name))
+
     def write_content(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
         if self.ctx.store.keys.publisher() is None:
             QMessageBox.warning(self, _("USB sync"), _(
@@ -495,6 +601,7 @@ class SyncPage(QWidget):
         modules, quizzes = dialog.selection()
         title = dialog.title.text().strip()
         store = self.ctx.store
+        self._set_state("busy", lambda: _("Writing course content to the stick…"))
 
         def work(task: Task) -> bundles.ExportResult:
             return usb.write_content(store, root, modules=modules, quizzes=quizzes,
@@ -504,6 +611,8 @@ class SyncPage(QWidget):
         def done(result: bundles.ExportResult) -> None:
             self._say(lambda: _("Course content written to {path} ({size} MB).").format(
                 path=result.path, size=i18n.format_number(round(result.bytes / 2**20, 1))))
+            self._set_state("done", lambda: _("Done: course content written to {path}.").format(
+                path=result.path))
             self.refresh_history()
 
         run_in_background(parent=self, work=work, on_done=done, on_error=self._fail,

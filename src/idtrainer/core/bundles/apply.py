@@ -103,7 +103,9 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 _move_media(store, incoming, summary)
                 _record(store, m, path, summary)
         except (sqlite3.IntegrityError, OSError) as exc:  # a constraint, a stick pulled out
-            raise BundleError(path, _("not imported: {reason}").format(reason=exc)) from exc
+            raise BundleError(path, _("not imported: {reason}").format(reason=exc),
+                              cause="unreadable" if isinstance(exc, OSError) else "damaged"
+                              ) from exc
         finally:
             shutil.rmtree(incoming, ignore_errors=True)
     if progress:
@@ -244,6 +246,9 @@ class _Applier:
 
             self.summary.flags += regrade_import(
                 self.store, sorted(self.touched_attempts), self.reader.manifest)
+            self.summary.passed = len(_select_in(
+                self.store, "SELECT uuid FROM attempts WHERE passed = 1 AND submitted_at IS "
+                            "NOT NULL AND uuid IN ({})", self.touched_attempts))
 
     # -- who may change what ---------------------------------------------------------
 
@@ -433,6 +438,7 @@ class BatchOutcome:
     error: str | None
     untrusted: bool = False  # refused because of an unknown publisher key or laptop
     kind: str = ""  # content | results, when the manifest could be read
+    cause: str = ""  # why it was refused (summary.CAUSES), when it was
 
 
 def import_many(store: Store, paths: list[Path], *,
@@ -458,14 +464,15 @@ def import_many(store: Store, paths: list[Path], *,
             untrusted = isinstance(exc, (UntrustedPublisher, UntrustedDevice))
             outcomes.append(BatchOutcome(
                 Path(path), None, str(exc), untrusted,
-                kind=exc.manifest.kind if untrusted else ""))
+                kind=exc.manifest.kind if untrusted else "", cause=exc.cause))
         except Exception as exc:  # a bug must not stop the other laptops' results
             import logging
 
             logging.getLogger(__name__).exception("importing %s", path)
             outcomes.append(BatchOutcome(Path(path), None, _(
                 "{file}: not imported because of an unexpected error ({reason}); the "
-                "database is unchanged").format(file=Path(path).name, reason=exc)))
+                "database is unchanged").format(file=Path(path).name, reason=exc),
+                cause="error"))
     if progress:
         progress(len(paths) * 1000, len(paths) * 1000, "")
     return outcomes

@@ -32,6 +32,7 @@ from idtrainer.core.bundles.rows import (
 from idtrainer.core.bundles.summary import (
     ExportResult,
 )
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.ownership import CREDENTIALS
 from idtrainer.core.paths import atomic_write
@@ -43,13 +44,43 @@ if TYPE_CHECKING:
 # -- export -------------------------------------------------------------------------------
 
 
-def default_device_name(store: Store) -> str:
-    name = store.get_setting("device_name")
-    if name:
-        return name
+DEVICE_NAME_SETTING = "device_name"
+MAX_DEVICE_NAME = 60
+
+
+class DeviceNameError(IDTrainerError, ValueError):
+    """A laptop name that cannot be used; the message says why."""
+
+
+def hostname_name(store: Store) -> str:
+    """The default name of this laptop: the computer's own name."""
     import socket
 
     return socket.gethostname()[:100] or store.device_id[:8]
+
+
+def default_device_name(store: Store) -> str:
+    """The name people gave this laptop at setup or on the USB sync page, else the
+    computer's name: bundles carry it as their producer, the trainer sees it."""
+    return store.get_setting(DEVICE_NAME_SETTING) or hostname_name(store)
+
+
+def check_device_name(name: str) -> str:
+    """The name with its spaces tidied, or :class:`DeviceNameError` saying what is wrong."""
+    name = " ".join(name.split())
+    if len(name) > MAX_DEVICE_NAME:
+        raise DeviceNameError(_("A laptop name has at most {n} characters.").format(
+            n=MAX_DEVICE_NAME))
+    if not name.isprintable():
+        raise DeviceNameError(_("A laptop name cannot hold control characters."))
+    return name
+
+
+def set_device_name(store: Store, name: str) -> str:
+    """Give this laptop a name (spaces tidied); an empty one goes back to the computer's
+    name. Returns the name now in use."""
+    store.set_setting(DEVICE_NAME_SETTING, check_device_name(name))
+    return default_device_name(store)
 
 
 def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[str] = (),

@@ -59,13 +59,21 @@ Progress = Callable[[int, int, str], None]
 class BundleError(IDTrainerError, ValueError):
     """A bundle cannot be written or accepted; says which file and why."""
 
-    def __init__(self, file: Path | str, reason: str) -> None:
+    #: Why, for the summary a person reads (summary.CAUSES): damaged | unreadable |
+    #: untrusted | error.
+    cause = "damaged"
+
+    def __init__(self, file: Path | str, reason: str, *, cause: str | None = None) -> None:
         self.file, self.reason = Path(file), reason
+        if cause is not None:
+            self.cause = cause
         super().__init__(_("{file}: {reason}").format(file=self.file.name, reason=reason))
 
 
 class UntrustedPublisher(BundleError):
     """A content bundle signed by a key this laptop does not trust (yet)."""
+
+    cause = "untrusted"
 
     def __init__(self, file: Path | str, manifest: Manifest) -> None:
         self.manifest = manifest
@@ -77,6 +85,8 @@ class UntrustedPublisher(BundleError):
 
 class UntrustedDevice(BundleError):
     """A results bundle from a laptop the trainer has not pinned (yet)."""
+
+    cause = "untrusted"
 
     def __init__(self, file: Path | str, manifest: Manifest) -> None:
         self.manifest = manifest
