@@ -90,7 +90,7 @@ def test_trainer_imports_every_laptop_on_the_stick(signed_in, make_laptop, qtbot
     log = page.log.toPlainText()
     summary = "Results from 2 laptops: 0 attempts, 2 new profiles; 1 file refused: damaged"
     assert summary in log and "unchanged" not in log  # a sentence, not a per-table dump
-    assert page.state.text() == f"Done: {summary}"
+    assert page.state.text() == f"Done. {summary}"
     assert warnings and "damaged.idtb: not a complete bundle" in warnings[0]
     assert not page.details.isVisibleTo(page) and page.details_button.isEnabled()
     qtbot.mouseClick(page.details_button, Qt.MouseButton.LeftButton)  # the per-table detail

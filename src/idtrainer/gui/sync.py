@@ -559,7 +559,7 @@ class SyncPage(QWidget):
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
         self.last_outcomes = outcomes
         self._say(lambda: bundles.human_summary(outcomes))
-        self._set_state("done", lambda: _("Done: {summary}").format(
+        self._set_state("done", lambda: _("Done. {summary}").format(
             summary=bundles.human_summary(outcomes)))
         self._render_details()
         rejected = [o for o in outcomes if o.error]
