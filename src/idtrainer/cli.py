@@ -721,6 +721,8 @@ def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
                 print(_("  To trust it, compare the fingerprint with the trainer's and run: "
                         "idtrainer keys trust {file}").format(file=outcome.file),
                       file=sys.stderr)
+        if len(outcomes) > 1:  # several laptops at once: the whole stick in one sentence
+            print(bundles.human_summary(outcomes))
         rejected = sum(1 for o in outcomes if o.error)
         if rejected:
             print(ngettext("{n} file was rejected; the database is as it was before it.",

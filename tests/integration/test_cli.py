@@ -210,10 +210,17 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     assert ok.returncode == 0 and "VALID" in ok.stdout and serial in ok.stdout
     bad = run(*d, "certificates", "verify", payload[:-2] + "xx")
     assert bad.returncode == 1 and "INVALID" in bad.stdout
+    # The printed serial, typed as a person types it: the register's record, not a proof.
+    typed = run(*d, "certificates", "verify", serial.lower().replace("-", " "))
+    assert typed.returncode == 1 and "IN THE REGISTER" in typed.stdout
+    assert "Oʻlmas Gʻulomov" in typed.stdout and "only the QR" in typed.stdout
     assert run(*d, "certificates", "revoke", serial, "--reason", "typo in name", *pw
                ).returncode == 0
     revoked = run(*d, "certificates", "verify", payload)
     assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
+    by_serial = run(*d, "certificates", "verify", serial)
+    assert by_serial.returncode == 1 and "REVOKED" in by_serial.stdout
+    assert "typo in name" in by_serial.stdout
     missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch), *pw)
     assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr
 
@@ -294,6 +301,7 @@ def test_bundles_and_keys_from_the_command_line(tmp_path: Path, data: Path):
                *pw)
     assert both.returncode == 1 and "damaged.idtb: not a complete bundle" in both.stderr
     assert "results from" in both.stdout
+    assert "Results from 1 laptop: nothing new; 1 file refused: damaged" in both.stdout
 
     # The trainer's new laptop takes over the publisher key with its passphrase.
     key = tmp_path / "publisher.key"
