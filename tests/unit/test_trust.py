@@ -280,6 +280,13 @@ def test_a_forged_pass_is_regraded_and_flagged(world: World, with_answers: bool)
     assert (stored.score, stored.max_score, stored.passed) == (0.0, 3.0, False)
     assert any("Mallory" in flag and "Laptop M" in flag and "recomputed 0 of 3" in flag
                for flag in summary.flags), summary.flags
+    # The forged pass is not counted as one, and the sentence sends the trainer to Details.
+    sentence = bundles.human_summary([bundles.BatchOutcome(summary.file, summary, None,
+                                                           kind="results")])
+    assert summary.passed == 0 and "passed" not in sentence
+    assert sentence.startswith("Results from 1 laptop: 1 attempt")
+    assert sentence.endswith(f"{len(summary.flags)} warning, see Details") or \
+        sentence.endswith(f"{len(summary.flags)} warnings, see Details")
     flags = world.trainer.query("SELECT * FROM grading_flags WHERE attempt_uuid = ?",
                                 (attempt,))
     assert [f["reason"] for f in flags] == [SCORE_DIFFERS]
@@ -303,7 +310,7 @@ def test_an_honest_pass_is_not_flagged_and_prints(world: World):
     b = world.laptop("B")
     attempt = take(b, world.quiz, b.trainees.create("Ерлан"), right=True)
     summary = world.results_from(b)
-    assert summary.flags == []
+    assert summary.flags == [] and summary.passed == 1
     assert world.trainer.attempts.get(attempt).passed
     certificates = world.trainer.certificates.for_quiz(world.quiz, "ru")
     assert [c.trainee_name for c in certificates] == ["Ерлан"]
