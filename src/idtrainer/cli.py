@@ -97,8 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the certificate's language (default: the template's)"))
     batch.add_argument("--out", required=True, help=_("the PDF file to write"))
     _password_option(batch)
-    verify = certs_sub.add_parser("verify", help=_("check a certificate's QR payload"))
-    verify.add_argument("payload", help=_("the text the QR code holds"))
+    verify = certs_sub.add_parser("verify", help=_("check a certificate's QR payload, or look "
+                                                   "up a printed serial"))
+    verify.add_argument("payload", help=_("the text the QR code holds, or the serial printed "
+                                          "on the certificate"))
     revoke = certs_sub.add_parser("revoke", help=_("revoke a certificate"))
     revoke.add_argument("serial")
     revoke.add_argument("--reason", required=True, help=_("why it is revoked"))
