@@ -372,6 +372,8 @@ class SyncPage(QWidget):
 
     def _session_changed(self) -> None:
         self.trainer_box.setVisible(self.ctx.trainer_unlocked)
+        if not self.device_name.hasFocus():  # e.g. named at trainer setup meanwhile
+            self.device_name.setText(bundles.default_device_name(self.ctx.store))
         self._show_fingerprint()
 
     def _show_fingerprint(self) -> None:
@@ -400,8 +402,8 @@ class SyncPage(QWidget):
             index = self.drives.findData(current)
             if index >= 0:
                 self.drives.setCurrentIndex(index)
-        if self.state_kind in ("", "nostick", "ready"):
-            self._stick_state()
+        if self.stick() is None or self.state_kind in ("", "nostick", "ready"):
+            self._stick_state()  # a result stays shown while its stick is there
 
     def _stick_state(self) -> None:
         root = self.stick()
