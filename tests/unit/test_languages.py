@@ -105,8 +105,8 @@ def test_a_dummy_language_added_as_data_works_in_the_content(dummy_language, tmp
     try:
         store.texts.set_all("species", "s1", "name", texts)
         store.texts.set_all("species", "s1", "summary", {"ru": Translation("Степная антилопа")})
-        assert store.texts.get("s1", "name", "xx").value == "Xsaiga"
-        summary = store.texts.get("s1", "summary", "xx")
+        assert store.texts.get("species", "s1", "name", "xx").value == "Xsaiga"
+        summary = store.texts.get("species", "s1", "summary", "xx")
         assert summary.value == "Степная антилопа" and summary.fell_back  # falls back to ru
         assert "xx" in store.texts.coverage("species")
     finally:
@@ -160,14 +160,14 @@ def test_uzbek_cyrillic_content_is_generated_and_marked_machine(tmp_path):
     try:
         store.texts.set_all("species", "s1", "name", {
             "en": Translation("Saker falcon"), "uz": Translation("Itelgi", "reviewed")})
-        made = store.texts.variants("s1", "name")["uz-Cyrl"]
+        made = store.texts.variants("species", "s1", "name")["uz-Cyrl"]
         assert made == Translation("Ителги", "machine")
         # Editing the Latin text regenerates the Cyrillic one, unless a person wrote it.
         store.texts.set("species", "s1", "name", "uz", "Lochin", "draft")
-        assert store.texts.variants("s1", "name")["uz-Cyrl"].value == "Лочин"
+        assert store.texts.variants("species", "s1", "name")["uz-Cyrl"].value == "Лочин"
         store.texts.set("species", "s1", "name", "uz-Cyrl", "Итолғи", "reviewed")
         store.texts.set("species", "s1", "name", "uz", "Itolgʻi", "draft")
-        assert store.texts.variants("s1", "name")["uz-Cyrl"] == Translation("Итолғи",
+        assert store.texts.variants("species", "s1", "name")["uz-Cyrl"] == Translation("Итолғи",
                                                                              "reviewed")
     finally:
         store.close()
