@@ -199,12 +199,16 @@ def shoot_events(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -
 def shoot_authoring(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
     """The authoring page: the saiga's species editor, a new question with the problems
     found as it is typed, and "Try it" on a starter question."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
     from idtrainer.gui.authoring.questions_tab import OptionRow, QuestionsTab
     from idtrainer.gui.authoring.species_tab import SpeciesTab
+    from idtrainer.gui.authoring.workspace import AuthoringPage
 
     store = ctx.store
     ctx.unlock_trainer()
     page = window.page("author")
+    assert isinstance(page, AuthoringPage)
     window.go_to([key for key, _label in PAGES_FOR_SHOTS].index("author"))
     saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
     single = next(u for u in store.questions.uuids()
@@ -225,12 +229,16 @@ def shoot_authoring(window: MainWindow, ctx: AppContext, langs: list[str], shoot
         assert isinstance(questions, QuestionsTab)
         questions.new()
         questions.slug.setText("new-question")
-        questions.stem.inputs["ru"].setPlainText("Какой вид на фото?")
+        stem = questions.stem.inputs["ru"]
+        assert isinstance(stem, QPlainTextEdit)
+        stem.setPlainText("Какой вид на фото?")
         for text in ("Сайгак", "сайгак"):
             questions.options.add_button.click()
             row = questions.options.rows[-1]
             assert isinstance(row, OptionRow)
-            row.words.inputs["ru"].setText(text)
+            line = row.words.inputs["ru"]
+            assert isinstance(line, QLineEdit)
+            line.setText(text)
         questions.species.setText("saiga-tatarica, no-such-species")
         settle()
         shoot(window, "authoring-questions", lang)
