@@ -214,3 +214,20 @@ def test_edits_travel_in_the_next_content_bundle_and_show_in_the_history(
         questions = [json.loads(line) for line in z.read("data/questions.jsonl").splitlines()]
     assert uuid in {r["uuid"] for r in species}
     assert q in {r["uuid"] for r in questions}
+
+
+def test_undo_gives_a_reviewed_text_back_its_status(session, loaded):
+    saiga = loaded.species.uuid_for("saiga-tatarica")
+    taxon = loaded.scalar("SELECT taxon_uuid FROM species WHERE uuid = ?", (saiga,))
+    loaded.texts.set("taxa", taxon, "name", "kk", "Ақбөкен", "reviewed")
+    draft = session.load_species(saiga)
+    draft.names["kk"] = "Ақбөкен (сайғақ)"
+    session.save_species(draft)
+    status = "SELECT status, value FROM texts WHERE owner_uuid = ? AND field = 'name' " \
+             "AND locale = 'kk'"
+    assert loaded.query_one(status, (taxon,)) == {"status": "draft",
+                                                  "value": "Ақбөкен (сайғақ)"}
+    session.undo()
+    assert loaded.query_one(status, (taxon,)) == {"status": "reviewed", "value": "Ақбөкен"}
+    session.redo()
+    assert loaded.query_one(status, (taxon,))["status"] == "draft"

@@ -150,12 +150,16 @@ class QuestionDraft:
 
 @dataclass
 class Edit:
-    """One step of the undo history: an item before and after (None: absent)."""
+    """One step of the undo history: an item before and after (None: absent), and the
+    statuses of its texts at each point (text uuid -> draft | machine | reviewed), so
+    undoing an edit of a reviewed text makes it reviewed again."""
 
     kind: str                    # species | question
     uuid: str
     before: SpeciesDraft | QuestionDraft | None
     after: SpeciesDraft | QuestionDraft | None
+    before_statuses: dict[str, str] = field(default_factory=dict)
+    after_statuses: dict[str, str] = field(default_factory=dict)
 
 
 def _clean(words: Words) -> Words:
@@ -558,12 +562,40 @@ class AuthoringSession:
             return None
         return self.load_species(uuid) if kind == "species" else self.load_question(uuid)
 
+    def _statuses(self, kind: str, uuid: str) -> dict[str, str]:
+        """The statuses of every text of an item and of the rows that are part of it."""
+        owners = [uuid]
+        if kind == "species":
+            taxon = self.store.scalar("SELECT taxon_uuid FROM species WHERE uuid = ?", (uuid,))
+            owners += [taxon or "", *(r["uuid"] for r in self.store.query(
+                "SELECT uuid FROM cites_listings WHERE taxon_uuid = ?", (taxon,)))]
+            for table in ("species_features", "species_products", "lookalikes"):
+                owners += [r["uuid"] for r in self.store.query(
+                    f"SELECT uuid FROM {table} WHERE species_uuid = ?", (uuid,))]
+        else:
+            owners += [r["uuid"] for r in self.store.query(
+                "SELECT uuid FROM question_options WHERE question_uuid = ?", (uuid,))]
+        marks = ",".join("?" * len(owners))
+        return {r["uuid"]: r["status"] for r in self.store.query(
+            f"SELECT uuid, status FROM texts WHERE deleted = 0 AND owner_uuid IN ({marks})",
+            tuple(owners))}
+
+    def _restore_statuses(self, statuses: dict[str, str]) -> None:
+        with self.store.transaction():
+            for text, status in statuses.items():
+                if self.store.scalar("SELECT status FROM texts WHERE uuid = ? AND deleted = 0",
+                                     (text,)) not in (None, status):
+                    self._put("texts", {"uuid": text, "status": status})
+            self._record()
+
     def _do(self, kind: str, uuid: str, after: SpeciesDraft | QuestionDraft | None) -> None:
         before = self._snapshot(kind, uuid)
+        before_statuses = self._statuses(kind, uuid)
         self._apply(kind, uuid, after)
         after = self._snapshot(kind, uuid)
         if before != after:
-            self.undo_stack.append(Edit(kind, uuid, before, after))
+            self.undo_stack.append(Edit(kind, uuid, before, after, before_statuses,
+                                        self._statuses(kind, uuid)))
             self.redo_stack.clear()
 
     def save_species(self, draft: SpeciesDraft) -> str:
@@ -600,6 +632,7 @@ class AuthoringSession:
             return None
         edit = self.undo_stack.pop()
         self._apply(edit.kind, edit.uuid, edit.before)
+        self._restore_statuses(edit.before_statuses)
         self.redo_stack.append(edit)
         return edit
 
@@ -608,6 +641,7 @@ class AuthoringSession:
             return None
         edit = self.redo_stack.pop()
         self._apply(edit.kind, edit.uuid, edit.after)
+        self._restore_statuses(edit.after_statuses)
         self.undo_stack.append(edit)
         return edit
 
