@@ -231,3 +231,16 @@ def test_undo_gives_a_reviewed_text_back_its_status(session, loaded):
     assert loaded.query_one(status, (taxon,)) == {"status": "reviewed", "value": "Ақбөкен"}
     session.redo()
     assert loaded.query_one(status, (taxon,))["status"] == "draft"
+
+
+def test_a_starter_species_lists_what_points_at_it(session, loaded):
+    saiga = loaded.species.uuid_for("saiga-tatarica")
+    refs = session.references("species", saiga, "en")
+    tables = {r.table for r in refs}
+    assert {"questions", "lessons", "species"} <= tables, refs
+    question = loaded.questions.uuids()[0]
+    fixed = [r for r in loaded.query("SELECT question_uuid FROM quiz_rules WHERE "
+                                     "kind = 'fixed' AND deleted = 0")]
+    if fixed:
+        assert session.references("question", fixed[0]["question_uuid"], "en")
+    assert isinstance(session.references("question", question, "en"), list)

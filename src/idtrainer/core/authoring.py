@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core import content_rules as rules
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.i18n import ngettext
 from idtrainer.core.schema import APPENDICES, LOCALES, PRODUCT_TYPES, QUESTION_TYPES, TAXON_GROUPS
 from idtrainer.core.store import PutResult, content_uuid, new_uuid
 from idtrainer.core.texts import Translation
@@ -669,8 +670,9 @@ class AuthoringSession:
                     "SELECT DISTINCT l.uuid, l.slug FROM texts t JOIN lessons l ON "
                     "l.uuid = t.owner_uuid WHERE t.deleted = 0 AND l.deleted = 0 AND "
                     "t.owner_table = 'lessons' AND t.field = 'body' AND "
-                    "(instr(t.value, ?) > 0 OR instr(t.value, ?) > 0) ORDER BY l.slug",
-                    (f"(species:{slug})", f"{{{{features:{slug}}}}}")):
+                    "(instr(t.value, ?) > 0 OR instr(t.value, ?) > 0 OR instr(t.value, ?) > 0) "
+                    "ORDER BY l.slug",
+                    (f"(species:{slug})", f"(species:{slug}/", f"{{{{features:{slug}}}}}")):
                 out.append(Reference("lessons", r["uuid"], _("lesson {id}").format(
                     id=r["slug"])))
             for r in self.store.query(
@@ -680,6 +682,14 @@ class AuthoringSession:
                     "ORDER BY z.slug", (uuid,)):
                 out.append(Reference("quizzes", r["uuid"], _("quiz {id}").format(
                     id=r["slug"] or r["uuid"][:8])))
+            codings = self.store.scalar(
+                "SELECT count(*) FROM key_codings WHERE species_uuid = ? AND deleted = 0",
+                (uuid,))
+            if codings:
+                out.append(Reference("key_codings", uuid, ngettext(
+                    "the identification key ({n} character coded)",
+                    "the identification key ({n} characters coded)", codings).format(
+                        n=codings)))
         else:
             for r in self.store.query(
                     "SELECT DISTINCT z.uuid, z.slug FROM quiz_rules r JOIN quizzes z ON "
