@@ -102,6 +102,11 @@ def test_species_problems_as_the_loader_words_them(session):
     assert ("lookalikes[1].species", "no species with id 'no-such-species'") in got
     with pytest.raises(AuthoringError):
         session.save_species(draft)
+    taken = new_species("saiga-tatarica")  # a new species may not overwrite one that exists
+    assert ("id", "id 'saiga-tatarica' is used 2 times") in {
+        (p.field, p.reason) for p in session.species_problems(taken)}
+    saiga = session.load_species(content_uuid("species", "saiga-tatarica"))
+    assert [p for p in session.species_problems(saiga) if p.field == "id"] == []
 
 
 def test_question_problems(session):

@@ -291,9 +291,10 @@ class AuthoringSession:
         if not d.slug:
             add("id", _("is required"))
         add("id", rules.id_problem(d.slug))
+        # A new item may not take the id of one that exists: it would overwrite it.
         if d.slug and self.store.scalar(
                 "SELECT 1 FROM species WHERE slug = ? AND uuid != ? AND deleted = 0",
-                (d.slug, d.uuid or content_uuid("species", d.slug))):
+                (d.slug, d.uuid or "")):
             add("id", _("id {id!r} is used {n} times").format(id=d.slug, n=2))
         if not d.scientific_name.strip():
             add("scientific_name", _("is required"))
@@ -355,9 +356,10 @@ class AuthoringSession:
         if not d.slug:
             add("id", _("is required"))
         add("id", rules.id_problem(d.slug))
+        # A new item may not take the id of one that exists: it would overwrite it.
         if d.slug and self.store.scalar(
                 "SELECT 1 FROM questions WHERE slug = ? AND uuid != ? AND deleted = 0",
-                (d.slug, d.uuid or content_uuid("question", d.slug))):
+                (d.slug, d.uuid or "")):
             add("id", _("id {id!r} is used {n} times").format(id=d.slug, n=2))
         if d.qtype not in QUESTION_TYPES:
             add("type", _("must be one of {values}, not {value!r}").format(

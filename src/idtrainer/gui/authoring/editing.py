@@ -11,7 +11,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -255,6 +256,12 @@ class EditBar(QWidget):
     def retranslate(self) -> None:
         for key, label in self.LABELS:
             self.buttons[key].setText(_(label))
+
+    def add_shortcuts(self, tab: QWidget) -> None:
+        """Ctrl+S saves while the tab has the focus (nothing while Save is disabled)."""
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), tab)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.buttons["save"].click)
 
 
 def confirm_delete(parent: QWidget, what: str, references: list[Reference]) -> bool:

@@ -254,6 +254,7 @@ class QuestionsTab(QWidget):
         self.bar.buttons["undo"].clicked.connect(self.undo)
         self.bar.buttons["redo"].clicked.connect(self.redo)
         self.bar.buttons["delete"].clicked.connect(self.delete)
+        self.bar.add_shortcuts(self)
         self.try_button.clicked.connect(self.try_it)
         self.state = QLabel()
         self.state.setObjectName("muted")

@@ -206,6 +206,7 @@ class SpeciesTab(QWidget):
         self.bar.buttons["undo"].clicked.connect(self.undo)
         self.bar.buttons["redo"].clicked.connect(self.redo)
         self.bar.buttons["delete"].clicked.connect(self.delete)
+        self.bar.add_shortcuts(self)
         self.state = QLabel()
         self.state.setObjectName("muted")
         right = QWidget()
