@@ -251,3 +251,27 @@ def test_not_in_trainer_mode(window):
 
     with pytest.raises(AuthoringError):
         session_for(window.ctx)
+
+
+def test_linked_species_chosen_by_name(page, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    questions = page.show_tab("questions")
+    assert isinstance(questions, QuestionsTab)
+    questions.species.setText("typed-id")
+
+    def pick_saiga(dialog):
+        listing = dialog.findChild(type(questions.list))
+        search = dialog.findChild(type(questions.slug))
+        search.setText("сайгак")  # by its Russian name
+        shown = [listing.item(i) for i in range(listing.count())
+                 if not listing.item(i).isHidden()]
+        assert [i.data(Qt.ItemDataRole.UserRole) for i in shown] == ["saiga-tatarica"]
+        shown[0].setCheckState(Qt.CheckState.Checked)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", pick_saiga)
+    questions.species_button.click()
+    assert questions.species.text() == "saiga-tatarica, typed-id"
+    assert "no species with id 'typed-id'" in problems(questions)

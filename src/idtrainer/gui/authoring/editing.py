@@ -62,6 +62,44 @@ def narrow_combo(combo: QComboBox) -> None:
     combo.setMinimumContentsLength(16)
 
 
+def choose_species(parent: QWidget, ctx: AppContext, chosen: list[str]) -> list[str] | None:
+    """Species picked by name (any language) from a searchable list; their ids, or None
+    when the author cancels. Ids typed that are not in the course stay chosen, so the
+    check still names them."""
+    from PySide6.QtWidgets import QDialog
+
+    from idtrainer.core import i18n
+    from idtrainer.gui.quiz_builder import search_dialog
+
+    lang = i18n.current_language()
+    dialog, search, listing = search_dialog(parent, _("Linked species"),
+                                            _("Search by name in any language"), 560)
+    known = ctx.store.species.all(lang)
+    for s in known:
+        item = QListWidgetItem(f"{s.name.value if s.name else s.scientific_name} "
+                               f"({s.scientific_name}) · {s.slug}")
+        item.setData(Qt.ItemDataRole.UserRole, s.slug)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if s.slug in chosen
+                           else Qt.CheckState.Unchecked)
+        listing.addItem(item)
+
+    def search_for(text: str) -> None:
+        hits = {h.slug for h in ctx.store.species.search(text, lang)} if text.strip() else None
+        for i in range(listing.count()):
+            item = listing.item(i)
+            item.setHidden(hits is not None and item.data(Qt.ItemDataRole.UserRole) not in hits)
+
+    search.textChanged.connect(search_for)
+    parent.species_dialog = dialog  # type: ignore[attr-defined]  # tests drive it
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    picked = [listing.item(i).data(Qt.ItemDataRole.UserRole) for i in range(listing.count())
+              if listing.item(i).checkState() == Qt.CheckState.Checked]
+    slugs = {s.slug for s in known}
+    return [*picked, *(c for c in chosen if c not in slugs)]
+
+
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 

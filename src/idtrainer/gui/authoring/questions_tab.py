@@ -51,6 +51,7 @@ from idtrainer.gui.authoring.editing import (
     RowList,
     SpeciesIdBox,
     WordsField,
+    choose_species,
     confirm_delete,
     narrow_combo,
     report,
@@ -203,6 +204,13 @@ class QuestionsTab(QWidget):
         self.difficulty.setRange(1, 3)
         self.tags = QLineEdit()
         self.species = QLineEdit()
+        self.species_button = QPushButton()
+        self.species_button.clicked.connect(self.choose_species)
+        species_row = QWidget()
+        row = QHBoxLayout(species_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.species, 1)
+        row.addWidget(self.species_button)
         self.picture = QComboBox()
         narrow_combo(self.picture)
         narrow_combo(self.module)
@@ -221,7 +229,7 @@ class QuestionsTab(QWidget):
         for msgid, widget in ((N_("Id"), self.slug), (N_("Type"), self.qtype),
                               (N_("Module"), self.module), (N_("Difficulty"), self.difficulty),
                               (N_("Tags (comma-separated)"), self.tags),
-                              (N_("Linked species (ids, comma-separated)"), self.species),
+                              (N_("Linked species (ids, comma-separated)"), species_row),
                               (N_("Picture"), self.picture)):
             about.addRow(self._caption(msgid), widget)
         self._group(form, N_("Question text")).addRow(self.stem)
@@ -315,6 +323,7 @@ class QuestionsTab(QWidget):
                 widget.setText(_(msgid))
         self.filter.setPlaceholderText(_("Search by id"))
         self.try_button.setText(_("Try it"))
+        self.species_button.setText(_("Choose…"))
         for i in range(self.qtype.count()):
             self.qtype.setItemText(i, labels.question_type_name(self.qtype.itemData(i)))
         for i in range(self.appendix.count()):
@@ -475,6 +484,11 @@ class QuestionsTab(QWidget):
         self.bar.buttons["delete"].setEnabled(self.draft.uuid is not None)
         self.state.setText(_("New question, not saved yet") if self.draft.uuid is None else
                            _("Editing {id}").format(id=self.draft.slug))
+
+    def choose_species(self) -> None:
+        chosen = choose_species(self, self.ctx, split_list(self.species.text()))
+        if chosen is not None:
+            self.species.setText(", ".join(chosen))
 
     def try_it(self) -> None:
         question = self.session.preview(self.collect(), i18n.current_language())
