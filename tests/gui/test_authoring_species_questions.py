@@ -20,7 +20,8 @@ from idtrainer.gui.authoring.species_tab import LookalikeRow, ProductRow, Specie
 @pytest.fixture
 def page(window):
     window.ctx.unlock_trainer()
-    return window.page("author")
+    yield window.page("author")
+    window.ctx.lock_trainer()  # stops the idle timer, which would outlive the test
 
 
 def type_species(tab: SpeciesTab) -> None:
@@ -275,3 +276,10 @@ def test_linked_species_chosen_by_name(page, monkeypatch):
     questions.species_button.click()
     assert questions.species.text() == "saiga-tatarica, typed-id"
     assert "no species with id 'typed-id'" in problems(questions)
+
+
+def test_a_detached_context_stops_its_trainer_idle_timer(window):
+    window.ctx.unlock_trainer()
+    assert window.ctx.idle_timer.isActive()
+    window.ctx.detach()
+    assert not window.ctx.idle_timer.isActive()
