@@ -181,7 +181,7 @@ def test_species_then_six_questions_from_the_gui(page, window, tmp_path, monkeyp
     assert "content edited on" in sync.history.item(0, 4).text()
 
     # the edits go out in the next content bundle
-    store.keys.ensure_publisher("Trainer")
+    store.trainer.set_password("steppe-eagle-7", name="Trainer")
     result = bundles.export_bundle(store, "content", tmp_path / "course.idtb")
     with zipfile.ZipFile(result.path) as z:
         rows = {t: {json.loads(line)["uuid"] for line in z.read(f"data/{t}.jsonl").splitlines()}

@@ -206,7 +206,7 @@ def test_undo_redo_and_delete(session, loaded):
 
 def test_edits_travel_in_the_next_content_bundle_and_show_in_the_history(
         session, loaded, tmp_path):
-    loaded.keys.ensure_publisher("Trainer")
+    loaded.trainer.set_password("steppe-eagle-7", name="Trainer")
     uuid = session.save_species(new_species())
     q = session.save_question(choice_question())
     entry = loaded.sync_log.recent()[0]

@@ -193,7 +193,7 @@ class AuthoringSession:
         return {loc: t.value for loc, t in self._variants(table, owner, name).items()}
 
     def _variants(self, table: str, owner: str, name: str) -> dict[str, Translation]:
-        return self.store.texts.variants(owner, name)
+        return self.store.texts.variants(table, owner, name)
 
     def _slugs(self) -> dict[str, str]:
         """{species uuid: species id} of the species in the course."""
@@ -733,7 +733,7 @@ class AuthoringSession:
             if o.species and o.species in ids:
                 taxon = self.store.scalar("SELECT taxon_uuid FROM species WHERE uuid = ?",
                                           (ids[o.species],))
-                shown = self.store.texts.get(taxon, "name", locale)
+                shown = self.store.texts.get("taxa", taxon, "name", locale)
             options.append(Option(f"preview-{i}", i, o.correct or d.qtype == "matching",
                                   o.side, o.pair, ids.get(o.species), shown))
         return Question(d.uuid or "preview", d.slug, d.qtype, d.module or None, d.difficulty,
@@ -756,7 +756,7 @@ class AuthoringSession:
     def module_choices(self, locale: str) -> list[tuple[str, str]]:
         rows = self.store.query("SELECT uuid, slug FROM modules WHERE deleted = 0 "
                                 "ORDER BY position, slug")
-        titles = self.store.texts.for_owners([r["uuid"] for r in rows], locale,
+        titles = self.store.texts.for_owners("modules", [r["uuid"] for r in rows], locale,
                                              fields=["title"])
         return [(r["uuid"], f"{r['slug']}: {titles.get(r['uuid'], {}).get('title') or ''}")
                 for r in rows]
