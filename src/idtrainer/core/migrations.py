@@ -595,6 +595,24 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v11(conn: sqlite3.Connection) -> None:
+    """The sync history also lists editing sessions ("content edited on LAPTOP"):
+    ``direction`` may be 'edit'. Rebuilt, since SQLite cannot change a CHECK."""
+    conn.execute("ALTER TABLE sync_log RENAME TO sync_log_v10")
+    conn.execute("""CREATE TABLE sync_log (
+        bundle_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('content', 'results')),
+        direction TEXT NOT NULL CHECK (direction IN ('import', 'export', 'edit')),
+        file_name TEXT NOT NULL,
+        at TEXT NOT NULL,
+        producer_device TEXT NOT NULL,
+        signer_key_id TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}')""")
+    columns = ", ".join(f"[{r[1]}]" for r in conn.execute("PRAGMA table_info(sync_log_v10)"))
+    conn.execute(f"INSERT INTO sync_log ({columns}) SELECT {columns} FROM sync_log_v10")
+    conn.execute("DROP TABLE sync_log_v10")
+
+
 _V1_SYNCED = (
     "texts", "taxa", "cites_listings", "media", "species", "species_features",
     "species_products", "lookalikes", "media_links", "courses", "modules", "lessons",
@@ -749,6 +767,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (5, _v5),
     (6, _v6),
     (10, _v10),
+    (11, _v11),
 ])
 LATEST = MIGRATIONS[-1][0]
 
