@@ -59,6 +59,12 @@ class LibraryPage(QWidget):
         self.group = QComboBox()
         self.product = QComboBox()
         for combo in (self.appendix, self.group, self.product):
+            # As wide as the choice shown, not the longest one, so the row fits 1366 px
+            # at larger text sizes; the list opens at full width.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        for combo in (self.appendix, self.group, self.product):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.appendix_label, self.group_label, self.product_label = QLabel(), QLabel(), QLabel()
         self.appendix_label.setBuddy(self.appendix)

@@ -156,7 +156,7 @@ class KeyFileDialog(FormDialog):
         browse.clicked.connect(self._browse)
         self.passphrase = secret_field()
         self.again = secret_field()
-        self.form.addRow(_("File:"), button_row(self.path, browse))
+        self.form.addRow(_("File:"), button_row(self.path, browse, wrap=False))
         self.form.addRow(_("Passphrase:"), self.passphrase)
         if saving:
             self.form.addRow(_("The same again:"), self.again)
