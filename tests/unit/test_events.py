@@ -237,7 +237,7 @@ def test_changing_a_test_takes_the_old_one_back_from_the_classes(event):
 
 
 def test_a_class_moved_or_left_without_an_event_loses_the_events_tests(event):
-    store, uuid, klass, pre, post, p = event
+    store, uuid, klass, pre, _post, p = event
     officer = p["Асанов"]
     questions = store.questions.uuids()[10:15]
     final = store.quizzes.save("Экзамен", QuizSettings(),

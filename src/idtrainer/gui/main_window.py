@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and \
                 hasattr(self, "nav"):
-            QTimer.singleShot(0, self._fit_nav)
+            QTimer.singleShot(0, self.nav, self._fit_nav)  # not once the window is gone
 
     def _session_changed(self) -> None:
         signed_in = self.ctx.trainee is not None

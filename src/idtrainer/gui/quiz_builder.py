@@ -172,7 +172,8 @@ class QuizBuilderDialog(FormDialog):
         # Widths in characters of the current text size, and never less than the heading.
         metrics = self.fontMetrics()
         for column, chars in enumerate((11, 26, 22, 15, 22, 26, 13)):
-            heading = self.rules.horizontalHeaderItem(column).text()
+            item = self.rules.horizontalHeaderItem(column)
+            heading = item.text() if item is not None else ""
             self.rules.setColumnWidth(column, max(
                 metrics.averageCharWidth() * chars,
                 metrics.horizontalAdvance(heading) + 2 * metrics.averageCharWidth()))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -245,7 +246,7 @@ def tour(window: MainWindow, visit: Visit, state: dict[str, object] | None = Non
     _built("programme", lambda: events.ProgrammeDialog(window), visit)
     for kind in ("course", "attendance", "achievement"):
         _built(f"certificate-template-{kind}",
-               lambda kind=kind: certificates.TemplateDialog(ctx, window, kind), visit)
+               partial(certificates.TemplateDialog, ctx, window, kind), visit)
     _built("experts", lambda: experts.ExpertsDialog(ctx, window), visit)
     _built("sync-content", lambda: sync.ContentDialog(ctx, window), visit)
     _built("key-save", lambda: sync.KeyFileDialog(ctx, True, window), visit)
