@@ -26,8 +26,9 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         # Room for a full name or title in a field, whatever the text size.
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.error = QLabel(wordWrap=True)
         self.error.setObjectName("error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -53,12 +54,10 @@ def secret_field(max_length: int = 0) -> QLineEdit:
 def button_row(*buttons: QWidget, wrap: bool = True) -> QWidget:
     """Buttons side by side, from the left, wrapping onto a second line when the row
     runs out of width (larger text sizes, longer languages); ``wrap=False`` keeps one
-    line, e.g. a field with its Choose… button."""
+    line, e.g. a field with its Choose… button (the field takes the width)."""
     holder = QWidget()
     row = FlowLayout(holder) if wrap else QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     for button in buttons:
         row.addWidget(button)
-    if isinstance(row, QHBoxLayout):
-        row.addStretch(1)
     return holder
