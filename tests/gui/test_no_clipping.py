@@ -92,6 +92,6 @@ def test_the_tour_opens_every_dialog_class():
         module = importlib.import_module(info.name)
         for name, cls in vars(module).items():
             if (inspect.isclass(cls) and issubclass(cls, QDialog) and cls is not FormDialog
-                    and cls.__module__ == module.__name__ and f"{name}(" not in source):
+                    and cls.__module__ == module.__name__ and f"{name}" not in source):
                 missing.append(f"{module.__name__}.{name}")
     assert not missing, missing

@@ -174,9 +174,9 @@ class IdentifyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
-        for w in (self.country_label, self.country, self.experts_button,
-                  self.checklist_button):
-            top.addWidget(w)
+        # Wraps under itself when a long title and a large text size leave no room.
+        top.addWidget(button_row(self.country_label, self.country, self.experts_button,
+                                 self.checklist_button))
         # Undo and start again act on the answers: they sit under the questions, which
         # also keeps the top row within 1366 px at larger text sizes.
         key_buttons = button_row(self.undo_button, self.reset_button)

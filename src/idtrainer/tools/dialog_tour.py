@@ -161,7 +161,8 @@ def prepare(window: MainWindow) -> dict[str, object]:
         "LIMIT 4")]
     saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
     quiz = store.quizzes.save(
-        "Итоговый тест / Қорытынды тест", QuizSettings(time_limit_minutes=15, pass_mark=70),
+        "Экзамен: рога и кость / Емтихан: мүйіз бен сүйек",
+        QuizSettings(time_limit_minutes=15, pass_mark=70),
         [*(Rule("fixed", question=q) for q in questions),
          Rule("random", count=5, filter={"species": [saiga], "tags": ["horn"]})])
     event = store.events.save("Хоргос, ноябрь 2026", "2026-11-20", "2026-11-21",
