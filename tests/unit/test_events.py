@@ -257,7 +257,7 @@ def test_a_replaced_test_leaves_the_officers_laptop_with_the_next_content(make_l
     from idtrainer.core import bundles
 
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer")
     questions = trainer.questions.uuids()[:6]
     old = trainer.quizzes.save("Старый", QuizSettings(),
                                [Rule("fixed", question=q) for q in questions[:3]])

@@ -153,9 +153,8 @@ def prepare(window: MainWindow) -> dict[str, object]:
     QApplication.processEvents()
     if ctx.trainee is None:
         ctx.sign_in(trainee)
-    if not store.trainer.has_password():
-        store.trainer.set_password(TRAINER_PASSWORD)
-    store.keys.ensure_publisher("Trainer")
+    if not store.trainer.has_password():  # makes the publisher key, and leaves it open
+        store.trainer.set_password(TRAINER_PASSWORD, name="Trainer")
     questions = [r[0] for r in store.conn.execute(
         "SELECT uuid FROM questions WHERE qtype = 'image' AND deleted = 0 ORDER BY slug "
         "LIMIT 4")]
@@ -215,10 +214,15 @@ def tour(window: MainWindow, visit: Visit, state: dict[str, object] | None = Non
     _built("error", lambda: errors.ErrorDialog(RuntimeError("a demo of a bug"), window), visit)
 
     # Trainer mode.
-    ctx.lock_trainer()
     _built("unlock", lambda: trainer.UnlockDialog(ctx, window), visit)
     ctx.unlock_trainer()
     _built("password", lambda: trainer.SetPasswordDialog(ctx, window), visit)
+    # The first setup asks for the laptop's name too: shown as if no password were set.
+    store.trainer.has_password = lambda: False  # type: ignore[method-assign]
+    try:
+        _built("trainer-setup", lambda: trainer.SetPasswordDialog(ctx, window), visit)
+    finally:
+        del store.trainer.has_password
     builder = quiz_builder.QuizBuilderDialog(ctx, window, quiz)
     _built("quiz-builder", lambda: builder, visit)
     builder = quiz_builder.QuizBuilderDialog(ctx, window, quiz)
@@ -256,5 +260,12 @@ def tour(window: MainWindow, visit: Visit, state: dict[str, object] | None = Non
     if "content" not in state:
         state["content"] = usb.write_content(store, stick, quizzes=[quiz],
                                              title="Almaty, November")
-    content = state["content"]
+    if "results" not in state:
+        state["results"] = usb.write_results(store, stick)
+    content, results = state["content"], state["results"]
     _built("sync-trust", lambda: sync.trust_box(window, content.manifest), visit)  # type: ignore[attr-defined]
+    _built("sync-accept-laptop", lambda: sync.device_box(window, results.manifest), visit)  # type: ignore[attr-defined]
+    window.go_to(keys.index("sync"))
+    sync_page = window.page("sync")
+    assert isinstance(sync_page, sync.SyncPage)
+    _modal("sync-no-stick", sync_page._no_stick, visit)
