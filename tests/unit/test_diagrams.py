@@ -125,12 +125,6 @@ def test_the_question_variant_keeps_a_panel_letter_but_not_its_name():
     assert words == ["A", "B Siberian ibex"]
 
 
-#: Diagrams whose numbered callouts are not tied to features yet (docs/content-review.md,
-#: "Words in the diagrams"): this list may only shrink.
-CALLOUTS_OPEN = {
-    "moschus-moschiferus/media/musk-deer.svg",
-    "ursus-arctos/media/bear-paw-claws-gall.svg",
-}
 #: Numbers drawn without words in the picture, explained by its caption: each is still the
 #: number of the feature it shows (elephant skin, the pangolin's three-pointed and roasted
 #: scales). Letters, not numbers, mark what is not a feature (lookalikes, fakes, label parts).
@@ -163,7 +157,7 @@ def test_every_numbered_callout_of_every_diagram_is_one_of_the_species_features(
         uuid = loaded.species.uuid_for(s.id)
         cards = {loc: loaded.species.card(uuid, loc) for loc in ("en", "ru", "kk", "uz")}
         for img in s.images:
-            if img.path.suffix != ".svg" or img.key in CALLOUTS_OPEN:
+            if img.path.suffix != ".svg":
                 continue
             svg = img.path.read_bytes()
             drawn = set(_drawn_numbers(svg)) - CAPTION_NUMBERS.get(img.key, set())
@@ -188,14 +182,7 @@ def test_every_numbered_callout_of_every_diagram_is_one_of_the_species_features(
                         svg, {k: v[loc].value for k, v in img.labels.items()}))
                     assert all(w in " ".join(words) for w in short[loc].value.split())
             checked += bool(img.features)
-    assert checked >= 46
-
-
-def test_open_diagrams_are_still_open():
-    """When one of CALLOUTS_OPEN is converted, take it off the list (and off the review)."""
-    images = {i.key: i for s in read_content().species for i in s.images}
-    for key in CALLOUTS_OPEN:
-        assert not images[key].features, key
+    assert checked >= 48
 
 
 def test_callout_numbers_are_found_in_every_layout():
