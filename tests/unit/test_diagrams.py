@@ -195,3 +195,22 @@ def test_callout_numbers_are_found_in_every_layout():
            b'<text id="e" x="10" y="280">not numbered</text></svg>')
     found = {i: diagrams.callout_number(svg, i) for i in "abcde"}
     assert found == {"a": "1", "b": "2", "c": "3", "d": "4", "e": None}
+
+
+def test_a_picture_question_without_its_answer_is_refused(tmp_path):
+    import shutil
+
+    from idtrainer.core.content import ContentError
+
+    root = tmp_path / "assets"
+    shutil.copytree(read_content().root, root)
+    toml = root / "species" / "acipenser-gueldenstaedtii" / "species.toml"
+    lines = toml.read_text(encoding="utf-8").split("\n")
+    toml.write_text("\n".join(line for line in lines if not line.startswith("answer = {")),
+                    encoding="utf-8")
+    try:
+        read_content(root)
+    except ContentError as exc:
+        assert "must be a table with question and answer" in str(exc)
+    else:
+        raise AssertionError("a picture question without an answer was accepted")
