@@ -129,3 +129,7 @@ def test_a_generic_caviar_picture_asks_what_it_can_answer(loaded: Store):
         names = [card.image.labels[k].value.split(None, 1)[1] for k in ("l3", "l5", "l7")]
         assert not any(name in " ".join(shown) for name in names), (locale, shown)
     assert len(prompts) == 4   # translated, not the English everywhere
+    # The beluga's grain-size picture asks which group, never which species.
+    grains = loaded.practice.card("ask:huso-huso", "kk")
+    assert "ask:huso-huso" in keys and grains is not None and grains.image is not None
+    assert not grains.image.practice and "СИТЕС" in grains.answer
