@@ -82,6 +82,10 @@ class ImageSpec:
     labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
     features: dict[str, int] = field(default_factory=dict)   # svg text id -> feature number
     practice: bool = True        # may be a picture card "which species is this?"
+    #: the question this picture can answer when it cannot answer "which species?"
+    #: ([images.ask]: question and answer), a practice card of its own
+    ask: Texts = field(default_factory=dict)
+    ask_answer: Texts = field(default_factory=dict)
 
 
 @dataclass
@@ -424,6 +428,12 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         if not isinstance(practice, bool):
             f.problem(f"{where}.practice", _("must be true or false"))
         spec.practice = practice is not False
+        if (ask := entry.get("ask")) is not None:
+            if not isinstance(ask, dict) or set(ask) != {"question", "answer"}:
+                f.problem(f"{where}.ask", _("must be a table with question and answer"))
+            else:
+                spec.ask = f.texts(ask["question"], f"{where}.ask.question")
+                spec.ask_answer = f.texts(ask["answer"], f"{where}.ask.answer")
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -789,7 +799,8 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
             "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
             "height": img.info.height, "licence": img.licence, "author": img.author,
             "source": img.source, "original_name": img.path.name})
-        w.texts("media", media, {"caption": img.caption, **{
+        w.texts("media", media, {"caption": img.caption, "ask": img.ask,
+                                 "ask_answer": img.ask_answer, **{
             f"{LABEL_PREFIX}{key}": words for key, words in img.labels.items()}})
         w.put("media_links", {"uuid": content_uuid("media_link", img.key),
                               "owner_table": "species", "owner_uuid": species,
