@@ -594,6 +594,13 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    """Who marked a text reviewed, and when (the authoring workspace's Translations tab).
+    Ordinary columns of a synced table: they travel in bundles with the text."""
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_at TEXT")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -601,6 +608,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (7, _v7),
 ])
 LATEST = MIGRATIONS[-1][0]
 
