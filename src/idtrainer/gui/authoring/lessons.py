@@ -220,6 +220,7 @@ class LessonsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         ctx.when_changed(self, self.refresh, "modules", "lessons", "courses")
+        ctx.language_changed.connect(self.retranslate)
         self.retranslate()
         self.refresh()
         self._load()

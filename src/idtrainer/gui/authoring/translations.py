@@ -134,6 +134,8 @@ class TranslationsTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(self._row_picked)
 
@@ -148,6 +150,7 @@ class TranslationsTab(QWidget):
         self.target_text.textChanged.connect(self._edited)
         self.status_label = QLabel()
         self.status = QComboBox()
+        self.status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for status in TEXT_STATUSES:
             self.status.addItem("", status)
         self.review_note = QLabel(wordWrap=True)
@@ -210,6 +213,7 @@ class TranslationsTab(QWidget):
         layout.addLayout(walks)
         layout.addWidget(splitter, 1)
         ctx.when_changed(self, self.refresh, "texts")
+        ctx.language_changed.connect(self.retranslate)
         self.retranslate()
 
     # -- text ------------------------------------------------------------------------
@@ -275,7 +279,7 @@ class TranslationsTab(QWidget):
         self.table.setRowCount(len(self.listed))
         current_row = -1
         for row, e in enumerate(self.listed):
-            item = QTableWidgetItem(f"{kind_name(e.key.table)} · {e.item}")
+            item = QTableWidgetItem(e.item if table else f"{kind_name(e.key.table)} · {e.item}")
             item.setData(KEY_ROLE, e.key)
             item.setToolTip(item.text())
             self.table.setItem(row, 0, item)
