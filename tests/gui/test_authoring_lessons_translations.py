@@ -224,3 +224,28 @@ def test_pickers_insert_pictures_and_species_links(trainer_window, qtbot, monkey
     # The features are listed, numbered, in the editing language.
     card = store.species.card(store.species.uuid_for("saiga-tatarica"), "ru")
     assert card.features[0].value[:30] in tab.preview.toPlainText()
+
+
+def test_unsaved_translation_is_kept_or_asked_about(trainer_window, qtbot, monkeypatch):
+    window = trainer_window
+    store = window.ctx.store
+    tab = author(window, "translations")
+    tab.show_gaps("modules", "uz", None)
+    first = tab.current
+    tab.target_text.setPlainText("Yangi matn")
+    # A change arriving from elsewhere does not wipe what is being typed.
+    other = tab.listed[1].key
+    tab.desk.save(other, "uz", "Boshqa", "draft")
+    QApplication.processEvents()
+    assert tab.current == first and tab.target_text.toPlainText() == "Yangi matn"
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    tab.table.setCurrentCell(1, 0)
+    assert tab.current == first and tab.target_text.toPlainText() == "Yangi matn"
+    tab.table.setCurrentCell(1, 0)
+    assert tab.current == other and tab.target_text.toPlainText() == "Boshqa"
+    assert len(asked) == 2 and store.query_one(
+        "SELECT value FROM texts WHERE owner_uuid = ? AND field = ? AND locale = 'uz'",
+        (first.owner, first.field))["value"] != "Yangi matn"

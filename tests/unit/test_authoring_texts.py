@@ -177,3 +177,11 @@ def test_edits_and_reviews_reach_a_laptop_in_the_next_content_bundle(
     assert got["reviewed_at"] == row(trainer, key, "kk")["reviewed_at"]
     assert other.lessons.lesson(lesson, "ru").body.value == "# Разрешения\n\nТекст.\n"
     assert [lesson_.slug for lesson_ in other.lessons.lessons(module, "ru")][-1] == "permits"
+
+
+def test_a_new_name_is_found_by_search_at_once(loaded: Store):
+    taxon = loaded.scalar("SELECT uuid FROM taxa WHERE slug = 'saiga-tatarica'")
+    TranslationDesk(loaded).save(FieldKey("taxa", taxon, "name"), "kk", "Ақбөкенқұлақ",
+                                 "reviewed", reviewer="Айгерим")
+    assert loaded.species.uuid_for("saiga-tatarica") in [
+        s.uuid for s in loaded.species.search("ақбөкенқұлақ", "kk")]

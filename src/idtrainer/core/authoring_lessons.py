@@ -262,9 +262,10 @@ class LessonAuthoring:
         if current is not None and current[0] == value:
             return False
         status = "draft" if current is None or current[1] == "reviewed" else current[1]
-        row: dict[str, str | None] = {"uuid": content_uuid("text", f"{owner}/{field}/{locale}"), "owner_table": table,
-               "owner_uuid": owner, "field": field, "locale": locale, "value": value,
-               "status": status}
+        row: dict[str, str | None] = {
+            "uuid": content_uuid("text", f"{owner}/{field}/{locale}"), "owner_table": table,
+            "owner_uuid": owner, "field": field, "locale": locale, "value": value,
+            "status": status}
         if self._has_review_columns():
             row |= {"reviewed_by": "", "reviewed_at": None}
         return self.store.put("texts", row) != "unchanged"

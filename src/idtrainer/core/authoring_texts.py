@@ -266,11 +266,14 @@ class TranslationDesk:
                     else (reviewer.strip(), self.store.now())
             else:
                 by, at = "", None
-            return self.store.put("texts", {
+            result = self.store.put("texts", {
                 "uuid": content_uuid("text", f"{key.owner}/{key.field}/{locale}"),
                 "owner_table": key.table, "owner_uuid": key.owner, "field": key.field,
                 "locale": locale, "value": value, "status": status, "deleted": 0,
                 "reviewed_by": by, "reviewed_at": at})
+            if key.table == "taxa" and result != "unchanged":
+                self.store.search.reindex(key.owner)  # names are searched in every language
+            return result
 
     def mark_reviewed(self, key: FieldKey, locale: str, reviewer: str) -> PutResult:
         """Mark the stored text reviewed by ``reviewer`` now, its words unchanged."""

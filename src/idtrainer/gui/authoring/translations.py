@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -103,6 +104,9 @@ class TranslationsTab(QWidget):
         self.current: FieldKey | None = None
         self.entry: Entry | None = None
         self.listed: list[Entry] = []
+        #: (key, target language, text) as loaded into the editor
+        self.shown: tuple[FieldKey, str, str] | None = None
+        self.target_was = "kk"
 
         self.source = QComboBox()
         self.target = QComboBox()
@@ -118,8 +122,9 @@ class TranslationsTab(QWidget):
         self.filter = QComboBox()
         for key in FILTER_NAMES:
             self.filter.addItem("", key)
-        for combo in (self.source, self.target, self.kind, self.filter):
+        for combo in (self.source, self.kind, self.filter):
             combo.currentIndexChanged.connect(self.refresh)
+        self.target.currentIndexChanged.connect(self._target_picked)
         self.source_label, self.target_label = QLabel(), QLabel()
         self.kind_label, self.filter_label = QLabel(), QLabel()
         self.count = QLabel()
@@ -253,6 +258,8 @@ class TranslationsTab(QWidget):
         """Filter to one table, target language and status (a state or filter of
         core.authoring_texts.FILTERS; None for all) and open the first text listed: where
         a cell of the translation-status page leads."""
+        if not self._may_leave():
+            return
         for combo, value in ((self.kind, table or ""), (self.target, locale),
                              (self.filter, status or "")):
             combo.blockSignals(True)
@@ -262,6 +269,7 @@ class TranslationsTab(QWidget):
                 index = combo.count() - 1
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
+        self.target_was = self.target_locale()
         if self.source_locale() == locale:
             self.source.setCurrentIndex(LOCALES.index("ru" if locale != "ru" else "en"))
         self.current = None
@@ -298,9 +306,41 @@ class TranslationsTab(QWidget):
             n=i18n.format_number(len(self.listed))))
         self._show()
 
+    def _target_picked(self) -> None:
+        if self.target_locale() != self.target_was and not self._may_leave():
+            self.target.blockSignals(True)
+            self.target.setCurrentIndex(self.target.findData(self.target_was))
+            self.target.blockSignals(False)
+            return
+        self.target_was = self.target_locale()
+        self.refresh()
+
     def _row_picked(self, row: int, *_rest: int) -> None:
-        if 0 <= row < len(self.listed):
+        if 0 <= row < len(self.listed) and self.listed[row].key != self.current:
+            if not self._may_leave():
+                if self.current is not None:
+                    self.open(self.current)  # stay on the text being edited
+                return
             self.open(self.listed[row].key)
+
+    def dirty(self) -> bool:
+        """The target text was edited and not saved."""
+        return self.shown is not None and self.shown[0] == self.current and \
+            self.target_text.toPlainText() != self.shown[2]
+
+    def _may_leave(self) -> bool:
+        if not self.dirty():
+            return True
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"), _("Save this translation first?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.shown = None
+            return True
+        return False
 
     # -- one text ----------------------------------------------------------------------
 
@@ -347,8 +387,15 @@ class TranslationsTab(QWidget):
                                       f"{status_name(e.source.status)}{note}")
         self.target_title.setText(f"{target_name}, {status_name(e.state)}")
         self.source_text.setPlainText(e.source.value if e.source else "")
+        stored = e.target.value if e.target else ""
+        if self.dirty() and self.shown and self.shown[1] == self.target_locale():
+            # News from elsewhere (an import) keeps what is being typed.
+            self.shown = (e.key, self.target_locale(), stored)
+            self._show_review()
+            return
+        self.shown = (e.key, self.target_locale(), stored)
         self.target_text.blockSignals(True)
-        self.target_text.setPlainText(e.target.value if e.target else "")
+        self.target_text.setPlainText(stored)
         self.target_text.blockSignals(False)
         status = e.target.status if e.target else "draft"
         self.status.setCurrentIndex(TEXT_STATUSES.index(status))
@@ -389,6 +436,7 @@ class TranslationsTab(QWidget):
             self.error.setText(str(exc))
             return False
         self.error.setText("")
+        self.shown = None
         self.refresh()
         return True
 
@@ -399,6 +447,8 @@ class TranslationsTab(QWidget):
         """Open the next text that is untranslated or unreviewed (``walk``) in the target
         language, among the texts of the chosen kind."""
         assert walk in WALKS
+        if not self._may_leave():
+            return None
         found = self.desk.next(walk, self.source_locale(), self.target_locale(),
                                after=self.current, table=self.kind.currentData() or None)
         if found is None:
