@@ -185,3 +185,25 @@ def test_a_new_name_is_found_by_search_at_once(loaded: Store):
                                  "reviewed", reviewer="Айгерим")
     assert loaded.species.uuid_for("saiga-tatarica") in [
         s.uuid for s in loaded.species.search("ақбөкенқұлақ", "kk")]
+
+
+def test_a_module_written_in_the_app_travels_alone_with_what_it_links_to(
+        trainer: Store, tmp_path: Path):
+    core = LessonAuthoring(trainer)
+    module = core.create_module("m5-reptiles", "Рептилии", "ru")
+    lesson = core.create_lesson(module, "tortoises", "Черепахи", "ru")
+    picture = next(p for p in core.picture_choices("ru")
+                   if p.species_slug == "testudo-horsfieldii")
+    body = (f"# Черепахи\n\n![Черепаха](species:{picture.ref})\n\n"
+            "[Карточка](species:testudo-horsfieldii)\n")
+    core.save("lessons", lesson, "ru", "Черепахи", body)
+    part = bundles.export_bundle(trainer, "content", tmp_path / "m5.idtb", modules=[module])
+    empty = Store.open(tmp_path / "E" / "idtrainer.sqlite")
+    try:
+        bundles.import_bundle(empty, part.path, trust=lambda m: True)
+        assert empty.lessons.lesson(lesson, "ru").body.value == body
+        assert empty.species.uuid_for("testudo-horsfieldii") is not None
+        assert empty.media.get(picture.media_uuid, "ru") is not None
+        assert empty.check() == []
+    finally:
+        empty.close()
