@@ -17,7 +17,7 @@ from idtrainer.core.store import Store
 @pytest.fixture
 def trainer(make_laptop):
     s = make_laptop("A")
-    s.keys.ensure_publisher("Trainer Aigerim")
+    s.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     return s
 
 
