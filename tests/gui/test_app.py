@@ -112,7 +112,8 @@ def test_screenshots_tool_renders_every_screen(tmp_path, loaded, monkeypatch):
                  "--lang", "kk"]) == 0
     names = sorted(p.name for p in (tmp_path / "shots").iterdir())
     screens = [n for n in names if not n.startswith("dialog-")]
-    assert screens == ["authoring-questions-kk.png", "authoring-species-kk.png",
+    assert screens == ["authoring-lessons-kk.png", "authoring-questions-kk.png",
+                       "authoring-species-kk.png", "authoring-translations-kk.png",
                        "authoring-try-kk.png", "card-kk.png", "dashboard-kk.png",
                        "events-kk.png", "identify-kk.png", "learn-kk.png", "library-kk.png",
                        "start-kk.png", "sync-content-kk.png", "sync-kk.png",

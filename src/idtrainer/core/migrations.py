@@ -35,6 +35,8 @@ class SchemaTooNewError(IDTrainerError, RuntimeError):
 
 # Helpers for drafting a new step's SQL. Before a step is released, write out the SQL they
 # produce, as v1 does, so a later edit of a constant cannot change a released step.
+
+
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -758,6 +760,13 @@ def _v10(conn: sqlite3.Connection) -> None:
                                     + ", ".join(left))
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    """Who marked a text reviewed, and when (the authoring workspace's Translations tab).
+    Ordinary columns of a synced table: they travel in bundles with the text."""
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_at TEXT")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -766,6 +775,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (7, _v7),
     (10, _v10),
     (11, _v11),
 ])

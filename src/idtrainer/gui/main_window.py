@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.trainer import TrainerPage
 
                 widget = TrainerPage(self.ctx)
+                widget.open_gap.connect(self.open_translation_gap)
             elif key == "practice":
                 from idtrainer.gui.practice import PracticePage
 
@@ -438,6 +439,18 @@ class MainWindow(QMainWindow):
         """Show what the CITES checklist says about ``name`` on the Identify page."""
         self.go_to([k for k, _label in PAGES].index("identify"))
         self.identify.look_up(name)
+
+    def open_translation_gap(self, table: str, locale: str, status: str) -> None:
+        """The texts behind a cell of the translation-status page, on the Translations tab."""
+        from idtrainer.gui.authoring.workspace import AuthoringPage
+
+        if not self.page_available("author"):
+            return
+        self.go_to([k for k, _label in PAGES].index("author"))
+        page = self.page("author")
+        assert isinstance(page, AuthoringPage)
+        tab = page.show_tab("translations")
+        tab.show_gaps(table, locale, status)  # type: ignore[attr-defined]
 
     def compare(self, left: str, right: str) -> CompareWindow | None:
         if self.ctx.exam_in_progress:

@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     shoot_sync(window, ctx, args.lang, shoot)
     shoot_events(window, ctx, args.lang, shoot)
     shoot_authoring(window, ctx, args.lang, shoot)
+    shoot_lessons_and_translations(window, ctx, args.lang, shoot)
     shoot_dialogs(window, ctx, args.lang, shoot)
     return finish(window, ctx)
 
@@ -280,6 +281,34 @@ def shoot_dialogs(window: MainWindow, ctx: AppContext, langs: list[str], shoot) 
             shoot(dialog, f"dialog-{name}", lang)
 
         dialog_tour.tour(window, visit, state)
+
+
+def shoot_lessons_and_translations(window: MainWindow, ctx: AppContext, langs: list[str],
+                                   shoot) -> None:
+    """Course authoring (trainer mode): a lesson in the Markdown editor beside its preview,
+    and a Kazakh text beside its Russian source on the Translations tab."""
+    from idtrainer.core.authoring_texts import FieldKey
+
+    ctx.unlock_trainer()
+    keys = [key for key, _label in PAGES_FOR_SHOTS]
+    store = ctx.store
+    lesson = store.scalar("SELECT uuid FROM lessons WHERE slug = 'identifying-saiga-horn' AND "
+                          "deleted = 0") or store.scalar("SELECT uuid FROM lessons WHERE "
+                                                         "deleted = 0 ORDER BY position")
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(keys.index("author"))
+        page = window.page("author")
+        lessons = page.show_tab("lessons")  # type: ignore[attr-defined]
+        lessons.language.setCurrentIndex(lessons.language.findData(lang))
+        lessons.select("lessons", lesson)
+        lessons.update_preview()
+        shoot(window, "authoring-lessons", lang)
+        tab = page.show_tab("translations")  # type: ignore[attr-defined]
+        tab.show_gaps("species", "kk", None)
+        tab.open(FieldKey("species", store.species.uuid_for("saiga-tatarica") or "",
+                          "summary"))
+        shoot(window, "authoring-translations", lang)
 
 
 if __name__ == "__main__":
