@@ -594,6 +594,14 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v9(conn: sqlite3.Connection) -> None:
+    """Where an adapted course or module came from (issue 13, "Adapt"): the source's uuid
+    and id, when it was copied and by whom. No foreign key: the source may not travel."""
+    for table in ("courses", "modules"):
+        for column in ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by"):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -601,6 +609,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (9, _v9),
 ])
 LATEST = MIGRATIONS[-1][0]
 
