@@ -267,13 +267,13 @@ class _Exporter:
             doc.table(key, _texts(fields[key], st) or {})
         used: set[str] = set()
         shorts = [short for _text, short in feature_texts]
-        for m, texts in zip(images, image_texts, strict=True):
+        for m, own in zip(images, image_texts, strict=True):
             name = _file_name(m, used)
             data = self._picture(m, sid)
             _write_bytes(folder / "media" / name, data)
             self.image_keys[m["uuid"]] = f"{sid}/media/{name}"
-            labels, refs = _labels(texts, shorts, data, m["mime"])
-            caption = texts.get("caption")
+            labels, refs = _labels(own, shorts, data, m["mime"])
+            caption = own.get("caption")
             if refs and caption == _caption(refs, shorts):
                 caption = None          # the loader makes the same caption from the callouts
             doc.table("images", {
@@ -674,8 +674,10 @@ def export_content(store: Store, target: Path, *, modules: list[str] | None = No
         for name in sorted(grouped):
             ex.questions_file(name, grouped[name], module_slugs)
         summary.questions = len(questions)
-        summary.key = ex.key_files(species)
         if not modules:
+            # The key and the experts are the whole course's: a few modules leave them out
+            # (loading such a folder leaves the database's key and experts as they are).
+            summary.key = ex.key_files(species)
             ex.experts_file()
         step()
         # Read back with the loader's own checks: what cannot be loaded is not exported.
@@ -697,3 +699,64 @@ def export_content(store: Store, target: Path, *, modules: list[str] | None = No
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return summary
+
+
+# -- pickers and the folder import (for the authoring workspace) -------------------------
+
+@dataclass(frozen=True)
+class Choice:
+    kind: str            # "course" or "module"
+    uuid: str
+    slug: str
+    title: str           # in the reader's language (fallback ru -> en), or the id
+    course: str          # the course's id (a course's own id for a course)
+    provenance: dict[str, Any] | None
+
+
+def choices(store: Store, locale: str) -> list[Choice]:
+    """Every course followed by its modules, titled in ``locale``, with provenance."""
+    from idtrainer.core.texts import pick
+
+    titles: dict[str, Texts] = defaultdict(dict)
+    for r in store.query("SELECT owner_uuid, locale, value, status FROM texts "
+                         "WHERE field = 'title' AND deleted = 0 "
+                         "AND owner_table IN ('courses', 'modules')"):
+        titles[r["owner_uuid"]][r["locale"]] = Translation(r["value"], r["status"])
+
+    def made(kind: str, row: dict[str, Any], course: str) -> Choice:
+        shown = pick(titles.get(row["uuid"], {}), locale)
+        prov = {k: row[k] for k in ("copied_from_uuid", "copied_from_slug", "copied_at",
+                                    "copied_by")} if row.get("copied_from_uuid") else None
+        return Choice(kind, row["uuid"], row["slug"], shown.value if shown else row["slug"],
+                      course, prov)
+
+    out = []
+    for c in store.query("SELECT * FROM courses WHERE deleted = 0 ORDER BY position, slug"):
+        out.append(made("course", c, c["slug"]))
+        for m in store.query("SELECT * FROM modules WHERE course_uuid = ? AND deleted = 0 "
+                             "ORDER BY position, slug", (c["uuid"],)):
+            out.append(made("module", m, c["slug"]))
+    return out
+
+
+def import_folder(store: Store, root: Path, progress: Progress | None = None
+                  ) -> tuple[Any, Any]:
+    """``content load`` for a folder: validate everything (the format and the
+    item-writing rules), then load it in one transaction. Raises ContentError with every
+    problem, the database unchanged. Returns (content set, load summary)."""
+    from idtrainer.core.app_data import STARTER_LOADED
+    from idtrainer.core.content import ContentError, load_content, read_content
+    from idtrainer.core.item_rules import check_rules
+
+    root = Path(root)
+    if not root.is_dir():
+        raise ExportError(_("{path}: not a folder").format(path=root))
+    if not (root / "course" / "course.toml").is_file() and not (root / "species").is_dir():
+        raise ExportError(_("{path}: not a course folder (it has no course/course.toml "
+                            "and no species/ folder)").format(path=root))
+    content = read_content(root)
+    if problems := check_rules(content):
+        raise ContentError(problems)
+    summary = load_content(store, content, progress)
+    store.set_setting(STARTER_LOADED, store.now())
+    return content, summary
