@@ -139,10 +139,13 @@ def test_duplicate_the_course(tab):
     assert tab.modules.count() == 8
 
 
-def test_the_tab_follows_the_language(tab):
+def test_the_tab_and_its_log_follow_the_language(tab, tmp_path: Path):
+    tab.export_to(tmp_path / "out", ["m1-cites-convention"])
+    assert tab.log.toPlainText().startswith("Exported ")
     tab.ctx.set_language("ru")
     try:
-        assert tab.import_button.text() != "Import a folder…"
-        assert tab.export_box.title() != "Export to files"
+        assert tab.import_button.text() == "Импортировать папку…"
+        assert tab.form_labels[1].text() == "Новый идентификатор"
+        assert tab.log.toPlainText().startswith("Экспортировано в ")
     finally:
         tab.ctx.set_language("en")

@@ -12,6 +12,8 @@ Export and import run off the GUI thread with progress (gui/runner.py).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtrainer.core import adapt, course_files
+from idtrainer.core import adapt, course_files, i18n
 from idtrainer.core.content import ContentError, ContentSet, LoadSummary
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
@@ -89,16 +91,21 @@ class FilesTab(QWidget):
         self.duplicate_button = QPushButton()
         self.duplicate_button.clicked.connect(self.duplicate)
         self.form = QFormLayout()
-        self.form.addRow("", self.source)
+        self.form_labels = [QLabel() for _row in range(4)]
+        self.form.addRow(self.form_labels[0], self.source)
         self.form.addRow("", self.provenance)
-        self.form.addRow("", self.new_id)
-        self.form.addRow("", self.new_title)
-        self.form.addRow("", self.adapted_by)
+        self.form.addRow(self.form_labels[1], self.new_id)
+        self.form.addRow(self.form_labels[2], self.new_title)
+        self.form.addRow(self.form_labels[3], self.adapted_by)
+        for label, field in zip(self.form_labels, (self.source, self.new_id, self.new_title,
+                                                   self.adapted_by), strict=True):
+            label.setBuddy(field)
         box = QVBoxLayout(self.adapt_box)
         box.addWidget(self.adapt_hint)
         box.addLayout(self.form)
         box.addWidget(button_row(self.duplicate_button))
 
+        self.log_entries: list[Callable[[], str]] = []   # each says itself in the language shown
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
@@ -143,15 +150,14 @@ class FilesTab(QWidget):
             "Copy a course or a module under a new id and title, to adapt it for another "
             "country or agency. The copy has its own lessons, questions and texts; "
             "species and pictures are shared. Where it came from is recorded."))
-        labels = (_("Copy"), "", _("New id"), _("New title"), _("Adapted by"))
-        for row, text in enumerate(labels):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(text)   # type: ignore[union-attr]
+        for label, text in zip(self.form_labels, (_("Copy"), _("New id"), _("New title"),
+                                                  _("Adapted by")), strict=True):
+            label.setText(text)
         self.new_id.setPlaceholderText(_("for example kg-m1-cites"))
         self.adapted_by.setPlaceholderText(_("a name or an organisation (optional)"))
         self.duplicate_button.setText(_("Make the copy"))
         self.log_label.setText(_("What was done"))
+        self.log.setPlainText("\n".join(entry() for entry in self.log_entries))
         self.refresh()
 
     def refresh(self) -> None:
@@ -195,16 +201,22 @@ class FilesTab(QWidget):
             self.provenance.setText(_("An original, not a copy.") if choice else "")
             return
         p = choice.provenance
+        try:
+            when = i18n.format_date(dt.date.fromisoformat((p["copied_at"] or "")[:10]))
+        except ValueError:
+            when = p["copied_at"] or "?"
         self.provenance.setText(_("Copied from {id} on {when} by {who}.").format(
-            id=p["copied_from_slug"] or p["copied_from_uuid"],
-            when=(p["copied_at"] or "")[:10], who=p["copied_by"] or "?"))
+            id=p["copied_from_slug"] or p["copied_from_uuid"], when=when,
+            who=p["copied_by"] or "?"))
 
-    def _say(self, text: str) -> None:
-        self.log.appendPlainText(text)
+    def _say(self, text: Callable[[], str]) -> None:
+        """Add to the log; ``text`` is called again when the language changes."""
+        self.log_entries.append(text)
+        self.log.appendPlainText(text())
 
     def _refuse(self, title: str, exc: BaseException) -> None:
         """A clear message; the full list of problems goes to the log."""
-        self._say(_("Not done: {reason}").format(reason=exc))
+        self._say(lambda: _("Not done: {reason}").format(reason=exc))
         if isinstance(exc, ContentError) and len(exc.problems) > SHOWN_PROBLEMS:
             more = len(exc.problems) - SHOWN_PROBLEMS
             text = "\n".join([str(exc).split("\n")[0],
@@ -246,7 +258,7 @@ class FilesTab(QWidget):
                           label=_("Writing the course files…"))
 
     def _exported(self, s: course_files.ExportSummary) -> None:
-        self._say(_("Exported {counts} to {path}.").format(
+        self._say(lambda: _("Exported {counts} to {path}.").format(
             counts=_counts(s.species, len(s.modules), s.lessons, s.questions), path=s.folder))
 
     # -- import ------------------------------------------------------------------------
@@ -268,7 +280,7 @@ class FilesTab(QWidget):
     def _imported(self, folder: Path, content: ContentSet, summary: LoadSummary) -> None:
         counts = _counts(len(content.species), len(content.modules),
                          sum(len(m.lessons) for m in content.modules), len(content.questions))
-        self._say(_("Imported {counts} from {path}: {added} rows added, {updated} updated, "
+        self._say(lambda: _("Imported {counts} from {path}: {added} rows added, {updated} updated, "
                     "{unchanged} unchanged.").format(
             counts=counts, path=folder, added=summary.total("added"),
             updated=summary.total("updated"), unchanged=summary.total("unchanged")))
@@ -293,7 +305,7 @@ class FilesTab(QWidget):
                           label=_("Copying…"))
 
     def _copied(self, source: str, copied: adapt.Copied) -> None:
-        self._say(_("Copied {source} as {id}: {counts}.").format(
+        self._say(lambda: _("Copied {source} as {id}: {counts}.").format(
             source=source, id=copied.slug,
             counts=_counts(None, copied.modules, copied.lessons, copied.questions)))
         self.new_id.clear()
