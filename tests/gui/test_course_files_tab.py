@@ -127,7 +127,8 @@ def test_duplicate_a_module_records_where_it_came_from(tab, monkeypatch):
     assert rows(tab.ctx.store) == before
 
 
-def test_duplicate_the_course(tab):
+def test_duplicate_the_course_then_export_the_copy(tab, tmp_path: Path):
+    assert tab.course_pick.isHidden()          # one course: nothing to choose
     tab.source.setCurrentIndex(0)
     assert tab.source.currentText().startswith("course: ")
     tab.new_id.setText("tj-course")
@@ -136,7 +137,17 @@ def test_duplicate_the_course(tab):
     courses = [tab.source.itemText(i) for i in range(tab.source.count())
                if tab.source.itemText(i).startswith("course: ")]
     assert len(courses) == 2 and "tj-course" in courses[1]
-    assert tab.modules.count() == 8
+    assert not tab.course_pick.isHidden() and tab.course_pick.count() == 2
+    assert tab.modules.count() == 4            # the modules of the course picked for export
+    tab.course_pick.setCurrentIndex(1)
+    assert tab.ticked_modules() == ["tj-course-m1-cites-convention",
+                                    "tj-course-m2-implementing-cites",
+                                    "tj-course-m3-specimens-identification",
+                                    "tj-course-m4-working-with-specimens"]
+    tab.export_to(tmp_path / "tj")
+    content = read_content(tmp_path / "tj")
+    assert content.course_id == "tj-course"
+    assert content.course_adapted_from["copied_from_slug"] == "cites-identification"
 
 
 def test_the_tab_and_its_log_follow_the_language(tab, tmp_path: Path):

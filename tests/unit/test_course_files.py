@@ -295,3 +295,23 @@ def test_the_toml_writer_escapes_what_toml_needs(tmp_path: Path):
     assert parsed["a"] == tricky and parsed["c"]["text"] == tricky
     assert parsed["b"] == [1, 2.5, "x"] and parsed["weird key"] == {"ok": True}
     assert json.dumps(parsed, ensure_ascii=False)
+
+
+def test_an_adapted_module_and_its_provenance_travel_in_a_content_bundle(make_laptop,
+                                                                        tmp_path: Path):
+    from idtrainer.core import bundles
+
+    trainer = make_laptop("A")
+    trainer.keys.ensure_publisher("Trainer Aigerim")
+    copied = adapt.duplicate_module(trainer, "m2-implementing-cites", "uz-m2",
+                                    "CITESni Oʻzbekistonda bajarish", by="UZ customs")
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "uz.idtb",
+                                   modules=[copied.uuid])
+    laptop = make_laptop("B")
+    bundles.import_bundle(laptop, bundle.path, trust=lambda m: True)
+    row = laptop.query_one("SELECT * FROM modules WHERE uuid = ?", (copied.uuid,))
+    source = trainer.query_one("SELECT * FROM modules WHERE uuid = ?", (copied.uuid,))
+    assert row["copied_from_slug"] == "m2-implementing-cites" and row["copied_by"] == "UZ customs"
+    assert {k: row[k] for k in adapt_columns()} == {k: source[k] for k in adapt_columns()}
+    assert laptop.scalar("SELECT count(*) FROM questions WHERE module_uuid = ?",
+                         (copied.uuid,)) == copied.questions

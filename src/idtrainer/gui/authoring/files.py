@@ -51,10 +51,15 @@ class FilesTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.choices: list[course_files.Choice] = []
+        self.ticked: dict[str, bool] = {}   # module id -> ticked (a new module: ticked)
 
         self.export_box = QGroupBox()
         self.export_hint = QLabel()
         self.export_hint.setWordWrap(True)
+        self.course_label = QLabel()
+        self.course_pick = QComboBox()   # shown when the database has more than one course
+        self.course_pick.currentIndexChanged.connect(self._fill_modules)
+        self.course_label.setBuddy(self.course_pick)
         self.modules = QListWidget()
         self.modules.setMinimumHeight(120)
         self.export_all_button = QPushButton()
@@ -63,6 +68,10 @@ class FilesTab(QWidget):
         self.export_chosen_button.clicked.connect(lambda: self.choose_and_export(chosen=True))
         box = QVBoxLayout(self.export_box)
         box.addWidget(self.export_hint)
+        pick = QHBoxLayout()
+        pick.addWidget(self.course_label)
+        pick.addWidget(self.course_pick, 1)
+        box.addLayout(pick)
         box.addWidget(self.modules, 1)
         box.addWidget(button_row(self.export_all_button, self.export_chosen_button))
 
@@ -138,6 +147,7 @@ class FilesTab(QWidget):
             "pictures), to keep it in version control or pass it to another country. Tick "
             "modules to export only them with the species they need."))
         self.export_all_button.setText(_("Export the whole course…"))
+        self.course_label.setText(_("Course"))
         self.export_chosen_button.setText(_("Export ticked modules…"))
         self.import_box.setTitle(_("Import from files"))
         self.import_hint.setText(_(
@@ -161,30 +171,50 @@ class FilesTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        ticked = set(self.ticked_modules())
-        first = not self.choices
         current = self.source.currentData()
+        course = self.course_pick.currentData()
         self.choices = course_files.choices(self.ctx.store, self.ctx.language)
-        self.modules.clear()
         self.source.blockSignals(True)
         self.source.clear()
+        self.course_pick.blockSignals(True)
+        self.course_pick.clear()
         for choice in self.choices:
             if choice.kind == "module":
-                item = QListWidgetItem(f"{choice.title}  ({choice.slug})")
-                item.setData(Qt.ItemDataRole.UserRole, choice.slug)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if first or choice.slug in ticked
-                                   else Qt.CheckState.Unchecked)
-                self.modules.addItem(item)
                 self.source.addItem("    " + _("module: {title} ({id})").format(
                     title=choice.title, id=choice.slug), choice.uuid)
             else:
                 self.source.addItem(_("course: {title} ({id})").format(
                     title=choice.title, id=choice.slug), choice.uuid)
+                self.course_pick.addItem(f"{choice.title}  ({choice.slug})", choice.slug)
         if current is not None and (index := self.source.findData(current)) >= 0:
             self.source.setCurrentIndex(index)
+        if course is not None and (index := self.course_pick.findData(course)) >= 0:
+            self.course_pick.setCurrentIndex(index)
         self.source.blockSignals(False)
+        self.course_pick.blockSignals(False)
+        several = self.course_pick.count() > 1
+        self.course_label.setVisible(several)
+        self.course_pick.setVisible(several)
+        self._fill_modules()
         self._show_provenance()
+
+    def _fill_modules(self) -> None:
+        """The modules of the course picked for export, ticked as they were (new: ticked)."""
+        if self.modules.count():
+            self.ticked.update({
+                m: self.modules.item(i).checkState() == Qt.CheckState.Checked
+                for i in range(self.modules.count())
+                if (m := self.modules.item(i).data(Qt.ItemDataRole.UserRole))})
+        course = self.course_pick.currentData()
+        self.modules.clear()
+        for choice in self.choices:
+            if choice.kind == "module" and choice.course == course:
+                item = QListWidgetItem(f"{choice.title}  ({choice.slug})")
+                item.setData(Qt.ItemDataRole.UserRole, choice.slug)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if self.ticked.get(choice.slug, True)
+                                   else Qt.CheckState.Unchecked)
+                self.modules.addItem(item)
 
     def ticked_modules(self) -> list[str]:
         return [self.modules.item(i).data(Qt.ItemDataRole.UserRole)
@@ -241,12 +271,7 @@ class FilesTab(QWidget):
             self.export_to(Path(folder), modules)
 
     def export_to(self, folder: Path, modules: list[str] | None = None) -> None:
-        course = None
-        if not modules:
-            courses = [c for c in self.choices if c.kind == "course"]
-            choice = self._choice()
-            if len(courses) > 1 and choice is not None:
-                course = choice.course   # the course picked under "Adapt", or its module's
+        course = self.course_pick.currentData()
 
         def work(task: Task) -> course_files.ExportSummary:
             return course_files.export_content(task.store, folder, modules=modules,
