@@ -315,3 +315,11 @@ def test_an_adapted_module_and_its_provenance_travel_in_a_content_bundle(make_la
     assert {k: row[k] for k in adapt_columns()} == {k: source[k] for k in adapt_columns()}
     assert laptop.scalar("SELECT count(*) FROM questions WHERE module_uuid = ?",
                          (copied.uuid,)) == copied.questions
+
+
+def test_a_question_written_in_the_app_without_an_id_gets_one(loaded: Store, tmp_path: Path):
+    q = loaded.query_one("SELECT uuid FROM questions WHERE slug = 'q-cites-appendix-grey-parrot'")
+    loaded.put("questions", {"uuid": q["uuid"], "slug": None})
+    export_content(loaded, tmp_path / "out", modules=["m1-cites-convention"])
+    ids = {question.id for question in read_content(tmp_path / "out").questions}
+    assert f"q-{q['uuid'][:8]}" in ids and "q-cites-appendix-grey-parrot" not in ids

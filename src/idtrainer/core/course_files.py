@@ -362,7 +362,8 @@ class _Exporter:
             answer = json.loads(q["answer"]) if q["answer"] else None
             species = [self.species_slug[u] for u in json.loads(q["species"] or "[]")]
             entry: dict[str, Any] = {
-                "id": q["slug"], "type": q["qtype"],
+                # A question written in the app may have no id yet: one from its uuid.
+                "id": q["slug"] or f"q-{q['uuid'][:8]}", "type": q["qtype"],
                 "module": modules.get(q["module_uuid"] or ""), "difficulty": q["difficulty"],
                 "tags": json.loads(q["tags"] or "[]") or None, "species": species or None,
                 "image": self.image_keys.get(q["media_uuid"]) if q["media_uuid"] else None,
@@ -637,7 +638,8 @@ def export_content(store: Store, target: Path, *, modules: list[str] | None = No
         chosen = all_modules
     module_slugs = {m["uuid"]: m["slug"] for m in chosen}
     questions = store.query(
-        "SELECT * FROM questions WHERE deleted = 0 AND (module_uuid IN ({}){}) ORDER BY slug"
+        "SELECT * FROM questions WHERE deleted = 0 AND (module_uuid IN ({}){}) "
+        "ORDER BY slug, uuid"
         .format(",".join("?" * len(module_slugs)),
                 "" if modules else " OR module_uuid IS NULL"), tuple(module_slugs))
     lessons = [r["uuid"] for r in store.query(
