@@ -90,6 +90,8 @@ class AppContext(QObject):
 
     def detach(self) -> None:
         self._attached = False  # news still queued is for views that are closing
+        # A trainer-mode idle lock left running would fire on closed views ten minutes on.
+        self.idle_timer.stop()
         self._unsubscribe()
         i18n.remove_language_listener(self._on_language)
         self.app.removeEventFilter(self)
