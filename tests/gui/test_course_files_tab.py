@@ -174,3 +174,13 @@ def test_the_tab_and_its_log_follow_the_language(tab, tmp_path: Path):
         assert tab.log.toPlainText().startswith("Экспортировано в ")
     finally:
         tab.ctx.set_language("en")
+
+
+def test_a_detached_context_leaves_no_idle_lock_running(loaded):
+    from idtrainer.gui.context import AppContext
+
+    context = AppContext(loaded)
+    context.unlock_trainer()
+    assert context.idle_timer.isActive()
+    context.detach()
+    assert not context.idle_timer.isActive()
