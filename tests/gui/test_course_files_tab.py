@@ -176,7 +176,7 @@ def test_the_tab_and_its_log_follow_the_language(tab, tmp_path: Path):
         tab.ctx.set_language("en")
 
 
-def test_a_detached_context_leaves_no_idle_lock_running(loaded):
+def test_a_detached_context_leaves_no_idle_lock_running(qtbot, loaded):
     from idtrainer.gui.context import AppContext
 
     context = AppContext(loaded)
