@@ -41,7 +41,7 @@ FORMAT_TABLES = ("taxa", "cites_listings", "media", "species", "species_features
                  "species_products", "lookalikes", "media_links", "courses", "modules",
                  "lessons", "questions", "question_options", "key_characters", "key_states",
                  "key_codings", "key_not_separable", "experts")
-STAMPS = ("rev", "updated_at", "updated_by")
+STAMPS = ("rev", "updated_at", "updated_by", "origin")
 
 
 def rows(store: Store) -> dict[str, int]:

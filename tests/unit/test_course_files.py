@@ -20,8 +20,9 @@ from idtrainer.core.course_files import (
 from idtrainer.core.schema import SYNCED_TABLES
 from idtrainer.core.store import Store, content_uuid
 
-#: Sync bookkeeping: who wrote a row and when differs between two databases by design.
-STAMPS = ("rev", "updated_at", "updated_by")
+#: Sync bookkeeping: who wrote a row, where it was made and when differ between two
+#: databases by design.
+STAMPS = ("rev", "updated_at", "updated_by", "origin")
 
 
 def snapshot(store: Store) -> dict[str, dict[str, dict]]:
