@@ -119,14 +119,14 @@ class MediaManager:
             "JOIN media m ON m.uuid = k.media_uuid "
             "WHERE k.owner_uuid = ? AND k.deleted = 0 AND m.deleted = 0 ORDER BY k.position",
             (owner_uuid,))
-        texts = self.store.texts.for_owners([r["uuid"] for r in rows], locale)
+        texts = self.store.texts.for_owners("media", [r["uuid"] for r in rows], locale)
         return [self._item(r, texts.get(r["uuid"], {})) for r in rows]
 
     def get(self, media_uuid: str, locale: str) -> MediaItem | None:
         row = self.store.query_one("SELECT * FROM media WHERE uuid = ?", (media_uuid,))
         if row is None:
             return None
-        return self._item(row, self.store.texts.fields(media_uuid, locale))
+        return self._item(row, self.store.texts.fields("media", media_uuid, locale))
 
     def missing_files(self) -> list[str]:
         """sha256 of media rows whose file is not in the media store."""
