@@ -303,7 +303,7 @@ def test_an_adapted_module_and_its_provenance_travel_in_a_content_bundle(make_la
     from idtrainer.core import bundles
 
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer Aigerim")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     copied = adapt.duplicate_module(trainer, "m2-implementing-cites", "uz-m2",
                                     "CITESni Oʻzbekistonda bajarish", by="UZ customs")
     bundle = bundles.export_bundle(trainer, "content", tmp_path / "uz.idtb",
