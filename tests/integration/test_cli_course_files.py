@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-
 PASSWORD = "steppe-eagle-7"
 
 
