@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.store import content_uuid
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _title(store: Store, table: str, source: str, target: str, title: str) -> No
     """The new title, in every language the source's title had (and at least ru): a name
     to translate later, marked draft."""
     locales = {t["locale"] for t in _texts(store, source) if t["field"] == "title"} or {"ru"}
-    for loc in LOCALES:
+    for loc in language_codes():
         if loc in locales:
             store.texts.set(table, target, "title", loc, title.strip(), "draft")
 

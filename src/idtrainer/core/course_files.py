@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.schema import TEXT_STATUSES
 from idtrainer.core.texts import Translation
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class _Statuses:
 
     def table(self) -> dict[str, str]:
         out = {}
-        for loc in LOCALES:
+        for loc in language_codes():
             if loc in self.forced:
                 out[loc] = self.forced[loc]
             elif self.counts.get(loc):
@@ -148,7 +149,7 @@ def _texts(texts: Texts | None, statuses: dict[str, str]) -> dict[str, Any] | No
     if not texts:
         return None
     out: dict[str, Any] = {}
-    for loc in LOCALES:
+    for loc in language_codes():
         if (t := texts.get(loc)) is not None:
             out[loc] = t.value if statuses.get(loc, "draft") == t.status else {
                 "text": t.value, "status": t.status}
@@ -241,7 +242,7 @@ class _Exporter:
         if other_names:
             doc.table("other_names", {loc: t.value.split("\n") for loc, t in
                                       sorted(other_names.items(),
-                                             key=lambda kv: LOCALES.index(kv[0]))})
+                                             key=lambda kv: language_codes().index(kv[0]))})
         for key in ("summary", "range"):
             doc.table(key, _texts(fields[key], st) or {})
         if listing:
@@ -333,7 +334,7 @@ class _Exporter:
         doc.table("summary", _texts(summary, st) or {})
         for row, lesson_title, body in zip(lessons, titles, bodies, strict=True):
             overrides = {loc: t.status for loc, t in sorted(
-                body.items(), key=lambda kv: LOCALES.index(kv[0]))
+                body.items(), key=lambda kv: language_codes().index(kv[0]))
                 if t.status != st.get(loc, "draft")}
             doc.table("lessons", {"id": row["slug"], "title": _texts(lesson_title, st),
                                   "status": overrides or None}, array=True)
