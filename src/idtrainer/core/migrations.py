@@ -594,6 +594,23 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    """Feature markers: numbered points on a picture, each tied to one diagnostic feature
+    of a species (the label is drawn from the feature's texts in the reader's language)."""
+    conn.execute("""CREATE TABLE picture_markers (
+        uuid TEXT PRIMARY KEY,
+        media_uuid TEXT NOT NULL REFERENCES media (uuid),
+        feature_uuid TEXT NOT NULL REFERENCES species_features (uuid),
+        x REAL NOT NULL CHECK (x >= 0 AND x <= 1),
+        y REAL NOT NULL CHECK (y >= 0 AND y <= 1),
+        position INTEGER NOT NULL DEFAULT 0,
+        rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""")
+    conn.execute("CREATE INDEX picture_markers_media ON picture_markers (media_uuid, position)")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -601,6 +618,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (8, _v8),
 ])
 LATEST = MIGRATIONS[-1][0]
 

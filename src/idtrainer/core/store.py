@@ -172,6 +172,8 @@ class Store:
         from idtrainer.core.quizzes import QuizManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
+        from idtrainer.core.markers import MarkerManager
+        from idtrainer.core.photos import PhotoManager
         from idtrainer.core.sync_log import SyncLogManager
         from idtrainer.core.texts import TextManager
         from idtrainer.core.trainees import TraineeManager
@@ -197,6 +199,8 @@ class Store:
         self.identify = IdentifyManager(self)
         self.experts = ExpertManager(self)
         self.checklist = ChecklistManager(self)
+        self.markers = MarkerManager(self)   # feature markers on pictures
+        self.photos = PhotoManager(self)     # a trainer's photos (core/photos.py)
 
     # -- opening and closing ----------------------------------------------------------
 
