@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
+from tests.hostile_pictures import hostile
 
 from idtrainer.core import bundles, diagrams
 from idtrainer.core.markers import MarkerError
 from idtrainer.core.media import MediaError
 from idtrainer.core.photos import MAX_EDGE, PhotoDetails, PhotoError, clean_photo
 from idtrainer.core.store import Store
-from tests.hostile_pictures import hostile
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

@@ -19,10 +19,9 @@ calls this.
 
 from __future__ import annotations
 
-import uuid as _uuid
-
 import base64
 import math
+import uuid as _uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.texts import LocalText
 
 if TYPE_CHECKING:
+    from idtrainer.core.media import MediaItem
     from idtrainer.core.store import Store
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -240,8 +240,9 @@ def _draw(root: ET.Element, markers: Sequence[Marker], box: tuple[float, float, 
         "x": f"{x0:.1f}", "y": f"{y0 + height:.1f}", "width": f"{width:.1f}",
         "height": f"{legend:.1f}", "fill": "#ffffff"})
     for i, line in enumerate(lines):
+        baseline = y0 + height + size * 0.3 + line_height * (i + 0.8)
         text = ET.SubElement(group, f"{{{SVG_NS}}}text", {
-            "x": f"{x0 + size * 0.5:.1f}", "y": f"{y0 + height + size * 0.3 + line_height * (i + 0.8):.1f}",
+            "x": f"{x0 + size * 0.5:.1f}", "y": f"{baseline:.1f}",
             "font-family": "sans-serif", "font-size": f"{size:.1f}", "fill": "#202020"})
         text.text = line
     return legend
@@ -282,3 +283,25 @@ def annotate_bitmap(data: bytes, mime: str, width: int, height: int,
     root.set("height", f"{total:g}")
     root.set("viewBox", f"0 0 {width} {total:g}")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def picture_size(item: MediaItem) -> tuple[float, float] | None:
+    """Width and height of the picture area (without the legend) in the units of the SVG
+    that :func:`idtrainer.core.diagrams.svg_for` draws; None if unknown. Markers are
+    placed as fractions of this area."""
+    if item.mime != "image/svg+xml":
+        return (float(item.width), float(item.height)) if item.width and item.height else None
+    from idtrainer.core.diagrams import _parse
+
+    try:
+        root = _parse(item.path.read_bytes())
+    except (OSError, ValueError, SyntaxError):
+        return None
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4:
+            return float(box[2]), float(box[3])
+        return (float((root.get("width") or "").rstrip("px")),
+                float((root.get("height") or "").rstrip("px")))
+    except ValueError:
+        return None

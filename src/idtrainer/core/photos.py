@@ -14,9 +14,8 @@ content bundles like every other picture.
 
 from __future__ import annotations
 
-import uuid as _uuid
-
 import io
+import uuid as _uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING

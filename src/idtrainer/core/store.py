@@ -165,15 +165,15 @@ class Store:
         from idtrainer.core.identify import IdentifyManager
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
+        from idtrainer.core.markers import MarkerManager
         from idtrainer.core.media import MediaManager
+        from idtrainer.core.photos import PhotoManager
         from idtrainer.core.practice import PracticeManager
         from idtrainer.core.progress import ProgressManager
         from idtrainer.core.questions import QuestionManager
         from idtrainer.core.quizzes import QuizManager
         from idtrainer.core.search import SearchManager
         from idtrainer.core.species import SpeciesManager
-        from idtrainer.core.markers import MarkerManager
-        from idtrainer.core.photos import PhotoManager
         from idtrainer.core.sync_log import SyncLogManager
         from idtrainer.core.texts import TextManager
         from idtrainer.core.trainees import TraineeManager

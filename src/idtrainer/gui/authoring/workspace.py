@@ -18,6 +18,7 @@ from idtrainer.gui.context import AppContext
 #: have ``retranslate()``; a tab that wants to be reached from elsewhere may have
 #: ``open_item(kind, uuid)``.
 TABS: list[tuple[str, str, str, str]] = [
+    ("pictures", "idtrainer.gui.authoring.pictures", "PicturesTab", N_("Pictures")),
 ]
 
 
