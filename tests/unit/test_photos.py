@@ -265,3 +265,17 @@ def test_markers_travel_with_chosen_modules(make_laptop, tmp_path: Path):
     assert len(empty.markers.on(media, "ru")) == 1
     assert empty.check() == []
     empty.close()
+
+
+def test_a_marked_photo_prints_as_a_drawing(marked):
+    from idtrainer.core import print_pdf
+
+    store, media, _markers = marked
+    item = store.media.get(media, "uz")
+    drawing = print_pdf.picture(item)
+    assert drawing is not None and drawing.height > drawing.width * 480 / 640
+    unmarked = store.media.get(media, "uz")
+    assert unmarked is not None
+    for marker in unmarked.markers:
+        store.markers.delete(marker.uuid)
+    assert print_pdf.picture(store.media.get(media, "uz")) is None   # a bare photo: no SVG

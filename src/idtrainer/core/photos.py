@@ -74,7 +74,7 @@ class PhotoDetails:
         """{field: message} for every field that stops the photo being saved."""
         out: dict[str, str] = {}
         if not self.licence.strip():
-            out["licence"] = _("Choose the photo's licence.")
+            out["licence"] = _("Choose the licence of the photo.")
         elif self.licence not in LICENCES:
             out["licence"] = _("{licence!r} is not an accepted open licence ({values})").format(
                 licence=self.licence, values=", ".join(LICENCES))
