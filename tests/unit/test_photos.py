@@ -279,3 +279,13 @@ def test_a_marked_photo_prints_as_a_drawing(marked):
     for marker in unmarked.markers:
         store.markers.delete(marker.uuid)
     assert print_pdf.picture(store.media.get(media, "uz")) is None   # a bare photo: no SVG
+
+
+def test_reloading_the_content_files_keeps_a_trainers_photo_and_markers(marked):
+    from idtrainer.core.content import load_starter_content
+
+    store, media, markers = marked
+    saiga = store.species.uuid_for("saiga-tatarica")
+    load_starter_content(store)
+    assert media in store.photos.for_species(saiga)
+    assert sorted(m.uuid for m in store.markers.on(media, "ru")) == sorted(markers)

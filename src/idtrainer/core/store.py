@@ -68,6 +68,15 @@ def content_uuid(kind: str, ident: str) -> str:
     return str(_uuid.uuid5(CONTENT_NAMESPACE, f"{kind}:{ident}"))
 
 
+def is_content_uuid(value: str) -> bool:
+    """Whether ``value`` was made by :func:`content_uuid` (a name-based uuid), not by
+    :func:`new_uuid` for something made in the app."""
+    try:
+        return _uuid.UUID(value).version == 5
+    except ValueError:
+        return False
+
+
 def new_uuid() -> str:
     return str(_uuid.uuid4())
 
