@@ -127,3 +127,29 @@ def test_the_preview_follows_the_language_picked(tab, qtbot, monkeypatch, tmp_pa
     assert shown["ru"][0] == "Гладкий кончик, без колец"
     assert shown["kk"][0] == "Тегіс ұшы, сақинасыз"
     assert shown["ru"][1] != shown["kk"][1]   # the legend drawn differs
+
+
+def test_learn_and_the_card_show_the_photo_with_its_markers(tab, qtbot, monkeypatch,
+                                                            tmp_path: Path):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    from idtrainer.gui.learn import LessonBrowser
+    from idtrainer.gui.species_card import SpeciesCardWindow
+
+    media = import_from_gui(tab, monkeypatch, camera_photo(tmp_path / "IMG_10.jpg"))
+    monkeypatch.setattr(tab, "choose_feature", lambda choices, where: choices[0])
+    click(qtbot, tab, 0.5, 0.5)
+    browser = LessonBrowser(tab.ctx)
+    shown = browser.loadResource(QTextDocument.ResourceType.ImageResource,
+                                 QUrl(f"media:{media}"))
+    assert not shown.isNull()
+    assert shown.height() > shown.width() * 600 / 900 + 10          # the legend below
+    scale = shown.width() / 900
+    # Beside the white number, inside the red circle (radius 18 px at 900 px wide).
+    disc = shown.pixelColor(round((450 - 12) * scale), round(300 * scale))
+    assert disc.red() > 150 and disc.green() < 80                    # the red marker
+    card = SpeciesCardWindow(tab.ctx, tab.species.currentData())
+    qtbot.addWidget(card)
+    shown_on_card = [i for i in card.gallery.images if i.uuid == media]
+    assert shown_on_card and len(shown_on_card[0].markers) == 1

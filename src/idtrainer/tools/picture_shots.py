@@ -21,7 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from idtrainer.core import i18n
 from idtrainer.core.app_data import open_store
 from idtrainer.core.photos import PhotoDetails
 from idtrainer.gui import runner
