@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.i18n import language_name
+from idtrainer.core.i18n import language_name, pgettext
 from idtrainer.core.markers import FeatureChoice, Marker, picture_size
 from idtrainer.core.media import LICENCES, MediaItem
 from idtrainer.core.photos import PhotoDetails
@@ -221,7 +221,7 @@ class PhotoDialog(FormDialog):
                                          "centre"))
         self.caption = QLineEdit()
         self.form.addRow(_("File"), QLabel(path.name))
-        self.form.addRow(_("Species"), self.species)
+        self.form.addRow(pgettext("one species", "Species"), self.species)
         self.form.addRow(_("Licence"), self.licence)
         self.form.addRow(_("Author"), self.author)
         self.form.addRow(_("Source"), self.source)
@@ -323,7 +323,7 @@ class PicturesTab(QWidget):
         split.addWidget(middle)
         split.addWidget(self.details_box)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 700, 320])
+        split.setSizes([300, 680, 320])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         ctx.when_changed(self, self._content_changed, "media", "media_links",
@@ -514,7 +514,7 @@ class PicturesTab(QWidget):
         self.refresh_picture()
 
     def retranslate(self) -> None:
-        self.species_label.setText(_("Species"))
+        self.species_label.setText(pgettext("one species", "Species"))
         self.pictures_label.setText(_("Photos and diagrams"))
         self.import_button.setText(_("Import photo…"))
         self.show_in_label.setText(_("Show in"))
