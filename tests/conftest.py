@@ -113,7 +113,6 @@ def make_laptop(starter_db: Path, tmp_path: Path):
     import shutil
 
     from idtrainer.core.app_data import open_store
-    from idtrainer.core.store import new_uuid
 
     opened = []
 
@@ -122,8 +121,8 @@ def make_laptop(starter_db: Path, tmp_path: Path):
         shutil.copytree(starter_db, folder)
         s = Store.open(folder / "idtrainer.sqlite")
         with s.transaction():
-            s.conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'",
-                           (new_uuid(),))
+            # A new installation: its device id is derived from its own device key.
+            s.conn.execute("DELETE FROM settings WHERE key = 'device_id'")
             s.conn.execute("DELETE FROM keys")
             s.conn.execute("DELETE FROM trusted_keys")
         s.close()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from idtrainer import __version__
@@ -22,6 +23,8 @@ from idtrainer.core.paths import data_dir, db_path
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 log = logging.getLogger(__name__)
+#: For scripts: the trainer password in the environment instead of a file or the terminal.
+PASSWORD_ENV = "IDTRAINER_TRAINER_PASSWORD"
 
 
 class CliError(IDTrainerError):
@@ -42,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("interface language (default: the system's)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help=_("start the application (the default)"))
+
+    trainer = sub.add_parser("trainer", help=_("trainer mode: the password and the publisher "
+                                               "key it protects"))
+    trainer_sub = trainer.add_subparsers(dest="trainer_command", metavar="ACTION",
+                                         required=True)
+    setup = trainer_sub.add_parser("setup", help=_("set the trainer password and create the "
+                                                   "publisher key"))
+    setup.add_argument("--name", default="", help=_("the publisher's name shown to laptops "
+                                                    "that trust it"))
+    _password_option(setup)
+    passwd = trainer_sub.add_parser("passwd", help=_("change the trainer password"))
+    passwd.add_argument("--new-password-file", metavar="FILE",
+                        help=_("read the new password from the first line of FILE"))
+    _password_option(passwd)
     sub.add_parser("info", help=_("show version, data location and content counts"))
 
     db = sub.add_parser("db", help=_("database maintenance"))
@@ -60,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = content_sub.add_parser(name, help=text)
         p.add_argument("dir", nargs="?", metavar="DIR",
                        help=_("the content folder (default: the shipped assets)"))
+        if name == "load":
+            _password_option(p)
     certs = sub.add_parser("certificates", help=_("issue, print and verify certificates"))
     certs_sub = certs.add_subparsers(dest="cert_command", metavar="ACTION", required=True)
     issue = certs_sub.add_parser("issue", help=_("issue one certificate by hand and print it"))
@@ -69,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the certificate's language"))
     issue.add_argument("--score", type=float, help=_("the score in percent (optional)"))
     issue.add_argument("--out", required=True, help=_("the PDF file to write"))
+    _password_option(issue)
     batch = certs_sub.add_parser("print", help=_("print the certificates of a class or of "
                                                  "everyone who passed a quiz"))
     which = batch.add_mutually_exclusive_group(required=True)
@@ -78,14 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--lang", dest="cert_lang", choices=i18n.LANGUAGES,
                        help=_("the certificate's language (default: the template's)"))
     batch.add_argument("--out", required=True, help=_("the PDF file to write"))
-    verify = certs_sub.add_parser("verify", help=_("check a certificate's QR payload"))
-    verify.add_argument("payload", help=_("the text the QR code holds"))
+    _password_option(batch)
+    verify = certs_sub.add_parser("verify", help=_("check a certificate's QR payload, or look "
+                                                   "up a printed serial"))
+    verify.add_argument("payload", help=_("the text the QR code holds, or the serial printed "
+                                          "on the certificate"))
     revoke = certs_sub.add_parser("revoke", help=_("revoke a certificate"))
     revoke.add_argument("serial")
     revoke.add_argument("--reason", required=True, help=_("why it is revoked"))
+    _password_option(revoke)
     reprint = certs_sub.add_parser("reprint", help=_("print an issued certificate again"))
     reprint.add_argument("serial")
     reprint.add_argument("--out", required=True, help=_("the PDF file to write"))
+    _password_option(reprint)
 
     results = sub.add_parser("results", help=_("exam results"))
     results_sub = results.add_subparsers(dest="results_command", metavar="ACTION",
@@ -93,15 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = results_sub.add_parser("export", help=_("write one row per submitted attempt"))
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("out", metavar="OUT.csv")
+    _password_option(export)
 
     classes = sub.add_parser("classes", help=_("classes and their trainees"))
     classes_sub = classes.add_subparsers(dest="class_command", metavar="ACTION", required=True)
     create = classes_sub.add_parser("create", help=_("create a class"))
     create.add_argument("name")
+    _password_option(create)
     add = classes_sub.add_parser("add", help=_("add trainees to a class by name"))
     add.add_argument("name", help=_("the class name"))
     add.add_argument("trainees", nargs="+", metavar="TRAINEE")
-    classes_sub.add_parser("list", help=_("list classes and their trainees"))
+    _password_option(add)
+    _password_option(classes_sub.add_parser("list", help=_("list classes and their trainees")))
 
     bundle = sub.add_parser("bundle", help=_("USB bundles: content out, results back"))
     bundle_sub = bundle.add_subparsers(dest="bundle_command", required=True)
@@ -114,10 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("only this quiz; may be repeated"))
     b_export.add_argument("--title", default="", help=_("a note shown to whoever imports it"))
     b_export.add_argument("out", metavar="OUT.idtb")
+    _password_option(b_export, _("(needed for --kind content)"))
     b_import = bundle_sub.add_parser("import", help=_("check and import bundle files"))
     b_import.add_argument("files", nargs="+", metavar="FILE")
     b_import.add_argument("--trust-fingerprint", metavar="FINGERPRINT",
                           help=_("trust a new publisher key if its fingerprint is this one"))
+    b_import.add_argument("--trust-device", metavar="FINGERPRINT",
+                          help=_("pin a new laptop's device key if its fingerprint is this one"))
+    _password_option(b_import, _("(needed for results bundles)"))
     b_inspect = bundle_sub.add_parser("inspect", help=_("check a bundle without importing it"))
     b_inspect.add_argument("file", metavar="FILE")
 
@@ -144,11 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("the publisher key itself, protected by a passphrase, for "
                                  "the trainer's new laptop (default: the public key)"))
     k_export.add_argument("out", metavar="FILE")
+    _password_option(k_export, _("(needed for --private)"))
     k_import = keys_sub.add_parser("import", help=_("take over a publisher key exported with "
                                                     "--private"))
     k_import.add_argument("file", metavar="FILE")
+    _password_option(k_import)
     k_trust = keys_sub.add_parser("trust", help=_("trust a publisher key from a public key "
-                                                  "file or from a bundle it signed"))
+                                                  "file or from a bundle it signed, or pin a "
+                                                  "laptop from a results bundle it signed"))
+    _password_option(k_trust)
     k_trust.add_argument("file", metavar="FILE")
     k_trust.add_argument("--yes", action="store_true",
                          help=_("do not ask (you compared the fingerprint already)"))
@@ -157,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_identify.add_parsers(sub)
     return parser
+
+
+def _password_option(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """Every trainer command takes the trainer password the same way (see _trainer_store)."""
+    parser.add_argument("--password-file", metavar="FILE", help=" ".join(filter(None, [
+        _("read the trainer password from the first line of FILE (or set {env}; else it is "
+          "asked at the terminal)").format(env=PASSWORD_ENV), note])))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,19 +251,21 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
         from idtrainer.gui.app import run
 
         return run(data, args.lang)
+    if command == "trainer":
+        return cmd_trainer(data, args)
     if command == "info":
         return cmd_info(data)
     if command == "db":
         return cmd_db_check(data) if args.db_command == "check" else cmd_db_backup(
             data, Path(args.path))
     if command == "content":
-        return cmd_content(data, args.content_command, args.dir)
+        return cmd_content(data, args)
     if command == "certificates":
         return cmd_certificates(data, args)
     if command == "classes":
         return cmd_classes(data, args)
     if command == "results":
-        return cmd_results(data, Path(args.out))
+        return cmd_results(data, args)
     if command == "bundle":
         return cmd_bundle(data, args)
     if command == "keys":
@@ -270,6 +315,124 @@ def _open(data: Path, *, must_exist: bool = False, load_starter: bool = True):
     except OSError as exc:  # the starter content's pictures, on first run
         raise (store_error(exc, None) or CliError(_("{path}: {reason}").format(
             path=exc.filename or data, reason=exc.strerror or exc))) from exc
+
+
+# -- the trainer password: one helper for every trainer command -------------------------
+
+
+def _read_secret_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            line = fh.readline(4096)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(_("{file}: cannot read the password file ({reason})").format(
+            file=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+    secret = line.rstrip("\r\n")
+    if not secret:
+        raise CliError(_("{file}: the password file is empty").format(file=path))
+    return secret
+
+
+def trainer_password(args: argparse.Namespace) -> str:
+    """The trainer password from --password-file, the environment, or the terminal;
+    without one, a CliError (exit 2) before the database is even opened."""
+    import os
+
+    if getattr(args, "password_file", None):
+        return _read_secret_file(args.password_file)
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        import getpass
+
+        if secret := getpass.getpass(_("Trainer password: ")):
+            return secret
+    raise CliError(_("this is a trainer command and needs the trainer password: type it at "
+                     "the terminal, or give --password-file FILE or set {env}").format(
+        env=PASSWORD_ENV))
+
+
+@contextmanager
+def _trainer_store(data: Path, args: argparse.Namespace, **open_args) -> Iterator:
+    """The database, with trainer mode unlocked (the publisher key open) until the end."""
+    password = trainer_password(args)
+    with _open(data, **open_args) as store:
+        _unlock(store, password)
+        try:
+            yield store
+        finally:
+            store.trainer.lock()
+
+
+def _unlock(store, password: str) -> None:
+    from idtrainer.core.keys import PublisherLocked
+
+    if not store.trainer.has_password():
+        raise CliError(_("trainer mode is not set up on this laptop: run idtrainer trainer "
+                         "setup first"))
+    try:
+        result = store.trainer.unlock(password)
+    except PublisherLocked as exc:
+        raise CliError(str(exc)) from exc
+    if result.wait_seconds:
+        raise CliError(ngettext("too many wrong trainer passwords: try again in {n} second",
+                                "too many wrong trainer passwords: try again in {n} seconds",
+                                result.wait_seconds).format(n=result.wait_seconds))
+    if not result.ok:
+        raise CliError(_("the trainer password is not right"))
+
+
+def _new_password(args: argparse.Namespace, file_option: str | None) -> str:
+    import os
+
+    if file_option:
+        return _read_secret_file(file_option)
+    if not sys.stdin.isatty():
+        if os.environ.get(PASSWORD_ENV) and args.trainer_command == "setup":
+            return os.environ[PASSWORD_ENV]
+        raise CliError(_("give the new trainer password with a file option, or run this at a "
+                         "terminal"))
+    import getpass
+
+    first = getpass.getpass(_("New trainer password: "))
+    if getpass.getpass(_("The same again: ")) != first:
+        raise CliError(_("the two passwords are not the same"))
+    return first
+
+
+def cmd_trainer(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core.keys import fingerprint
+    from idtrainer.core.trainer_auth import PasswordRejected
+
+    if args.trainer_command == "setup":
+        new = _new_password(args, args.password_file)
+        # No content is needed to set up: a later content load replaces the starter set.
+        with _open(data, load_starter=False) as store:
+            if store.trainer.has_password():
+                raise CliError(_("trainer mode is set up already; change the password with: "
+                                 "idtrainer trainer passwd"))
+            try:
+                store.trainer.set_password(new, name=args.name)
+            except PasswordRejected as exc:
+                raise CliError(str(exc)) from exc
+            kid = store.keys.publisher()[0]
+            print(_("Trainer mode is set up. Publisher key {key}, fingerprint {fingerprint}: "
+                    "laptops compare it before they trust your content.").format(
+                key=kid, fingerprint=fingerprint(store.keys.public_of(kid))))
+            store.trainer.lock()
+        return EXIT_OK
+    current = trainer_password(args)
+    new = _new_password(args, args.new_password_file)
+    with _open(data, must_exist=True, load_starter=False) as store:
+        _unlock(store, current)
+        try:
+            store.trainer.set_password(new, current=current)
+        except PasswordRejected as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            store.trainer.lock()
+    print(_("The trainer password is changed; the publisher key is sealed with the new one."))
+    return EXIT_OK
 
 
 def cmd_info(data: Path) -> int:
@@ -382,9 +545,10 @@ def print_report(content) -> None:
     table(_("Item-writing rules:"), rules)
 
 
-def cmd_content(data: Path, action: str, folder: str | None) -> int:
+def cmd_content(data: Path, args: argparse.Namespace) -> int:
     from idtrainer.core.content import ContentError, load_content, read_content
 
+    action, folder = args.content_command, args.dir
     root = Path(folder) if folder else None
     if root is not None and not root.is_dir():
         raise CliError(_("{path}: not a folder").format(path=root))
@@ -411,7 +575,7 @@ def cmd_content(data: Path, action: str, folder: str | None) -> int:
         return EXIT_OK
     from idtrainer.core.app_data import STARTER_LOADED
 
-    with _open(data, load_starter=False) as store:
+    with _trainer_store(data, args, load_starter=False) as store:
         summary = load_content(store, content)
         # The database now has content: the first start must not add the starter set too.
         store.set_setting(STARTER_LOADED, store.now())
@@ -442,6 +606,11 @@ VERDICTS = {
     "revoked": N_("REVOKED: the certificate was withdrawn."),
     "unknown_issuer": N_("UNKNOWN ISSUER: this laptop does not trust the key that signed it."),
     "malformed": N_("NOT A CERTIFICATE: the text is not an IDTrainer certificate code."),
+    "registered": N_("IN THE REGISTER: this laptop issued or knows this serial; only the QR "
+                     "code proves that a printed certificate is genuine."),
+    "registered_revoked": N_("REVOKED: the certificate with this serial was withdrawn."),
+    "unregistered": N_("NOT IN THE REGISTER: this laptop knows no certificate with this "
+                       "serial; scan the QR code to check the signature."),
 }
 
 
@@ -483,15 +652,16 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
 
     _require_text(args, "name", "course", "class_name", "quiz_title", "serial", "reason")
 
-    with _open(data) as store:
+    if args.cert_command == "verify":  # anyone may check a certificate
+        with _open(data) as store:
+            verdict = store.certificates.verify(args.payload)
+        print(_(VERDICTS[verdict.status]))
+        for key, value in verdict.details.items():
+            print(f"  {key}: {value}")
+        return EXIT_OK if verdict.ok else EXIT_PROBLEM
+    with _trainer_store(data, args) as store:
         manager = store.certificates
         try:
-            if args.cert_command == "verify":
-                verdict = manager.verify(args.payload)
-                print(_(VERDICTS[verdict.status]))
-                for key, value in verdict.details.items():
-                    print(f"  {key}: {value}")
-                return EXIT_OK if verdict.ok else EXIT_PROBLEM
             if args.cert_command == "revoke":
                 cert = manager.revoke(args.serial, args.reason)
                 print(_("Revoked {serial}.").format(serial=cert.serial))
@@ -529,14 +699,8 @@ def cmd_certificates(data: Path, args: argparse.Namespace) -> int:
                 def make() -> list:
                     return manager.for_class(klass.uuid, course, lang)
                 nothing = _("the class {name} has no trainees").format(name=klass.name)
-            def with_key() -> list:
-                # Issuing needs this laptop's publisher key; the command line may create
-                # it, in the same transaction as the certificates.
-                store.keys.ensure_publisher()
-                return make()
-
             # Recorded only if the PDF is written: one transaction.
-            certs = manager.write_pdf(with_key, out)
+            certs = manager.write_pdf(make, out)
             if not certs:
                 raise CliError(nothing)
         except CertificateError as exc:
@@ -560,8 +724,9 @@ def _course_title(store, lang: str) -> str:
     return courses[0].title.value if courses and courses[0].title else "IDTrainer"
 
 
-def cmd_results(data: Path, out: Path) -> int:
-    with _open(data) as store:
+def cmd_results(data: Path, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    with _trainer_store(data, args) as store:
         try:
             count = store.attempts.export_csv(out)
         except OSError as exc:
@@ -572,7 +737,7 @@ def cmd_results(data: Path, out: Path) -> int:
 
 
 def cmd_classes(data: Path, args: argparse.Namespace) -> int:
-    with _open(data) as store:
+    with _trainer_store(data, args) as store:
         if args.class_command == "create":
             if store.classes.by_name(args.name):
                 raise CliError(_("a class named {name} exists already").format(name=args.name))
@@ -620,12 +785,33 @@ def _passphrase(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")  # scripts pipe it in
 
 
+def _needs_trainer(args: argparse.Namespace) -> bool:
+    """Bundle commands that use trainer powers: content out, results in."""
+    if args.bundle_command == "export":
+        return args.kind == "content"
+    if args.bundle_command != "import":
+        return False
+    from idtrainer.core import bundles
+
+    for file in args.files:
+        try:
+            with bundles.BundleReader.open(Path(file)) as reader:
+                if reader.manifest.kind == "results":
+                    return True
+        except bundles.BundleError:
+            continue  # reported with the others by the import itself
+    return False
+
+
 def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
     from idtrainer.core import bundles
 
     _require_text(args, "module", "quiz", "title", "trust_fingerprint")
 
-    with _open(data) as store:
+    with (_trainer_store(data, args) if _needs_trainer(args) else nullcontext(
+            _open(data))) as opened, opened as store:
         if args.bundle_command == "export":
             return _bundle_export(store, args)
         if args.bundle_command == "inspect":
@@ -655,8 +841,18 @@ def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
             print(_("OK: the signature and every hash and row check out."))
             return EXIT_OK
         wanted = _normal_fingerprint(args.trust_fingerprint or "")
+        device = _normal_fingerprint(args.trust_device or "")
 
         def trust(manifest) -> bool:
+            if manifest.kind == "results":
+                if device:
+                    return len(device) >= 16 and \
+                        _normal_fingerprint(manifest.fingerprint).startswith(device)
+                return _ask(_("This results bundle comes from a laptop this laptop has not "
+                              "pinned yet:\n  {name}, fingerprint {fingerprint}\nCompare the "
+                              "fingerprint with the one the laptop shows (USB sync). Accept "
+                              "results from this laptop?").format(
+                    name=manifest.producer_name, fingerprint=manifest.fingerprint))
             if wanted:
                 return len(wanted) >= 16 and \
                     _normal_fingerprint(manifest.fingerprint).startswith(wanted)
@@ -672,10 +868,16 @@ def cmd_bundle(data: Path, args: argparse.Namespace) -> int:
                     print(line)
                 continue
             print(_("REJECTED {message}").format(message=outcome.error), file=sys.stderr)
-            if outcome.untrusted:
+            if outcome.untrusted and outcome.kind == "results":
+                print(_("  To accept it, compare the fingerprint with the laptop's and run: "
+                        "idtrainer bundle import --trust-device FINGERPRINT {file}").format(
+                    file=outcome.file), file=sys.stderr)
+            elif outcome.untrusted:
                 print(_("  To trust it, compare the fingerprint with the trainer's and run: "
                         "idtrainer keys trust {file}").format(file=outcome.file),
                       file=sys.stderr)
+        if len(outcomes) > 1:  # several laptops at once: the whole stick in one sentence
+            print(bundles.human_summary(outcomes))
         rejected = sum(1 for o in outcomes if o.error)
         if rejected and len(outcomes) > 1:  # one file: its REJECTED line says it all
             print(ngettext("{n} file was rejected; the database is as it was before it.",
@@ -695,8 +897,9 @@ def _bundle_export(store, args: argparse.Namespace) -> int:
         modules.append(uuid)
     quizzes = [_quiz_named(store, title) for title in args.quiz]
     if args.kind == "content" and store.keys.publisher() is None:
-        raise CliError(_("this laptop has no publisher key: set up trainer mode first, or "
-                         "import the trainer's key with: idtrainer keys import FILE"))
+        raise CliError(_("this laptop has no publisher key: set up trainer mode with "
+                         "idtrainer trainer setup, or import the trainer's key with: "
+                         "idtrainer keys import FILE"))
     try:
         result = bundles.export_bundle(store, args.kind, Path(args.out), modules=modules,
                                        quizzes=quizzes, title=args.title)
@@ -710,10 +913,20 @@ def _bundle_export(store, args: argparse.Namespace) -> int:
 
 
 def cmd_keys(data: Path, args: argparse.Namespace) -> int:
-    from idtrainer.core import bundles
-    from idtrainer.core.keys import KeyFileError, fingerprint, read_public_key_file
+    from contextlib import nullcontext
 
-    with _open(data) as store:
+    from idtrainer.core import bundles
+    from idtrainer.core.keys import (
+        KeyFileError,
+        PublisherLocked,
+        fingerprint,
+        read_public_key_file,
+    )
+
+    trainer = args.keys_command in ("import", "trust") or (
+        args.keys_command == "export" and args.private)
+    with (_trainer_store(data, args) if trainer else nullcontext(_open(data))) as opened, \
+            opened as store:
         keys = store.keys
         try:
             if args.keys_command == "list":
@@ -751,10 +964,18 @@ def cmd_keys(data: Path, args: argparse.Namespace) -> int:
                 with bundles.BundleReader.open(path) as reader:
                     reader.require_signature()
                     m = reader.manifest
-                    if m.kind != "content":
-                        raise CliError(_("{file}: a results bundle; only publisher keys of "
-                                         "content bundles are trusted").format(file=path.name))
                     name, public = m.producer_name, m.signer_public_key
+                if m.kind == "results":  # pin the laptop that signed it
+                    print(_("Laptop {name}, device key fingerprint {fingerprint}").format(
+                        name=name, fingerprint=fingerprint(public)))
+                    if not args.yes and not _ask(_("Is this the fingerprint the laptop "
+                                                   "shows?")):
+                        print(_("Not pinned."))
+                        return EXIT_PROBLEM
+                    bundles.pin_device(store, m)
+                    print(_("Laptop {name} pinned to key {key}.").format(
+                        name=name, key=m.signer_key_id))
+                    return EXIT_OK
             else:
                 _kind, name, public = read_public_key_file(path)
             print(_("Key of {name}, fingerprint {fingerprint}").format(
@@ -765,7 +986,7 @@ def cmd_keys(data: Path, args: argparse.Namespace) -> int:
             kid = keys.trust(public, "publisher", name)
             print(_("Trusted key {key}.").format(key=kid))
             return EXIT_OK
-        except (KeyFileError, bundles.BundleError) as exc:
+        except (KeyFileError, PublisherLocked, bundles.BundleError) as exc:
             raise CliError(str(exc)) from exc
 
 
@@ -784,6 +1005,7 @@ def add_trainer_commands(sub: argparse._SubParsersAction) -> None:
     r_import.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                           help=_("which column holds a field: name, gender, agency, "
                                  "subdivision, region, position, contact"))
+    _password_option(r_import)
 
     report = sub.add_parser("report", help=_("event, question and programme reports"))
     report_sub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
@@ -792,22 +1014,25 @@ def add_trainer_commands(sub: argparse._SubParsersAction) -> None:
     r_event.add_argument("name", metavar="NAME")
     r_event.add_argument("--format", choices=["pdf", "xlsx", "csv"], required=True)
     r_event.add_argument("--out", metavar="FILE", required=True)
+    _password_option(r_event)
     r_items = report_sub.add_parser("items", help=_("item analysis of one quiz"))
     r_items.add_argument("quiz", metavar="QUIZ", help=_("the quiz title"))
     r_items.add_argument("--format", choices=["csv", "xlsx"], required=True)
     r_items.add_argument("--out", metavar="FILE", required=True)
+    _password_option(r_items)
     r_prog = report_sub.add_parser("programme", help=_("people trained and results over "
                                                        "a period, for donors"))
     r_prog.add_argument("--from", dest="since", metavar="DATE", required=True)
     r_prog.add_argument("--to", dest="until", metavar="DATE", required=True)
     r_prog.add_argument("--format", choices=["pdf", "xlsx"], required=True)
     r_prog.add_argument("--out", metavar="FILE", required=True)
+    _password_option(r_prog)
 
 
 def cmd_roster(data: Path, args: argparse.Namespace) -> int:
     from idtrainer.core.rosters import RosterError, import_roster, parse_mapping, read_roster
 
-    with _open(data) as store:
+    with _trainer_store(data, args) as store:
         klass = store.classes.by_name(args.class_name)
         if klass is None:
             raise CliError(_("no class named {name}").format(name=args.class_name))
@@ -828,7 +1053,7 @@ def cmd_report(data: Path, args: argparse.Namespace) -> int:
 
     lang = i18n.current_language()
     out = Path(args.out)
-    with _open(data) as store:
+    with _trainer_store(data, args) as store:
         try:
             if args.report_command == "event":
                 event = store.events.by_name(args.name)

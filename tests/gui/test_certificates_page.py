@@ -127,14 +127,13 @@ def test_a_deeply_nested_code_gets_a_verdict(signed_in, qtbot):
     nested = b"[" * 1350 + b"]" * 1350  # 2.7 KB: fits in a QR code, too deep for json
     page.code.setText(f"IDT1.{b64(nested)}.{b64(bytes(64))}")
     page.verify()
-    assert "not an IDTrainer certificate code" in page.verdict.text()
+    assert "neither an IDTrainer certificate code" in page.verdict.text()
 
 
 def test_a_failed_pdf_records_nothing_and_says_why(signed_in, qtbot, tmp_path, monkeypatch):
     window = signed_in
     store = window.ctx.store
     store.trainer.set_password("steppe-eagle-7")
-    store.keys.ensure_publisher()
     window.ctx.unlock_trainer()
     page = open_page(window)
     target = tmp_path / "missing" / "cert.pdf"
@@ -155,3 +154,67 @@ def test_a_failed_pdf_records_nothing_and_says_why(signed_in, qtbot, tmp_path, m
     page.issue()
     (cert,) = store.certificates.all()
     assert cert.serial.endswith("-000001") and target.exists() and page.name.text() == ""
+def test_an_officer_sees_a_revocation_after_the_next_sync(signed_in, make_laptop, qtbot,
+                                                          tmp_path):
+    from idtrainer.core import bundles
+
+    trainer = make_laptop("T")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer")
+    cert = trainer.certificates.issue("Ерлан Оспанов", "CITES", "kk", score=95)
+    store = signed_in.ctx.store  # the officer's laptop
+    bundles.import_bundle(store, bundles.export_bundle(
+        trainer, "content", tmp_path / "1.idtb").path, trust=lambda m: True)
+    page = open_page(signed_in)
+    page.code.setText(cert.payload)
+    page.verify()
+    assert "Valid" in page.verdict.text()
+    trainer.certificates.revoke(cert.serial, "емтиханды басқа адам тапсырған")
+    bundles.import_bundle(store, bundles.export_bundle(trainer, "content",
+                                                       tmp_path / "2.idtb").path)
+    signed_in.ctx.set_language("kk")
+    page.verify()
+    text = page.verdict.text()
+    assert "емтиханды басқа адам тапсырған" in text and "Revoked" not in text
+    assert "2026" in text or str(trainer.clock().year) in text  # the date it was revoked
+    qtbot.wait(50)  # the verdict label grows to its lines
+    page.grab().save(str(tmp_path / "revoked-kk.png"))
+    signed_in.ctx.set_language("en")
+    page.verify()
+    assert "Revoked on" in page.verdict.text()
+
+
+def test_verify_by_the_printed_serial_and_the_verdict_follows_the_language(
+        signed_in, qtbot, tmp_path):
+    from idtrainer.core import i18n
+
+    window = signed_in
+    store = window.ctx.store
+    store.trainer.set_password("steppe-eagle-7")
+    template = store.certificates.template()
+    template.serial_prefix = "KZ"
+    store.certificates.save_template(template)
+    cert = store.certificates.issue("Айгерим Сейітова", "CITES", "kk", score=90)
+    page = open_page(window)
+    page.code.setText(cert.serial.lower().replace("-", " "))
+    page.code.returnPressed.emit()
+    english = page.verdict.text()
+    assert "in this laptop's register" in english and "Айгерим Сейітова" in english
+    assert "only scanning the QR code proves" in english
+    window.ctx.set_language("kk")  # no new verification: the same verdict, in Kazakh
+    kazakh = page.verdict.text()
+    assert kazakh != english and "register" not in kazakh and "Айгерим Сейітова" in kazakh
+    assert i18n.gettext("Certificate {serial} is in this laptop's register.").format(
+        serial=cert.serial) in kazakh
+    qtbot.wait(50)
+    page.grab().save(str(tmp_path / "serial-kk.png"))
+    window.ctx.set_language("en")
+    page.code.setText("KZ-2026-999999")
+    page.verify()
+    assert "No certificate KZ-2026-999999" in page.verdict.text()
+    store.certificates.revoke(cert.serial, "wrong person")
+    page.code.setText(cert.serial)
+    page.verify()
+    assert "was revoked" in page.verdict.text() and "wrong person" in page.verdict.text()
+    window.ctx.set_language("ru")
+    assert "was revoked" not in page.verdict.text() and "wrong person" in page.verdict.text()
+    window.ctx.set_language("en")

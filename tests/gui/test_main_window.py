@@ -164,21 +164,33 @@ def test_trainer_mode_unlock_and_lock(window, qtbot):
     setup = SetPasswordDialog(ctx, window)
     setup.new.setText("steppe-eagle-7")
     setup.repeat.setText("steppe-eagle-7")
+    setup.laptop_name.setText("Laptop\x07")  # a bad name: nothing is set up yet
     setup._save()
+    assert setup.error.text() and not ctx.store.trainer.has_password()
+    setup.laptop_name.setText(" Алматы  оқу орталығы ")  # the name laptops will see
+    setup._save()
+    from idtrainer.core import bundles
+
+    assert bundles.default_device_name(ctx.store) == "Алматы оқу орталығы"
     stored = ctx.store.get_setting("trainer_password_hash")
     assert stored and "steppe-eagle-7" not in stored
+    assert ctx.store.keys.publisher() is not None  # setting up made the publisher key
+    ctx.lock_trainer()
+    assert ctx.store.keys.publisher() is None  # locking forgets it
 
     dialog = UnlockDialog(ctx, window)
     dialog.password.setText("wrong-password")
     dialog.try_unlock()
     assert not ctx.trainer_unlocked and dialog.error.text()
     assert window.nav.item(trainer_row).isHidden()
+    assert ctx.store.keys.publisher() is None
     dialog.password.setText("steppe-eagle-7")
     dialog.try_unlock()
-    assert ctx.trainer_unlocked
+    assert ctx.trainer_unlocked and ctx.store.keys.publisher() is not None
     assert not window.nav.item(trainer_row).isHidden()
     window.lock_action.trigger()
     assert not ctx.trainer_unlocked and window.nav.item(trainer_row).isHidden()
+    assert ctx.store.keys.publisher() is None
 
 
 def test_trainer_mode_locks_when_idle(window, qtbot):
@@ -188,6 +200,7 @@ def test_trainer_mode_locks_when_idle(window, qtbot):
     assert ctx.idle_timer.isActive()
     ctx.idle_timer.timeout.emit()
     assert not ctx.trainer_unlocked
+    assert ctx.store.keys.publisher() is None  # the idle lock forgets the publisher key
 
 
 def test_ctrl_f_focuses_the_library_search(signed_in, qtbot):

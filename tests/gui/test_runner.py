@@ -63,7 +63,8 @@ def _import_slowly(path: Path, inside: threading.Event, writing: threading.Event
                 time.sleep(0.5)  # the GUI's write is waiting for the lock meanwhile
                 if fail:
                     raise OSError(5, "Input/output error")
-        return bundles.import_many(task.store, [path], progress=step)
+        return bundles.import_many(task.store, [path], progress=step,
+                                   trust=lambda m: True)  # the trainer accepts the laptop
     return work
 
 
@@ -233,8 +234,12 @@ def test_uncaught_exceptions_on_any_thread_reach_the_person(qtbot, log_file, mon
 
 
 def test_the_sync_page_imports_on_a_worker_thread(signed_in, make_laptop, qtbot,
-                                                  tmp_path: Path):
+                                                  tmp_path: Path, monkeypatch):
     from idtrainer.core import usb
+    from idtrainer.gui import sync
+
+    # The trainer accepts laptop B when asked (the question is a dialog on the GUI thread).
+    monkeypatch.setattr(sync, "ask_to_trust", lambda parent, manifest: True)
 
     stick = tmp_path / "stick"
     laptop = make_laptop("B")
@@ -247,7 +252,7 @@ def test_the_sync_page_imports_on_a_worker_thread(signed_in, make_laptop, qtbot,
     before = ctx.store.count("trainees")
     runner.set_inline(False)  # the window fixture runs work inline; here, a real thread
     qtbot.mouseClick(page.import_results_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "1 of 1 files imported." in page.log.toPlainText(),
+    qtbot.waitUntil(lambda: "Results from 1 laptop" in page.log.toPlainText(),
                     timeout=20000)
     assert ctx.store.count("trainees") == before + 1
-    assert "results from laptop-B" in page.log.toPlainText()
+    assert "laptop-B" in page.details.toPlainText()  # the per-file detail names the laptop

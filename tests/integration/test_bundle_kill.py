@@ -66,7 +66,8 @@ def trainer_bundle(starter_db: Path, tmp_path: Path) -> tuple[Path, bytes, int]:
     """Trainer A's content bundle with a new edition of every text: (path, key, texts)."""
     trainer = open_store(laptop(starter_db, tmp_path / "A"))
     try:
-        kid = trainer.keys.ensure_publisher("Trainer Aigerim")
+        trainer.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
+        kid = trainer.keys.publisher()[0]
         with trainer.transaction():  # so that B updates rows, not only reads them
             trainer.conn.execute(
                 "UPDATE texts SET value = value || ' (2)', rev = rev + 1, updated_at = ?, "

@@ -16,13 +16,44 @@ import pytest
 from hostile_pictures import HOSTILE_NAMES, hostile
 from idtrainer.core.migrations import LATEST
 
+PASSWORD = "steppe-eagle-7"
 
-def run(*args: str, cwd: Path | None = None, stdin: str | None = None
-        ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+def run(*args: str, cwd: Path | None = None, stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    environment.pop("IDTRAINER_TRAINER_PASSWORD", None) if env is None else None
     return subprocess.run([sys.executable, "-m", "idtrainer", "--lang", "en", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120,
-                          input=stdin)
+                          capture_output=True, text=True, env=environment, cwd=cwd,
+                          timeout=120, input=stdin,
+                          stdin=subprocess.DEVNULL if stdin is None else None)
+
+
+def password_file(folder: Path, password: str = PASSWORD) -> str:
+    path = folder / "trainer-password.txt"
+    path.write_text(password + "\n", encoding="utf-8")
+    return str(path)
+
+
+def set_up_trainer(data: Path, tmp_path: Path) -> tuple[str, str]:
+    """``trainer setup`` on ``data``; returns ("--password-file", FILE) for the commands."""
+    pw = password_file(tmp_path)
+    result = run("--data-dir", str(data), "trainer", "setup", "--name", "Trainer A",
+                 "--password-file", pw)
+    assert result.returncode == 0, result.stderr
+    assert "fingerprint" in result.stdout
+    return "--password-file", pw
+
+
+def trainer_env(data: Path) -> dict[str, str]:
+    """Trainer mode set up on ``data`` (if it is not yet) with PASSWORD; the environment
+    that gives trainer commands that password."""
+    from idtrainer.core.app_data import open_store
+
+    with open_store(data) as store:
+        if not store.trainer.has_password():
+            store.trainer.set_password(PASSWORD, name="Trainer A")
+    return {"IDTRAINER_TRAINER_PASSWORD": PASSWORD}
 
 
 @pytest.fixture(scope="module")
@@ -150,20 +181,23 @@ def test_portable_mode_keeps_data_beside_the_program(tmp_path: Path):
 def test_content_load_into_a_new_data_dir_replaces_the_starter_set(tmp_path: Path):
     fixture = Path(__file__).parent.parent / "data" / "content"
     data = tmp_path / "custom"
-    result = run("--data-dir", str(data), "content", "load", str(fixture))
+    pw = set_up_trainer(data, tmp_path)
+    result = run("--data-dir", str(data), "content", "load", str(fixture), *pw)
     assert result.returncode == 0, result.stderr
     assert "rows added" in result.stdout
     info = run("--data-dir", str(data), "info")
     fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
     assert fields["Species"].strip() == "1" and fields["Questions"].strip() == "3"
-    again = run("--data-dir", str(data), "content", "load", str(fixture))
+    again = run("--data-dir", str(data), "content", "load", str(fixture), *pw)
     assert "0 rows added, 0 updated" in again.stdout
 
 
 def test_content_load_refuses_every_hostile_picture_and_changes_nothing(tmp_path: Path):
     fixture = Path(__file__).parent.parent / "data" / "content"
     data = tmp_path / "custom"
-    assert run("--data-dir", str(data), "content", "load", str(fixture)).returncode == 0
+    env = trainer_env(data)
+    assert run("--data-dir", str(data), "content", "load", str(fixture), env=env
+               ).returncode == 0
     before = "\n".join(sqlite3.connect(data / "idtrainer.sqlite").iterdump())
     media_before = sorted(p.name for p in (data / "media").rglob("*"))
     content = tmp_path / "content"
@@ -177,7 +211,7 @@ def test_content_load_refuses_every_hostile_picture_and_changes_nothing(tmp_path
     toml = species / "species.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n" + "\n".join(entries),
                     encoding="utf-8")
-    result = run("--data-dir", str(data), "content", "load", str(content))
+    result = run("--data-dir", str(data), "content", "load", str(content), env=env)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     for i, name in enumerate(HOSTILE_NAMES, 2):
@@ -194,18 +228,21 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     copy = tmp_path / "certs"
     shutil.copytree(data, copy)
     d = ("--data-dir", str(copy))
+    pw = set_up_trainer(copy, tmp_path)
     out = tmp_path / "one.pdf"
     result = run(*d, "certificates", "issue", "--name", "Oʻlmas Gʻulomov", "--course",
-                 "CITES turlarini aniqlash", "--lang", "uz", "--score", "91", "--out", str(out))
+                 "CITES turlarini aniqlash", "--lang", "uz", "--score", "91", "--out", str(out),
+                 *pw)
     assert result.returncode == 0, result.stderr
     serial = result.stdout.splitlines()[0]
     assert "Oʻlmas Gʻulomov" in PdfReader(out).pages[0].extract_text()
 
-    assert run(*d, "classes", "create", "Bishkek 2026").returncode == 0
-    assert run(*d, "classes", "add", "Bishkek 2026", "Айгүл", "Бакыт", "Эрлан").returncode == 0
+    assert run(*d, "classes", "create", "Bishkek 2026", *pw).returncode == 0
+    assert run(*d, "classes", "add", "Bishkek 2026", "Айгүл", "Бакыт", "Эрлан", *pw
+               ).returncode == 0
     batch = tmp_path / "class.pdf"
     result = run(*d, "certificates", "print", "--class", "Bishkek 2026", "--lang", "ru",
-                 "--out", str(batch))
+                 "--out", str(batch), *pw)
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(batch).pages) == 3
 
@@ -217,10 +254,18 @@ def test_certificates_from_the_command_line(tmp_path: Path, data: Path):
     assert ok.returncode == 0 and "VALID" in ok.stdout and serial in ok.stdout
     bad = run(*d, "certificates", "verify", payload[:-2] + "xx")
     assert bad.returncode == 1 and "INVALID" in bad.stdout
-    assert run(*d, "certificates", "revoke", serial, "--reason", "typo in name").returncode == 0
+    # The printed serial, typed as a person types it: the register's record, not a proof.
+    typed = run(*d, "certificates", "verify", serial.lower().replace("-", " "))
+    assert typed.returncode == 1 and "IN THE REGISTER" in typed.stdout
+    assert "Oʻlmas Gʻulomov" in typed.stdout and "only the QR" in typed.stdout
+    assert run(*d, "certificates", "revoke", serial, "--reason", "typo in name", *pw
+               ).returncode == 0
     revoked = run(*d, "certificates", "verify", payload)
     assert revoked.returncode == 1 and "REVOKED" in revoked.stdout
-    missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch))
+    by_serial = run(*d, "certificates", "verify", serial)
+    assert by_serial.returncode == 1 and "REVOKED" in by_serial.stdout
+    assert "typo in name" in by_serial.stdout
+    missing = run(*d, "certificates", "print", "--class", "Nowhere", "--out", str(batch), *pw)
     assert missing.returncode == 2 and "no class named Nowhere" in missing.stderr
 
 
@@ -239,7 +284,7 @@ def test_printing_with_a_hostile_logo_is_one_clear_line(tmp_path: Path, data: Pa
             {**asdict(CertificateTemplate()), "logo_path": str(logo)}))
     out = tmp_path / "one.pdf"
     result = run("--data-dir", str(copy), "certificates", "issue", "--name", "A", "--course",
-                 "C", "--lang", "en", "--out", str(out))
+                 "C", "--lang", "en", "--out", str(out), env=trainer_env(copy))
     assert result.returncode == 2
     reason = "SVG pictures are not accepted here; use PNG, JPEG" if hostile(name).svg \
         else hostile(name).reason
@@ -256,6 +301,7 @@ def test_results_export_csv(tmp_path: Path, data: Path):
 
     copy = tmp_path / "results"
     shutil.copytree(data, copy)
+    pw = set_up_trainer(copy, tmp_path)
     with Store.open(copy / "idtrainer.sqlite") as store:
         quiz = store.quizzes.save("Final test", QuizSettings(),
                                   [Rule("random", count=3, filter={"types": ["appendix"]})])
@@ -263,12 +309,14 @@ def test_results_export_csv(tmp_path: Path, data: Path):
             attempt = store.attempts.start(quiz, store.trainees.create(name), "ru")
             store.attempts.submit(attempt.uuid)
     out = tmp_path / "results.csv"
-    result = run("--data-dir", str(copy), "results", "export", "--format", "csv", str(out))
+    result = run("--data-dir", str(copy), "results", "export", "--format", "csv", str(out),
+                 *pw)
     assert result.returncode == 0 and "2 attempts" in result.stdout
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv_module.DictReader(fh))
     assert sorted(r["trainee"] for r in rows) == ["Oʻlmas", "Айгүл"]
-    bad = run("--data-dir", str(copy), "results", "export", str(tmp_path / "no" / "x.csv"))
+    bad = run("--data-dir", str(copy), "results", "export", str(tmp_path / "no" / "x.csv"),
+              *pw)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -285,16 +333,16 @@ def test_bundles_and_keys_from_the_command_line(tmp_path: Path, data: Path):
         laptops[name] = ("--data-dir", str(tmp_path / name))
     a, b, a2 = laptops["A"], laptops["B"], laptops["A2"]
     course = tmp_path / "course.idtb"
-    no_key = run(*a, "bundle", "export", "--kind", "content", str(course))
-    assert no_key.returncode == 2 and "no publisher key" in no_key.stderr
+    no_password = run(*a, "bundle", "export", "--kind", "content", str(course))
+    assert no_password.returncode == 2 and "trainer password" in no_password.stderr
+    pw = ("--password-file", password_file(tmp_path))
+    not_set_up = run(*a, "bundle", "export", "--kind", "content", str(course), *pw)
+    assert not_set_up.returncode == 2 and "trainer setup" in not_set_up.stderr
     assert not course.exists()
 
-    from idtrainer.core.store import Store
-
-    with Store.open(tmp_path / "A" / "idtrainer.sqlite") as store:
-        store.keys.ensure_publisher("Trainer A")
+    assert run(*a, "trainer", "setup", "--name", "Trainer A", *pw).returncode == 0
     made = run(*a, "bundle", "export", "--kind", "content", "--module", "m1-cites-convention",
-               "--title", "Module 1", str(course))
+               "--title", "Module 1", str(course), *pw)
     assert made.returncode == 0, made.stderr
     inspect = run(*b, "bundle", "inspect", str(course))
     assert inspect.returncode == 1 and "does not trust" in inspect.stdout
@@ -308,26 +356,37 @@ def test_bundles_and_keys_from_the_command_line(tmp_path: Path, data: Path):
     assert "already imported" in run(*b, "bundle", "import", str(course)).stdout
     assert run(*b, "bundle", "inspect", str(course)).returncode == 0
 
+    # B's results: the trainer pins B's key the first time, by its fingerprint.
     results = tmp_path / "b-results.idtb"
     assert run(*b, "bundle", "export", "--kind", "results", str(results)).returncode == 0
     damaged = tmp_path / "damaged.idtb"
     damaged.write_bytes(results.read_bytes()[: results.stat().st_size // 2])
-    both = run(*a, "bundle", "import", str(results), str(damaged))
+    asked = run(*a, "bundle", "import", str(results), *pw)
+    assert asked.returncode == 1 and "--trust-device" in asked.stderr
+    device = run(*b, "bundle", "inspect", str(results)).stdout.split("fingerprint ")[1].split(
+        "\n")[0].strip()
+    both = run(*a, "bundle", "import", "--trust-device", device, str(results), str(damaged),
+               *pw)
     assert both.returncode == 1 and "damaged.idtb: not a complete bundle" in both.stderr
     assert "results from" in both.stdout
+    assert "Results from 1 laptop: nothing new; 1 file refused: damaged" in both.stdout
 
     # The trainer's new laptop takes over the publisher key with its passphrase.
     key = tmp_path / "publisher.key"
-    assert run(*a, "keys", "export", "--private", str(key), stdin="a long passphrase\n"
+    assert run(*a, "keys", "export", "--private", str(key), *pw, stdin="a long passphrase\n"
                ).returncode == 0
-    wrong = run(*a2, "keys", "import", str(key), stdin="not it\n")
+    assert run(*a2, "trainer", "setup", *pw).returncode == 0
+    wrong = run(*a2, "keys", "import", str(key), *pw, stdin="not it\n")
     assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
-    assert run(*a2, "keys", "import", str(key), stdin="a long passphrase\n").returncode == 0
+    assert run(*a2, "keys", "import", str(key), *pw, stdin="a long passphrase\n"
+               ).returncode == 0
     listed = run(*a2, "keys", "list").stdout
     assert fingerprint in listed
+    again = run(*a2, "bundle", "export", "--kind", "content", str(tmp_path / "a2.idtb"), *pw)
+    assert fingerprint in again.stdout  # the imported key signs from now on
     public = tmp_path / "a.pub"
-    assert run(*a, "keys", "export", str(public)).returncode == 0
-    assert run(*b, "keys", "trust", str(public), "--yes").returncode == 0
+    assert run(*a, "keys", "export", str(public)).returncode == 0  # the public half: anyone
+    assert run(*a2, "keys", "trust", str(public), "--yes", *pw).returncode == 0
 
 
 def test_roster_import_and_reports_from_the_command_line(tmp_path: Path, data: Path):
@@ -341,19 +400,24 @@ def test_roster_import_and_reports_from_the_command_line(tmp_path: Path, data: P
     copy = tmp_path / "events"
     shutil.copytree(data, copy)
     d = ("--data-dir", str(copy))
-    assert run(*d, "classes", "create", "Хоргос-1").returncode == 0
+    env = trainer_env(copy)
+
+    def trun(*args: str) -> subprocess.CompletedProcess:
+        return run(*args, env=env)
+
+    assert trun(*d, "classes", "create", "Хоргос-1").returncode == 0
     roster = tmp_path / "roster.csv"
     roster.write_bytes("Сотрудник;Пол;Ведомство\r\nИванов Иван;м;КГД\r\nПетрова Анна;ж;КГД\r\n"
                        .encode("cp1251"))
-    result = run(*d, "roster", "import", "Хоргос-1", str(roster), "--map", "name=Сотрудник")
+    result = trun(*d, "roster", "import", "Хоргос-1", str(roster), "--map", "name=Сотрудник")
     assert result.returncode == 0, result.stderr
     assert "2 added" in result.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("Сотрудник;Пол\nСидоров;м;лишнее\n", encoding="utf-8")
-    refused = run(*d, "roster", "import", "Хоргос-1", str(bad), "--map", "name=Сотрудник")
+    refused = trun(*d, "roster", "import", "Хоргос-1", str(bad), "--map", "name=Сотрудник")
     assert refused.returncode == 2 and "row 2" in refused.stderr
     assert "Traceback" not in refused.stderr
-    wrong = run(*d, "roster", "import", "Хоргос-1", str(roster), "--encoding", "utf-8")
+    wrong = trun(*d, "roster", "import", "Хоргос-1", str(roster), "--encoding", "utf-8")
     assert wrong.returncode == 2 and "utf-8" in wrong.stderr
 
     with Store.open(copy / "idtrainer.sqlite") as store:
@@ -371,22 +435,22 @@ def test_roster_import_and_reports_from_the_command_line(tmp_path: Path, data: P
                     store.questions.get(item["q"], "ru")))
             store.attempts.submit(attempt.uuid)
     pdf = tmp_path / "event.pdf"
-    result = run(*d, "--lang", "ru", "report", "event", "Хоргос ноябрь", "--format", "pdf",
+    result = trun(*d, "--lang", "ru", "report", "event", "Хоргос ноябрь", "--format", "pdf",
                  "--out", str(pdf))
     assert result.returncode == 0, result.stderr
     assert "Петрова Анна" in PdfReader(pdf).pages[0].extract_text()
     items = tmp_path / "items.xlsx"
-    assert run(*d, "report", "items", "Итоговый тест", "--format", "xlsx", "--out",
+    assert trun(*d, "report", "items", "Итоговый тест", "--format", "xlsx", "--out",
                str(items)).returncode == 0
     assert len(list(load_workbook(items)["Questions"].iter_rows())) == 6
     prog = tmp_path / "programme.xlsx"
-    assert run(*d, "report", "programme", "--from", "2026-11-01", "--to", "2026-11-30",
+    assert trun(*d, "report", "programme", "--from", "2026-11-01", "--to", "2026-11-30",
                "--format", "xlsx", "--out", str(prog)).returncode == 0
     summary = dict(load_workbook(prog)["Summary"].iter_rows(values_only=True))
     assert summary["People trained"] == "2" and summary["women"] == "1"
-    missing = run(*d, "report", "event", "Нет такого", "--format", "pdf", "--out", str(pdf))
+    missing = trun(*d, "report", "event", "Нет такого", "--format", "pdf", "--out", str(pdf))
     assert missing.returncode == 2 and "no event named" in missing.stderr
-    bad_dates = run(*d, "report", "programme", "--from", "2026-13-01", "--to", "2026-11-30",
+    bad_dates = trun(*d, "report", "programme", "--from", "2026-13-01", "--to", "2026-11-30",
                     "--format", "pdf", "--out", str(tmp_path / "p.pdf"))
     assert bad_dates.returncode == 2 and "YYYY-MM-DD" in bad_dates.stderr
 # -- identify, checklist, experts -------------------------------------------------------------

@@ -22,10 +22,14 @@ import pytest
 from idtrainer.core.app_data import open_store
 from idtrainer.core.paths import DB_NAME
 
+#: The trainer password of the `data` fixture; trainer commands read it from the environment.
+TRAINER_PASSWORD = "steppe-eagle-7"
+
 
 def run(*args: str | bytes, stdin: str | None = None, wait: bool = True
         ) -> subprocess.CompletedProcess | subprocess.Popen:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "IDTRAINER_TRAINER_PASSWORD": TRAINER_PASSWORD}
     argv = [sys.executable, "-m", "idtrainer", "--lang", "en", *args]
     if not wait:
         return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -56,7 +60,7 @@ def data(tmp_path: Path, starter_db: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(starter_db, target)
     with open_store(target) as store:
-        store.keys.ensure_publisher()
+        store.trainer.set_password(TRAINER_PASSWORD, name="Trainer")
     return target
 
 
@@ -254,7 +258,8 @@ def course(starter_db: Path, tmp_path: Path) -> tuple[Path, Path]:
 
     trainer = open_store(laptop(starter_db, tmp_path / "A"))
     try:
-        kid = trainer.keys.ensure_publisher("Trainer Aigerim")
+        trainer.trainer.set_password(TRAINER_PASSWORD, name="Trainer Aigerim")
+        kid = trainer.keys.publisher()[0]
         with trainer.transaction():
             trainer.conn.execute(
                 "UPDATE texts SET value = value || ' (2)', rev = rev + 1, updated_at = ?, "

@@ -22,7 +22,9 @@ DB = "idtrainer.sqlite"
 
 
 def run(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # Writing commands are trainer commands: the password comes from the environment.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "IDTRAINER_TRAINER_PASSWORD": "steppe-eagle-7"}
     return subprocess.run([sys.executable, "-m", "idtrainer", "--lang", "en",
                            "--data-dir", str(data), *args],
                           capture_output=True, text=True, env=env, timeout=120)
@@ -60,6 +62,8 @@ def dump(path: Path) -> list[str]:
 def data(starter_db: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(starter_db, target)
+    with open_store(target) as store:  # trainer mode set up: WRITING is a trainer command
+        store.trainer.set_password("steppe-eagle-7", name="Trainer")
     return target
 
 
@@ -177,7 +181,7 @@ def read_only(folder: Path) -> Iterator[Path]:
 @pytest.fixture
 def certificate(data: Path) -> str:
     with open_store(data) as store:
-        store.keys.ensure_publisher("Trainer")
+        store.trainer.unlock("steppe-eagle-7")
         return store.certificates.issue("Айгерим Сейітова", "CITES basics", "ru").payload
 
 

@@ -186,7 +186,7 @@ def trainer(starter_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Train
     shutil.copytree(starter_db, folder / "data")
     s = open_store(folder / "data")
     try:
-        s.keys.ensure_publisher("Trainer T")
+        s.trainer.set_password("steppe-eagle-7", name="Trainer T")
         quiz = s.quizzes.save("Quiz", QuizSettings(),
                               [Rule("random", count=3, filter={"types": ["single"]})])
         trainee = s.trainees.create("Aigerim")
@@ -227,7 +227,9 @@ def test_a_well_made_hand_built_bundle_imports(laptop: Store, key: Key, tmp_path
 def test_the_real_bundles_import(laptop: Store, trainer: Trainer):
     content = bundles.import_bundle(laptop, trainer.content)
     assert content.tables["species"]["added"] > 0 and content.media_added > 0
-    results = bundles.import_bundle(laptop, trainer.results)
+    with pytest.raises(bundles.UntrustedDevice):  # a laptop not accepted yet
+        bundles.import_bundle(laptop, trainer.results)
+    results = bundles.import_bundle(laptop, trainer.results, trust=lambda m: True)
     assert results.tables["answers"]["added"] == 3
 
 
@@ -857,16 +859,20 @@ def test_results_texts_owned_by_content_are_refused(laptop: Store, tmp_path: Pat
 
 
 def test_results_texts_cannot_take_over_a_content_text(loaded: Store, tmp_path: Path):
-    # Any laptop may send results. A texts row that reuses the uuid of a content text
-    # with a higher rev must not rewrite that text, whatever owner it names.
+    # A texts row that reuses the uuid of a content text with a higher rev must not
+    # rewrite that text, whatever owner it names: the row is refused and flagged.
     target = loaded.query_one("SELECT * FROM texts WHERE owner_table = 'taxa' LIMIT 1")
     trainee = row("trainee-x", name="Mallory", created_on="2026-11-21")
     hijack = {**target, "owner_table": "trainees", "owner_uuid": "trainee-x",
               "field": "note", "value": "Now a dragon", "rev": target["rev"] + 1,
               "updated_at": STAMP, "updated_by": "mallory"}
+    hijack.pop("origin", None)
     files = {"data/trainees.jsonl": jsonl(trainee), "data/texts.jsonl": jsonl(hijack)}
     path = write_bundle(tmp_path / "hijack.idtb", files, key=OTHER_KEY, kind="results")
-    refused(loaded, path, "texts")
+    summary = bundles.import_bundle(loaded, path, trust=lambda m: True)
+    assert summary.tables["texts"]["refused"] == 1
+    assert any("texts" in flag for flag in summary.flags)
+    assert loaded.query_one("SELECT * FROM texts WHERE uuid = ?", (target["uuid"],)) == target
 
 
 def test_a_row_breaking_a_check_constraint_is_refused_inside_the_transaction(
@@ -990,7 +996,7 @@ def test_one_hostile_bundle_does_not_stop_the_others(laptop: Store, key: Key, tm
 def test_a_results_bundle_cannot_add_answers_to_a_submitted_attempt(
         laptop: Store, trainer: Trainer, tmp_path: Path):
     bundles.import_bundle(laptop, trainer.content)
-    bundles.import_bundle(laptop, trainer.results)
+    bundles.import_bundle(laptop, trainer.results, trust=lambda m: True)
     attempt = json.loads(entries_of(trainer.results)["data/attempts.jsonl"].splitlines()[0])
     assert attempt["submitted_at"]
     question = laptop.scalar("SELECT uuid FROM questions WHERE uuid NOT IN "
@@ -1009,5 +1015,5 @@ def test_a_results_bundle_cannot_add_answers_to_a_submitted_attempt(
 
     before = the_attempt()
     with contextlib.suppress(bundles.BundleError):  # refusing or skipping would both do
-        bundles.import_bundle(laptop, path)
+        bundles.import_bundle(laptop, path, trust=lambda m: True)
     assert the_attempt() == before

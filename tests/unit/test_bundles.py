@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from idtrainer.core import bundles
-from idtrainer.core.keys import KeyFileError
+from idtrainer.core.keys import KeyFileError, PublisherLocked
 from idtrainer.core.quizzes import QuizSettings, Rule
 from idtrainer.core.store import Store
 
@@ -39,7 +39,7 @@ def take_quiz(store: Store, quiz: str, name: str, *, right: bool) -> str:
 @pytest.fixture
 def trainer(make_laptop):
     s = make_laptop("A")
-    s.keys.ensure_publisher("Trainer Aigerim")
+    s.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     return s
 
 
@@ -66,14 +66,17 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
         assert summary.tables["quizzes"]["added"] == 1
         assert summary.tables["texts"]["updated"] >= 1  # the trainer's edit
         assert other.texts.variants(
-            trainer.scalar("SELECT uuid FROM species LIMIT 1"), "handling")["ru"].value \
+            "species", trainer.scalar("SELECT uuid FROM species LIMIT 1"), "handling")["ru"].value \
             == "Новый текст тренера"
         assert other.search.find("сайгак", "ru")  # the search index follows the import
         take_quiz(other, quiz, f"Officer {'BC'[i]}", right=i == 0)
         results.append(bundles.export_bundle(other, "results", stick / f"{'BC'[i]}.idtb"))
 
-    outcomes = bundles.import_many(trainer, [r.path for r in results])
+    asked = []  # the first results from each laptop: the trainer compares its fingerprint
+    outcomes = bundles.import_many(trainer, [r.path for r in results],
+                                   trust=lambda m: asked.append(m.producer_device) or True)
     assert [o.error for o in outcomes] == [None, None]
+    assert asked == [o.device_id for o in laptops]
     for outcome, other in zip(outcomes, laptops, strict=True):
         assert outcome.summary.manifest.producer_device == other.device_id
         assert outcome.summary.tables["answers"]["added"] == 5
@@ -104,6 +107,7 @@ def test_content_out_results_back_and_everything_twice_changes_nothing(
 def test_concurrent_edits_converge_on_both_laptops(trainer: Store, make_laptop,
                                                    tmp_path: Path):
     other = make_laptop("B")
+    other.trainer.set_password("steppe-eagle-8")
     other.keys.trust(trainer.keys.public_of(trainer.keys.publisher()[0]), "publisher", "A")
     # The second trainer laptop shares the publisher key (exported with a passphrase).
     trainer.keys.export_publisher(tmp_path / "publisher.key", "correct horse")
@@ -122,7 +126,7 @@ def test_concurrent_edits_converge_on_both_laptops(trainer: Store, make_laptop,
     for table in ("texts", "species", "taxa"):
         assert trainer.query(f"SELECT * FROM {table} ORDER BY uuid") == \
             other.query(f"SELECT * FROM {table} ORDER BY uuid"), table
-    assert trainer.texts.get(taxon, "name", "ru").value == "Сайгак степной (B)"
+    assert trainer.texts.get("taxa", taxon, "name", "ru").value == "Сайгак степной (B)"
     # The tombstone was a normal edit: rev 2 on B vs no edit on A (put changed nothing).
     assert trainer.scalar("SELECT deleted FROM species WHERE uuid = ?", (species,)) == 1
 
@@ -136,12 +140,14 @@ def test_submitted_attempts_never_change(trainer: Store, make_laptop, tmp_path: 
     other = make_laptop("B")
     bundles.import_bundle(other, bundles.export_bundle(
         trainer, "content", tmp_path / "c.idtb").path, trust=lambda m: True)
-    bundles.import_bundle(other, bundle.path)
+    bundles.import_bundle(other, bundle.path, trust=lambda m: True)
     # Someone edits the submitted attempt on B (a newer revision) and sends it back.
     other.put("attempts", {"uuid": attempt, "score": 0.0, "passed": 0})
     back = bundles.export_bundle(other, "results", tmp_path / "back.idtb")
-    summary = bundles.import_bundle(trainer, back.path)
-    assert summary.tables["attempts"]["skipped"] == 1, summary.tables
+    summary = bundles.import_bundle(trainer, back.path, trust=lambda m: True)
+    # It was the trainer's laptop's attempt: B may not change it at all (docs/security.md).
+    assert summary.tables["attempts"]["refused"] == 1, summary.tables
+    assert any("another device" in flag for flag in summary.flags)
     assert trainer.scalar("SELECT passed FROM attempts WHERE uuid = ?", (attempt,)) == 1
 
 
@@ -205,6 +211,9 @@ def test_publisher_key_file_needs_its_passphrase(trainer: Store, store: Store, t
     with pytest.raises(KeyFileError, match="wrong passphrase"):
         store.keys.import_publisher(path, "not the passphrase")
     assert store.keys.publisher() is None
+    with pytest.raises(PublisherLocked):  # it is sealed with this laptop's trainer password
+        store.keys.import_publisher(path, "a long passphrase")
+    store.trainer.set_password("new-laptop-pass")
     assert store.keys.import_publisher(path, "a long passphrase") == kid
     assert store.keys.publisher()[0] == kid and store.keys.trusted(kid) is not None
 
@@ -237,3 +246,64 @@ def test_key_and_experts_travel_in_content_bundles(trainer: Store, make_laptop,
     assert "item" in key.characters and all(key.codings[t].get("item") for t in key.taxa)
     assert len(empty.experts.all()) == len(trainer.experts.all())
     empty.close()
+def test_the_import_of_a_stick_reads_as_one_sentence(trainer: Store, make_laptop,
+                                                     tmp_path: Path):
+    quiz = trainer.quizzes.save("Итоговый тест", QuizSettings(pass_mark=60),
+                                [Rule("random", count=3, filter={"types": ["truefalse"]})])
+    content = bundles.export_bundle(trainer, "content", tmp_path / "content.idtb").path
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    files = []
+    for name, people in (("B", (True, False)), ("C", (True,))):
+        laptop = make_laptop(name)
+        laptop.set_setting("device_name", f"Laptop {name}")
+        bundles.import_bundle(laptop, content, trust=lambda m: True)
+        for i, right in enumerate(people):
+            take_quiz(laptop, quiz, f"Officer {name}{i}", right=right)
+        files.append(bundles.export_bundle(laptop, "results", stick / f"{name}.idtb").path)
+    damaged = stick / "damaged.idtb"
+    damaged.write_bytes(files[0].read_bytes()[:-200])  # pulled out too early
+    outcomes = bundles.import_many(trainer, [*files, damaged], trust=lambda m: True)
+    assert [o.cause for o in outcomes] == ["", "", "damaged"]
+    assert bundles.human_summary(outcomes) == (
+        "Results from 2 laptops: 3 attempts, 2 passed, 3 new profiles; "
+        "1 file refused: damaged")
+    detail = "\n".join(bundles.details(outcomes))
+    assert "B.idtb: results from Laptop B" in detail and "REJECTED damaged.idtb" in detail
+    # The same stick again: nothing new, and the sentence says so.
+    again = bundles.import_many(trainer, files, trust=lambda m: True)
+    assert bundles.human_summary(again) == "Results from 2 laptops: nothing new"
+    # An unknown laptop and a damaged file: each cause counted.
+    stranger = make_laptop("D")
+    bundles.import_bundle(stranger, content, trust=lambda m: True)
+    take_quiz(stranger, quiz, "Officer D", right=False)
+    odd = bundles.export_bundle(stranger, "results", stick / "D.idtb").path
+    mixed = bundles.import_many(trainer, [odd, damaged], trust=lambda m: False)
+    assert bundles.human_summary(mixed) == "2 files refused: 1 not accepted, 1 damaged"
+    from idtrainer.core import i18n
+
+    i18n.set_language("ru")
+    try:
+        russian = bundles.human_summary(outcomes)
+    finally:
+        i18n.set_language("en")
+    assert "Results" not in russian and "2" in russian and "ноутбук" in russian
+
+
+def test_a_written_bundle_is_signed_with_the_name_people_gave_the_laptop(trainer: Store,
+                                                                          tmp_path: Path):
+    assert bundles.default_device_name(trainer) == bundles.hostname_name(trainer)  # default
+    assert bundles.set_device_name(trainer, "  Алматы   оқу орталығы ") == "Алматы оқу орталығы"
+    for kind in ("content", "results"):
+        made = bundles.export_bundle(trainer, kind, tmp_path / f"{kind}.idtb")
+        with bundles.BundleReader.open(made.path) as reader:
+            assert reader.manifest.producer_name == "Алматы оқу орталығы"
+    from idtrainer.core import usb
+
+    assert usb.results_file_name(trainer).startswith("Алматы_оқу_орталығы-")
+    assert bundles.set_device_name(trainer, "") == bundles.hostname_name(trainer)
+    with pytest.raises(bundles.DeviceNameError):
+        bundles.set_device_name(trainer, "x" * (bundles.MAX_DEVICE_NAME + 1))
+    with pytest.raises(bundles.DeviceNameError):
+        bundles.set_device_name(trainer, "tab\x00name")
+    assert bundles.default_device_name(trainer) == bundles.hostname_name(trainer)

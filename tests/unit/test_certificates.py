@@ -86,7 +86,8 @@ def test_revoked_and_unknown_issuer(trainer: Store, tmp_path):
     assert trainer.certificates.events(cert.serial) == ["issued", "revoked"]
     with Store.open(tmp_path / "other.sqlite") as other:
         assert other.certificates.verify(cert.payload).status == "unknown_issuer"
-        public = trainer.query_one("SELECT public_key FROM keys")["public_key"]
+        public = trainer.query_one("SELECT public_key FROM keys WHERE kind = 'publisher'")[
+            "public_key"]
         other.keys.trust(public, "publisher", "Almaty trainer")
         assert other.certificates.verify(cert.payload).ok  # revocation is not known there
 
@@ -97,6 +98,7 @@ def test_serials_stay_unique_in_a_loop_and_across_reopening(trainer: Store):
     path = trainer.path
     trainer.close()
     with Store.open(path) as again:
+        assert again.trainer.unlock("steppe-eagle-7").ok  # the publisher key is sealed
         serials += [again.certificates.issue(f"Later {i}", "Course", "en").serial
                     for i in range(5)]
     year = dt.date.today().year
@@ -306,3 +308,53 @@ def test_a_serial_prefix_has_a_limit(trainer: Store):
     template.serial_prefix = "KZ" * 7
     with pytest.raises(CertificateError, match="at most 12 characters"):
         trainer.certificates.save_template(template)
+@pytest.mark.parametrize("typed", ["KZ-2026-000123", "kz-2026-000123", " KZ 2026 000123 ",
+                                   "kz2026000123", "КZ – 2026 – 000123", "KZ-2026 000123"])
+def test_a_typed_serial_is_read_as_issued(typed: str):
+    from idtrainer.core.certificates import normalise_serial
+
+    assert normalise_serial(typed) == "KZ-2026-000123"
+
+
+@pytest.mark.parametrize("typed", ["", "hello", "KZ-26-000123", "KZ-2026-12", "ҚЗ-2026-000123",
+                                   "IDT1.abc.def"])
+def test_what_is_not_a_serial_stays_malformed(trainer: Store, typed: str):
+    from idtrainer.core.certificates import normalise_serial
+
+    assert normalise_serial(typed) is None
+    assert trainer.certificates.verify(typed).status == "malformed"
+
+
+def test_verify_by_serial_known_unknown_and_revoked(trainer: Store):
+    cert = trainer.certificates.issue(*NAMES["kk"], "kk", score=87.5)
+    typed = cert.serial.lower().replace("-", " ")
+    verdict = trainer.certificates.verify(typed)
+    assert verdict.status == "registered" and verdict.by_serial and not verdict.ok
+    assert (verdict.details["serial"], verdict.details["name"], verdict.details["course"],
+            verdict.details["score"]) == (cert.serial, *NAMES["kk"], 87.5)
+    unknown = trainer.certificates.verify("KZ-2026-999999")
+    assert unknown.status == "unregistered" and unknown.details == {"serial": "KZ-2026-999999"}
+    trainer.certificates.revoke(cert.serial, "issued to the wrong person")
+    revoked = trainer.certificates.verify(cert.serial)
+    assert revoked.status == "registered_revoked"
+    assert revoked.details["reason"] == "issued to the wrong person"
+    assert revoked.details["name"] == NAMES["kk"][0]
+
+
+def test_an_officers_laptop_knows_a_revoked_serial_from_the_signed_revocation(
+        trainer: Store, tmp_path):
+    from idtrainer.core import bundles
+
+    cert = trainer.certificates.issue(*NAMES["ru"], "ru")
+    kept = trainer.certificates.issue(*NAMES["en"], "en")
+    trainer.certificates.revoke(cert.serial, "exam sat by someone else")
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb").path
+    with Store.open(tmp_path / "officer.sqlite") as officer:
+        assert officer.certificates.verify(cert.serial).status == "unregistered"
+        bundles.import_bundle(officer, bundle, trust=lambda m: True)
+        verdict = officer.certificates.verify(cert.serial)
+        assert verdict.status == "registered_revoked"
+        assert verdict.details["reason"] == "exam sat by someone else"
+        assert "name" not in verdict.details  # the register of names stays with the trainer
+        # Certificates themselves never travel: a serial that was not revoked is unknown.
+        assert officer.certificates.verify(kept.serial).status == "unregistered"

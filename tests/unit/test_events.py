@@ -129,7 +129,7 @@ def test_certificates_by_outcome_attendance_and_achievement(event, tmp_path):
     from idtrainer.core.certificate_pdf import render
 
     store, uuid, _klass, _pre, post, p = event
-    store.keys.ensure_publisher()
+    store.trainer.set_password("steppe-eagle-7", name="Trainer")
     store.events.set_attendance(uuid, p["Асанов"], "2026-11-20", True)
     store.events.set_attendance(uuid, p["Бекова"], "2026-11-21", True)
     take(store, post, p["Бекова"], 9)
@@ -156,7 +156,7 @@ def test_roster_event_and_merge_travel_in_bundles(make_laptop, tmp_path):
     from idtrainer.core import bundles
 
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer")
     questions = trainer.questions.uuids()[:3]
     post = trainer.quizzes.save("Итоговый", QuizSettings(pass_mark=50),
                                 [Rule("fixed", question=q) for q in questions])
@@ -177,7 +177,7 @@ def test_roster_event_and_merge_travel_in_bundles(make_laptop, tmp_path):
     twin = laptop.trainees.create("Бекова Айша")
     take(laptop, post, twin, 3)
     results = bundles.export_bundle(laptop, "results", tmp_path / "r.idtb")
-    bundles.import_bundle(trainer, results.path)
+    bundles.import_bundle(trainer, results.path, trust=lambda m: True)  # laptop B pinned
     trainer.trainees.merge(officer, twin)
     (outcome,) = trainer.events.outcomes(event)
     assert outcome.trainee.uuid == officer and outcome.post == pytest.approx(100)

@@ -168,7 +168,7 @@ def _legend(store: Store, media: str, locale: str) -> list[str]:
 
 def test_marker_labels_follow_the_language(marked):
     store, media, _markers = marked
-    shorts = {loc: [store.texts.get(f, "short", loc).value.replace("\n", " ")
+    shorts = {loc: [store.texts.get("species_features", f, "short", loc).value.replace("\n", " ")
                     for f in [c.uuid for c in store.markers.choices(media, loc)][1:3]]
               for loc in ("ru", "kk")}
     ru, kk = _legend(store, media, "ru"), _legend(store, media, "kk")
@@ -223,7 +223,7 @@ def test_markers_on_a_diagram_are_drawn_into_it(loaded: Store):
 
 def test_markers_and_photo_travel_in_a_content_bundle(make_laptop, tmp_path: Path):
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer Aigerim")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     media = trainer.photos.import_file(seizure_jpeg(tmp_path / "horns.jpg", (640, 480)),
                                        details(trainer))
     choices = trainer.markers.choices(media, "en")
@@ -250,7 +250,7 @@ def test_markers_and_photo_travel_in_a_content_bundle(make_laptop, tmp_path: Pat
 
 def test_markers_travel_with_chosen_modules(make_laptop, tmp_path: Path):
     trainer = make_laptop("A")
-    trainer.keys.ensure_publisher("Trainer Aigerim")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
     media = trainer.photos.import_file(seizure_jpeg(tmp_path / "horns.jpg"), details(trainer))
     trainer.markers.place(media, trainer.markers.choices(media, "en")[0].uuid, 0.5, 0.5)
     module = trainer.scalar("SELECT m.uuid FROM modules m JOIN lessons l ON "

@@ -22,6 +22,8 @@ def test_connection_settings(store: Store):
 def test_put_stamps_sync_columns_and_bumps_rev_only_on_change():
     moments = iter(dt.datetime(2026, 1, 1, 12, 0, s, tzinfo=dt.UTC) for s in range(10))
     store = Store.memory(Path("/nonexistent"), clock=lambda: next(moments))
+    # Opening made the device key (and the device id derived from it) at the first tick.
+    moments = iter(dt.datetime(2026, 1, 1, 12, 0, s, tzinfo=dt.UTC) for s in range(10))
     uuid = content_uuid("taxon", "x")
     assert store.put("taxa", taxon(uuid)) == "added"
     row = store.query_one("SELECT * FROM taxa WHERE uuid = ?", (uuid,))

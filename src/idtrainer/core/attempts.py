@@ -66,6 +66,7 @@ class ReportRow:
     best_percent: float | None
     passed: bool
     devices: tuple[str, ...]
+    flags: tuple[str, ...] = ()  # what re-grading found, naming the laptop (core/regrade.py)
 
 
 @dataclass(frozen=True)
@@ -293,9 +294,22 @@ class AttemptManager:
             "FROM attempts a JOIN trainees t ON t.uuid = a.trainee_uuid "
             "LEFT JOIN trainees m ON m.uuid = t.merged_into "
             f"WHERE {' AND '.join(where)} GROUP BY 1, a.quiz_uuid "
-            "ORDER BY 2, a.quiz_uuid", params)
+            "ORDER BY 2, a.quiz_uuid", params).fetchall()
+        from idtrainer.core.regrade import flags_for
+
+        flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
+        found = self.store.query(
+            "SELECT DISTINCT a.uuid, coalesce(m.uuid, a.trainee_uuid) AS trainee_uuid, "
+            "a.quiz_uuid FROM grading_flags f JOIN attempts a ON a.uuid = f.attempt_uuid "
+            "JOIN trainees t ON t.uuid = a.trainee_uuid "
+            "LEFT JOIN trainees m ON m.uuid = t.merged_into WHERE a.deleted = 0")
+        texts = flags_for(self.store, [f["uuid"] for f in found]) if found else {}
+        for f in found:
+            flagged[(f["trainee_uuid"], f["quiz_uuid"])] += texts.get(f["uuid"], [])
         return [ReportRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]),
-                          tuple(sorted((r[6] or "").split(",")))) for r in rows]
+                          tuple(sorted((r[6] or "").split(","))),
+                          tuple(dict.fromkeys(flagged.get((r[0], r[2]), []))))
+                for r in rows]
 
     # -- export ------------------------------------------------------------------------
 
@@ -310,12 +324,16 @@ class AttemptManager:
         with atomic_write(path, "w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
             writer.writerow(["trainee", "class", "quiz", "started", "submitted",
-                             "score_percent", "passed", "device"])
+                             "score_percent", "passed", "device", "flags"])
+            from idtrainer.core.regrade import flags_for
+
+            flags = flags_for(self.store, [r["uuid"] for r in rows])
             for r in rows:
-                title = self.store.texts.get(r["quiz_uuid"], "title", r["locale"])
+                title = self.store.texts.get("quizzes", r["quiz_uuid"], "title", r["locale"])
                 percent = 100 * r["score"] / r["max_score"] if r["max_score"] else 0.0
                 writer.writerow([r["trainee"], r["class_name"] or "",
                                  title.value if title else r["quiz_uuid"], r["started_at"],
                                  r["submitted_at"], f"{percent:.1f}",
-                                 "yes" if r["passed"] else "no", r["device_id"]])
+                                 "yes" if r["passed"] else "no", r["device_id"],
+                                 "; ".join(flags.get(r["uuid"], []))])
         return len(rows)

@@ -1,6 +1,12 @@
 """Certificates: issuing with never-reused serials, a signed payload for the QR code,
 offline verification, reprint and revoke, and class batches.
 
+A certificate is identified by (publisher key, serial): two trainers' serials never
+collide. Only a laptop with the publisher key open (trainer mode unlocked) issues or
+revokes. A revocation is signed by the publisher key that issued the certificate and
+travels in every content bundle (the ``revocations`` table), so an officer's laptop
+shows "revoked, on DATE, reason" after its next sync (docs/security.md).
+
 The payload is ASCII only (``IDT1.<data>.<signature>``, base64url), because USB QR
 scanners type what they read as keystrokes and many cannot type Cyrillic.
 """
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,7 +27,7 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.keys import b64, unb64
 from idtrainer.core.pictures import JPEG, PNG, MediaError, read_picture
 from idtrainer.core.schema import LOCALES
-from idtrainer.core.store import new_uuid
+from idtrainer.core.store import content_uuid, new_uuid
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
@@ -114,12 +121,39 @@ EVENT_KINDS: tuple[str, ...] = ("attendance", "achievement")
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # valid | invalid | revoked | unknown_issuer | malformed
+    """What a check found. From the QR text: valid | invalid | revoked | unknown_issuer |
+    malformed. From a printed serial, which proves nothing by itself: registered (in this
+    laptop's register) | registered_revoked (revoked, by the register or a signed
+    revocation) | unregistered (the laptop knows no such serial)."""
+
+    status: str
     details: dict[str, Any]
 
     @property
     def ok(self) -> bool:
         return self.status == "valid"
+
+    @property
+    def by_serial(self) -> bool:
+        return self.status in SERIAL_STATUSES
+
+
+SERIAL_STATUSES = ("registered", "registered_revoked", "unregistered")
+
+#: Cyrillic letters that look like Latin ones, as typed on a Russian keyboard layout.
+_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
+_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_]+")
+_SERIAL = re.compile(r"^([A-Z0-9]+(?:-[A-Z0-9]+)*?)-?(\d{4})-?(\d{6})$")
+
+
+def normalise_serial(text: str) -> str | None:
+    """A printed serial as issued (``KZ-2026-000123``) from what a person typed: any case,
+    spaces or other dashes for the hyphens, or none; None when it does not look like one."""
+    flat = _DASHES.sub("-", text.strip().upper().translate(_HOMOGLYPHS)).strip("-")
+    match = _SERIAL.match(flat)
+    if match is None or not flat.isascii():
+        return None
+    return "-".join(match.groups())
 
 
 def _message(fields: dict[str, Any]) -> bytes:
@@ -197,8 +231,8 @@ class CertificateManager:
         if score is not None and not 0 <= score <= 100:
             raise CertificateError(_("A score is a percentage from 0 to 100."))
         if self.store.keys.publisher() is None:
-            raise CertificateError(_("This laptop has no publisher key to sign certificates: "
-                                     "set up trainer mode first."))
+            raise CertificateError(_("Certificates are signed with the publisher key: unlock "
+                                     "trainer mode with the trainer password first."))
         day = on or self.store.clock().date()
         with self.store.transaction():
             if trainee_uuid is None:
@@ -305,9 +339,15 @@ class CertificateManager:
 
     # -- records -----------------------------------------------------------------------
 
-    def get(self, serial: str) -> Certificate | None:
+    def get(self, serial: str, issuer: str | None = None) -> Certificate | None:
+        """The certificate with this serial (from ``issuer``; without it, this laptop's
+        own publisher keys' first)."""
+        own = [k.key_id for k in self.store.keys.own_keys() if k.kind == "publisher"]
         row = self.store.query_one(
-            "SELECT * FROM certificates WHERE serial = ? AND deleted = 0", (serial,))
+            "SELECT * FROM certificates WHERE serial = ? AND deleted = 0 AND "
+            "(? IS NULL OR issuer_key_id = ?) ORDER BY issuer_key_id IN (SELECT value FROM "
+            "json_each(?)) DESC, issued_on DESC LIMIT 1",
+            (serial, issuer, issuer, json.dumps(own)))
         return _certificate(row) if row else None
 
     def all(self, class_uuid: str | None = None) -> list[Certificate]:
@@ -335,11 +375,49 @@ class CertificateManager:
                 serial=serial))
         if not reason.strip():
             raise CertificateError(_("Give the reason for revoking the certificate."))
+        publisher = self.store.keys.publisher()
+        if publisher is None:
+            raise CertificateError(_("Revoking is signed with the publisher key: unlock "
+                                     "trainer mode with the trainer password first."))
         with self.store.transaction():
-            self.store.put("certificates", {"uuid": found.uuid, "revoked_at": self.store.now(),
+            now = self.store.now()
+            self._sign_revocation(found.issuer_key_id, found.serial, now, reason.strip())
+            self.store.put("certificates", {"uuid": found.uuid, "revoked_at": now,
                                             "revoke_reason": reason.strip()})
             self._event(found.uuid, "revoked", reason.strip())
-        return self.get(serial)  # type: ignore[return-value]
+        return self.get(serial, found.issuer_key_id)  # type: ignore[return-value]
+
+    def _sign_revocation(self, issuer: str, serial: str, on: str, reason: str) -> None:
+        """A revocation signed by the key that issued the certificate; it travels in every
+        content bundle. A certificate issued by another publisher key cannot be revoked
+        here."""
+        keys = self.store.keys
+        if issuer not in keys.open_publishers():
+            raise CertificateError(_("Certificate {serial} was issued with another publisher "
+                                     "key; only a laptop holding that key can revoke it.")
+                                   .format(serial=serial))
+        fields = {"k": issuer, "s": serial, "d": on, "r": reason}
+        signature = keys.sign_with(issuer, _message(fields))
+        self.store.put("revocations", {
+            "uuid": content_uuid("revocation", f"{issuer}/{serial}"), "issuer_key_id": issuer,
+            "serial": serial, "revoked_on": on, "reason": reason, "signature": b64(signature)})
+
+    def sign_missing_revocations(self) -> int:
+        """Certificates revoked before revocations were signed (an older IDTrainer): sign
+        them now, with the publisher keys open in this session."""
+        rows = self.store.query(
+            "SELECT c.issuer_key_id, c.serial, c.revoked_at, c.revoke_reason FROM certificates c "
+            "WHERE c.revoked_at IS NOT NULL AND c.deleted = 0 AND NOT EXISTS (SELECT 1 FROM "
+            "revocations r WHERE r.issuer_key_id = c.issuer_key_id AND r.serial = c.serial)")
+        open_keys = self.store.keys.open_publishers()
+        done = 0
+        with self.store.transaction():
+            for r in rows:
+                if r["issuer_key_id"] in open_keys:
+                    self._sign_revocation(r["issuer_key_id"], r["serial"], r["revoked_at"],
+                                          r["revoke_reason"] or "")
+                    done += 1
+        return done
 
     def events(self, serial: str) -> list[str]:
         return [r[0] for r in self.store.conn.execute(
@@ -439,23 +517,74 @@ class CertificateManager:
     # -- verification ------------------------------------------------------------------
 
     def verify(self, text: str) -> Verdict:
+        """Check the QR text (a signed payload); a printed serial is looked up instead."""
         parsed = parse_payload(text)
         if parsed is None:
-            return Verdict("malformed", {})
+            serial = normalise_serial(text)
+            return self.look_up(serial) if serial else Verdict("malformed", {})
         fields, message, signature = parsed
         details = {"serial": fields["s"], "name": fields["n"], "course": fields["c"],
                    "date": fields["d"], "score": fields.get("sc"), "issuer": fields["k"]}
-        good = self.store.keys.verify(str(fields["k"]), message, signature)
-        if good is None:
+        issuer = self.store.keys.trusted(str(fields["k"]))
+        if issuer is None or issuer.kind != "publisher":  # any trusted publisher, no other
             return Verdict("unknown_issuer", details)
-        if not good:
+        if not self.store.keys.verify(issuer.key_id, message, signature):
             return Verdict("invalid", details)
-        known = self.get(str(fields["s"]))
-        if known is not None and known.revoked_at:
-            details["revoked_at"] = known.revoked_at
-            details["reason"] = known.revoke_reason
+        revocation = self.revocation(issuer.key_id, str(fields["s"]))
+        if revocation is not None:
+            details["revoked_at"], details["reason"] = revocation
             return Verdict("revoked", details)
         return Verdict("valid", details)
+
+    def look_up(self, serial: str) -> Verdict:
+        """What this laptop's register says about a printed serial: the certificate (on
+        the trainer's laptop that issued it), or a signed revocation (any laptop that has
+        synced since). Only the QR code proves that a certificate is genuine."""
+        details: dict[str, Any] = {"serial": serial}
+        found = self.get(serial)
+        if found is not None:
+            details.update(name=found.trainee_name, course=found.course_title,
+                           date=found.issued_on, score=found.score,
+                           issuer=found.issuer_key_id)
+            revoked = self.revocation(found.issuer_key_id, serial)
+        else:
+            rows = self.store.query("SELECT * FROM revocations WHERE serial = ? AND "
+                                    "deleted = 0 ORDER BY revoked_on", (serial,))
+            row = next((r for r in rows if revocation_verifies(self.store, r)), None)
+            revoked = (row["revoked_on"], row["reason"]) if row else None
+            if row is not None:
+                details["issuer"] = row["issuer_key_id"]
+        if revoked is not None:
+            details["revoked_at"], details["reason"] = revoked
+            return Verdict("registered_revoked", details)
+        return Verdict("registered" if found is not None else "unregistered", details)
+
+    def revocation(self, issuer: str, serial: str) -> tuple[str, str] | None:
+        """(date, reason) when the publisher ``issuer`` revoked ``serial``: a signed
+        revocation that verifies, or this laptop's own record."""
+        row = self.store.query_one(
+            "SELECT * FROM revocations WHERE issuer_key_id = ? AND serial = ? AND deleted = 0",
+            (issuer, serial))
+        if row is not None and revocation_verifies(self.store, row):
+            return row["revoked_on"], row["reason"]
+        own = self.store.query_one(
+            "SELECT revoked_at, revoke_reason FROM certificates WHERE issuer_key_id = ? AND "
+            "serial = ? AND deleted = 0 AND revoked_at IS NOT NULL", (issuer, serial))
+        return (own["revoked_at"], own["revoke_reason"] or "") if own else None
+
+
+def revocation_verifies(store: Store, row: dict[str, Any]) -> bool:
+    """A revocation row is signed by the trusted publisher key that issued the certificate."""
+    fields = {"k": row["issuer_key_id"], "s": row["serial"], "d": row["revoked_on"],
+              "r": row["reason"]}
+    key = store.keys.trusted(row["issuer_key_id"])
+    if key is None or key.kind != "publisher":
+        return False
+    try:
+        signature = unb64(row["signature"])
+    except ValueError:
+        return False
+    return bool(store.keys.verify(key.key_id, _message(fields), signature))
 
 
 def _template_key(kind: str) -> str:

@@ -198,7 +198,7 @@ class EventManager:
         out = []
         for (uuid,) in self.store.conn.execute(
                 "SELECT uuid FROM quizzes WHERE deleted = 0 ORDER BY updated_at"):
-            title = self.store.texts.get(uuid, "title", locale)
+            title = self.store.texts.get("quizzes", uuid, "title", locale)
             out.append((uuid, title.value if title else uuid))
         return sorted(out, key=lambda q: sort_key(q[1], locale))
 

@@ -367,7 +367,10 @@ class IdentifyManager:
                                 "WHERE deleted = 0 ORDER BY position")
         states = self.store.query("SELECT uuid, character_uuid, slug, media_uuid FROM key_states "
                                   "WHERE deleted = 0 ORDER BY position")
-        texts = self.store.texts.for_owners([r["uuid"] for r in rows + states], locale)
+        texts = {**self.store.texts.for_owners("key_characters", [r["uuid"] for r in rows],
+                                               locale),
+                 **self.store.texts.for_owners("key_states", [s["uuid"] for s in states],
+                                               locale)}
         out = []
         for r in rows:
             out.append(CharacterInfo(
@@ -388,4 +391,4 @@ class IdentifyManager:
         return list(dict.fromkeys(r["uuid"] for r in rows))
 
     def reason(self, record_uuid: str, locale: str) -> LocalText | None:
-        return self.store.texts.get(record_uuid, "reason", locale)
+        return self.store.texts.get("key_not_separable", record_uuid, "reason", locale)

@@ -36,16 +36,18 @@ class LessonManager:
         self.store = store
 
     def courses(self, locale: str) -> list[Item]:
-        return self._items("SELECT uuid, slug, position FROM courses WHERE deleted = 0 "
-                           "ORDER BY position, slug", (), locale)
+        return self._items("courses", "SELECT uuid, slug, position FROM courses WHERE "
+                           "deleted = 0 ORDER BY position, slug", (), locale)
 
     def modules(self, course_uuid: str, locale: str) -> list[Item]:
-        return self._items("SELECT uuid, slug, position FROM modules WHERE course_uuid = ? "
-                           "AND deleted = 0 ORDER BY position", (course_uuid,), locale)
+        return self._items("modules", "SELECT uuid, slug, position FROM modules WHERE "
+                           "course_uuid = ? AND deleted = 0 ORDER BY position", (course_uuid,),
+                           locale)
 
     def lessons(self, module_uuid: str, locale: str) -> list[Item]:
-        return self._items("SELECT uuid, slug, position FROM lessons WHERE module_uuid = ? "
-                           "AND deleted = 0 ORDER BY position", (module_uuid,), locale)
+        return self._items("lessons", "SELECT uuid, slug, position FROM lessons WHERE "
+                           "module_uuid = ? AND deleted = 0 ORDER BY position", (module_uuid,),
+                           locale)
 
     def module_uuids(self) -> list[str]:
         """Every module of every course, in course order."""
@@ -63,16 +65,16 @@ class LessonManager:
                                    (lesson_uuid,))
         if row is None:
             return None
-        texts = self.store.texts.fields(lesson_uuid, locale)
+        texts = self.store.texts.fields("lessons", lesson_uuid, locale)
         return Lesson(row["uuid"], row["slug"], row["module_uuid"], row["position"],
                       texts.get("title"), texts.get("body"))
 
     def lesson_count(self) -> int:
         return self.store.count("lessons")
 
-    def _items(self, sql: str, params: tuple, locale: str) -> list[Item]:
+    def _items(self, table: str, sql: str, params: tuple, locale: str) -> list[Item]:
         rows = self.store.query(sql, params)
-        titles = self.store.texts.for_owners([r["uuid"] for r in rows], locale,
+        titles = self.store.texts.for_owners(table, [r["uuid"] for r in rows], locale,
                                              fields=["title"])
         return [Item(r["uuid"], r["slug"], r["position"],
                      titles.get(r["uuid"], {}).get("title")) for r in rows]

@@ -159,7 +159,7 @@ class MarkerManager:
                                 "species the picture belongs to."))
 
     def _labels(self, feature_uuids: set[str], locale: str) -> dict[str, LocalText]:
-        texts = self.store.texts.for_owners(sorted(feature_uuids), locale,
+        texts = self.store.texts.for_owners("species_features", sorted(feature_uuids), locale,
                                             fields=("short", "text"))
         out: dict[str, LocalText] = {}
         for uuid, fields in texts.items():

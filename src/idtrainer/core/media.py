@@ -128,7 +128,7 @@ class MediaManager:
             "JOIN media m ON m.uuid = k.media_uuid "
             "WHERE k.owner_uuid = ? AND k.deleted = 0 AND m.deleted = 0 ORDER BY k.position",
             (owner_uuid,))
-        texts = self.store.texts.for_owners([r["uuid"] for r in rows], locale)
+        texts = self.store.texts.for_owners("media", [r["uuid"] for r in rows], locale)
         markers = self.store.markers.for_media([r["uuid"] for r in rows], locale)
         return [self._item(r, texts.get(r["uuid"], {}), markers.get(r["uuid"], []))
                 for r in rows]
@@ -137,7 +137,7 @@ class MediaManager:
         row = self.store.query_one("SELECT * FROM media WHERE uuid = ?", (media_uuid,))
         if row is None:
             return None
-        return self._item(row, self.store.texts.fields(media_uuid, locale),
+        return self._item(row, self.store.texts.fields("media", media_uuid, locale),
                           self.store.markers.on(media_uuid, locale))
 
     def missing_files(self) -> list[str]:

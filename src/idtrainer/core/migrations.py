@@ -594,6 +594,113 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+_V1_SYNCED = (
+    "texts", "taxa", "cites_listings", "media", "species", "species_features",
+    "species_products", "lookalikes", "media_links", "courses", "modules", "lessons",
+    "questions", "question_options", "quizzes", "quiz_rules", "classes", "quiz_assignments",
+    "trainees", "class_members", "attempts", "answers", "lesson_progress", "practice_cards",
+    "practice_reviews", "certificates", "certificate_events")
+#: Synced tables that versions 3 to 5 added (identification key, experts, events).
+_V3_TO_V5_SYNCED = ("key_characters", "key_states", "key_codings", "key_not_separable",
+                    "experts", "events", "attendance")
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    """Trust (docs/security.md): sealed publisher keys, where each synced row came from,
+    laptops pinned to their keys, certificates named by (publisher key, serial), signed
+    revocations that travel with content, grading flags."""
+    # The publisher's private key, encrypted with a key derived from the trainer password
+    # (core/keys.py); the plain private_key column keeps only the device key.
+    conn.execute("ALTER TABLE keys ADD COLUMN sealed_key TEXT")
+    # The device each synced row originated on. Filled from what the rows already say.
+    for table in (*_V1_SYNCED, *_V3_TO_V5_SYNCED):
+        conn.execute(f"ALTER TABLE [{table}] ADD COLUMN origin TEXT")
+    conn.execute("UPDATE attendance SET origin = updated_by")
+    conn.execute("UPDATE attempts SET origin = device_id")
+    conn.execute("UPDATE trainees SET origin = created_on")
+    for table, parent, column in (("answers", "attempts", "attempt_uuid"),
+                                  ("lesson_progress", "trainees", "trainee_uuid"),
+                                  ("practice_cards", "trainees", "trainee_uuid")):
+        conn.execute(f"UPDATE [{table}] SET origin = (SELECT p.origin FROM [{parent}] p "
+                     f"WHERE p.uuid = [{table}].[{column}])")
+    conn.execute("UPDATE practice_reviews SET origin = (SELECT c.origin FROM practice_cards c "
+                 "WHERE c.uuid = practice_reviews.card_uuid)")
+    conn.execute("UPDATE class_members SET origin = updated_by")
+    # Content, certificates and their texts came from the trainer: no device owns them.
+    # A certificate is (publisher key, serial): two publishers' serials never collide.
+    # Rebuilt (SQLite cannot drop a constraint) with certificate_events, whose reference
+    # follows the renamed table: both old tables are dropped once the new ones are full.
+    def names(table: str) -> str:
+        return ", ".join(f"[{r[1]}]" for r in conn.execute(f"PRAGMA table_info({table})"))
+
+    conn.execute("ALTER TABLE certificates RENAME TO certificates_v1")
+    conn.execute("ALTER TABLE certificate_events RENAME TO certificate_events_v1")
+    conn.execute(f"""CREATE TABLE certificates (
+        uuid TEXT PRIMARY KEY,
+        serial TEXT NOT NULL,
+        trainee_uuid TEXT NOT NULL REFERENCES trainees (uuid),
+        class_uuid TEXT REFERENCES classes (uuid),
+        quiz_uuid TEXT REFERENCES quizzes (uuid),
+        attempt_uuid TEXT REFERENCES attempts (uuid),
+        trainee_name TEXT NOT NULL,
+        course_title TEXT NOT NULL,
+        score REAL,
+        locale TEXT NOT NULL CHECK (locale IN ('en', 'ru', 'kk', 'uz')),
+        issued_on TEXT NOT NULL,
+        issuer_key_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        revoked_at TEXT,
+        revoke_reason TEXT,{SYNC},
+        kind TEXT NOT NULL DEFAULT 'course'
+            CHECK (kind IN ('course', 'attendance', 'achievement')),
+        event_uuid TEXT REFERENCES events (uuid),
+        origin TEXT,
+        UNIQUE (issuer_key_id, serial))""")
+    conn.execute(f"""CREATE TABLE certificate_events (
+        uuid TEXT PRIMARY KEY,
+        certificate_uuid TEXT NOT NULL REFERENCES certificates (uuid),
+        kind TEXT NOT NULL CHECK (kind IN ('issued', 'reprinted', 'revoked')),
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',{SYNC},
+        origin TEXT)""")
+    for table in ("certificates", "certificate_events"):
+        columns = names(f"{table}_v1")
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_v1")
+    conn.execute("DROP TABLE certificate_events_v1")
+    conn.execute("DROP TABLE certificates_v1")
+    conn.execute("CREATE INDEX certificates_serial ON certificates (serial)")
+    # Revocations signed by the publisher that issued the certificate; they travel in
+    # every content bundle, so officers' laptops learn of them at the next sync.
+    conn.execute(f"""CREATE TABLE revocations (
+        uuid TEXT PRIMARY KEY,
+        issuer_key_id TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        revoked_on TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        signature TEXT NOT NULL,{SYNC},
+        origin TEXT,
+        UNIQUE (issuer_key_id, serial))""")
+    # Laptops pinned to their device keys on the trainer's laptop (local).
+    conn.execute("""CREATE TABLE device_pins (
+        device_id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        pinned_at TEXT NOT NULL)""")
+    # What re-grading found on import (local): shown in the report and the sync history.
+    conn.execute("""CREATE TABLE grading_flags (
+        attempt_uuid TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        device_name TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL,
+        stored_score REAL,
+        recomputed_score REAL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
+
+
 def _v8(conn: sqlite3.Connection) -> None:
     """Feature markers: numbered points on a picture, each tied to one diagnostic feature
     of a species (the label is drawn from the feature's texts in the reader's language)."""
@@ -607,7 +714,8 @@ def _v8(conn: sqlite3.Connection) -> None:
         rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
         updated_at TEXT NOT NULL,
         updated_by TEXT NOT NULL,
-        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)))""")
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        origin TEXT)""")
     conn.execute("CREATE INDEX picture_markers_media ON picture_markers (media_uuid, position)")
 
 
@@ -618,6 +726,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (6, _v6),
     (8, _v8),
 ])
 LATEST = MIGRATIONS[-1][0]

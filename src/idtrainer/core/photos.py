@@ -210,7 +210,7 @@ class PhotoManager:
             "SELECT owner_uuid FROM media_links WHERE media_uuid = ? AND owner_table = "
             "'species' AND deleted = 0 ORDER BY position LIMIT 1", (media_uuid,))
         captions = {loc: t.value for loc, t in
-                    self.store.texts.variants(media_uuid, "caption").items()}
+                    self.store.texts.variants("media", media_uuid, "caption").items()}
         return PhotoDetails(row["licence"], row["author"], row["source"], species, captions)
 
     def for_species(self, species_uuid: str) -> list[str]:
@@ -224,7 +224,7 @@ class PhotoManager:
         for locale, text in captions.items():
             if locale not in LOCALES:
                 continue
-            current = self.store.texts.variants(media_uuid, "caption").get(locale)
+            current = self.store.texts.variants("media", media_uuid, "caption").get(locale)
             if text.strip():
                 if current is None or current.value != text.strip():
                     self.store.texts.set("media", media_uuid, "caption", locale, text.strip())

@@ -106,8 +106,9 @@ class PracticeManager:
                           taxon["scientific_name"].split()[0],
                           *json.loads(taxon["synonyms"])] if taxon else []
             common = [n for r in self.store.conn.execute(
-                "SELECT value FROM texts WHERE owner_uuid = ? AND field IN ('name', "
-                "'other_names') AND deleted = 0", (taxon["uuid"] if taxon else "",))
+                "SELECT value FROM texts WHERE owner_table = 'taxa' AND owner_uuid = ? AND "
+                "field IN ('name', 'other_names') AND deleted = 0",
+                (taxon["uuid"] if taxon else "",))
                 for n in r[0].split("\n") if n.strip()]
             by_locale = {loc: self.store.media.for_owner(species_uuid, loc) for loc in LOCALES}
             chosen = None

@@ -62,11 +62,11 @@ class QuestionManager:
         options = self.store.query(
             "SELECT * FROM question_options WHERE question_uuid = ? AND deleted = 0 "
             "ORDER BY position", (question_uuid,))
-        texts = self.store.texts.for_owners([question_uuid, *(o["uuid"] for o in options)],
+        texts = self.store.texts.for_owners("question_options", [o["uuid"] for o in options],
                                             locale)
-        own = texts.get(question_uuid, {})
+        own = self.store.texts.fields("questions", question_uuid, locale)
         species_names = self.store.texts.for_owners(
-            [self._taxon_of(o["species_uuid"]) for o in options if o["species_uuid"]],
+            "taxa", [self._taxon_of(o["species_uuid"]) for o in options if o["species_uuid"]],
             locale, fields=["name"])
         return Question(
             row["uuid"], row["slug"], row["qtype"], row["module_uuid"], row["difficulty"],

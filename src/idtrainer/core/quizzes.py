@@ -140,7 +140,7 @@ class QuizManager:
     def duplicate(self, uuid: str, title_suffix: str = " (2)") -> str:
         quiz = self.get(uuid, "en")
         titles = {loc: Translation(t.value + title_suffix, t.status)
-                  for loc, t in self.store.texts.variants(uuid, "title").items()}
+                  for loc, t in self.store.texts.variants("quizzes", uuid, "title").items()}
         return self.save(titles, quiz.settings, quiz.rules)
 
     def assign(self, quiz: str, *, class_uuid: str | None = None,
@@ -166,7 +166,7 @@ class QuizManager:
                       json.loads(r["filter"]))
                  for r in self.store.query("SELECT * FROM quiz_rules WHERE quiz_uuid = ? AND "
                                            "deleted = 0 ORDER BY position", (uuid,))]
-        title = self.store.texts.get(uuid, "title", locale)
+        title = self.store.texts.get("quizzes", uuid, "title", locale)
         return Quiz(uuid, title.value if title else "", settings, rules)
 
     def all_uuids(self) -> list[str]:
@@ -206,7 +206,7 @@ class QuizManager:
         with self.store.transaction():
             for module in missing:
                 uuid = content_uuid("self-test", module["slug"])
-                titles = self.store.texts.variants(module["uuid"], "title") or {
+                titles = self.store.texts.variants("modules", module["uuid"], "title") or {
                     "en": Translation(module["slug"])}
                 count = min(SELF_TEST_QUESTIONS, module["questions"])
                 self.save(titles, self_test_settings(),
@@ -282,8 +282,9 @@ class QuizManager:
                 continue
             questions = {q for rule in quiz.rules for q in self.pool(rule)}
             missing = [q for q in questions
-                       if self.store.scalar("SELECT 1 FROM texts WHERE owner_uuid = ? AND "
-                                            "field = 'stem' AND locale = ? AND deleted = 0",
+                       if self.store.scalar("SELECT 1 FROM texts WHERE owner_table = "
+                                            "'questions' AND owner_uuid = ? AND field = "
+                                            "'stem' AND locale = ? AND deleted = 0",
                                             (q, lang)) is None]
             if missing:
                 out.append(_("{n} questions have no text in {language}.").format(

@@ -77,7 +77,7 @@ def species_names(store: Store, species: Sequence[str], locale: str) -> dict[str
         if row is None:
             out[uuid] = uuid
             continue
-        name = store.texts.get(row["taxon_uuid"], "name", locale)
+        name = store.texts.get("taxa", row["taxon_uuid"], "name", locale)
         out[uuid] = name.value if name else row["scientific_name"]
     return out
 
@@ -86,7 +86,7 @@ def module_names(store: Store, modules: Sequence[str | None], locale: str
                  ) -> dict[str | None, str]:
     out: dict[str | None, str] = {}
     for uuid in modules:
-        title = store.texts.get(uuid, "title", locale) if uuid else None
+        title = store.texts.get("modules", uuid, "title", locale) if uuid else None
         out[uuid] = title.value if title else (uuid or _("no module"))
     return out
 

@@ -35,6 +35,7 @@ CONTENT_TABLES: tuple[str, ...] = (
     "key_codings",
     "key_not_separable",
     "experts",
+    "revocations",
 )
 
 #: Synced tables that laptops send back in results bundles, in dependency order.
@@ -59,7 +60,10 @@ SYNCED_TABLES: tuple[str, ...] = (*CONTENT_TABLES, *RESULTS_TABLES, TEXTS_TABLE)
 #: Tables that never leave this installation.
 LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log", "search_index",
                                  "checklist_taxa", "checklist_synonyms",
-                                 "checklist_annotations")
+                                 "checklist_annotations", "device_pins", "grading_flags")
+
+#: The column naming the device a synced row originated on (docs/security.md).
+ORIGIN_COLUMN = "origin"
 
 LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")

@@ -57,8 +57,8 @@ class SearchManager:
         for name in [row["scientific_name"], *json.loads(row["synonyms"])]:
             forms += search_forms(name, "en")
         for locale, value in self.store.conn.execute(
-                "SELECT locale, value FROM texts WHERE owner_uuid = ? AND deleted = 0 "
-                "AND field IN ('name', 'other_names')", (taxon_uuid,)):
+                "SELECT locale, value FROM texts WHERE owner_table = 'taxa' AND owner_uuid = ? "
+                "AND deleted = 0 AND field IN ('name', 'other_names')", (taxon_uuid,)):
             for name in value.split(FORM_SEPARATOR):
                 if name.strip():
                     forms += search_forms(name, locale if locale in LOCALES else "en")
@@ -122,7 +122,7 @@ class SearchManager:
                 f"LEFT JOIN species s ON s.taxon_uuid = t.uuid AND s.deleted = 0 "
                 f"WHERE t.uuid IN ({marks})", tuple(taxa))
         }
-        names = self.store.texts.for_owners(taxa, locale, fields=["name"])
+        names = self.store.texts.for_owners("taxa", taxa, locale, fields=["name"])
         return [
             SearchHit(t, info[t]["species_uuid"], info[t]["scientific_name"],
                       names.get(t, {}).get("name"))

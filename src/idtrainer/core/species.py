@@ -166,7 +166,8 @@ class SpeciesManager:
             "ORDER BY checked_on DESC, updated_at DESC LIMIT 1", (taxon_uuid,))
         if row is None:
             return None
-        return Listing(row["appendix"], self.store.texts.get(row["uuid"], "annotation", locale),
+        annotation = self.store.texts.get("cites_listings", row["uuid"], "annotation", locale)
+        return Listing(row["appendix"], annotation,
                        row["source"], row["listed_since"], row["checked_on"],
                        bool(row["to_verify"]))
 
@@ -180,8 +181,9 @@ class SpeciesManager:
         names: dict[str, str] = {}
         other: dict[str, list[str]] = {}
         for r in self.store.query(
-                "SELECT field, locale, value FROM texts WHERE owner_uuid = ? AND deleted = 0 "
-                "AND field IN ('name', 'other_names')", (summary.taxon_uuid,)):
+                "SELECT field, locale, value FROM texts WHERE owner_table = 'taxa' AND "
+                "owner_uuid = ? AND deleted = 0 AND field IN ('name', 'other_names')",
+                (summary.taxon_uuid,)):
             if r["field"] == "name":
                 names[r["locale"]] = r["value"]
             else:
@@ -195,8 +197,9 @@ class SpeciesManager:
         features = children("species_features")
         products = children("species_products")
         lookalikes = children("lookalikes")
-        owned = texts.for_owners(
-            [r["uuid"] for r in (*features, *products, *lookalikes)], locale)
+        owned = {**texts.for_owners("species_features", [r["uuid"] for r in features], locale),
+                 **texts.for_owners("species_products", [r["uuid"] for r in products], locale),
+                 **texts.for_owners("lookalikes", [r["uuid"] for r in lookalikes], locale)}
         slugs = {r["uuid"]: r["slug"] for r in self.store.query(
             "SELECT uuid, slug FROM species WHERE deleted = 0")}
         return SpeciesCard(
@@ -206,7 +209,7 @@ class SpeciesManager:
             synonyms=json.loads(taxon["synonyms"]),
             names=names,
             other_names=other,
-            texts=texts.fields(species_uuid, locale),
+            texts=texts.fields("species", species_uuid, locale),
             features=[owned[r["uuid"]]["text"] for r in features
                       if "text" in owned.get(r["uuid"], {})],
             products=[Product(r["product_type"], owned.get(r["uuid"], {}).get("text"))
@@ -225,11 +228,12 @@ class SpeciesManager:
             "SELECT uuid FROM lookalikes WHERE deleted = 0 AND ((species_uuid = ? AND "
             "other_species_uuid = ?) OR (species_uuid = ? AND other_species_uuid = ?)) "
             "ORDER BY species_uuid = ? DESC, position", (a, b, b, a, a))
-        texts = self.store.texts.for_owners([r["uuid"] for r in rows], locale, fields=["points"])
+        texts = self.store.texts.for_owners("lookalikes", [r["uuid"] for r in rows], locale,
+                                            fields=["points"])
         return [texts[r["uuid"]]["points"] for r in rows if "points" in texts.get(r["uuid"], {})]
 
     def _summaries(self, rows: list[dict], locale: str) -> list[SpeciesSummary]:
-        names = self.store.texts.for_owners([r["taxon_uuid"] for r in rows], locale,
+        names = self.store.texts.for_owners("taxa", [r["taxon_uuid"] for r in rows], locale,
                                             fields=["name"])
         return [SpeciesSummary(r["uuid"], r["slug"], r["taxon_uuid"], r["scientific_name"],
                                r["taxon_group"], names.get(r["taxon_uuid"], {}).get("name"),

@@ -30,7 +30,7 @@ from idtrainer.core import migrations
 from idtrainer.core.changes import ChangeBus, Pending, bus_for
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import SYNC_COLUMNS
+from idtrainer.core.schema import ORIGIN_COLUMN, SYNC_COLUMNS
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -423,7 +423,8 @@ class Store:
         same content or saving an unchanged form does not make a new revision.
         Undeleting happens by passing ``deleted=0`` explicitly.
         """
-        values = {k: _to_sql(v) for k, v in row.items() if k not in SYNC_COLUMNS[1:4]}
+        values = {k: _to_sql(v) for k, v in row.items()
+                  if k not in SYNC_COLUMNS[1:4] and k != ORIGIN_COLUMN}
         if "uuid" not in values:
             raise ValueError(f"{table}: a row needs a uuid")
         with self.transaction():
@@ -432,6 +433,9 @@ class Store:
             stamp = {"updated_at": self.now(), "updated_by": self.device_id}
             if current is None:
                 values.setdefault("deleted", 0)
+                # The device a row originated on never changes (docs/security.md).
+                if ORIGIN_COLUMN in current_columns(self, table):
+                    values[ORIGIN_COLUMN] = self.device_id
                 data = {**values, "rev": 1, **stamp}
                 cols = ", ".join(f"[{c}]" for c in data)
                 marks = ", ".join("?" for _ in data)
@@ -473,11 +477,17 @@ class Store:
             self.changed("settings", [key])
 
     def _ensure_device_id(self) -> str:
+        """This installation's device id: on a new installation, the id of its device key
+        (so a results bundle's device id and signing key cannot be told apart); an older
+        installation keeps its random id, bound to its key on the trainer's laptop at the
+        first import after the upgrade (docs/security.md)."""
         device = self.get_setting("device_id")
         if device is None and self.read_only:
             return ""  # nothing this store writes needs it
         if device is None:
-            device = new_uuid()
+            from idtrainer.core.keys import KeyManager
+
+            device = KeyManager(self).device()[0]
             self.set_setting("device_id", device)
         return device
 
@@ -609,6 +619,15 @@ def _configure_read_only(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA query_only = ON")
+
+
+def current_columns(store: Store, table: str) -> frozenset[str]:
+    """The columns of ``table``, read once per connection."""
+    cache = store.__dict__.setdefault("_columns", {})
+    if table not in cache:
+        cache[table] = frozenset(r[1] for r in store.conn.execute(
+            f"PRAGMA table_info([{table}])"))
+    return cache[table]
 
 
 def _configure(conn: sqlite3.Connection, *, wal: bool) -> None:

@@ -3,7 +3,9 @@
 Any synced row can own translated fields (a species' ``summary``, a lesson's
 ``body``, a question's ``stem``). Each (owner, field, locale) is one synced row
 in ``texts``, so two trainers translating different languages of the same
-lesson merge without conflict.
+lesson merge without conflict. An owner is named by its table *and* its uuid, and
+every lookup asks for both: a text that names another table never shows up in
+place of the owner's own (docs/security.md).
 """
 
 from __future__ import annotations
@@ -78,37 +80,40 @@ class TextManager:
         results = [self.set(owner_table, owner_uuid, field, locale, t.value, t.status)
                    for locale, t in variants.items()]
         stale = self.store.query(
-            "SELECT uuid, locale FROM texts WHERE owner_uuid = ? AND field = ? AND deleted = 0",
-            (owner_uuid, field))
+            "SELECT uuid, locale FROM texts WHERE owner_table = ? AND owner_uuid = ? AND "
+            "field = ? AND deleted = 0", (owner_table, owner_uuid, field))
         for row in stale:
             if row["locale"] not in variants:
                 results.append(self.store.tombstone("texts", row["uuid"]))
         return results
 
-    def variants(self, owner_uuid: str, field: str) -> dict[str, Translation]:
+    def variants(self, owner_table: str, owner_uuid: str, field: str
+                 ) -> dict[str, Translation]:
         rows = self.store.query(
-            "SELECT locale, value, status FROM texts "
-            "WHERE owner_uuid = ? AND field = ? AND deleted = 0", (owner_uuid, field))
+            "SELECT locale, value, status FROM texts WHERE owner_table = ? AND "
+            "owner_uuid = ? AND field = ? AND deleted = 0", (owner_table, owner_uuid, field))
         return {r["locale"]: Translation(r["value"], r["status"]) for r in rows}
 
-    def get(self, owner_uuid: str, field: str, locale: str) -> LocalText | None:
-        return pick(self.variants(owner_uuid, field), locale)
+    def get(self, owner_table: str, owner_uuid: str, field: str, locale: str
+            ) -> LocalText | None:
+        return pick(self.variants(owner_table, owner_uuid, field), locale)
 
-    def fields(self, owner_uuid: str, locale: str) -> dict[str, LocalText]:
+    def fields(self, owner_table: str, owner_uuid: str, locale: str) -> dict[str, LocalText]:
         """Every translated field of one owner, each through the fallback chain."""
-        return self.for_owners([owner_uuid], locale).get(owner_uuid, {})
+        return self.for_owners(owner_table, [owner_uuid], locale).get(owner_uuid, {})
 
-    def for_owners(self, owner_uuids: Iterable[str], locale: str,
+    def for_owners(self, owner_table: str, owner_uuids: Iterable[str], locale: str,
                    fields: Iterable[str] | None = None) -> dict[str, dict[str, LocalText]]:
-        """{owner: {field: text}} for many owners in one query (lists, cards)."""
+        """{owner: {field: text}} for many owners of one table in one query (lists, cards)."""
         owners = list(dict.fromkeys(owner_uuids))
         if not owners:
             return {}
         chain = content_chain(locale)
         sql = ("SELECT owner_uuid, field, locale, value, status FROM texts "
-               "WHERE deleted = 0 AND locale IN ({}) AND owner_uuid IN ({})").format(
+               "WHERE deleted = 0 AND owner_table = ? AND locale IN ({}) "
+               "AND owner_uuid IN ({})").format(
             ",".join("?" * len(chain)), ",".join("?" * len(owners)))
-        params: list[str] = [*chain, *owners]
+        params: list[str] = [owner_table, *chain, *owners]
         if fields is not None:
             wanted = list(fields)
             sql += " AND field IN ({})".format(",".join("?" * len(wanted)))

@@ -29,16 +29,36 @@ def hash_secret(secret: str) -> str:
     return "$".join(parts)
 
 
-def verify_secret(secret: str, stored: str) -> bool:
+#: The most a stored PIN or password hash may ask for. A hash from elsewhere (a results
+#: bundle, a planted row) with heavier settings is refused before scrypt runs: N=2^20
+#: would need 1 GiB and stop the app (docs/security.md).
+MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**15, 8, 2
+MAX_SALT_BYTES, MIN_DIGEST_BYTES, MAX_DIGEST_BYTES = 64, 16, 64
+
+
+def secret_settings_ok(stored: str) -> bool:
+    """True when ``stored`` is a scrypt hash within the fixed maxima (checked without
+    running the hash)."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
+        n_, r_, p_ = int(n), int(r), int(p)
+        salt_len = len(base64.b64decode(salt, validate=True))
+        digest_len = len(base64.b64decode(digest, validate=True))
+    except (ValueError, TypeError):
         return False
-    if scheme != "scrypt":
+    return (scheme == "scrypt" and 1 < n_ <= MAX_SCRYPT_N and n_ & (n_ - 1) == 0
+            and 0 < r_ <= MAX_SCRYPT_R and 0 < p_ <= MAX_SCRYPT_P
+            and 0 < salt_len <= MAX_SALT_BYTES
+            and MIN_DIGEST_BYTES <= digest_len <= MAX_DIGEST_BYTES)
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    if not secret_settings_ok(stored):
         return False
+    _scheme, n, r, p, salt, digest = stored.split("$")
     expected = base64.b64decode(digest)
     actual = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                            p=int(p), dklen=len(expected))
+                            p=int(p), dklen=len(expected), maxmem=64 * 2**20)
     return hmac.compare_digest(actual, expected)
 
 

@@ -1,5 +1,9 @@
 """Trainer mode: a password stored as a salted scrypt hash, with a growing delay after failures.
 
+The password also seals the publisher key (core/keys.py): :meth:`TrainerAuth.unlock`
+opens it for the session, :meth:`TrainerAuth.lock` forgets it, changing the password
+seals it again, and setting the first password (trainer setup) makes it.
+
 The failure count and time are kept in the database, so restarting the app does
 not reset the delay. The core never sleeps: it answers how long to wait, and the
 GUI shows it.
@@ -43,9 +47,12 @@ class TrainerAuth:
     def has_password(self) -> bool:
         return self.store.get_setting(HASH_KEY) is not None
 
-    def set_password(self, new: str, *, current: str | None = None) -> None:
-        """Set the first password, or change it (``current`` must then be right)."""
-        if self.has_password():
+    def set_password(self, new: str, *, current: str | None = None, name: str = "") -> None:
+        """Set the first password (trainer setup: the publisher key is made, or an older
+        clear key sealed, and left open), or change it (``current`` must then be right;
+        the publisher key is sealed again under the new password)."""
+        changing = self.has_password()
+        if changing:
             stored = self.store.get_setting(HASH_KEY) or ""
             if current is None or not verify_secret(current, stored):
                 raise PasswordRejected(_("The current trainer password is not right."))
@@ -54,11 +61,27 @@ class TrainerAuth:
                                    .format(n=MIN_PASSWORD_LENGTH))
         if new.strip() != new or len(set(new)) < 3:
             raise PasswordRejected(_("Choose a password that is harder to guess."))
+        keys = self.store.keys
         with self.store.transaction():
+            if changing:
+                assert current is not None
+                keys.unlock(current)
+                keys.reseal(new)
+            else:
+                keys.unlock(new)  # seals a key an older IDTrainer kept in the clear
+                if not keys.has_publisher():
+                    keys.create_publisher(new, name)
             self.store.set_setting(HASH_KEY, hash_secret(new))
             self._reset()
-        # The trainer's publisher key signs certificates and content bundles.
-        self.store.keys.ensure_publisher()
+        keys.wipe_clear_copies()
+
+    @property
+    def unlocked(self) -> bool:
+        """Trainer mode is unlocked in this session (the publisher key is open)."""
+        return self.store.keys.unlocked
+
+    def lock(self) -> None:
+        self.store.keys.lock()
 
     def wait_seconds(self, now: dt.datetime | None = None) -> int:
         failures = int(self.store.get_setting(FAILURES_KEY, "0") or 0)
@@ -76,7 +99,10 @@ class TrainerAuth:
             return UnlockResult(False, wait)
         stored = self.store.get_setting(HASH_KEY)
         if stored is not None and verify_secret(password, stored):
+            self.store.keys.unlock(password)
             self._reset()
+            # Revocations made before they were signed (an older IDTrainer) are signed now.
+            self.store.certificates.sign_missing_revocations()
             return UnlockResult(True)
         with self.store.transaction():
             failures = int(self.store.get_setting(FAILURES_KEY, "0") or 0) + 1

@@ -4,6 +4,7 @@ reprint or revoke, and set the template."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +31,12 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n
 from idtrainer.core.certificate_pdf import render
-from idtrainer.core.certificates import Certificate, CertificateError, CertificateTemplate
+from idtrainer.core.certificates import (
+    Certificate,
+    CertificateError,
+    CertificateTemplate,
+    Verdict,
+)
 from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.gui.context import AppContext
@@ -42,9 +48,19 @@ VERDICTS = {
     "invalid": N_("Not valid: the code was changed or forged."),
     "revoked": N_("Revoked: this certificate was withdrawn."),
     "unknown_issuer": N_("Unknown issuer: this laptop does not trust the trainer who signed it."),
-    "malformed": N_("This is not an IDTrainer certificate code."),
+    "malformed": N_("This is neither an IDTrainer certificate code nor a certificate serial "
+                    "(e.g. KZ-2026-000123)."),
+    "registered": N_("Certificate {serial} is in this laptop's register."),
+    "registered_revoked": N_("Certificate {serial} was revoked."),
+    "unregistered": N_("No certificate {serial} in this laptop's register."),
 }
-COLOURS = {"valid": "#1b6e20", "revoked": "#a05a00"}
+#: Said under every answer found by serial: a serial can be copied onto a fake.
+SERIAL_CAUTION = N_("A serial only finds the record: only scanning the QR code proves that a "
+                    "printed certificate is genuine.")
+UNREGISTERED_HINT = N_("Certificates are registered on the trainer's laptop that issued them. "
+                       "Scan the QR code to check the signature here.")
+COLOURS = {"valid": "#1b6e20", "revoked": "#a05a00", "registered_revoked": "#a05a00",
+           "registered": "#1a4f8b", "unregistered": "#555555"}
 
 
 def shown_date(iso_date: str) -> str:
@@ -160,6 +176,7 @@ class CertificatesPage(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.verdict = QLabel(wordWrap=True)
         self.verdict.setObjectName("verdict")
+        self.last_verdict: Verdict | None = None  # kept as data: re-shown in a new language
         row = QHBoxLayout()
         row.addWidget(self.code, 1)
         row.addWidget(self.verify_button)
@@ -232,7 +249,8 @@ class CertificatesPage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Certificates"))
         self.verify_box.setTitle(_("Verify a certificate"))
-        self.code.setPlaceholderText(_("Scan the QR code or paste its text, then press Enter"))
+        self.code.setPlaceholderText(_("Scan the QR code, or type the serial printed on the "
+                                       "certificate, then press Enter"))
         self.verify_button.setText(_("&Verify"))
         self.issue_box.setTitle(_("Issue a certificate by hand"))
         self.name_label.setText(_("Name:"))
@@ -248,6 +266,7 @@ class CertificatesPage(QWidget):
             [_("Serial"), _("Name"), _("Course"), _("Date"), _("Status")])
         self.reprint_button.setText(_("&Reprint…"))
         self.revoke_button.setText(_("Re&voke…"))
+        self.show_verdict()
         self.refresh()
 
     def refresh(self) -> None:
@@ -286,17 +305,38 @@ class CertificatesPage(QWidget):
     # -- actions -----------------------------------------------------------------------
 
     def verify(self) -> None:
-        verdict = self.ctx.store.certificates.verify(self.code.text())
-        lines = [_(VERDICTS[verdict.status])]
+        if not self.code.text().strip():
+            return
+        self.last_verdict = self.ctx.store.certificates.verify(self.code.text())
+        self.show_verdict()
+
+    def show_verdict(self) -> None:
+        """The last verification, in the current language."""
+        verdict = self.last_verdict
+        if verdict is None:
+            self.verdict.clear()
+            return
         d = verdict.details
-        if d:
+        lines = [_(VERDICTS[verdict.status]).format(serial=d.get("serial", ""))]
+        if d.get("name"):
             lines.append(_("{name} — {course}, {date}, No. {serial}").format(
                 name=d["name"], course=d["course"], date=shown_date(d["date"]),
                 serial=d["serial"]))
+        if d.get("score") is not None and verdict.by_serial:
+            lines.append(_("Score: {score}").format(
+                score=i18n.format_percent(d["score"] / 100)))
+        if d.get("revoked_at"):  # revoked, on DATE, reason (learned at the last sync)
+            lines.append(_("Revoked on {date}").format(date=shown_date(d["revoked_at"][:10])))
         if d.get("reason"):
             lines.append(_("Reason: {reason}").format(reason=d["reason"]))
         colour = COLOURS.get(verdict.status, "#a01010")
-        self.verdict.setText(f'<b style="color:{colour}">' + "<br>".join(lines) + "</b>")
+        shown = "<br>".join(html.escape(line, quote=False) for line in lines)
+        text = f'<b style="color:{colour}">{shown}</b>'
+        if verdict.status == "unregistered":
+            text += "<br>" + html.escape(_(UNREGISTERED_HINT), quote=False)
+        if verdict.by_serial:
+            text += "<br><i>" + html.escape(_(SERIAL_CAUTION), quote=False) + "</i>"
+        self.verdict.setText(text)
 
     def _write(self, make: Callable[[], list[Certificate]], path: Path,
                nothing: str = "", then: Callable[[], None] | None = None) -> None:

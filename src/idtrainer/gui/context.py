@@ -131,6 +131,7 @@ class AppContext(QObject):
         self.session_changed.emit()
 
     def lock_trainer(self) -> None:
+        self.store.trainer.lock()  # the publisher key is forgotten with the session
         if self.trainer_unlocked:
             self.trainer_unlocked = False
             self.idle_timer.stop()

@@ -585,7 +585,6 @@ class EventsPage(QWidget):
         template = self.ctx.store.certificates.template(kind)
         lang = template.languages[0]
         try:
-            self.ctx.store.keys.ensure_publisher()
             certs = self.ctx.store.certificates.for_event(uuid, kind, lang)
         except CertificateError as exc:
             QMessageBox.warning(self, _("Certificates"), str(exc))

@@ -976,7 +976,7 @@ class ExamsPage(QWidget):
             total=i18n.format_number(attempt.max_score or 0)))
         rows = []
         for module, (points, count) in result.per_module.items():
-            title = store.texts.get(module, "title", lang) if module else None
+            title = store.texts.get("modules", module, "title", lang) if module else None
             rows.append((title.value if title else _("Other"), points / count if count else 0))
         self.chart.set_rows(rows, settings.pass_mark / 100)
         self.module_card.setVisible(settings.review in ("score", "answers"))

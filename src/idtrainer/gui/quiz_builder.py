@@ -348,7 +348,8 @@ class QuizBuilderDialog(FormDialog):
             self.error.setText(_("A quiz needs a title."))
             return
         lang = i18n.current_language()
-        titles = dict(self.ctx.store.texts.variants(self.quiz, "title")) if self.quiz else {}
+        titles = dict(self.ctx.store.texts.variants("quizzes", self.quiz, "title")) \
+            if self.quiz else {}
         titles[lang] = Translation(title, "draft")
         try:
             self.quiz = self.ctx.store.quizzes.save(titles, self.settings(), self.all_rules(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -38,6 +37,15 @@ from idtrainer.gui.forms import FormDialog, button_row, secret_field
 from idtrainer.gui.runner import Task, run_in_background
 
 FOLDER_ROLE = Qt.ItemDataRole.UserRole
+#: The colour of the page's state line: what is wrong, what is going on, what is done.
+STATE_COLOURS = {"nostick": "#a05a00", "problem": "#a01010", "busy": "#1a4f8b",
+                 "done": "#1b6e20"}
+
+
+def no_stick_text() -> str:
+    return _("No USB stick found. Insert the class USB stick and press “{again}”, or choose "
+             "a folder with “{folder}”.").format(again=_("Look again"),
+                                                 folder=_("Other folder…"))
 
 
 def removable_drives() -> list[tuple[str, str]]:
@@ -62,6 +70,8 @@ def ask_to_trust(parent: QWidget, manifest: bundles.Manifest) -> bool:
 
 
 def trust_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox:
+    if manifest.kind == "results":
+        return device_box(parent, manifest)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(_("Trust this trainer?"))
@@ -76,6 +86,25 @@ def trust_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Trust and import"))
     box.button(QMessageBox.StandardButton.No).setText(_("Do not trust"))
+    return box
+
+
+def device_box(parent: QWidget | None, manifest: bundles.Manifest) -> QMessageBox:
+    """The first results from a laptop: its name and key fingerprint, and the question."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Accept results from this laptop?"))
+    box.setText(_("These results come from a laptop this laptop has not accepted yet."))
+    box.setInformativeText(_(
+        "Laptop: {name}\nKey fingerprint:\n{fingerprint}\n\nThe laptop shows its fingerprint "
+        "on its USB sync page. Accept it only if every group matches: from then on, only "
+        "this key can send results in this laptop's name.").format(
+        name=manifest.producer_name or manifest.producer_device,
+        fingerprint=manifest.fingerprint))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Accept and import"))
+    box.button(QMessageBox.StandardButton.No).setText(_("Do not accept"))
     return box
 
 
@@ -99,7 +128,7 @@ class ContentDialog(FormDialog):
         lang = i18n.current_language()
         store = ctx.store
         for module in store.lessons.module_uuids():
-            title = store.texts.get(module, "title", lang)
+            title = store.texts.get("modules", module, "title", lang)
             self._add(_("Module: {title}").format(title=title.value if title else "?"),
                       ("modules", module))
         for quiz in store.quizzes.all_uuids():
@@ -196,6 +225,17 @@ class SyncPage(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.intro = QLabel(wordWrap=True)
+        self.device_fingerprint = QLabel(wordWrap=True)
+        self.device_fingerprint.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_label = QLabel()
+        self.device_name = QLineEdit()
+        self.device_name.setMaxLength(bundles.MAX_DEVICE_NAME)
+        self.device_name.returnPressed.connect(self.save_device_name)
+        self.save_name_button = QPushButton()
+        self.save_name_button.clicked.connect(self.save_device_name)
+        self.name_hint = QLabel(wordWrap=True)
+        self.name_hint.setObjectName("hint")
         self.stick_label = QLabel()
         self.drives = QComboBox()
         self.drives.setMinimumWidth(320)
@@ -207,6 +247,12 @@ class SyncPage(QWidget):
         self.sync_button.setObjectName("primary")
         self.sync_button.setMinimumHeight(40)
         self.sync_button.clicked.connect(self.sync)
+        # What the page is doing: no stick (and what to do), ready, reading, done, not done.
+        self.state = QLabel(wordWrap=True)
+        self.state.setObjectName("syncState")
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_kind = ""
+        self.state_text: Callable[[], str] = str
 
         self.trainer_box = QGroupBox()
         self.write_content_button = QPushButton()
@@ -226,26 +272,47 @@ class SyncPage(QWidget):
 
         self.log_label = QLabel()
         self.log = QPlainTextEdit(readOnly=True)
-        self.log.setMinimumHeight(120)
+        self.log.setMinimumHeight(90)
+        # The per-table detail of the last import, behind a button.
+        self.details_button = QPushButton()
+        self.details_button.setCheckable(True)
+        self.details_button.setEnabled(False)
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setMinimumHeight(140)
+        self.details.setVisible(False)
+        self.details_button.toggled.connect(self.details.setVisible)
+        self.last_outcomes: list[bundles.BatchOutcome] = []
         self.history_label = QLabel()
         self.history = QTableWidget(0, 5)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
 
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.device_name, 1)
+        name_row.addWidget(self.save_name_button)
         stick_row = QHBoxLayout()
         stick_row.addWidget(self.stick_label)
         stick_row.addWidget(self.drives, 1)
         stick_row.addWidget(self.refresh_button)
         stick_row.addWidget(self.folder_button)
+        log_row = QHBoxLayout()
+        log_row.addWidget(self.log_label, 1)
+        log_row.addWidget(self.details_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
+        layout.addLayout(name_row)
+        layout.addWidget(self.name_hint)
+        layout.addWidget(self.device_fingerprint)
         layout.addLayout(stick_row)
+        layout.addWidget(self.state)
         layout.addWidget(button_row(self.sync_button))
         layout.addWidget(self.trainer_box)
-        layout.addWidget(self.log_label)
+        layout.addLayout(log_row)
         layout.addWidget(self.log, 1)
+        layout.addWidget(self.details, 1)
         layout.addWidget(self.history_label)
         layout.addWidget(self.history, 1)
 
@@ -254,6 +321,7 @@ class SyncPage(QWidget):
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
         ctx.when_changed(self, self.refresh_history, "sync_log")
+        self.device_name.setText(bundles.default_device_name(ctx.store))
         self.retranslate()
         self.refresh_drives()
         self._session_changed()
@@ -266,6 +334,19 @@ class SyncPage(QWidget):
             "Insert the class USB stick and press Sync: this laptop's results are written to "
             "the stick, and new course content from the trainer is offered. A stick pulled "
             "out too early never leaves a file that looks complete; just sync again."))
+        from idtrainer.core.keys import fingerprint
+
+        device = self.ctx.store.keys.device()[0]
+        self.device_fingerprint.setText(_(
+            "This laptop's key fingerprint (the trainer compares it the first time your "
+            "results arrive): {fingerprint}").format(
+            fingerprint=fingerprint(self.ctx.store.keys.public_of(device))))
+        self.name_label.setText(_("This laptop's name:"))
+        self.save_name_button.setText(_("Save name"))
+        self.name_hint.setText(_(
+            "The trainer sees this name with this laptop's results and content. Leave it "
+            "empty to use the computer's name ({host}).").format(
+            host=bundles.hostname_name(self.ctx.store)))
         self.stick_label.setText(_("USB stick:"))
         self.refresh_button.setText(_("Look again"))
         self.folder_button.setText(_("Other folder…"))
@@ -276,6 +357,8 @@ class SyncPage(QWidget):
         self.save_key_button.setText(_("Save the publisher key…"))
         self.load_key_button.setText(_("Load a publisher key…"))
         self.log_label.setText(_("What happened:"))
+        self.details_button.setText(_("Details"))
+        self.details_button.setToolTip(_("What each file changed, table by table"))
         self.history_label.setText(_("Earlier syncs:"))
         self.history.setHorizontalHeaderLabels(
             [_("When"), _("Direction"), _("Kind"), _("From laptop"), _("File and rows")])
@@ -283,9 +366,13 @@ class SyncPage(QWidget):
         self._show_fingerprint()
         self.refresh_history()
         self._render_log()
+        self._render_details()
+        self._render_state()
 
     def _session_changed(self) -> None:
         self.trainer_box.setVisible(self.ctx.trainer_unlocked)
+        if not self.device_name.hasFocus():  # e.g. named at trainer setup meanwhile
+            self.device_name.setText(bundles.default_device_name(self.ctx.store))
         self._show_fingerprint()
 
     def _show_fingerprint(self) -> None:
@@ -314,7 +401,31 @@ class SyncPage(QWidget):
             index = self.drives.findData(current)
             if index >= 0:
                 self.drives.setCurrentIndex(index)
-        self.sync_button.setEnabled(self.drives.count() > 0)
+        if self.stick() is None or self.state_kind in ("", "nostick", "ready"):
+            self._stick_state()  # a result stays shown while its stick is there
+
+    def _stick_state(self) -> None:
+        root = self.stick()
+        if root is None:
+            self._set_state("nostick", no_stick_text)
+        else:
+            self._set_state("ready", lambda: _("Ready: {stick}.").format(stick=root))
+
+    def _set_state(self, kind: str, text: Callable[[], str]) -> None:
+        """Show what the page is doing; ``text`` is called again when the language changes."""
+        self.state_kind, self.state_text = kind, text
+        self._render_state()
+
+    def _render_state(self) -> None:
+        colour = STATE_COLOURS.get(self.state_kind, "")
+        self.state.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}"
+                                 if colour else "")
+        self.state.setText(self.state_text())
+
+    def _no_stick(self) -> None:
+        """Say so, instead of doing nothing, when a button needs a stick and there is none."""
+        self._set_state("nostick", no_stick_text)
+        QMessageBox.information(self, _("USB sync"), no_stick_text())
 
     def add_folder(self, folder: str) -> None:
         """Use a folder as the stick (a network share, a memory card reader, tests)."""
@@ -322,6 +433,7 @@ class SyncPage(QWidget):
             self.extra_folders.append(folder)
         self.refresh_drives()
         self.drives.setCurrentIndex(self.drives.findData(folder))
+        self._stick_state()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Choose the stick or folder"))
@@ -343,6 +455,7 @@ class SyncPage(QWidget):
     def _fail(self, exc: BaseException) -> None:
         # The runner sends bugs to the error dialog; here only errors a person can act on.
         self._say(lambda: _("Not done: {reason}").format(reason=exc))
+        self._set_state("problem", lambda: _("Not done: {reason}").format(reason=exc))
         QMessageBox.warning(self, _("USB sync"), str(exc))
         self.refresh_history()
 
@@ -351,7 +464,10 @@ class SyncPage(QWidget):
     def sync(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
+        self._set_state("busy", lambda: _("Writing this laptop's results to the stick…"))
+
         def work(task: Task) -> bundles.ExportResult:
             return usb.write_results(task.store, root,
                                      progress=lambda d, t, _n: task.progress(d, t))
@@ -364,9 +480,12 @@ class SyncPage(QWidget):
         rows = sum(result.manifest.counts.get(t, 0) for t in ("attempts", "answers"))
         self._say(lambda: _("Results written to {path} ({rows} attempt and answer rows).").format(
             path=result.path, rows=rows))
+        self._set_state("busy", lambda: _("Reading the stick…"))
         offer = usb.newest_content(self.ctx.store, root)
         if offer is None:
             self._say(lambda: _("No new course content on the stick."))
+            self._set_state("done", lambda: _("Done: results written; no new course content "
+                                              "on the stick."))
             self.refresh_history()
             return
         m = offer.manifest
@@ -377,6 +496,8 @@ class SyncPage(QWidget):
                 "now?").format(name=m.producer_name, when=when,
                                title=f" ({m.title})" if m.title else ""))
             if answer != QMessageBox.StandardButton.Yes:
+                self._set_state("done", lambda: _("Done: results written; the new course "
+                                                  "content was not imported."))
                 return
         self.import_files([offer.path])
 
@@ -385,10 +506,14 @@ class SyncPage(QWidget):
     def import_results(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
         files = usb.results_on_stick(root)
         if not files:
             self._say(lambda: _("No results on the stick (looked in {folder}).").format(
+                folder=usb.results_folder(root)))
+            self._set_state("done", lambda: _("No results on the stick (looked in "
+                                              "{folder}).").format(
                 folder=usb.results_folder(root)))
             return
         self.import_files(files, content=False)
@@ -400,9 +525,11 @@ class SyncPage(QWidget):
             # Asked on the GUI thread before the work starts (below): never from the worker.
             return answers.get(manifest.signer_key_id, False)
 
-        # Only content needs trust; results bundles are not opened twice on this thread.
-        for manifest in self._untrusted(files) if content else []:
+        # New publishers and new laptops are asked about here, on the GUI thread.
+        for manifest in self._untrusted(files):
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
+
+        self._set_state("busy", lambda: _("Reading the stick…"))
 
         def work(task: Task) -> list[bundles.BatchOutcome]:
             return bundles.import_many(task.store, files, trust=trust,
@@ -418,8 +545,12 @@ class SyncPage(QWidget):
             try:
                 with bundles.BundleReader.open(path) as reader:
                     m = reader.manifest
-                    if reader.signature_ok and m.kind == "content" and \
-                            not bundles.is_trusted(self.ctx.store, m) and \
+                    if not reader.signature_ok or bundles.already_imported(self.ctx.store, m):
+                        continue
+                    if m.kind == "results":
+                        if bundles.device_binding(self.ctx.store, m, path) == "new":
+                            found.setdefault(m.signer_key_id, m)
+                    elif not bundles.is_trusted(self.ctx.store, m) and \
                             self.ctx.store.keys.trusted(m.signer_key_id) is None:
                         found.setdefault(m.signer_key_id, m)
             except bundles.BundleError:
@@ -427,24 +558,38 @@ class SyncPage(QWidget):
         return list(found.values())
 
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
-        for outcome in outcomes:
-            if outcome.summary is not None:
-                self._say(partial(bundles.describe, outcome.summary))
-            else:
-                self._say(partial(_rejected, outcome.error))
+        self.last_outcomes = outcomes
+        self._say(lambda: bundles.human_summary(outcomes))
+        self._set_state("done", lambda: _("Done. {summary}").format(
+            summary=bundles.human_summary(outcomes)))
+        self._render_details()
         rejected = [o for o in outcomes if o.error]
-        done = len(outcomes) - len(rejected)
-        self._say(lambda: _("{done} of {total} files imported.").format(
-            done=done, total=len(outcomes)))
         if rejected:
             QMessageBox.warning(self, _("USB sync"), "\n".join(
                 [_("These files were not imported; nothing from them was changed:")]
                 + [o.error or "" for o in rejected]))
         self.refresh_history()
 
+    def _render_details(self) -> None:
+        self.details_button.setEnabled(bool(self.last_outcomes))
+        self.details.setPlainText("\n".join(bundles.details(self.last_outcomes)))
+
+    # -- this laptop's name --------------------------------------------------------------
+
+    def save_device_name(self) -> None:
+        try:
+            name = bundles.set_device_name(self.ctx.store, self.device_name.text())
+        except bundles.DeviceNameError as exc:
+            message = str(exc)
+            self._set_state("problem", lambda: message)
+            return
+        self.device_name.setText(name)
+        self._say(lambda: _("This laptop is now called {name}.").format(name=name))
+
     def write_content(self) -> None:
         root = self.stick()
         if root is None:
+            self._no_stick()
             return
         if self.ctx.store.keys.publisher() is None:
             QMessageBox.warning(self, _("USB sync"), _(
@@ -455,6 +600,7 @@ class SyncPage(QWidget):
             return
         modules, quizzes = dialog.selection()
         title = dialog.title.text().strip()
+        self._set_state("busy", lambda: _("Writing course content to the stick…"))
 
         def work(task: Task) -> bundles.ExportResult:
             return usb.write_content(task.store, root, modules=modules, quizzes=quizzes,
@@ -464,6 +610,8 @@ class SyncPage(QWidget):
         def done(result: bundles.ExportResult) -> None:
             self._say(lambda: _("Course content written to {path} ({size} MB).").format(
                 path=result.path, size=i18n.format_number(round(result.bytes / 2**20, 1))))
+            self._set_state("done", lambda: _("Done: course content written to {path}.").format(
+                path=result.path))
             self.refresh_history()
 
         run_in_background(parent=self, store=self.ctx.store, work=work, on_done=done,
@@ -487,6 +635,8 @@ class SyncPage(QWidget):
             rows_text = _("{file}: {added} added, {updated} updated").format(
                 file=row.file_name, added=row.added, updated=row.updated) \
                 if row.direction == "import" else row.file_name
+            for flag in row.summary.get("flags", []):  # refused rows, re-graded attempts
+                rows_text += "\n" + _("FLAGGED: {flag}").format(flag=flag)
             cells = [_shown_time(row.at),
                      _("import") if row.direction == "import" else _("export"),
                      _("content") if row.kind == "content" else _("results"),
@@ -496,10 +646,6 @@ class SyncPage(QWidget):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         for column in range(self.history.columnCount() - 1):  # the last one stretches
             self.history.resizeColumnToContents(column)
-
-
-def _rejected(error: str | None) -> str:
-    return _("REJECTED {message}").format(message=error)
 
 
 def _joined(text: list[str] | str) -> str:

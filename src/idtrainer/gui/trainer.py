@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtrainer.core import i18n
+from idtrainer.core import bundles, i18n
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.trainer_auth import MIN_PASSWORD_LENGTH, PasswordRejected
@@ -44,17 +45,27 @@ class SetPasswordDialog(FormDialog):
             self.form.addRow(_("&Current password:"), self.current)
         self.form.addRow(_("&New password:"), self.new)
         self.form.addRow(_("&Repeat it:"), self.repeat)
+        # At setup, the name laptops see on this laptop's content (the computer's by default).
+        self.laptop_name = QLineEdit(bundles.default_device_name(ctx.store))
+        self.laptop_name.setMaxLength(bundles.MAX_DEVICE_NAME)
+        if not self.changing:
+            self.form.addRow(_("This laptop's name:"), self.laptop_name)
 
     def _save(self) -> None:
         if self.new.text() != self.repeat.text():
             self.error.setText(_("The two passwords are not the same."))
             return
+        store = self.ctx.store
         try:
-            self.ctx.store.trainer.set_password(
-                self.new.text(), current=self.current.text() if self.changing else None)
-        except PasswordRejected as exc:
+            name = bundles.check_device_name(self.laptop_name.text())  # before anything
+            store.trainer.set_password(
+                self.new.text(), current=self.current.text() if self.changing else None,
+                name=name or bundles.hostname_name(store))
+        except (PasswordRejected, bundles.DeviceNameError) as exc:
             self.error.setText(str(exc))
             return
+        if not self.changing:
+            bundles.set_device_name(store, name)
         self.accept()
 
 

@@ -118,7 +118,8 @@ def shoot_sync(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> 
 
     stick = Path(tempfile.mkdtemp()) / "stick"
     stick.mkdir()
-    ctx.store.keys.ensure_publisher("Trainer")
+    if not ctx.store.trainer.has_password():
+        ctx.store.trainer.set_password("screenshots-only", name="Trainer")
     ctx.unlock_trainer()
     page = window.sync
     page.add_folder(str(stick))

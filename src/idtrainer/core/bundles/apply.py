@@ -21,12 +21,12 @@ from idtrainer.core.bundles.export import (
 from idtrainer.core.bundles.locks import bundle_lock, incoming_folder
 from idtrainer.core.bundles.manifest import (
     BATCH,
+    DERIVED_DEVICE_ID,
     FINAL_WHEN_SUBMITTED,
-    OWNED_BY_NAME,
-    TABLES_BY_KIND,
     BundleError,
     Manifest,
     Progress,
+    UntrustedDevice,
     UntrustedPublisher,
 )
 from idtrainer.core.bundles.reader import (
@@ -45,7 +45,15 @@ from idtrainer.core.bundles.summary import (
 )
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import TEXTS_TABLE
+from idtrainer.core.ownership import (
+    CREDENTIALS,
+    OWN,
+    PARENTS,
+    PUBLISHER,
+    SHARED_COLUMNS,
+    may_change,
+)
+from idtrainer.core.schema import ORIGIN_COLUMN, TEXTS_TABLE
 from idtrainer.core.store import StoreFullError
 
 if TYPE_CHECKING:
@@ -58,16 +66,17 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                   progress: Progress | None = None, backup: bool = True) -> ImportSummary:
     """Check a bundle completely, then apply it in one transaction; see the module doc.
 
-    ``trust`` is asked about a content bundle signed by an unknown publisher key; it
-    returns True to trust the key (the first time, after a person compared the
-    fingerprint). Raises :class:`BundleError` (or :class:`UntrustedPublisher`)."""
+    ``trust`` is asked about a content bundle signed by an unknown publisher key, and
+    about a results bundle from a laptop not pinned here yet; it returns True to trust
+    the key (the first time, after a person compared the fingerprint). Raises
+    :class:`BundleError` (or :class:`UntrustedPublisher`, :class:`UntrustedDevice`)."""
     path = Path(path)
     with BundleReader.open(path) as reader:
         m = reader.manifest
         reader.require_signature()
         if already_imported(store, m):
             return _verified_again(store, reader)
-        if not is_trusted(store, m) and (
+        if m.kind == "content" and not is_trusted(store, m) and (
                 store.keys.trusted(m.signer_key_id) is not None or trust is None
                 or not trust(m)):
             raise UntrustedPublisher(path, m)
@@ -84,7 +93,7 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                     return _verified_again(store, reader)
                 with incoming_folder(media_root) as incoming:
                     summary = _check_and_apply(store, reader, incoming, progress, total,
-                                               backup=backup)
+                                               backup=backup, trust=trust)
             except _ImportedMeanwhile:
                 return ImportSummary(path, m, already_imported=True)
             finally:
@@ -101,7 +110,9 @@ def import_bundle(store: Store, path: Path, *, trust: Callable[[Manifest], bool]
                 raise BundleError(path, _("not imported: the disk is full ({folder}); free "
                                           "some space and import it again").format(
                     folder=store.media.root.parent)) from exc
-            raise BundleError(path, _("not imported: {reason}").format(reason=exc)) from exc
+            raise BundleError(path, _("not imported: {reason}").format(reason=exc),
+                              cause="unreadable" if isinstance(exc, OSError) else "damaged"
+                              ) from exc
     if progress:
         progress(total, total, "")
     return summary
@@ -115,18 +126,25 @@ def _verified_again(store: Store, reader: BundleReader) -> ImportSummary:
 
 
 def _check_and_apply(store: Store, reader: BundleReader, incoming: Path,
-                     progress: Progress | None, total: int, *, backup: bool) -> ImportSummary:
+                     progress: Progress | None, total: int, *, backup: bool,
+                     trust: Callable[[Manifest], bool] | None) -> ImportSummary:
     m, path = reader.manifest, reader.path
     checker = _Checker(store, reader)
     checker.run(incoming, progress, total)
+    # A laptop is asked about (or refused) once its bundle is known to be sound.
+    binding = device_binding(store, m, path) if m.kind == "results" else ""
+    if binding == "new" and (trust is None or not trust(m)):
+        raise UntrustedDevice(path, m)
     taken = backup_before_import(store) if backup and store.path is not None else None
     summary = ImportSummary(path, m)
     try:
         with store.transaction(defer_foreign_keys=True):
             if already_imported(store, m):  # committed by another process meanwhile
                 raise _ImportedMeanwhile
-            if not is_trusted(store, m):  # the person said yes
+            if m.kind == "content" and not is_trusted(store, m):  # the person said yes
                 store.keys.trust(m.signer_public_key, "publisher", m.producer_name)
+            if binding in ("new", "rebind"):  # asked, or an older laptop re-bound
+                pin_device(store, m)
             _Applier(store, checker, summary).run(progress, total, checker.rows)
             # Pictures go into place before the commit: rows never point at a picture
             # that is not there; a failure leaves only unreferenced files behind.
@@ -183,14 +201,58 @@ def _record(store: Store, m: Manifest, path: Path, summary: ImportSummary) -> No
     store.changed("sync_log", [m.bundle_id])
 
 
+def device_binding(store: Store, m: Manifest, path: Path) -> str:
+    """How a results bundle's laptop stands here: "pinned" (its device id is bound to
+    this key), "rebind" (a laptop from before pinning, known here by this key only: bound
+    at this import), or "new" (to be asked). A bundle that claims a pinned laptop's id
+    under another key, or another laptop's key under a new id, raises BundleError."""
+    pin = store.query_one("SELECT key_id, name FROM device_pins WHERE device_id = ?",
+                          (m.producer_device,))
+    if pin is not None:
+        if pin["key_id"] != m.signer_key_id:
+            raise BundleError(path, _(
+                "claims to come from the laptop {name}, which is pinned to another key; "
+                "this bundle is signed by fingerprint {fingerprint}: refused").format(
+                name=pin["name"] or m.producer_device, fingerprint=m.fingerprint))
+        return "pinned"
+    other = store.query_one("SELECT device_id, name FROM device_pins WHERE key_id = ?",
+                            (m.signer_key_id,))
+    if other is not None or m.producer_device == store.device_id or (
+            DERIVED_DEVICE_ID.match(m.producer_device)
+            and m.producer_device != m.signer_key_id):
+        raise BundleError(path, _(
+            "signed by fingerprint {fingerprint}, which is not the key of the laptop it "
+            "claims to come from ({device}): refused").format(
+            fingerprint=m.fingerprint, device=m.producer_name or m.producer_device))
+    earlier = {r[0] for r in store.conn.execute(
+        "SELECT DISTINCT signer_key_id FROM sync_log WHERE kind = 'results' AND direction = "
+        "'import' AND producer_device = ?", (m.producer_device,))}
+    return "rebind" if earlier == {m.signer_key_id} else "new"
+
+
+def pin_device(store: Store, m: Manifest) -> None:
+    """Bind the laptop's device id to the key that signed its bundle (one key, one id)."""
+    with store.transaction():
+        store.conn.execute("DELETE FROM device_pins WHERE device_id = ? OR key_id = ?",
+                           (m.producer_device, m.signer_key_id))
+        store.conn.execute(
+            "INSERT INTO device_pins (device_id, key_id, public_key, name, pinned_at) "
+            "VALUES (?, ?, ?, ?, ?)", (m.producer_device, m.signer_key_id,
+                                       m.signer_public_key, m.producer_name, store.now()))
+
+
 class _Applier:
-    """Pass two, inside the transaction: rows merged by the rule, batch by batch."""
+    """Pass two, inside the transaction: rows merged by the rule and by who may change
+    what (core/ownership.py), batch by batch; then every submitted attempt re-graded."""
 
     def __init__(self, store: Store, checker: _Checker, summary: ImportSummary) -> None:
         self.store, self.reader, self.specs = store, checker.reader, checker.specs
         self.kept, self.summary = checker.kept, summary
+        self.kind = checker.kind
+        self.device = self.reader.manifest.producer_device
         self.taxa: set[str] = set()
-        self.allowed_owners = TABLES_BY_KIND[checker.kind]
+        self.touched_attempts: set[str] = set()
+        self.refused: dict[tuple[str, str], list[str]] = defaultdict(list)
         # Attempts submitted here before this import began: final, whatever arrives.
         attempts = checker.uuids.get("attempts", set()) | checker.refs.get(
             ("answers", "attempt_uuid", "attempts"), set())
@@ -221,6 +283,117 @@ class _Applier:
                 done += len(batch)
         for taxon in sorted(self.taxa):
             self.store.search.reindex(taxon)
+        self._flag_refused()
+        if self.kind == "results":
+            from idtrainer.core.regrade import regrade_import
+
+            self.summary.flags += regrade_import(
+                self.store, sorted(self.touched_attempts), self.reader.manifest)
+            self.summary.passed = len(_select_in(
+                self.store, "SELECT uuid FROM attempts WHERE passed = 1 AND submitted_at IS "
+                            "NOT NULL AND uuid IN ({})", self.touched_attempts))
+
+    # -- who may change what ---------------------------------------------------------
+
+    def _origins(self, table: str, uuids: set[str]) -> dict[str, str | None]:
+        """{uuid: origin} of the rows of ``table`` that exist here (one query a batch)."""
+        if table not in self.specs or not uuids:
+            return {}
+        found: dict[str, str | None] = {}
+        values = list(uuids)
+        for start in range(0, len(values), BATCH):
+            chunk = values[start:start + BATCH]
+            found.update(self.store.conn.execute(
+                f"SELECT uuid, {ORIGIN_COLUMN} FROM [{table}] WHERE uuid IN ({{}})".format(
+                    ",".join("?" * len(chunk))), chunk).fetchall())
+        return found
+
+    def _related(self, table: str, batch: list[dict[str, Any]]
+                 ) -> dict[tuple[str, str], str | None]:
+        """{(table, uuid): origin} of the owners (texts) or parents (answers, reviews) the
+        rows of a batch hang off, fetched at once."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        if table == TEXTS_TABLE:
+            for row in batch:
+                wanted[row["owner_table"]].add(row["owner_uuid"])
+        elif table in PARENTS:
+            column, parent = PARENTS[table]
+            wanted[parent] = {row[column] for row in batch}
+        return {(t, u): o for t, uuids in wanted.items()
+                for u, o in self._origins(t, uuids).items()}
+
+    def _refusal(self, table: str, row: dict[str, Any], mine: dict[str, Any] | None,
+                 related: dict[tuple[str, str], str | None]) -> str | None:
+        """Why this bundle may not write ``row`` (docs/security.md), or None."""
+        for column in CREDENTIALS.get(table, ()):
+            value = row.get(column)
+            if value is not None and (mine is None or value != mine.get(column)):
+                from idtrainer.core.trainees import secret_settings_ok
+
+                if not secret_settings_ok(value):
+                    return "credential"
+        rule = may_change(self.kind, table)
+        if table == "revocations":
+            from idtrainer.core.certificates import revocation_verifies
+
+            # It counts only if the publisher that issued the certificate signed it.
+            if not revocation_verifies(self.store, row):
+                return "signature"
+        if table == TEXTS_TABLE:
+            key = (row["owner_table"], row["owner_uuid"])
+            if key not in related:
+                return "owner"
+            if mine is not None and (mine["owner_table"], mine["owner_uuid"]) != (
+                    row["owner_table"], row["owner_uuid"]):
+                return "owner"
+            rule = may_change(self.kind, row["owner_table"])
+            if rule == OWN and related[key] != self.device:
+                return "device"
+        if rule == PUBLISHER:
+            return None
+        if rule != OWN:
+            return "never"
+        if mine is not None and mine.get(ORIGIN_COLUMN) != self.device:
+            changed = {c for c, v in row.items() if c not in STAMPS and c != ORIGIN_COLUMN
+                       and mine.get(c) != v}
+            if not changed or not changed <= set(SHARED_COLUMNS.get(table, ())):
+                return "device"
+        if mine is None and row.get(ORIGIN_COLUMN) not in (None, self.device):
+            return "device"
+        if table == "attempts" and row["device_id"] != self.device:
+            return "device"
+        if table in PARENTS:
+            column, parent = PARENTS[table]
+            key = (parent, row[column])
+            if key in related and related[key] != self.device:
+                return "device"  # (a parent that is nowhere fails the reference check)
+        if table == "trainees" and mine is not None and any(
+                c in row and row[c] != mine.get(c) for c in CREDENTIALS["trainees"]) and \
+                mine.get("updated_by") != self.device:
+            return "credential"  # a PIN set elsewhere is not replaced from here
+        return None
+
+    def _flag_refused(self) -> None:
+        name = self.reader.manifest.producer_name or self.device
+        reasons = {
+            "never": _("{n} rows of {table} refused from {device}: a {kind} bundle may not "
+                       "change them (first: {uuid})"),
+            "device": _("{n} rows of {table} refused from {device}: they belong to another "
+                        "device (first: {uuid})"),
+            "owner": _("{n} rows of {table} refused from {device}: the row they translate is "
+                       "not in the table they name (first: {uuid})"),
+            "credential": _("{n} rows of {table} refused from {device}: a PIN or password "
+                            "hash it may not set (first: {uuid})"),
+            "signature": _("{n} rows of {table} refused from {device}: not signed by the "
+                           "publisher key that issued the certificate (first: {uuid})"),
+        }
+        from idtrainer.core.bundles.summary import table_label
+
+        for (table, why), uuids in sorted(self.refused.items()):
+            self.summary.flags.append(reasons[why].format(
+                n=len(uuids), table=table_label(table), device=name,
+                kind=_("content") if self.kind == "content" else _("results"),
+                uuid=uuids[0]))
 
     def _merge(self, table: str, batch: list[dict[str, Any]]) -> None:
         conn = self.store.conn
@@ -230,19 +403,36 @@ class _Applier:
         names = [c[0] for c in cursor.description]
         current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
         final_by = FINAL_WHEN_SUBMITTED.get(table)
+        has_origin = ORIGIN_COLUMN in names
+        related = self._related(table, batch)
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         touched: list[str] = []  # rows whose content changed, for store.changes
         for row in batch:
             mine = current.get(row["uuid"])
+            if self.kind == "results" and table in CREDENTIALS and mine is not None and \
+                    mine.get(ORIGIN_COLUMN) != self.device:
+                # A profile made elsewhere reached this laptop through a content bundle,
+                # which never carries a PIN hash: an empty one says nothing, and is not
+                # taken as clearing the PIN (a different one is refused below).
+                row = {c: v for c, v in row.items()
+                       if v is not None or c not in CREDENTIALS[table]}
             frozen = final_by is not None and row[final_by] in self.final
-            if mine is not None and table in OWNED_BY_NAME and \
-                    mine["owner_table"] not in self.allowed_owners:
-                raise BundleError(self.reader.path, _(
-                    "data/{table}.jsonl: row {uuid} would change a row of {owner}, which a "
-                    "{kind} bundle may not change").format(
-                    table=table, uuid=row["uuid"], owner=mine["owner_table"],
-                    kind=self.reader.manifest.kind))
+            same = mine is not None and all(
+                mine.get(c) == v for c, v in row.items()
+                if c not in STAMPS and c != ORIGIN_COLUMN)
+            newer = mine is None or version_of(row) > version_of(mine)
+            if newer and (why := self._refusal(table, row, mine, related)) is not None:
+                if same:  # nothing but a newer stamp: not even that is taken
+                    self.summary.count(table, "unchanged")
+                    continue
+                self.refused[(table, why)].append(row["uuid"])
+                self.summary.count(table, "refused")
+                continue
+            if has_origin:  # where a row came from never changes; a new row is the sender's
+                row = dict(row)
+                row[ORIGIN_COLUMN] = mine[ORIGIN_COLUMN] if mine is not None else (
+                    self.device if self.kind == "results" else row.get(ORIGIN_COLUMN))
             if mine is None and frozen:
                 outcome = "skipped"  # no answer is added to an attempt submitted here
             elif mine is None:
@@ -251,7 +441,6 @@ class _Applier:
             elif version_of(row) == version_of(mine):
                 outcome = "unchanged"
             else:
-                same = all(mine.get(c) == v for c, v in row.items() if c not in STAMPS)
                 newer = version_of(row) > version_of(mine) and not frozen
                 if newer:
                     # The same data under a newer stamp (the same course loaded on two
@@ -263,6 +452,10 @@ class _Applier:
             if outcome in ("added", "updated"):
                 touched.append(row["uuid"])
                 self._note_search(table, row)
+                if table == "attempts":
+                    self.touched_attempts.add(row["uuid"])
+                elif table == "answers":
+                    self.touched_attempts.add(row["attempt_uuid"])
         for columns, values in inserts.items():
             conn.executemany(
                 "INSERT INTO [{}] ({}) VALUES ({})".format(
@@ -290,7 +483,9 @@ class BatchOutcome:
     file: Path
     summary: ImportSummary | None
     error: str | None
-    untrusted: bool = False  # refused because of an unknown publisher key
+    untrusted: bool = False  # refused because of an unknown publisher key or laptop
+    kind: str = ""  # content | results, when the manifest could be read
+    cause: str = ""  # why it was refused (summary.CAUSES), when it was
 
 
 def import_many(store: Store, paths: list[Path], *,
@@ -310,10 +505,14 @@ def import_many(store: Store, paths: list[Path], *,
             summary = import_bundle(store, path, trust=trust, progress=step,
                                     backup=not backed_up)
             backed_up = backed_up or not summary.already_imported
-            outcomes.append(BatchOutcome(Path(path), summary, None))
+            outcomes.append(BatchOutcome(Path(path), summary, None,
+                                         kind=summary.manifest.kind))
         except BundleError as exc:
-            outcomes.append(BatchOutcome(Path(path), None, str(exc),
-                                         isinstance(exc, UntrustedPublisher)))
+            untrusted = isinstance(exc, (UntrustedPublisher, UntrustedDevice))
+            kind = exc.manifest.kind if isinstance(exc, (UntrustedPublisher, UntrustedDevice)
+                                                   ) else ""
+            outcomes.append(BatchOutcome(Path(path), None, str(exc), untrusted, kind=kind,
+                                         cause=exc.cause))
         except IDTrainerError as exc:  # e.g. the database is in use or read-only
             outcomes.append(BatchOutcome(Path(path), None, _("{file}: {reason}").format(
                 file=Path(path).name, reason=exc)))
@@ -323,7 +522,8 @@ def import_many(store: Store, paths: list[Path], *,
             logging.getLogger(__name__).exception("importing %s", path)
             outcomes.append(BatchOutcome(Path(path), None, _(
                 "{file}: not imported because of an unexpected error ({reason}); the "
-                "database is unchanged").format(file=Path(path).name, reason=exc)))
+                "database is unchanged").format(file=Path(path).name, reason=exc),
+                cause="error"))
     if progress:
         progress(len(paths) * 1000, len(paths) * 1000, "")
     return outcomes

@@ -33,7 +33,9 @@ from idtrainer.core.bundles.rows import (
 from idtrainer.core.bundles.summary import (
     ExportResult,
 )
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.ownership import CREDENTIALS
 from idtrainer.core.paths import atomic_write
 from idtrainer.core.schema import TEXTS_TABLE
 
@@ -43,13 +45,43 @@ if TYPE_CHECKING:
 # -- export -------------------------------------------------------------------------------
 
 
-def default_device_name(store: Store) -> str:
-    name = store.get_setting("device_name")
-    if name:
-        return name
+DEVICE_NAME_SETTING = "device_name"
+MAX_DEVICE_NAME = 60
+
+
+class DeviceNameError(IDTrainerError, ValueError):
+    """A laptop name that cannot be used; the message says why."""
+
+
+def hostname_name(store: Store) -> str:
+    """The default name of this laptop: the computer's own name."""
     import socket
 
     return socket.gethostname()[:100] or store.device_id[:8]
+
+
+def default_device_name(store: Store) -> str:
+    """The name people gave this laptop at setup or on the USB sync page, else the
+    computer's name: bundles carry it as their producer, the trainer sees it."""
+    return store.get_setting(DEVICE_NAME_SETTING) or hostname_name(store)
+
+
+def check_device_name(name: str) -> str:
+    """The name with its spaces tidied, or :class:`DeviceNameError` saying what is wrong."""
+    name = " ".join(name.split())
+    if len(name) > MAX_DEVICE_NAME:
+        raise DeviceNameError(_("A laptop name has at most {n} characters.").format(
+            n=MAX_DEVICE_NAME))
+    if not name.isprintable():
+        raise DeviceNameError(_("A laptop name cannot hold control characters."))
+    return name
+
+
+def set_device_name(store: Store, name: str) -> str:
+    """Give this laptop a name (spaces tidied); an empty one goes back to the computer's
+    name. Returns the name now in use."""
+    store.set_setting(DEVICE_NAME_SETTING, check_device_name(name))
+    return default_device_name(store)
 
 
 def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[str] = (),
@@ -69,7 +101,7 @@ def export_bundle(store: Store, kind: str, target: Path, *, modules: Iterable[st
     chosen = select_content(store, list(modules), list(quizzes)) \
         if kind == "content" and (modules or quizzes) else None
     tables = TABLES_BY_KIND[kind]
-    plan = [(table, _export_query(table, kind, chosen)) for table in tables]
+    plan = [(table, _export_query(store, table, kind, chosen)) for table in tables]
     media = _media_to_send(store, kind, chosen)
     total = sum(size for _sha, _mime, size in media) + 1
     done = 0
@@ -126,19 +158,41 @@ def _manifest(store: Store, kind: str, entries: dict[str, tuple[str, int]],
                     schema_version=store.schema_version(), app_version=__version__)
 
 
-def _export_query(table: str, kind: str, chosen: dict[str, set[str]] | None
+#: On a content bundle, the trainees that travel: the people in a class roster or named in a
+#: quiz assignment, whom officers' laptops need to show the roster, and records the trainer
+#: merged into another (the merge must reach the laptop the twin was made on). Nobody else
+#: (not the trainer's own profile, not people certified on paper) leaves the trainer's laptop.
+ROSTER_TRAINEES = ("SELECT trainee_uuid FROM class_members UNION SELECT trainee_uuid FROM "
+                   "quiz_assignments WHERE trainee_uuid IS NOT NULL UNION SELECT uuid FROM "
+                   "trainees WHERE merged_into IS NOT NULL")
+
+
+def _export_query(store: Store, table: str, kind: str, chosen: dict[str, set[str]] | None
                   ) -> tuple[str, tuple]:
-    sql = f"SELECT * FROM [{table}]"
+    columns = "*"
+    if kind == "content" and table in CREDENTIALS:
+        # A PIN or password hash never travels in a content bundle: the column is left
+        # out, so an import neither sets nor clears it (docs/security.md).
+        names = [r[1] for r in store.conn.execute(f"PRAGMA table_info([{table}])")]
+        columns = ",".join(f"[{c}]" for c in names if c not in CREDENTIALS[table])
+    sql = f"SELECT {columns} FROM [{table}]"
+    where: list[str] = []
     params: tuple = ()
     if table in OWNED_BY_NAME:
         allowed = TABLES_BY_KIND[kind]
-        sql += " WHERE owner_table IN ({})".format(",".join("?" * len(allowed)))
+        where.append("owner_table IN ({})".format(",".join("?" * len(allowed))))
         params = allowed
+        if kind == "content":
+            where.append(f"(owner_table <> 'trainees' OR owner_uuid IN ({ROSTER_TRAINEES}))")
+    if kind == "content" and table == "trainees":
+        where.append(f"uuid IN ({ROSTER_TRAINEES})")
     if chosen is not None:
         uuids = tuple(sorted(chosen.get(table, ())))
         # A temporary table would do for huge selections; content selections are small.
-        sql += (" AND " if params else " WHERE ") + "uuid IN (SELECT value FROM json_each(?))"
+        where.append("uuid IN (SELECT value FROM json_each(?))")
         params = (*params, json.dumps(uuids))
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     return sql + " ORDER BY rowid", params
 
 
@@ -285,6 +339,8 @@ def select_content(store: Store, modules: list[str], quizzes: list[str]) -> dict
     owners |= picked["media_links"] | picked["media"]
     picked[TEXTS_TABLE] = _select_in(store, "SELECT uuid FROM texts WHERE owner_uuid IN ({})",
                                      owners)
+    # Every content bundle carries every signed revocation (docs/security.md).
+    picked["revocations"] = {r[0] for r in store.conn.execute("SELECT uuid FROM revocations")}
     return dict(picked)
 
 
@@ -300,8 +356,8 @@ def _select_in(store: Store, sql: str, values: Iterable[str]) -> set[str]:
 
 def _species_links(store: Store, lessons: set[str]) -> set[str]:
     slugs: set[str] = set()
-    bodies = _select_in(store, "SELECT value FROM texts WHERE owner_uuid IN ({}) "
-                               "AND field = 'body'", lessons)
+    bodies = _select_in(store, "SELECT value FROM texts WHERE owner_table = 'lessons' AND "
+                               "owner_uuid IN ({}) AND field = 'body'", lessons)
     for body in bodies:
         slugs.update(_SPECIES_LINK.findall(body))
     return slugs

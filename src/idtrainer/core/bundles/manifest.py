@@ -59,13 +59,21 @@ Progress = Callable[[int, int, str], None]
 class BundleError(IDTrainerError, ValueError):
     """A bundle cannot be written or accepted; says which file and why."""
 
-    def __init__(self, file: Path | str, reason: str) -> None:
+    #: Why, for the summary a person reads (summary.CAUSES): damaged | unreadable |
+    #: untrusted | error.
+    cause = "damaged"
+
+    def __init__(self, file: Path | str, reason: str, *, cause: str | None = None) -> None:
         self.file, self.reason = Path(file), reason
+        if cause is not None:
+            self.cause = cause
         super().__init__(_("{file}: {reason}").format(file=self.file.name, reason=reason))
 
 
 class UntrustedPublisher(BundleError):
     """A content bundle signed by a key this laptop does not trust (yet)."""
+
+    cause = "untrusted"
 
     def __init__(self, file: Path | str, manifest: Manifest) -> None:
         self.manifest = manifest
@@ -73,6 +81,24 @@ class UntrustedPublisher(BundleError):
             "signed by a publisher key this laptop does not trust: {name}, fingerprint "
             "{fingerprint}").format(name=manifest.producer_name or manifest.producer_device,
                                     fingerprint=manifest.fingerprint))
+
+
+class UntrustedDevice(BundleError):
+    """A results bundle from a laptop the trainer has not pinned (yet)."""
+
+    cause = "untrusted"
+
+    def __init__(self, file: Path | str, manifest: Manifest) -> None:
+        self.manifest = manifest
+        super().__init__(file, _(
+            "results from a laptop this laptop has not accepted yet: {name}, device key "
+            "fingerprint {fingerprint}").format(
+            name=manifest.producer_name or manifest.producer_device,
+            fingerprint=manifest.fingerprint))
+
+
+#: A device id derived from the device key (core/store.py): the key id itself.
+DERIVED_DEVICE_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 # -- the manifest -------------------------------------------------------------------------

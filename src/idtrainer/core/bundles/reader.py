@@ -86,13 +86,13 @@ class BundleReader:
         try:
             zf = zipfile.ZipFile(path)
         except FileNotFoundError as exc:
-            raise BundleError(path, _("no such file")) from exc
+            raise BundleError(path, _("no such file"), cause="unreadable") from exc
         except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
             raise BundleError(path, _("not a complete bundle: the file is truncated or is not "
                                       "a zip file")) from exc
         except OSError as exc:
             raise BundleError(path, _("cannot read the file ({reason})").format(
-                reason=exc.strerror or exc)) from exc
+                reason=exc.strerror or exc), cause="unreadable") from exc
         try:
             yield cls._checked(path, zf)
         finally:
