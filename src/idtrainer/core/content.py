@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.languages import required_content
 from idtrainer.core.media import LICENCES, MediaError, inspect_image
 from idtrainer.core.resources import assets_dir
 from idtrainer.core.schema import (
     APPENDICES,
-    LOCALES,
     PRODUCT_TYPES,
     QUESTION_TYPES,
     RANKS,
@@ -186,7 +187,7 @@ class _File:
             self.problem("translation", _("must be a table of locale = status"))
             statuses = {}
         for loc, status in statuses.items():
-            if loc not in LOCALES:
+            if loc not in language_codes():
                 self.problem(f"translation.{loc}", _("unknown locale"))
             elif status not in TEXT_STATUSES:
                 self.problem(f"translation.{loc}", _("status must be one of {values}").format(
@@ -252,7 +253,8 @@ class _File:
         """A translated field: {locale: text or {text, status}}."""
         if value is None:
             if required:
-                self.problem(where, _("is required (a table with en, ru, kk, uz)"))
+                self.problem(where, _("is required (a table with {locales})").format(
+                    locales=", ".join(required_content())))
             return {}
         if not isinstance(value, dict):
             self.problem(where, _("must be a table of locale = text"))
@@ -260,8 +262,9 @@ class _File:
         out: Texts = {}
         for loc, item in value.items():
             here = f"{where}.{loc}"
-            if loc not in LOCALES:
-                self.problem(here, _("unknown locale; use en, ru, kk or uz"))
+            if loc not in language_codes():
+                self.problem(here, _("unknown locale; use one of {locales}").format(
+                    locales=", ".join(language_codes())))
                 continue
             status = self.statuses.get(loc, "draft")
             if isinstance(item, dict):
@@ -287,8 +290,9 @@ class _File:
             return {}
         out: Texts = {}
         for loc, names in value.items():
-            if loc not in LOCALES:
-                self.problem(f"{where}.{loc}", _("unknown locale; use en, ru, kk or uz"))
+            if loc not in language_codes():
+                self.problem(f"{where}.{loc}", _("unknown locale; use one of {locales}").format(
+                    locales=", ".join(language_codes())))
             elif not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 self.problem(f"{where}.{loc}", _("must be a list of names"))
             elif names:
@@ -304,11 +308,8 @@ class _File:
         return value
 
 
-_LOCALE_KEYS = set(LOCALES)
-
-
 def _locale_part(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k in _LOCALE_KEYS}
+    return {k: v for k, v in entry.items() if k in language_codes()}
 
 
 def _open_folder_item(folder: Path, filename: str, problems: list[Problem]
@@ -452,7 +453,7 @@ def _feature_caption(refs: dict[str, int], shorts: list[Texts]) -> Texts:
     """"2 amber, translucent; 3 …": the callouts of a picture, numbered as the features."""
     numbers = sorted(set(refs.values()))
     caption: Texts = {}
-    for loc in LOCALES:
+    for loc in language_codes():
         parts = [f"{n} {shorts[n - 1][loc].value}" for n in numbers if loc in shorts[n - 1]]
         if len(parts) == len(numbers):
             status = shorts[numbers[0] - 1][loc].status
@@ -497,7 +498,7 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
         title = f.texts(entry.get("title"), f"lessons[{i}].title")
         overrides = entry.get("status", {})
         body: Texts = {}
-        for loc in LOCALES:
+        for loc in language_codes():
             md = folder / f"{lid}.{loc}.md"
             if md.exists():
                 try:
@@ -581,7 +582,7 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
         for side in ("left", "right"):
             _check_distinct(f, [{"species": (p.get(side) or {}).get("species"),
                                  "text": {loc: Translation(str(v)) for loc, v in
-                                          (p.get(side) or {}).items() if loc in _LOCALE_KEYS}}
+                                          (p.get(side) or {}).items() if loc in language_codes()}}
                                 for p in pairs if isinstance(p.get(side), dict)],
                             f"{where}.pairs.{side}")
         for j, pair in enumerate(pairs, 1):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.media import LICENCES
 from idtrainer.core.pictures import (
     BITMAPS,
@@ -32,7 +33,6 @@ from idtrainer.core.pictures import (
     check_picture,
     read_picture,
 )
-from idtrainer.core.schema import LOCALES
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -222,7 +222,7 @@ class PhotoManager:
 
     def _captions(self, media_uuid: str, captions: dict[str, str]) -> None:
         for locale, text in captions.items():
-            if locale not in LOCALES:
+            if locale not in language_codes():
                 continue
             current = self.store.texts.variants("media", media_uuid, "caption").get(locale)
             if text.strip():

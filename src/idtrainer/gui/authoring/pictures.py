@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import language_name, pgettext
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.markers import FeatureChoice, Marker, picture_size
 from idtrainer.core.media import LICENCES, MediaItem
 from idtrainer.core.photos import PhotoDetails
-from idtrainer.core.schema import LOCALES
 from idtrainer.gui import runner
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog
@@ -55,7 +55,7 @@ PHOTO_FILTER = "*.jpg *.jpeg *.png *.webp"
 
 def content_locale(lang: str) -> str:
     """The content language closest to an interface language."""
-    return lang if lang in LOCALES else "ru"
+    return lang if lang in language_codes() else "ru"
 
 
 class MarkerCanvas(QWidget):
@@ -271,7 +271,7 @@ class PicturesTab(QWidget):
         column.addWidget(self.import_button)
 
         self.show_in = QComboBox()
-        for locale in LOCALES:
+        for locale in language_codes():
             self.show_in.addItem(language_name(locale), locale)
         self.show_in.currentIndexChanged.connect(self.refresh_picture)
         self.show_in_label = QLabel()
@@ -302,13 +302,13 @@ class PicturesTab(QWidget):
         form = QFormLayout(self.details_box)
         self.licence = licence_combo()
         self.author, self.source = QLineEdit(), QLineEdit()
-        self.captions = {locale: QLineEdit() for locale in LOCALES}
+        self.captions = {locale: QLineEdit() for locale in language_codes()}
         self.form_labels = [QLabel() for _ in range(3)]
         form.addRow(self.form_labels[0], self.licence)
         form.addRow(self.form_labels[1], self.author)
         form.addRow(self.form_labels[2], self.source)
-        self.caption_labels = {locale: QLabel() for locale in LOCALES}
-        for locale in LOCALES:
+        self.caption_labels = {locale: QLabel() for locale in language_codes()}
+        for locale in language_codes():
             form.addRow(self.caption_labels[locale], self.captions[locale])
         self.error = QLabel(wordWrap=True)
         self.error.setObjectName("error")
