@@ -21,6 +21,7 @@ from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import content_chain
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.languages import authored
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.schema import CONTENT_TABLES, TEXT_STATUSES
 from idtrainer.core.store import PutResult, content_uuid
 
@@ -154,9 +155,9 @@ class TranslationDesk:
         """{locale: fields of live ``table`` rows with no text in that locale}: the
         translation-status page's "untranslated" column."""
         rows = self._rows([table])
-        out = dict.fromkeys(authored(), 0)
+        out = dict.fromkeys(language_codes(), 0)
         for sides in rows.values():
-            for locale in authored():
+            for locale in out:
                 side = sides.get(locale)
                 if side is None or not side.value.strip():
                     out[locale] += 1

@@ -39,7 +39,8 @@ class LanguageRegistryError(IDTrainerError, ValueError):
 # CamelCase such as IDTrainer). Acronyms and names in capitals (CITES, PDF, Enter) are kept
 # when the source text (the English msgid, the English content text) has them too.
 _PROTECTED = re.compile(
-    r"\{[^{}]*\}"                                           # {name}, {n:,}, {0!r}
+    r"\{\{+[\w-]+:"                                          # {{features:… (lesson markup)
+    r"|\{[^{}]*\}"                                          # {name}, {n:,}, {0!r}
     r"|%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXegGc%]"    # %s %(name)s %5.1f %%
     r"|%\d+"                                                # Qt's %1
     r"|<[^<>]*>"                                            # <b>, <a href="...">

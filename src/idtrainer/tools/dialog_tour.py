@@ -262,6 +262,22 @@ def tour(window: MainWindow, visit: Visit, state: dict[str, object] | None = Non
         return questions_tab.TryDialog(ctx, question, window)
 
     _built("authoring-try", try_it, visit)
+    from PySide6.QtGui import QIcon
+
+    from idtrainer.core.i18n import gettext as _
+    from idtrainer.gui.authoring import lessons, pictures
+
+    def species_picker() -> QDialog:
+        choices: list[tuple[str, str, QIcon | None]] = [
+            (s.name.value if s.name else s.slug, s.slug, None)
+            for s in store.species.all(i18n.current_language())]
+        return lessons.PickerDialog(window, _("Insert species link"), choices)
+
+    _built("authoring-species-picker", species_picker, visit)
+    _built("authoring-new-lesson", lambda: lessons.NewItemDialog(
+        window, _("New lesson"), lambda slug, title: None), visit)
+    _built("authoring-photo", lambda: pictures.PhotoDialog(
+        window, ctx, Path("seized-horn.jpg"), str(state["saiga"])), visit)
     _built("sync-content", lambda: sync.ContentDialog(ctx, window), visit)
     _built("key-save", lambda: sync.KeyFileDialog(ctx, True, window), visit)
     _built("key-load", lambda: sync.KeyFileDialog(ctx, False, window), visit)
