@@ -173,7 +173,7 @@ def test_v10_lets_language_columns_take_any_registered_language(tmp_path: Path):
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO texts VALUES ('t2', 'species', 's1', 'name', 'ky', 'Сайгак', "
                      "'machine', 1, 'x', 'y', 0)")
-    assert migrations.migrate(conn, path=path, backups=tmp_path)[-1] == 10
+    assert 10 in migrations.migrate(conn, path=path, backups=tmp_path)
     for locale in ("ky", "tg", "uz-Cyrl"):
         conn.execute("INSERT INTO texts (uuid, owner_table, owner_uuid, field, locale, value, "
                      "status, rev, updated_at, updated_by, deleted) VALUES (?, 'species', "
