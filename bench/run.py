@@ -45,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from budgets import Budgets  # noqa: E402
+from budgets import Budgets
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = Budgets()
