@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core import content_rules as rules
 from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.languages import required_content
-from idtrainer.core.media import LICENCES, MediaError, inspect_image
+from idtrainer.core.media import MediaError, inspect_image
 from idtrainer.core.resources import assets_dir
 from idtrainer.core.schema import (
     APPENDICES,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 Texts = dict[str, Translation]
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_PATTERN = rules.ID_PATTERN
 SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
 #: ``{{features:saiga-tatarica}}`` in a lesson: the species' numbered diagnostic features
 FEATURES_DIRECTIVE = re.compile(r"\{\{features:([a-z0-9-]+)\}\}")
@@ -81,6 +82,10 @@ class ImageSpec:
     labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
     features: dict[str, int] = field(default_factory=dict)   # svg text id -> feature number
     practice: bool = True        # may be a picture card "which species is this?"
+    #: the question this picture can answer when it cannot answer "which species?"
+    #: ([images.ask]: question and answer), a practice card of its own
+    ask: Texts = field(default_factory=dict)
+    ask_answer: Texts = field(default_factory=dict)
 
 
 @dataclass
@@ -210,9 +215,8 @@ class _File:
 
     def ident(self, data: dict, key: str, where: str) -> str:
         value = self.string(data, key, where)
-        if value and not ID_PATTERN.match(value):
-            self.problem(where, _("ids use lowercase letters, digits and '-' only: {value!r}")
-                         .format(value=value))
+        if (reason := rules.id_problem(value)) is not None:
+            self.problem(where, reason)
         return value
 
     def choice(self, data: dict, key: str, where: str, values: tuple[str, ...], *,
@@ -278,8 +282,8 @@ class _File:
                 self.problem(here, _("must be non-empty text"))
                 continue
             out[loc] = Translation(item.strip(), status)
-        if out and not ({"ru", "en"} & out.keys()):
-            self.problem(where, _("needs at least the ru or en text (the fallback languages)"))
+        if (reason := rules.fallback_problem(out)) is not None:
+            self.problem(where, reason)
         return out
 
     def name_lists(self, value: Any, where: str) -> Texts:
@@ -390,10 +394,8 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         where = f"images[{i}]"
         rel = f.string(entry, "file", f"{where}.file")
         licence = f.string(entry, "licence", f"{where}.licence")
-        if licence and licence not in LICENCES:
-            f.problem(f"{where}.licence", _("{licence!r} is not an accepted open licence "
-                                            "({values})").format(licence=licence,
-                                                                 values=", ".join(LICENCES)))
+        if licence and (reason := rules.licence_problem(licence)) is not None:
+            f.problem(f"{where}.licence", reason)
         spec = ImageSpec(f"{sid}/{rel}", folder / rel,
                          f.string(entry, "author", f"{where}.author"), licence,
                          f.string(entry, "source", f"{where}.source"),
@@ -426,6 +428,12 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         if not isinstance(practice, bool):
             f.problem(f"{where}.practice", _("must be true or false"))
         spec.practice = practice is not False
+        if (ask := entry.get("ask")) is not None:
+            if not isinstance(ask, dict) or set(ask) != {"question", "answer"}:
+                f.problem(f"{where}.ask", _("must be a table with question and answer"))
+            else:
+                spec.ask = f.texts(ask["question"], f"{where}.ask.question")
+                spec.ask_answer = f.texts(ask["answer"], f"{where}.ask.answer")
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -558,16 +566,6 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
             spec.options.append({"correct": opt.get("correct") is True,
                                  "species": opt.get("species"), "text": text,
                                  "side": None, "pair": None})
-        correct = sum(o["correct"] for o in spec.options)
-        _check_distinct(f, spec.options, f"{where}.options")
-        if len(spec.options) < 2:
-            f.problem(f"{where}.options", _("needs at least two options"))
-        if spec.qtype == "multiple" and correct < 1:
-            f.problem(f"{where}.options", _("mark at least one option correct = true"))
-        if spec.qtype in ("single", "image") and correct != 1:
-            f.problem(f"{where}.options", _("mark exactly one option correct = true"))
-        if spec.qtype == "image" and not spec.image:
-            f.problem(f"{where}.image", _("an image question needs an image"))
     elif spec.qtype == "truefalse":
         if not isinstance(q.get("answer"), bool):
             f.problem(f"{where}.answer", _("must be true or false"))
@@ -576,16 +574,7 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
         answer = f.choice(q, "answer", f"{where}.answer", APPENDICES)
         spec.answer = {"appendix": answer}
     elif spec.qtype == "matching":
-        pairs = f.table_list(q, "pairs")
-        if len(pairs) < 2:
-            f.problem(f"{where}.pairs", _("needs at least two pairs"))
-        for side in ("left", "right"):
-            _check_distinct(f, [{"species": (p.get(side) or {}).get("species"),
-                                 "text": {loc: Translation(str(v)) for loc, v in
-                                          (p.get(side) or {}).items() if loc in language_codes()}}
-                                for p in pairs if isinstance(p.get(side), dict)],
-                            f"{where}.pairs.{side}")
-        for j, pair in enumerate(pairs, 1):
+        for j, pair in enumerate(f.table_list(q, "pairs"), 1):
             for side in ("left", "right"):
                 value = pair.get(side)
                 here = f"{where}.pairs[{j}].{side}"
@@ -596,19 +585,9 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
                     spec.options.append({"correct": True, "species": None,
                                          "text": f.texts(value, here), "side": side,
                                          "pair": j})
-
-
-def _check_distinct(f: _File, options: list[dict[str, Any]], where: str) -> None:
-    """Two options reading the same in any language make a question unanswerable."""
-    seen: dict[tuple[str, str], int] = {}
-    for j, opt in enumerate(options, 1):
-        keys = [("species", opt["species"])] if opt.get("species") else [
-            (loc, t.value.strip().casefold()) for loc, t in opt["text"].items()]
-        for key in keys:
-            if key in seen:
-                f.problem(where, _("options {a} and {b} are the same").format(a=seen[key], b=j))
-                return
-            seen[key] = j
+    # The rules the authoring workspace applies too (core/content_rules.py).
+    for here, reason in rules.option_problems(spec.qtype, spec.options, bool(spec.image)):
+        f.problem(f"{where}.{here}", reason)
 
 
 def read_content(root: Path | None = None) -> ContentSet:
@@ -667,9 +646,8 @@ def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str])
                                         .format(id=ident, n=n)))
     for s in content.species:
         for i, (other, _label, _points) in enumerate(s.lookalikes, 1):
-            if other and other not in species:
-                problems.append(Problem(s.file, f"lookalikes[{i}].species",
-                                        _("no species with id {id!r}").format(id=other)))
+            for reason in rules.species_link_problems([other] if other else [], species):
+                problems.append(Problem(s.file, f"lookalikes[{i}].species", reason))
     for m in content.modules:
         for lesson in m.lessons:
             for loc, text in lesson.body.items():
@@ -691,10 +669,9 @@ def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str])
         if q.module and q.module not in modules:
             problems.append(Problem(q.file, f"{where}.module",
                                     _("no module with id {id!r}").format(id=q.module)))
-        for sid in [*q.species, *(o["species"] for o in q.options if o["species"])]:
-            if sid not in species:
-                problems.append(Problem(q.file, where,
-                                        _("no species with id {id!r}").format(id=sid)))
+        for reason in rules.species_link_problems(
+                [*q.species, *(o["species"] for o in q.options if o["species"])], species):
+            problems.append(Problem(q.file, where, reason))
         if q.image and q.image not in images and q.image.split("/")[0] not in unread:
             problems.append(Problem(q.file, f"{where}.image", _(
                 "{image!r} is not an image listed in a species.toml").format(image=q.image)))
@@ -822,7 +799,8 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
             "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
             "height": img.info.height, "licence": img.licence, "author": img.author,
             "source": img.source, "original_name": img.path.name})
-        w.texts("media", media, {"caption": img.caption, **{
+        w.texts("media", media, {"caption": img.caption, "ask": img.ask,
+                                 "ask_answer": img.ask_answer, **{
             f"{LABEL_PREFIX}{key}": words for key, words in img.labels.items()}})
         w.put("media_links", {"uuid": content_uuid("media_link", img.key),
                               "owner_table": "species", "owner_uuid": species,

@@ -231,3 +231,9 @@ def is_language(code: str) -> bool:
 def required_content() -> tuple[str, ...]:
     """The languages in which content files give every text (the others fall back)."""
     return registry().required
+
+
+def authored() -> tuple[str, ...]:
+    """The languages a person writes content in: every language but those generated from
+    another (Uzbek Cyrillic follows Uzbek Latin), in menu order."""
+    return tuple(lang.code for lang in registry().languages if not lang.derive_from)

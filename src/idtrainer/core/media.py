@@ -54,6 +54,9 @@ class MediaItem:
     labels: dict[str, LocalText] = field(default_factory=dict)
     #: may this picture be a "which species is this?" card
     practice: bool = True
+    #: the question the picture answers instead ("caviar of which group?") and its answer
+    ask: LocalText | None = None
+    ask_answer: LocalText | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -141,4 +144,5 @@ class MediaManager:
         return MediaItem(row["uuid"], row["sha256"], row["mime"], row["width"], row["height"],
                          row["licence"], row["author"], row["source"], texts.get("caption"),
                          self.path_for(row["sha256"]), labels,
-                         bool(row.get("practice", 1)))
+                         bool(row.get("practice", 1)), texts.get("ask"),
+                         texts.get("ask_answer"))

@@ -35,6 +35,8 @@ class SchemaTooNewError(IDTrainerError, RuntimeError):
 
 # Helpers for drafting a new step's SQL. Before a step is released, write out the SQL they
 # produce, as v1 does, so a later edit of a constant cannot change a released step.
+
+
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -595,6 +597,24 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v11(conn: sqlite3.Connection) -> None:
+    """The sync history also lists editing sessions ("content edited on LAPTOP"):
+    ``direction`` may be 'edit'. Rebuilt, since SQLite cannot change a CHECK."""
+    conn.execute("ALTER TABLE sync_log RENAME TO sync_log_v10")
+    conn.execute("""CREATE TABLE sync_log (
+        bundle_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('content', 'results')),
+        direction TEXT NOT NULL CHECK (direction IN ('import', 'export', 'edit')),
+        file_name TEXT NOT NULL,
+        at TEXT NOT NULL,
+        producer_device TEXT NOT NULL,
+        signer_key_id TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}')""")
+    columns = ", ".join(f"[{r[1]}]" for r in conn.execute("PRAGMA table_info(sync_log_v10)"))
+    conn.execute(f"INSERT INTO sync_log ({columns}) SELECT {columns} FROM sync_log_v10")
+    conn.execute("DROP TABLE sync_log_v10")
+
+
 _V1_SYNCED = (
     "texts", "taxa", "cites_listings", "media", "species", "species_features",
     "species_products", "lookalikes", "media_links", "courses", "modules", "lessons",
@@ -740,6 +760,13 @@ def _v10(conn: sqlite3.Connection) -> None:
                                     + ", ".join(left))
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    """Who marked a text reviewed, and when (the authoring workspace's Translations tab).
+    Ordinary columns of a synced table: they travel in bundles with the text."""
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_at TEXT")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -748,7 +775,9 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (7, _v7),
     (10, _v10),
+    (11, _v11),
 ])
 LATEST = MIGRATIONS[-1][0]
 

@@ -43,8 +43,17 @@ class LessonBrowser(QTextBrowser):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.content_locale: str | None = None  # the language shown; None: the interface's
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._link)
+
+    def show_lesson(self, body: str, locale: str | None = None) -> None:
+        """Render a lesson's Markdown as Learn shows it: ``{{features:<id>}}`` lists
+        expanded, pictures and diagrams (in ``locale``) from the media store."""
+        self.content_locale = locale
+        lang = locale or i18n.current_language()
+        self.document().clear()
+        self.setMarkdown(self.ctx.store.species.expand_feature_lists(body, lang))
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Only pictures of the media store, which passed the picture gate: a lesson (from
@@ -53,7 +62,7 @@ class LessonBrowser(QTextBrowser):
         if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
                 and url.scheme() == "species":
             item = self.ctx.store.media.get(content_uuid("media", url.path()),
-                                            i18n.current_language())
+                                            self.content_locale or i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
                 return render_item(item, QSize(width, width))
@@ -241,8 +250,7 @@ class LearnPage(QWidget):
         fell_back = bool(lesson.body and lesson.body.fell_back)
         self.note.setText(fallback_note(fell_back))
         self.note.setVisible(fell_back)
-        self.reader.document().clear()
-        self.reader.setMarkdown(store.species.expand_feature_lists(body, i18n.current_language()))
+        self.reader.show_lesson(body)
 
     def _map_html(self) -> str:
         """The first thing Learn shows: every module with its progress and its lessons,

@@ -1,10 +1,12 @@
-"""Render each main screen in each language to PNG, offscreen.
+"""Render each main screen and every dialog in each language to PNG, offscreen.
 
     python -m idtrainer.tools.screenshots OUTDIR [--data-dir DIR] [--lang ru kk ...]
         [--size 1366x768]
 
 Uses the data directory given (or a fresh one built from the starter content) and a
-demo profile; writes OUTDIR/<screen>-<lang>.png.
+demo profile; writes OUTDIR/<screen>-<lang>.png and OUTDIR/dialog-<name>-<lang>.png
+(every dialog, see tools/dialog_tour.py; any text cut is reported on stderr).
+``--only-dialogs`` skips the main screens.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--lang", nargs="*", default=list(i18n.LANGUAGES))
     parser.add_argument("--size", default="1366x768")
+    parser.add_argument("--only-dialogs", action="store_true")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         widget.grab().save(str(path))
         print(path)
 
+    if args.only_dialogs:
+        shoot_dialogs(window, ctx, args.lang, shoot)
+        return finish(window, ctx)
     for lang in args.lang:
         ctx.set_language(lang)
         shoot(window, "start", lang)
@@ -87,9 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     shoot_identify(window, ctx, args.lang, shoot)
     shoot_sync(window, ctx, args.lang, shoot)
     shoot_events(window, ctx, args.lang, shoot)
+    shoot_authoring(window, ctx, args.lang, shoot)
+    shoot_lessons_and_translations(window, ctx, args.lang, shoot)
+    shoot_dialogs(window, ctx, args.lang, shoot)
+    return finish(window, ctx)
+
+
+def finish(window: MainWindow, ctx: AppContext) -> int:
     window.close()
     ctx.detach()
-    store.close()
+    ctx.store.close()
     return 0
 
 
@@ -194,6 +207,108 @@ def shoot_events(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -
         shoot(window, "events", lang)
         window.go_to(keys.index("dashboard"))
         shoot(window, "dashboard", lang)
+
+
+def shoot_authoring(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """The authoring page: the saiga's species editor, a new question with the problems
+    found as it is typed, and "Try it" on a starter question."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    from idtrainer.gui.authoring.questions_tab import OptionRow, QuestionsTab
+    from idtrainer.gui.authoring.species_tab import SpeciesTab
+    from idtrainer.gui.authoring.workspace import AuthoringPage
+
+    store = ctx.store
+    ctx.unlock_trainer()
+    page = window.page("author")
+    assert isinstance(page, AuthoringPage)
+    window.go_to([key for key, _label in PAGES_FOR_SHOTS].index("author"))
+    saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
+    single = next(u for u in store.questions.uuids()
+                  if (q := store.questions.get(u, "en")) and q.qtype == "single")
+
+    def settle() -> None:
+        for _round in range(4):  # layouts inside the scroll areas settle in a few rounds
+            QApplication.processEvents()
+
+    for lang in langs:
+        ctx.set_language(lang)
+        species = page.show_tab("species")
+        assert isinstance(species, SpeciesTab)
+        species.open_item("species", saiga)
+        settle()
+        shoot(window, "authoring-species", lang)
+        questions = page.show_tab("questions")
+        assert isinstance(questions, QuestionsTab)
+        questions.new()
+        questions.slug.setText("new-question")
+        stem = questions.stem.inputs["ru"]
+        assert isinstance(stem, QPlainTextEdit)
+        stem.setPlainText("Какой вид на фото?")
+        for text in ("Сайгак", "сайгак"):
+            questions.options.add_button.click()
+            row = questions.options.rows[-1]
+            assert isinstance(row, OptionRow)
+            line = row.words.inputs["ru"]
+            assert isinstance(line, QLineEdit)
+            line.setText(text)
+        questions.species.setText("saiga-tatarica, no-such-species")
+        settle()
+        shoot(window, "authoring-questions", lang)
+        questions.open_item("questions", single)
+        questions.try_it()
+        dialog = questions.try_dialog
+        assert dialog is not None
+        dialog.view.choose(1)
+        settle()
+        shoot(dialog, "authoring-try", lang)
+        dialog.close()
+    ctx.lock_trainer()
+
+
+def shoot_dialogs(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """Every dialog (tools/dialog_tour.py) as ``dialog-<name>-<lang>.png``; a dialog whose
+    text is cut is reported on stderr."""
+    from idtrainer.tools import dialog_tour
+
+    state = dialog_tour.prepare(window)
+    for lang in langs:
+        ctx.set_language(lang)
+
+        def visit(name: str, dialog: QWidget, lang: str = lang) -> None:
+            for problem in dialog_tour.too_big(dialog) + dialog_tour.clipped(dialog):
+                print(f"dialog-{name}-{lang}: {problem}", file=sys.stderr)
+            shoot(dialog, f"dialog-{name}", lang)
+
+        dialog_tour.tour(window, visit, state)
+
+
+def shoot_lessons_and_translations(window: MainWindow, ctx: AppContext, langs: list[str],
+                                   shoot) -> None:
+    """Course authoring (trainer mode): a lesson in the Markdown editor beside its preview,
+    and a Kazakh text beside its Russian source on the Translations tab."""
+    from idtrainer.core.authoring_texts import FieldKey
+
+    ctx.unlock_trainer()
+    keys = [key for key, _label in PAGES_FOR_SHOTS]
+    store = ctx.store
+    lesson = store.scalar("SELECT uuid FROM lessons WHERE slug = 'identifying-saiga-horn' AND "
+                          "deleted = 0") or store.scalar("SELECT uuid FROM lessons WHERE "
+                                                         "deleted = 0 ORDER BY position")
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(keys.index("author"))
+        page = window.page("author")
+        lessons = page.show_tab("lessons")  # type: ignore[attr-defined]
+        lessons.language.setCurrentIndex(lessons.language.findData(lang))
+        lessons.select("lessons", lesson)
+        lessons.update_preview()
+        shoot(window, "authoring-lessons", lang)
+        tab = page.show_tab("translations")  # type: ignore[attr-defined]
+        tab.show_gaps("species", "kk", None)
+        tab.open(FieldKey("species", store.species.uuid_for("saiga-tatarica") or "",
+                          "summary"))
+        shoot(window, "authoring-translations", lang)
 
 
 if __name__ == "__main__":
