@@ -24,7 +24,7 @@ from idtrainer.core.content import FEATURES_DIRECTIVE, ID_PATTERN
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import content_chain, ngettext
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import authored
 from idtrainer.core.store import content_uuid
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class LessonAuthoring:
         for owner, loc, value in self.store.conn.execute(
                 "SELECT owner_uuid, locale, value FROM texts WHERE owner_table = ? AND "
                 "field = 'title' AND deleted = 0 AND value != ''", (table,)):
-            rank = chain.index(loc) if loc in chain else len(chain) + LOCALES.index(loc)
+            rank = chain.index(loc) if loc in chain else len(chain) + authored().index(loc)
             if owner not in best or rank < best[owner][0]:
                 best[owner] = (rank, value)
         return {owner: value for owner, (_rank, value) in best.items()}
@@ -397,7 +397,7 @@ class LessonAuthoring:
 
     @staticmethod
     def _check_locale(locale: str) -> None:
-        if locale not in LOCALES:
+        if locale not in authored():
             raise ValueError(f"unknown content locale {locale!r}")
 
     @staticmethod

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import content_chain
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import CONTENT_TABLES, LOCALES, TEXT_STATUSES
+from idtrainer.core.languages import authored
+from idtrainer.core.schema import CONTENT_TABLES, TEXT_STATUSES
 from idtrainer.core.store import PutResult, content_uuid
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class TranslationDesk:
         ``source`` (or the nearest language along source -> ru -> en) and in ``target``,
         narrowed to a state or filter of :data:`FILTERS`; in a stable order."""
         for locale in (source, target):
-            if locale not in LOCALES:
+            if locale not in authored():
                 raise ValueError(f"unknown content locale {locale!r}")
         wanted = FILTERS[state] if state else None
         tables = [table] if table else self.tables()
@@ -153,9 +154,9 @@ class TranslationDesk:
         """{locale: fields of live ``table`` rows with no text in that locale}: the
         translation-status page's "untranslated" column."""
         rows = self._rows([table])
-        out = dict.fromkeys(LOCALES, 0)
+        out = dict.fromkeys(authored(), 0)
         for sides in rows.values():
-            for locale in LOCALES:
+            for locale in authored():
                 side = sides.get(locale)
                 if side is None or not side.value.strip():
                     out[locale] += 1
@@ -236,7 +237,7 @@ class TranslationDesk:
              reviewer: str = "") -> PutResult:
         """Write one field in one language with a status. ``reviewed`` needs the
         reviewer's name and records it with the time; any other status clears them."""
-        if locale not in LOCALES:
+        if locale not in authored():
             raise ValueError(f"unknown content locale {locale!r}")
         if status not in TEXT_STATUSES:
             raise ValueError(f"unknown translation status {status!r}")

@@ -121,6 +121,7 @@ class ModuleSpec:
     title: Texts
     summary: Texts
     lessons: list[LessonSpec]
+    adapted_from: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,6 +146,7 @@ class ContentSet:
     course_id: str = ""
     course_title: Texts = field(default_factory=dict)
     course_description: Texts = field(default_factory=dict)
+    course_adapted_from: dict[str, str | None] = field(default_factory=dict)
     species: list[SpeciesSpec] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
@@ -302,6 +304,25 @@ class _File:
             elif names:
                 out[loc] = Translation("\n".join(n.strip() for n in names),
                                        self.statuses.get(loc, "draft"))
+        return out
+
+    def adapted_from(self, data: dict) -> dict[str, str | None]:
+        """``[adapted_from]``: where an adapted course or module was copied from, as the
+        provenance columns (all None when the table is absent)."""
+        value = data.get("adapted_from", {})
+        if not isinstance(value, dict):
+            self.problem("adapted_from", _("must be a table: id, uuid, at, by"))
+            value = {}
+        out: dict[str, str | None] = {}
+        for key, column in (("uuid", "copied_from_uuid"), ("id", "copied_from_slug"),
+                            ("at", "copied_at"), ("by", "copied_by")):
+            item = value.get(key)
+            if item is not None and not isinstance(item, str):
+                self.problem(f"adapted_from.{key}", _("must be text"))
+                item = None
+            out[column] = item or None
+        if value and not out["copied_from_uuid"]:
+            self.problem("adapted_from.uuid", _("is required"))
         return out
 
     def table_list(self, data: dict, key: str) -> list[dict]:
@@ -529,7 +550,8 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
             problems.append(Problem(md, "-", _("no lesson with this id in module.toml "
                                                "(expected <lesson-id>.<locale>.md)")))
     return ModuleSpec(mid, position, f.texts(data.get("title"), "title"),
-                      f.texts(data.get("summary"), "summary", required=False), lessons)
+                      f.texts(data.get("summary"), "summary", required=False), lessons,
+                      f.adapted_from(data))
 
 
 def read_questions(path: Path, problems: list[Problem]) -> list[QuestionSpec]:
@@ -612,6 +634,7 @@ def read_content(root: Path | None = None) -> ContentSet:
         content.course_title = f.texts(data.get("title"), "title")
         content.course_description = f.texts(data.get("description"), "description",
                                              required=False)
+        content.course_adapted_from = f.adapted_from(data)
     modules_dir = course / "modules"
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()) if (
             modules_dir.is_dir()) else []:
@@ -743,7 +766,8 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
         w.prune("media_links", "owner_uuid", loaded)
 
         course = w.put("courses", {"uuid": content_uuid("course", content.course_id),
-                                   "slug": content.course_id, "position": 0})
+                                   "slug": content.course_id, "position": 0,
+                                   **_provenance(content.course_adapted_from)})
         w.texts("courses", course, {"title": content.course_title,
                                     "description": content.course_description})
         for m in content.modules:
@@ -808,9 +832,17 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
                               "practice": int(img.practice)})
 
 
+PROVENANCE = ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by")
+
+
+def _provenance(found: dict[str, str | None]) -> dict[str, str | None]:
+    return {column: found.get(column) for column in PROVENANCE}
+
+
 def _load_module(w: _Writer, m: ModuleSpec, course: str) -> None:
     module = w.put("modules", {"uuid": content_uuid("module", m.id), "course_uuid": course,
-                               "slug": m.id, "position": m.position})
+                               "slug": m.id, "position": m.position,
+                               **_provenance(m.adapted_from)})
     w.texts("modules", module, {"title": m.title, "summary": m.summary})
     for i, lesson in enumerate(m.lessons, 1):
         row = w.put("lessons", {"uuid": content_uuid("lesson", f"{m.id}/{lesson.id}"),

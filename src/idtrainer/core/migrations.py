@@ -722,6 +722,14 @@ def _v6(conn: sqlite3.Connection) -> None:
         PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
 
 
+def _v9(conn: sqlite3.Connection) -> None:
+    """Where an adapted course or module came from (issue 13, "Adapt"): the source's uuid
+    and id, when it was copied and by whom. No foreign key: the source may not travel."""
+    for table in ("courses", "modules"):
+        for column in ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by"):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
 # Languages are data (locales/languages.toml): the schema no longer lists them. Every column
 # checked against the four first languages (texts, trainees, attempts, certificates, and
 # the certificates table that trust's step 2 rebuilds) checks the shape of a BCP 47 code
@@ -776,6 +784,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (5, _v5),
     (6, _v6),
     (7, _v7),
+    (9, _v9),
     (10, _v10),
     (11, _v11),
 ])

@@ -31,7 +31,7 @@ from idtrainer.core import i18n
 from idtrainer.core.authoring_lessons import Draft, LessonAuthoring, LessonError, suggest_slug
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import authored
 from idtrainer.core.translit import fold
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog
@@ -147,10 +147,10 @@ class LessonsTab(QWidget):
         self.delete_button.clicked.connect(self.delete)
 
         self.language = QComboBox()
-        for loc in LOCALES:
+        for loc in authored():
             self.language.addItem(i18n.language_name(loc), loc)
         lang = i18n.current_language()
-        self.language.setCurrentIndex(LOCALES.index(lang) if lang in LOCALES else 0)
+        self.language.setCurrentIndex(authored().index(lang) if lang in authored() else 0)
         self.language.currentIndexChanged.connect(self._language_picked)
         self.language_label = QLabel()
         self.title_label = QLabel()
@@ -242,7 +242,7 @@ class LessonsTab(QWidget):
         self.editor.setPlaceholderText(_("Write the lesson in Markdown: # heading, **bold**, "
                                          "- list items. The preview shows it as officers "
                                          "will read it."))
-        for i, loc in enumerate(LOCALES):
+        for i, loc in enumerate(authored()):
             self.language.setItemText(i, i18n.language_name(loc))
         self.refresh()
         self._show_status()

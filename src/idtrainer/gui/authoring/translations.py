@@ -36,7 +36,8 @@ from idtrainer.core.authoring_texts import (
 )
 from idtrainer.core.i18n import N_, ngettext
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+from idtrainer.core.languages import authored
+from idtrainer.core.schema import TEXT_STATUSES
 from idtrainer.gui.authoring.lessons import status_name
 from idtrainer.gui.context import AppContext
 
@@ -111,10 +112,10 @@ class TranslationsTab(QWidget):
         self.source = QComboBox()
         self.target = QComboBox()
         for combo in (self.source, self.target):
-            for loc in LOCALES:
+            for loc in authored():
                 combo.addItem(i18n.language_name(loc), loc)
-        self.source.setCurrentIndex(LOCALES.index("ru"))
-        self.target.setCurrentIndex(LOCALES.index("kk"))
+        self.source.setCurrentIndex(authored().index("ru"))
+        self.target.setCurrentIndex(authored().index("kk"))
         self.kind = QComboBox()
         self.kind.addItem("", "")
         for table in self.desk.tables():
@@ -229,7 +230,7 @@ class TranslationsTab(QWidget):
         self.kind_label.setText(_("Texts of:"))
         self.filter_label.setText(_("Status:"))
         for combo in (self.source, self.target):
-            for i, loc in enumerate(LOCALES):
+            for i, loc in enumerate(authored()):
                 combo.setItemText(i, i18n.language_name(loc))
         self.kind.setItemText(0, _("All content"))
         for i in range(1, self.kind.count()):
@@ -271,7 +272,7 @@ class TranslationsTab(QWidget):
             combo.blockSignals(False)
         self.target_was = self.target_locale()
         if self.source_locale() == locale:
-            self.source.setCurrentIndex(LOCALES.index("ru" if locale != "ru" else "en"))
+            self.source.setCurrentIndex(authored().index("ru" if locale != "ru" else "en"))
         self.current = None
         self.refresh()
         if self.listed:
