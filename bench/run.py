@@ -14,14 +14,18 @@ Figures:
                     ../shared/data/cites is present, vs the bare FTS5 query
   gui_startup       process start to an interactive main window (starter content built
                     already) vs a bare PySide6 QMainWindow shown the same way (median)
-  certificates      pages per second for a batch of 100 certificates (render only; issuing
-                    and signing separately), vs bare reportlab pages with the same font,
-                    text and a reportlab QR widget
+  certificates      pages per second for a batch of 100 certificates (render only), vs the
+                    honest baseline: a tight reportlab loop drawing the same page (DejaVu
+                    registered once, the same texts at the same sizes, a segno QR code of the
+                    same payload as merged rectangles in one path, showPage() per page, the
+                    same compressed canvas; no database, no signing). Issuing (signing and
+                    the database) is reported apart; medians of 5 interleaved rounds
   certificate_logo  pages per second for 100 certificates with a 1200×1200 PNG logo and a
                     JPEG signature (read through the picture gate once per batch), vs the
                     same batch without them
   quiz              assembling a 50-question exam from a 5 000-question bank (ms, vs reading
-                    the bank's uuids), and saving one answer (p95 ms, vs a bare INSERT)
+                    the bank's uuids; medians of 31 interleaved rounds), and saving one
+                    answer (p95 ms, vs a bare INSERT)
   gui_rss           peak RSS of the app after signing in, filling the library with
                     thumbnails and opening a species card, vs the bare window's peak RSS
   key_step_curated, key_step_synthetic, checklist_import, checklist_lookup
@@ -425,10 +429,16 @@ def bench_quiz(work: Path) -> None:
     quiz = store.quizzes.save("Bench exam", QuizSettings(), rules)
     trainee = store.trainees.create("Bench")
     store.quizzes.assemble(quiz, 0)
-    ours = min(_timed(lambda seed=seed: store.quizzes.assemble(quiz, seed)) for seed in range(10))
-    bare = min(_timed(lambda: store.conn.execute("SELECT uuid FROM questions").fetchall())
-               for _ in range(10))
+    ours_s, bare_s = [], []
+    for seed in range(31):  # interleaved, so both see the same noise; medians
+        bare_s.append(_timed(lambda: store.conn.execute("SELECT uuid FROM questions").fetchall()))
+        ours_s.append(_timed(lambda seed=seed: store.quizzes.assemble(quiz, seed)))
+    ours, bare = statistics.median(ours_s), statistics.median(bare_s)
     report("quiz_assemble_50_of_5000", ours * 1000, "ms", bare * 1000)
+    BUDGETS.at_most("exam of 50 from 5000 vs reading the uuids", ours / bare, 3)
+    print(f"# quiz: best of 31, {min(ours_s) * 1000:.2f} ms vs {min(bare_s) * 1000:.2f} ms "
+          f"(ratio {min(ours_s) / min(bare_s):.2f}): on a loaded machine a few-ms figure "
+          "crosses the scheduler's time slices, so read the best as well", flush=True)
     attempt = store.attempts.start(quiz, trainee, "ru", seed=1)
     saves = [_timed(lambda item=item: store.attempts.answer(attempt.uuid, item["q"],
                                                             {"value": True}))
