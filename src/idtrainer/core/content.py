@@ -34,7 +34,7 @@ from idtrainer.core.schema import (
     TAXON_GROUPS,
     TEXT_STATUSES,
 )
-from idtrainer.core.store import content_uuid
+from idtrainer.core.store import content_uuid, is_content_uuid
 from idtrainer.core.texts import Translation
 
 if TYPE_CHECKING:
@@ -726,11 +726,16 @@ class _Writer:
             for result in self.store.texts.set_all(table, owner, name, variants):
                 self.summary.counts[("texts", result)] += 1
 
-    def prune(self, table: str, parent_column: str, parents: set[str]) -> None:
-        """Tombstone children of reloaded parents that the files no longer have."""
+    def prune(self, table: str, parent_column: str, parents: set[str], *,
+              files_only: bool = False) -> None:
+        """Tombstone children of reloaded parents that the files no longer have; with
+        ``files_only``, only rows the files made (content uuids), so that what a trainer
+        added in the app (a photo linked to a species) survives a reload."""
         keep = self.written.get(table, set())
         for row in self.store.query(
                 f"SELECT uuid, {parent_column} AS parent FROM {table} WHERE deleted = 0"):
+            if files_only and not is_content_uuid(row["uuid"]):
+                continue
             if row["parent"] in parents and row["uuid"] not in keep:
                 self.summary.counts[(table, self.store.tombstone(table, row["uuid"]))] += 1
 
@@ -763,7 +768,7 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
         loaded = set(species_uuids.values())
         for table in ("species_features", "species_products", "lookalikes"):
             w.prune(table, "species_uuid", loaded)
-        w.prune("media_links", "owner_uuid", loaded)
+        w.prune("media_links", "owner_uuid", loaded, files_only=True)
 
         course = w.put("courses", {"uuid": content_uuid("course", content.course_id),
                                    "slug": content.course_id, "position": 0,

@@ -268,9 +268,17 @@ def english_labels(svg: bytes) -> dict[str, str]:
 
 
 def svg_for(item: MediaItem, *, question: bool = False) -> bytes:
-    """The bytes to draw for a media item: localized if it is a diagram."""
+    """The bytes to draw for a media item: localized if it is a diagram, with its feature
+    markers and their legend in the reader's language if it has any (core/markers.py).
+    A photo with markers becomes an SVG that embeds it; one without is returned as is."""
+    from idtrainer.core import markers
+
     data = item.path.read_bytes()
     if item.mime != "image/svg+xml":
+        if item.markers and item.width and item.height:
+            return markers.annotate_bitmap(data, item.mime, item.width, item.height,
+                                           item.markers)
         return data
     labels = {k: v.value for k, v in (item.labels or {}).items()}
-    return localize(data, labels, question=question)
+    svg = localize(data, labels, question=question)
+    return markers.annotate_svg(svg, item.markers) if item.markers else svg

@@ -722,6 +722,24 @@ def _v6(conn: sqlite3.Connection) -> None:
         PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    """Feature markers: numbered points on a picture, each tied to one diagnostic feature
+    of a species (the label is drawn from the feature's texts in the reader's language)."""
+    conn.execute("""CREATE TABLE picture_markers (
+        uuid TEXT PRIMARY KEY,
+        media_uuid TEXT NOT NULL REFERENCES media (uuid),
+        feature_uuid TEXT NOT NULL REFERENCES species_features (uuid),
+        x REAL NOT NULL CHECK (x >= 0 AND x <= 1),
+        y REAL NOT NULL CHECK (y >= 0 AND y <= 1),
+        position INTEGER NOT NULL DEFAULT 0,
+        rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        origin TEXT)""")
+    conn.execute("CREATE INDEX picture_markers_media ON picture_markers (media_uuid, position)")
+
+
 def _v9(conn: sqlite3.Connection) -> None:
     """Where an adapted course or module came from (issue 13, "Adapt"): the source's uuid
     and id, when it was copied and by whom. No foreign key: the source may not travel."""
@@ -784,6 +802,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (5, _v5),
     (6, _v6),
     (7, _v7),
+    (8, _v8),
     (9, _v9),
     (10, _v10),
     (11, _v11),

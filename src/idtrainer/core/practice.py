@@ -44,7 +44,7 @@ def _names_species(items: list[MediaItem], common: list[str], scientific: list[s
     from idtrainer.core import diagrams, item_rules
 
     for item in items:
-        if item.mime != "image/svg+xml":
+        if not item.drawn_as_svg:
             continue
         try:
             words = diagrams.visible_text(diagrams.svg_for(item, question=True))

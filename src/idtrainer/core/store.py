@@ -68,6 +68,15 @@ def content_uuid(kind: str, ident: str) -> str:
     return str(_uuid.uuid5(CONTENT_NAMESPACE, f"{kind}:{ident}"))
 
 
+def is_content_uuid(value: str) -> bool:
+    """Whether ``value`` was made by :func:`content_uuid` (a name-based uuid), not by
+    :func:`new_uuid` for something made in the app."""
+    try:
+        return _uuid.UUID(value).version == 5
+    except ValueError:
+        return False
+
+
 def new_uuid() -> str:
     return str(_uuid.uuid4())
 
@@ -165,7 +174,9 @@ class Store:
         from idtrainer.core.identify import IdentifyManager
         from idtrainer.core.keys import KeyManager
         from idtrainer.core.lessons import LessonManager
+        from idtrainer.core.markers import MarkerManager
         from idtrainer.core.media import MediaManager
+        from idtrainer.core.photos import PhotoManager
         from idtrainer.core.practice import PracticeManager
         from idtrainer.core.progress import ProgressManager
         from idtrainer.core.questions import QuestionManager
@@ -197,6 +208,8 @@ class Store:
         self.identify = IdentifyManager(self)
         self.experts = ExpertManager(self)
         self.checklist = ChecklistManager(self)
+        self.markers = MarkerManager(self)   # feature markers on pictures
+        self.photos = PhotoManager(self)     # a trainer's photos (core/photos.py)
 
     # -- opening and closing ----------------------------------------------------------
 

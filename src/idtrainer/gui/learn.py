@@ -60,9 +60,12 @@ class LessonBrowser(QTextBrowser):
         a bundle, too) that names a file path or any other address gets nothing, where
         QTextBrowser itself would read the file from disk."""
         if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
-                and url.scheme() == "species":
-            item = self.ctx.store.media.get(content_uuid("media", url.path()),
-                                            self.content_locale or i18n.current_language())
+                and url.scheme() in ("species", "media"):
+            # media:<uuid> names a picture added in the app (a trainer's photo).
+            media = url.path() if url.scheme() == "media" else content_uuid("media",
+                                                                            url.path())
+            item = self.ctx.store.media.get(media, self.content_locale or
+                                            i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
                 return render_item(item, QSize(width, width))

@@ -23,6 +23,7 @@ TABS: list[tuple[str, str, str, str]] = [
     ("lessons", "idtrainer.gui.authoring.lessons", "LessonsTab", N_("Lessons")),
     ("translations", "idtrainer.gui.authoring.translations", "TranslationsTab",
      N_("Translations")),
+    ("pictures", "idtrainer.gui.authoring.pictures", "PicturesTab", N_("Pictures")),
     ("files", "idtrainer.gui.authoring.files", "FilesTab", N_("Course files")),
 ]
 
