@@ -4,8 +4,9 @@ is stored, drawn into a PDF or rendered on screen.
 Content files, bundles, the certificate logo and signature, and any picture a trainer
 imports all come through here. A picture is judged by its bytes, never by its name:
 
-* PNG, JPEG and WebP are decoded completely with Pillow (so a truncated or damaged file
-  is refused here, not half-drawn later). The pixel count is checked from the header
+* PNG, JPEG and WebP are decoded completely with Pillow (JPEG with its inverse DCT at 1/8
+  scale: every block is still entropy-decoded), so a truncated or damaged file
+  is refused here, not half-drawn later. The pixel count is checked from the header
   against :data:`MAX_PIXELS` before anything is decoded, and Pillow's own
   decompression-bomb guard stays on: a 30000×30000 PNG costs a header read.
 * SVG is parsed with defusedxml, whatever its encoding (UTF-8, UTF-16 with a BOM, or an
@@ -199,6 +200,11 @@ class _Gate:
                 width, height = img.size
                 if width * height > self.pixels_left:
                     raise self._too_large()
+                if kind == JPEG:
+                    # libjpeg still reads and entropy-decodes every block of the file (a
+                    # truncated or damaged stream fails exactly as at full size); only the
+                    # inverse DCT runs at 1/8 scale, which is most of a full decode's time.
+                    img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
                 img.load()  # every pixel of the first frame: a truncated file fails here
             if kind == PNG:  # and every chunk's checksum, which load() does not read
                 with Image.open(io.BytesIO(data), formats=[fmt]) as img:

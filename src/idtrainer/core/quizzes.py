@@ -260,27 +260,34 @@ class QuizManager:
             exists = self.store.scalar("SELECT 1 FROM questions WHERE uuid = ? AND deleted = 0",
                                        (rule.question,))
             return [rule.question] if exists and rule.question else []
-        sql = ["SELECT q.uuid FROM questions q LEFT JOIN modules m ON m.uuid = q.module_uuid "
-               "WHERE q.deleted = 0"]
+        sql = ["SELECT uuid FROM questions WHERE deleted = 0"]
         params: list[Any] = []
         f = rule.filter
         if f.get("modules"):
-            sql.append("AND (q.module_uuid IN ({0}) OR m.slug IN ({0}))".format(
-                ",".join("?" * len(f["modules"]))))
-            params += [*f["modules"], *f["modules"]]
+            # A module is named by uuid or slug: resolve them first, so the questions are
+            # read through their module index instead of a join over the whole bank.
+            named = ",".join("?" * len(f["modules"]))
+            modules = [r[0] for r in self.store.conn.execute(
+                f"SELECT uuid FROM modules WHERE uuid IN ({named}) OR slug IN ({named})",
+                [*f["modules"], *f["modules"]])]
+            # A uuid of a module this laptop does not have may still own questions.
+            modules += [m for m in f["modules"] if m not in modules]
+            sql.append("AND module_uuid IN ({})".format(",".join("?" * len(modules))))
+            params += modules
         if f.get("difficulty"):
-            sql.append("AND q.difficulty IN ({})".format(",".join("?" * len(f["difficulty"]))))
+            sql.append("AND difficulty IN ({})".format(",".join("?" * len(f["difficulty"]))))
             params += f["difficulty"]
         if f.get("types"):
-            sql.append("AND q.qtype IN ({})".format(",".join("?" * len(f["types"]))))
+            sql.append("AND qtype IN ({})".format(",".join("?" * len(f["types"]))))
             params += [t for t in f["types"] if t in QUESTION_TYPES]
         for key, column in (("tags", "tags"), ("species", "species")):
             if f.get(key):
-                sql.append(f"AND EXISTS (SELECT 1 FROM json_each(q.{column}) "
+                sql.append(f"AND EXISTS (SELECT 1 FROM json_each(questions.{column}) "
                            "WHERE value IN ({}))".format(",".join("?" * len(f[key]))))
                 params += f[key]
-        sql.append("ORDER BY q.uuid")
-        return [r[0] for r in self.store.conn.execute(" ".join(sql), params)]
+        # Sorted here rather than by SQLite: the filtered rows come through an index on
+        # another column, and sorting a few thousand strings in Python is cheaper.
+        return sorted([r[0] for r in self.store.conn.execute(" ".join(sql), params)])
 
     def problems(self, uuid: str, languages: list[str] | None = None) -> list[str]:
         """What a trainer should fix before using the quiz: rules that cannot draw enough
@@ -313,22 +320,37 @@ class QuizManager:
         quiz = self.get(uuid, "en")
         rng = random.Random(seed)
         chosen: list[str] = []
+        taken: set[str] = set()
         for rule in quiz.rules:
-            candidates = [q for q in self.pool(rule) if q not in chosen]
+            candidates = self.pool(rule)
+            if taken:
+                candidates = [q for q in candidates if q not in taken]
             if rule.kind == "fixed":
-                chosen += candidates[:1]
-                continue
-            rng.shuffle(candidates)
-            candidates.sort(key=lambda q: q in seen)  # stable: unseen first, shuffled within
-            chosen += candidates[:rule.count]
+                picked = candidates[:1]
+            else:
+                # Unseen questions first, each group in random order: a random sample of
+                # the unseen, topped up with a random sample of the seen when too few.
+                fresh = [q for q in candidates if q not in seen] if seen else candidates
+                picked = rng.sample(fresh, min(rule.count, len(fresh)))
+                if len(picked) < rule.count:
+                    old = [q for q in candidates if q in seen]
+                    picked += rng.sample(old, min(rule.count - len(picked), len(old)))
+            chosen += picked
+            taken.update(picked)
         if quiz.settings.shuffle_questions:
             rng.shuffle(chosen)
+        options: dict[str, list[str]] = {q: [] for q in chosen}
+        for start in range(0, len(chosen), 500):  # well under SQLite's variable limit
+            part = chosen[start:start + 500]
+            for question, option in self.store.conn.execute(
+                    "SELECT question_uuid, uuid FROM question_options WHERE question_uuid IN "
+                    "({}) AND deleted = 0 ORDER BY question_uuid, position".format(
+                        ",".join("?" * len(part))), part):
+                options[question].append(option)
         items = []
         for question in chosen:
-            options = [r[0] for r in self.store.conn.execute(
-                "SELECT uuid FROM question_options WHERE question_uuid = ? AND deleted = 0 "
-                "ORDER BY position", (question,))]
-            if quiz.settings.shuffle_options:
-                random.Random(f"{seed}/{question}").shuffle(options)
-            items.append({"q": question, "o": options})
+            order = options[question]
+            if quiz.settings.shuffle_options and len(order) > 1:
+                random.Random(f"{seed}/{question}").shuffle(order)
+            items.append({"q": question, "o": order})
         return Assembled(items)

@@ -382,8 +382,8 @@ class _Checker:
             for i, name in enumerate(names, 1):
                 if folder is None or not self.store.media.has_file(name[6:]):
                     data = self._entry(name)
-                    pending.append((i, name, data, pool.submit(self._check_picture, name,
-                                                               data)))
+                    pending.append((i, name, data, pool.submit(self._check_and_write, name,
+                                                               data, folder)))
                 elif progress:
                     progress(self.rows + i, total, name)
                 while len(pending) > DECODERS or (pending and i == len(names)):
@@ -391,13 +391,8 @@ class _Checker:
 
     def _keep(self, job: tuple[int, str, bytes, Future[None]], folder: Path | None,
               progress: Progress | None, total: int) -> None:
-        i, name, data, checked = job
+        i, name, _data, checked = job
         checked.result()  # raises the refusal
-        if folder is not None:
-            with (folder / name[6:]).open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
         if progress:
             progress(self.rows + i, total, name)
 
@@ -406,6 +401,16 @@ class _Checker:
         buffer = io.BytesIO()
         self.reader.extract_media(name, buffer)
         return buffer.getvalue()
+
+    def _check_and_write(self, name: str, data: bytes, folder: Path | None) -> None:
+        """On a decoder thread: the gate, then (when it passed) the file written and
+        synced, so its fsync waits beside the next decode rather than before it."""
+        self._check_picture(name, data)
+        if folder is not None:
+            with (folder / name[6:]).open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
 
     def _check_picture(self, name: str, data: bytes) -> None:
         """A media entry decoded at the gate, as the kind of picture its media rows say it
