@@ -4,6 +4,11 @@
     python tools/catalogs.py missing LANG    print untranslated messages as JSON
     python tools/catalogs.py fill LANG FILE  apply {msgid: msgstr | [forms]} from JSON
 
+The languages are those of locales/languages.toml (idtrainer.core.languages; run with
+PYTHONPATH=src). A language derived from another there (Uzbek Cyrillic from Uzbek Latin)
+is never filled by hand: every save of its source regenerates its catalog by the
+registry's transliteration, placeholders and markup left as they are.
+
 ``update`` is what ``pybabel extract -F babel.cfg`` + ``pybabel update`` + ``pybabel
 compile`` do, with two project rules added: the English catalog is filled from the
 source text, and obsolete messages are dropped so the catalogs stay readable.
@@ -22,10 +27,23 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+from idtrainer.core.languages import Language, Registry, read_registry  # noqa: E402
+
 LOCALES = ROOT / "locales"
 DOMAIN = "idtrainer"
-LANGS = ("en", "ru", "kk", "uz")
-BABEL_LOCALE = {"en": "en", "ru": "ru", "kk": "kk", "uz": "uz"}
+
+
+def registry() -> Registry:
+    return read_registry(LOCALES)
+
+
+def language(code: str) -> Language:
+    try:
+        return registry().get(code)
+    except KeyError:
+        raise SystemExit(f"unknown language {code!r}; locales/languages.toml lists "
+                         + ", ".join(registry().codes)) from None
 
 
 def extract() -> Catalog:
@@ -42,16 +60,16 @@ def extract() -> Catalog:
 
 
 def po_path(lang: str) -> Path:
-    return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALES / language(lang).catalog / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def load(lang: str) -> Catalog:
     path = po_path(lang)
+    babel = language(lang).babel
     if not path.exists():
-        return Catalog(locale=BABEL_LOCALE[lang], domain=DOMAIN, project="IDTrainer",
-                       charset="utf-8")
+        return Catalog(locale=babel, domain=DOMAIN, project="IDTrainer", charset="utf-8")
     with path.open("rb") as fh:
-        return read_po(fh, locale=BABEL_LOCALE[lang], domain=DOMAIN)
+        return read_po(fh, locale=babel, domain=DOMAIN)
 
 
 def save(lang: str, catalog: Catalog) -> None:
@@ -66,6 +84,27 @@ def save(lang: str, catalog: Catalog) -> None:
     with path.with_suffix(".mo").open("wb") as fh:
         write_mo(fh, load(lang), use_fuzzy=False)
     write_qt_catalog(lang, load(lang))
+    for derived in registry().derived():
+        if derived.derive_from == lang:
+            save(derived.code, derive(derived, catalog))
+
+
+def derive(target: Language, source: Catalog) -> Catalog:
+    """``target``'s catalog generated from its source language's ``source`` catalog."""
+    catalog = Catalog(locale=target.babel, domain=DOMAIN, project="IDTrainer",
+                      charset="utf-8")
+    for message in source:
+        if not message.id:
+            continue
+        string = message.string
+        msgid = " ".join(message.id) if isinstance(message.id, (list, tuple)) else message.id
+        if isinstance(string, (list, tuple)):
+            string = tuple(target.derive(form, msgid) if form else "" for form in string)
+        elif string:
+            string = target.derive(string, msgid)
+        catalog.add(message.id, string, message.locations, flags=message.flags,
+                    auto_comments=message.auto_comments, context=message.context)
+    return catalog
 
 
 QT_CATALOG = "idtrainer_qt"  # .qm beside the .po: Qt's own strings (gui/qt_strings.py)
@@ -81,7 +120,7 @@ def write_qt_catalog(lang: str, catalog: Catalog) -> None:
 
     import PySide6
 
-    root = ET.Element("TS", version="2.1", language=lang)
+    root = ET.Element("TS", version="2.1", language=language(lang).babel)
     contexts: dict[str, ET.Element] = {}
     for message in catalog:
         if not message.id or not message.context or not message.context.startswith("Q"):
@@ -110,20 +149,23 @@ def update() -> None:
     with (LOCALES / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, width=100, ignore_obsolete=True, sort_output=True,
                  include_lineno=False)
-    for lang in LANGS:
+    reg = registry()
+    for lang in (lang.code for lang in reg.languages if not lang.derive_from):
         catalog = load(lang)
         # Catalog.update shares the template's Message objects: give each language a copy.
         catalog.update(copy.deepcopy(template), no_fuzzy_matching=True,
                        update_header_comment=False)
         catalog.obsolete.clear()
-        if lang == "en":
+        if lang == reg.source:
             for message in catalog:
                 if message.id and not _translated(message):
                     message.string = message.id
                     message.flags.discard("fuzzy")
         save(lang, catalog)
-        left = sum(1 for m in catalog if m.id and not _translated(m))
-        print(f"{lang}: {len(catalog)} messages, {left} untranslated")
+        for each in (lang, *(d.code for d in reg.derived() if d.derive_from == lang)):
+            done = load(each)
+            left = sum(1 for m in done if m.id and not _translated(m))
+            print(f"{each}: {len(done)} messages, {left} untranslated")
 
 
 def _translated(message) -> bool:
@@ -151,6 +193,9 @@ def missing(lang: str) -> None:
 
 
 def fill(lang: str, source: Path) -> None:
+    if language(lang).derive_from:
+        raise SystemExit(f"{lang} is generated from {language(lang).derive_from}: "
+                         "fill that language instead")
     given = json.loads(source.read_text(encoding="utf-8"))
     catalog = load(lang)
     filled = 0

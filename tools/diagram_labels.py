@@ -118,7 +118,7 @@ def mark_naming() -> int:
     """Mark ``class="naming"`` on every text that names a species the picture answers for."""
     from idtrainer.core import item_rules
     from idtrainer.core.content import read_content
-    from idtrainer.core.schema import LOCALES
+    from idtrainer.core.languages import codes as language_codes
     from idtrainer.core.texts import pick
 
     content = read_content()
@@ -144,7 +144,7 @@ def mark_naming() -> int:
                 common += c
                 scientific += sc
             hit_ids = {key for key, variants in img.labels.items()
-                       for loc in LOCALES
+                       for loc in language_codes()
                        if (t := pick(variants, loc)) is not None
                        and item_rules.naming_hits([t.value], common, scientific)}
             if not hit_ids:

@@ -501,7 +501,9 @@ def content_counts(species: int, modules: int, lessons: int, questions: int) -> 
 def print_report(content) -> None:
     from idtrainer.core import labels
     from idtrainer.core.content_report import build_report
-    from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+    from idtrainer.core.languages import codes as language_codes
+    from idtrainer.core.languages import required_content
+    from idtrainer.core.schema import TEXT_STATUSES
 
     r = build_report(content)
     fmt = i18n.format_number
@@ -522,7 +524,7 @@ def print_report(content) -> None:
     table(_("Questions by module:"), sorted(r.questions_by_module.items()))
     table(_("Images by licence:"), sorted(r.images_by_licence.items()))
     rows = []
-    for loc in LOCALES:
+    for loc in language_codes():
         parts = ", ".join(f"{_(status)} {fmt(r.translations[(loc, status)])}"
                           for status in TEXT_STATUSES)
         rows.append((i18n.language_name(loc),
@@ -535,7 +537,7 @@ def print_report(content) -> None:
     pct = i18n.format_percent
     rules = [(_("true/false answered true"), f"{fmt(fig.truefalse_true)} / "
               f"{fmt(fig.truefalse)} ({pct(fig.true_share)})")]
-    for loc in LOCALES:
+    for loc in required_content():
         rules.append((_("correct option over {ratio}× the longest distractor ({language})")
                       .format(ratio=LONG_RATIO, language=i18n.language_name(loc)),
                       f"{fmt(len(fig.long_correct.get(loc, [])))} / {fmt(fig.single)} "

@@ -110,9 +110,10 @@ def test_screenshots_tool_renders_every_screen(tmp_path, loaded):
     assert main([str(tmp_path / "shots"), "--data-dir", str(Path(loaded.path).parent),
                  "--lang", "kk"]) == 0
     names = sorted(p.name for p in (tmp_path / "shots").iterdir())
-    assert names == ["card-kk.png", "dashboard-kk.png", "events-kk.png", "identify-kk.png",
-                     "learn-kk.png", "library-kk.png", "start-kk.png", "sync-content-kk.png",
-                     "sync-kk.png", "sync-trust-kk.png"]
+    assert names == ["authoring-questions-kk.png", "authoring-species-kk.png",
+                     "authoring-try-kk.png", "card-kk.png", "dashboard-kk.png", "events-kk.png",
+                     "identify-kk.png", "learn-kk.png", "library-kk.png", "start-kk.png",
+                     "sync-content-kk.png", "sync-kk.png", "sync-trust-kk.png"]
 
 
 def test_new_profile_dialog_checks_name_and_pin(qtbot):

@@ -18,6 +18,10 @@ NAMES = {
     "uz": ("Oʻlmas Gʻulomov", "CITES turlarini aniqlash: bojxona xodimlari uchun oʻquv kursi"),
     "ru": ("Ирина Ёлкина-Щербакова", "Определение видов СИТЕС для сотрудников таможни"),
     "en": ("John O'Neill", "CITES species identification for customs officers"),
+    "ky": ("Айгүл Өмүрбекова Ңаасын кызы", "Бажы кызматкерлери үчүн СИТЕС түрлөрүн аныктоо"),
+    "tg": ("Ҷамшед Ғафуров Қурбонӣ Ҳусейнзода Ӯлмасов",
+           "Муайян кардани намудҳои СИТЕС барои кормандони гумрук"),
+    "uz-Cyrl": ("Ўлмас Ғуломов Ҳамроқулов", "CITES турларини аниқлаш: ўқув курси"),
 }
 
 
@@ -35,7 +39,7 @@ def text_of(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
 
-@pytest.mark.parametrize("lang", ["kk", "uz", "ru", "en"])
+@pytest.mark.parametrize("lang", ["kk", "uz", "ru", "en", "ky", "tg", "uz-Cyrl"])
 def test_pdf_text_is_real_unicode_in_every_language(trainer: Store, tmp_path, lang):
     name, course = NAMES[lang]
     cert = trainer.certificates.issue(name, course, lang, score=87.5)
@@ -47,6 +51,8 @@ def test_pdf_text_is_real_unicode_in_every_language(trainer: Store, tmp_path, la
     assert cert.serial in flat
     if lang == "uz":
         assert "Oʻlmas Gʻulomov" in flat  # U+02BB survives extraction
+    if lang != "en":  # the certificate's own words are in its language, not English
+        assert "This certifies that" not in flat
     assert not (tmp_path / "c.pdf.partial").exists()
 
 
@@ -308,6 +314,22 @@ def test_a_serial_prefix_has_a_limit(trainer: Store):
     template.serial_prefix = "KZ" * 7
     with pytest.raises(CertificateError, match="at most 12 characters"):
         trainer.certificates.save_template(template)
+
+
+def test_the_certificate_font_has_every_letter_of_every_language():
+    """DejaVu Sans, bundled, draws Tajik ҳ ӣ ҷ ғ қ ӯ, Kyrgyz ң ө ү and the Uzbek ʻ ʼ ў."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from idtrainer.core.certificate_pdf import FONT, register_fonts
+    from idtrainer.core.collation import _ranks
+    from idtrainer.core.languages import codes
+
+    register_fonts()
+    face = pdfmetrics.getFont(FONT).face
+    letters = {ch for lang in codes() for letter in _ranks(lang) for ch in letter}
+    letters |= {ch.upper() for ch in letters} | set("ʻʼ")
+    missing = sorted(ch for ch in letters if ord(ch) not in face.charToGlyph)
+    assert not missing
 @pytest.mark.parametrize("typed", ["KZ-2026-000123", "kz-2026-000123", " KZ 2026 000123 ",
                                    "kz2026000123", "КZ – 2026 – 000123", "KZ-2026 000123"])
 def test_a_typed_serial_is_read_as_issued(typed: str):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from idtrainer.core import i18n
+from idtrainer.core import i18n, languages
 from idtrainer.core.resources import locales_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,10 +27,15 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text) + re.findall(r"%(?:\([a-z_]+\))?[sd]", text))
 
 
+def po_file(lang: str) -> Path:
+    return locales_dir() / languages.registry().get(lang).catalog / "LC_MESSAGES" / "idtrainer.po"
+
+
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_catalog_translates_every_extracted_message(extracted, lang):
-    with (locales_dir() / lang / "LC_MESSAGES" / "idtrainer.po").open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
+    """Every language's catalog is complete (ky, tg and uz-Cyrl too), placeholders kept."""
+    with po_file(lang).open("rb") as fh:
+        catalog = read_po(fh, locale=languages.registry().get(lang).babel)
     problems = []
     for message in extracted:
         if not message.id:
@@ -88,7 +93,7 @@ def test_unknown_language_is_refused():
 
 def test_language_names_in_their_own_language():
     assert [i18n.language_name(code) for code in i18n.LANGUAGES] == [
-        "Русский", "Қазақша", "Oʻzbekcha", "English"]
+        "Русский", "Қазақша", "Кыргызча", "Тоҷикӣ", "Oʻzbekcha", "Ўзбекча", "English"]
 
 
 def test_dates_and_numbers_follow_the_language():
@@ -100,6 +105,9 @@ def test_dates_and_numbers_follow_the_language():
     assert "наурыз" in i18n.format_date(day, lang="kk")
     assert "mart" in i18n.format_date(day, lang="uz").lower()
     assert i18n.format_date(day, lang="en") == "March 8, 2026"
+    for lang in ("ky", "tg", "uz-Cyrl"):  # CLDR has them: Cyrillic month names
+        assert "март" in i18n.format_date(day, lang=lang).lower(), lang
+        assert spaced(i18n.format_number(12345.5, lang=lang)) == "12 345,5", lang
     assert spaced(i18n.format_number(12345.5, lang="ru")) == "12 345,5"
     assert i18n.format_number(12345.5, lang="en") == "12,345.5"
 
@@ -108,10 +116,14 @@ def test_content_chain():
     assert i18n.content_chain("kk") == ("kk", "ru", "en")
     assert i18n.content_chain("ru") == ("ru", "en")
     assert i18n.content_chain("en") == ("en", "ru")
+    assert i18n.content_chain("ky") == ("ky", "ru", "en")
+    assert i18n.content_chain("uz-Cyrl") == ("uz-Cyrl", "ru", "en")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("ru_RU.UTF-8", "ru"), ("kk-KZ", "kk"), ("uz_Latn_UZ", "uz"), ("en", "en"),
+    ("uz_Cyrl_UZ", "uz-Cyrl"), ("uz-Cyrl", "uz-Cyrl"), ("uz_UZ.UTF-8@cyrillic", "uz-Cyrl"),
+    ("uz_UZ.UTF-8", "uz"), ("ky_KG.UTF-8", "ky"), ("tg-TJ", "tg"),
     ("fr_FR", None), ("", None), (None, None)])
 def test_normalize_language(raw, expected):
     assert i18n.normalize_language(raw) == expected
@@ -136,9 +148,9 @@ def test_compiled_catalog_matches_its_source(lang):
     """
     from babel.messages.mofile import read_mo
 
-    folder = locales_dir() / lang / "LC_MESSAGES"
+    folder = po_file(lang).parent
     with (folder / "idtrainer.po").open("rb") as fh:
-        source = read_po(fh, locale=lang)
+        source = read_po(fh, locale=languages.registry().get(lang).babel)
     with (folder / "idtrainer.mo").open("rb") as fh:
         compiled = read_mo(fh)
 

@@ -8,7 +8,7 @@ import pytest
 
 from idtrainer.core import diagrams, item_rules
 from idtrainer.core.content import ContentSet, read_content
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import required_content
 from idtrainer.core.texts import Translation
 
 
@@ -38,7 +38,7 @@ def test_the_starter_course_breaks_no_rule_in_any_language(starter):
 def test_starter_figures_are_within_the_limits(starter):
     fig = item_rules.bank_figures(starter)
     assert 0.40 <= fig.true_share <= 0.60
-    for loc in LOCALES:
+    for loc in required_content():
         assert fig.long_share(loc) <= item_rules.LONG_SHARE, loc
     positions = {[o["correct"] for o in q.options].index(True)
                  for q in starter.questions if q.qtype in ("single", "image")}
@@ -54,13 +54,13 @@ def test_every_image_question_picture_hides_the_answer_in_every_language(starter
             continue
         sids = {o["species"] for o in q.options if o["correct"] and o["species"]} or set(
             q.species)
-        for loc in LOCALES:
+        for loc in required_content():
             words = item_rules.rendered_words(images[q.image], loc, question=True)
             for sid in sids:
                 common, scientific = item_rules._terms(species[sid])
                 assert not item_rules.naming_hits(words, common, scientific), (q.id, loc)
             checked += 1
-    assert checked >= 40 * len(LOCALES)
+    assert checked >= 40 * len(required_content())
 
 
 def test_a_label_that_names_the_answer_in_kazakh_only_is_caught(content):

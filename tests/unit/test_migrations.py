@@ -157,3 +157,34 @@ def test_migrating_needs_no_sqlite_utils():
             "print('sqlite_utils' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_v10_lets_language_columns_take_any_registered_language(tmp_path: Path):
+    """Step 10 widens every CHECK on the four first languages, also in a table another
+    step (trust's certificates rebuild) created with the same check, and keeps the rows."""
+    path = tmp_path / "db.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrations.migrate(conn, path=path, backups=tmp_path, target=5)
+    conn.execute("INSERT INTO texts VALUES ('t1', 'species', 's1', 'name', 'kk', 'Ақбөкен', "
+                 "'machine', 1, 'x', 'y', 0)")
+    conn.execute("CREATE TABLE rebuilt (uuid TEXT PRIMARY KEY, "
+                 "language TEXT NOT NULL CHECK (language IN ('en','ru','kk','uz')))")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO texts VALUES ('t2', 'species', 's1', 'name', 'ky', 'Сайгак', "
+                     "'machine', 1, 'x', 'y', 0)")
+    assert migrations.migrate(conn, path=path, backups=tmp_path)[-1] == 10
+    for locale in ("ky", "tg", "uz-Cyrl"):
+        conn.execute("INSERT INTO texts (uuid, owner_table, owner_uuid, field, locale, value, "
+                     "status, rev, updated_at, updated_by, deleted) VALUES (?, 'species', "
+                     "'s1', 'name', ?, 'v', 'machine', 1, 'x', 'y', 0)", (f"t-{locale}", locale))
+        conn.execute("INSERT INTO rebuilt VALUES (?, ?)", (locale, locale))
+    for bad in ("", "x", "uz Cyrl", "kk'; --", "a-very-long-code"):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO rebuilt VALUES (?, ?)", (f"bad{bad}", bad))
+    assert conn.execute("SELECT value FROM texts WHERE uuid = 't1'").fetchone() == ("Ақбөкен",)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    left = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master "
+                                                "WHERE sql LIKE '%''kk''%'")]
+    assert left == []
+    conn.close()

@@ -8,7 +8,10 @@ import pytest
 
 from idtrainer.core.content import ContentSet, read_content
 from idtrainer.core.content_report import build_report
-from idtrainer.core.schema import LOCALES, QUESTION_TYPES
+from idtrainer.core.languages import required_content
+from idtrainer.core.schema import QUESTION_TYPES
+
+LOCALES = required_content()  # en, ru, kk, uz: every text; other languages fall back
 
 WRONG_UZ_APOSTROPHE = re.compile(r"[OoGg]['‘’`´]")
 
@@ -66,11 +69,18 @@ def test_uzbek_uses_the_turned_comma(content):
 
 def test_every_species_has_four_names_and_a_dated_listing(content):
     for s in content.species:
-        assert set(s.names) == set(LOCALES), s.id
+        assert set(s.names) == {*LOCALES, "ky", "tg"}, s.id  # Kyrgyz and Tajik: names only
+        assert s.names["ky"].status == s.names["tg"].status == "machine", s.id
         assert s.listing and s.listing["appendix"] and s.listing["checked_on"], s.id
         assert s.listing["source"], s.id
         assert 3 <= len(s.features) <= 8, f"{s.id}: {len(s.features)} features"
         assert s.images, s.id
+
+
+def test_module_titles_in_kyrgyz_and_tajik(content):
+    assert content.course_title["ky"].value and content.course_title["tg"].value
+    for m in content.modules:
+        assert m.title["ky"].status == m.title["tg"].status == "machine", m.id
 
 
 def test_every_question_explains_its_answer(content):

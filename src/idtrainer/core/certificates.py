@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.keys import b64, unb64
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.pictures import JPEG, PNG, MediaError, read_picture
-from idtrainer.core.schema import LOCALES
 from idtrainer.core.store import content_uuid, new_uuid
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class CertificateTemplate:
 
     def validate(self) -> None:
         if not self.languages or len(self.languages) > 2 or any(
-                lang not in LOCALES for lang in self.languages):
+                lang not in language_codes() for lang in self.languages):
             raise CertificateError(_("Choose one or two certificate languages."))
         prefix = self.serial_prefix.strip()
         if not prefix or not prefix.replace("-", "").isalnum() or not prefix.isascii():
@@ -226,7 +226,7 @@ class CertificateManager:
               event_uuid: str | None = None) -> Certificate:
         """Issue and record one certificate, signed with this laptop's publisher key."""
         name, course = self.check_texts(name, course)
-        if lang not in LOCALES:
+        if lang not in language_codes():
             raise CertificateError(_("Unknown certificate language {lang}.").format(lang=lang))
         if score is not None and not 0 <= score <= 100:
             raise CertificateError(_("A score is a percentage from 0 to 100."))

@@ -8,6 +8,7 @@ No ICU here (the core stays pure Python): each alphabet is written out.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CYRILLIC_RU = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _CYRILLIC_KK = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
@@ -27,9 +28,30 @@ _RANKS = {lang: {letter: i for i, letter in enumerate(letters)}
 _APOSTROPHES = str.maketrans({c: "ʻ" for c in "'‘’`"})
 
 
+def _ranks(lang: str) -> dict[str, int]:
+    """The built-in alphabets, else the one the language registry gives (ky, tg, uz-Cyrl)."""
+    if lang in _RANKS:
+        return _RANKS[lang]
+    from idtrainer.core import languages
+
+    try:
+        alphabet = languages.registry().get(lang).alphabet
+    except KeyError:
+        alphabet = ()
+    if not alphabet:
+        return _RANKS["en"]
+    return _registry_ranks(alphabet)
+
+
+@lru_cache(maxsize=16)
+def _registry_ranks(alphabet: tuple[str, ...]) -> dict[str, int]:
+    letters = [*alphabet, *(c for c in _LATIN_EN if c not in alphabet)]
+    return {letter: i for i, letter in enumerate(letters)}
+
+
 def sort_key(text: str, lang: str) -> tuple:
     """A key that orders ``text`` by the alphabet of ``lang`` (case-insensitive)."""
-    ranks = _RANKS.get(lang, _RANKS["en"])
+    ranks = _ranks(lang)
     lowered = text.casefold().translate(_APOSTROPHES) if lang == "uz" else text.casefold()
     tokens = _UZ_TOKEN.findall(lowered) if lang == "uz" else list(lowered)
     # Letters first, by alphabet; anything else (digits, spaces) by code point before them.

@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idtrainer.core import content_rules as rules
 from idtrainer.core.diagrams import LABEL_PREFIX
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.media import LICENCES, MediaError, inspect_image
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.languages import required_content
+from idtrainer.core.media import MediaError, inspect_image
 from idtrainer.core.resources import assets_dir
 from idtrainer.core.schema import (
     APPENDICES,
-    LOCALES,
     PRODUCT_TYPES,
     QUESTION_TYPES,
     RANKS,
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 Texts = dict[str, Translation]
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_PATTERN = rules.ID_PATTERN
 SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
 #: ``{{features:saiga-tatarica}}`` in a lesson: the species' numbered diagnostic features
 FEATURES_DIRECTIVE = re.compile(r"\{\{features:([a-z0-9-]+)\}\}")
@@ -186,7 +188,7 @@ class _File:
             self.problem("translation", _("must be a table of locale = status"))
             statuses = {}
         for loc, status in statuses.items():
-            if loc not in LOCALES:
+            if loc not in language_codes():
                 self.problem(f"translation.{loc}", _("unknown locale"))
             elif status not in TEXT_STATUSES:
                 self.problem(f"translation.{loc}", _("status must be one of {values}").format(
@@ -209,9 +211,8 @@ class _File:
 
     def ident(self, data: dict, key: str, where: str) -> str:
         value = self.string(data, key, where)
-        if value and not ID_PATTERN.match(value):
-            self.problem(where, _("ids use lowercase letters, digits and '-' only: {value!r}")
-                         .format(value=value))
+        if (reason := rules.id_problem(value)) is not None:
+            self.problem(where, reason)
         return value
 
     def choice(self, data: dict, key: str, where: str, values: tuple[str, ...], *,
@@ -252,7 +253,8 @@ class _File:
         """A translated field: {locale: text or {text, status}}."""
         if value is None:
             if required:
-                self.problem(where, _("is required (a table with en, ru, kk, uz)"))
+                self.problem(where, _("is required (a table with {locales})").format(
+                    locales=", ".join(required_content())))
             return {}
         if not isinstance(value, dict):
             self.problem(where, _("must be a table of locale = text"))
@@ -260,8 +262,9 @@ class _File:
         out: Texts = {}
         for loc, item in value.items():
             here = f"{where}.{loc}"
-            if loc not in LOCALES:
-                self.problem(here, _("unknown locale; use en, ru, kk or uz"))
+            if loc not in language_codes():
+                self.problem(here, _("unknown locale; use one of {locales}").format(
+                    locales=", ".join(language_codes())))
                 continue
             status = self.statuses.get(loc, "draft")
             if isinstance(item, dict):
@@ -275,8 +278,8 @@ class _File:
                 self.problem(here, _("must be non-empty text"))
                 continue
             out[loc] = Translation(item.strip(), status)
-        if out and not ({"ru", "en"} & out.keys()):
-            self.problem(where, _("needs at least the ru or en text (the fallback languages)"))
+        if (reason := rules.fallback_problem(out)) is not None:
+            self.problem(where, reason)
         return out
 
     def name_lists(self, value: Any, where: str) -> Texts:
@@ -287,8 +290,9 @@ class _File:
             return {}
         out: Texts = {}
         for loc, names in value.items():
-            if loc not in LOCALES:
-                self.problem(f"{where}.{loc}", _("unknown locale; use en, ru, kk or uz"))
+            if loc not in language_codes():
+                self.problem(f"{where}.{loc}", _("unknown locale; use one of {locales}").format(
+                    locales=", ".join(language_codes())))
             elif not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 self.problem(f"{where}.{loc}", _("must be a list of names"))
             elif names:
@@ -304,11 +308,8 @@ class _File:
         return value
 
 
-_LOCALE_KEYS = set(LOCALES)
-
-
 def _locale_part(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k in _LOCALE_KEYS}
+    return {k: v for k, v in entry.items() if k in language_codes()}
 
 
 def _open_folder_item(folder: Path, filename: str, problems: list[Problem]
@@ -389,10 +390,8 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         where = f"images[{i}]"
         rel = f.string(entry, "file", f"{where}.file")
         licence = f.string(entry, "licence", f"{where}.licence")
-        if licence and licence not in LICENCES:
-            f.problem(f"{where}.licence", _("{licence!r} is not an accepted open licence "
-                                            "({values})").format(licence=licence,
-                                                                 values=", ".join(LICENCES)))
+        if licence and (reason := rules.licence_problem(licence)) is not None:
+            f.problem(f"{where}.licence", reason)
         spec = ImageSpec(f"{sid}/{rel}", folder / rel,
                          f.string(entry, "author", f"{where}.author"), licence,
                          f.string(entry, "source", f"{where}.source"),
@@ -452,7 +451,7 @@ def _feature_caption(refs: dict[str, int], shorts: list[Texts]) -> Texts:
     """"2 amber, translucent; 3 …": the callouts of a picture, numbered as the features."""
     numbers = sorted(set(refs.values()))
     caption: Texts = {}
-    for loc in LOCALES:
+    for loc in language_codes():
         parts = [f"{n} {shorts[n - 1][loc].value}" for n in numbers if loc in shorts[n - 1]]
         if len(parts) == len(numbers):
             status = shorts[numbers[0] - 1][loc].status
@@ -497,7 +496,7 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
         title = f.texts(entry.get("title"), f"lessons[{i}].title")
         overrides = entry.get("status", {})
         body: Texts = {}
-        for loc in LOCALES:
+        for loc in language_codes():
             md = folder / f"{lid}.{loc}.md"
             if md.exists():
                 try:
@@ -557,16 +556,6 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
             spec.options.append({"correct": opt.get("correct") is True,
                                  "species": opt.get("species"), "text": text,
                                  "side": None, "pair": None})
-        correct = sum(o["correct"] for o in spec.options)
-        _check_distinct(f, spec.options, f"{where}.options")
-        if len(spec.options) < 2:
-            f.problem(f"{where}.options", _("needs at least two options"))
-        if spec.qtype == "multiple" and correct < 1:
-            f.problem(f"{where}.options", _("mark at least one option correct = true"))
-        if spec.qtype in ("single", "image") and correct != 1:
-            f.problem(f"{where}.options", _("mark exactly one option correct = true"))
-        if spec.qtype == "image" and not spec.image:
-            f.problem(f"{where}.image", _("an image question needs an image"))
     elif spec.qtype == "truefalse":
         if not isinstance(q.get("answer"), bool):
             f.problem(f"{where}.answer", _("must be true or false"))
@@ -575,16 +564,7 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
         answer = f.choice(q, "answer", f"{where}.answer", APPENDICES)
         spec.answer = {"appendix": answer}
     elif spec.qtype == "matching":
-        pairs = f.table_list(q, "pairs")
-        if len(pairs) < 2:
-            f.problem(f"{where}.pairs", _("needs at least two pairs"))
-        for side in ("left", "right"):
-            _check_distinct(f, [{"species": (p.get(side) or {}).get("species"),
-                                 "text": {loc: Translation(str(v)) for loc, v in
-                                          (p.get(side) or {}).items() if loc in _LOCALE_KEYS}}
-                                for p in pairs if isinstance(p.get(side), dict)],
-                            f"{where}.pairs.{side}")
-        for j, pair in enumerate(pairs, 1):
+        for j, pair in enumerate(f.table_list(q, "pairs"), 1):
             for side in ("left", "right"):
                 value = pair.get(side)
                 here = f"{where}.pairs[{j}].{side}"
@@ -595,19 +575,9 @@ def _read_answer(f: _File, q: dict, spec: QuestionSpec, where: str) -> None:
                     spec.options.append({"correct": True, "species": None,
                                          "text": f.texts(value, here), "side": side,
                                          "pair": j})
-
-
-def _check_distinct(f: _File, options: list[dict[str, Any]], where: str) -> None:
-    """Two options reading the same in any language make a question unanswerable."""
-    seen: dict[tuple[str, str], int] = {}
-    for j, opt in enumerate(options, 1):
-        keys = [("species", opt["species"])] if opt.get("species") else [
-            (loc, t.value.strip().casefold()) for loc, t in opt["text"].items()]
-        for key in keys:
-            if key in seen:
-                f.problem(where, _("options {a} and {b} are the same").format(a=seen[key], b=j))
-                return
-            seen[key] = j
+    # The rules the authoring workspace applies too (core/content_rules.py).
+    for here, reason in rules.option_problems(spec.qtype, spec.options, bool(spec.image)):
+        f.problem(f"{where}.{here}", reason)
 
 
 def read_content(root: Path | None = None) -> ContentSet:
@@ -666,9 +636,8 @@ def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str])
                                         .format(id=ident, n=n)))
     for s in content.species:
         for i, (other, _label, _points) in enumerate(s.lookalikes, 1):
-            if other and other not in species:
-                problems.append(Problem(s.file, f"lookalikes[{i}].species",
-                                        _("no species with id {id!r}").format(id=other)))
+            for reason in rules.species_link_problems([other] if other else [], species):
+                problems.append(Problem(s.file, f"lookalikes[{i}].species", reason))
     for m in content.modules:
         for lesson in m.lessons:
             for loc, text in lesson.body.items():
@@ -690,10 +659,9 @@ def _cross_check(content: ContentSet, problems: list[Problem], unread: set[str])
         if q.module and q.module not in modules:
             problems.append(Problem(q.file, f"{where}.module",
                                     _("no module with id {id!r}").format(id=q.module)))
-        for sid in [*q.species, *(o["species"] for o in q.options if o["species"])]:
-            if sid not in species:
-                problems.append(Problem(q.file, where,
-                                        _("no species with id {id!r}").format(id=sid)))
+        for reason in rules.species_link_problems(
+                [*q.species, *(o["species"] for o in q.options if o["species"])], species):
+            problems.append(Problem(q.file, where, reason))
         if q.image and q.image not in images and q.image.split("/")[0] not in unread:
             problems.append(Problem(q.file, f"{where}.image", _(
                 "{image!r} is not an image listed in a species.toml").format(image=q.image)))

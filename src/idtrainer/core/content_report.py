@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from idtrainer.core.content import ContentSet, Texts
-from idtrainer.core.schema import LOCALES, QUESTION_TYPES, TEXT_STATUSES
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.schema import QUESTION_TYPES, TEXT_STATUSES
 
 
 @dataclass
@@ -68,7 +69,7 @@ def build_report(content: ContentSet) -> ContentReport:
             count(opt["text"])
     for qtype in QUESTION_TYPES:
         r.questions_by_type.setdefault(qtype, 0)
-    for loc in LOCALES:
+    for loc in language_codes():
         for status in TEXT_STATUSES:
             r.translations.setdefault((loc, status), 0)
     return r

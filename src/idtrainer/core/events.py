@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from idtrainer.core.collation import sort_key
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.store import content_uuid, new_uuid
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class EventManager:
         if (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days >= MAX_EVENT_DAYS:
             raise EventError(_("An event lasts at most {n} days.").format(n=MAX_EVENT_DAYS))
         languages = languages or []
-        if any(lang not in LOCALES for lang in languages):
+        if any(lang not in language_codes() for lang in languages):
             raise EventError(_("Unknown language in {langs}.").format(langs=languages))
         for quiz in (pre_quiz, post_quiz):
             if quiz and self.store.scalar("SELECT 1 FROM quizzes WHERE uuid = ? AND "

@@ -29,27 +29,39 @@ import threading
 from collections.abc import Callable
 from decimal import Decimal
 
+from idtrainer.core import languages
 from idtrainer.core.resources import locales_dir
 
 DOMAIN = "idtrainer"
 
+# The languages come from the registry, locales/languages.toml (core/languages.py); these
+# names are kept for reading convenience and rebound by reload_languages().
+
 #: Interface and content languages, in the order they are offered.
-LANGUAGES: tuple[str, ...] = ("ru", "kk", "uz", "en")
+LANGUAGES: tuple[str, ...] = ()
 DEFAULT_LANGUAGE = "ru"
+#: Each language named in itself (Uzbek Latin uses ʻ U+02BB).
+LANGUAGE_NAMES: dict[str, str] = {}
+#: Babel/CLDR locale for each language (also QLocale's name).
+BABEL_LOCALES: dict[str, str] = {}
+#: Content falls back along requested -> these, in order (ru, then en).
+FALLBACK_CHAIN: tuple[str, ...] = ()
 
-#: Each language named in itself. Uzbek uses ʻ (U+02BB), as Uzbek Latin does.
-LANGUAGE_NAMES: dict[str, str] = {
-    "ru": "Русский",
-    "kk": "Қазақша",
-    "uz": "Oʻzbekcha",
-    "en": "English",
-}
 
-#: Babel/CLDR locale for each language (Uzbek in Latin script).
-BABEL_LOCALES: dict[str, str] = {"ru": "ru", "kk": "kk", "uz": "uz_Latn", "en": "en"}
+def reload_languages(registry: languages.Registry | None = None) -> None:
+    """Take the languages from ``registry`` (None: re-read locales/languages.toml) and
+    forget loaded catalogs. Tests use it to add a language; the app never needs it."""
+    global LANGUAGES, DEFAULT_LANGUAGE, LANGUAGE_NAMES, BABEL_LOCALES, FALLBACK_CHAIN
+    languages.use_registry(registry)
+    reg = languages.registry()
+    LANGUAGES = reg.codes
+    DEFAULT_LANGUAGE = reg.default
+    LANGUAGE_NAMES = {lang.code: lang.name for lang in reg.languages}
+    BABEL_LOCALES = {lang.code: lang.babel for lang in reg.languages}
+    FALLBACK_CHAIN = reg.fallback
+    with _lock:
+        _catalogs.clear()
 
-#: Content falls back along requested -> ru -> en.
-FALLBACK_CHAIN: tuple[str, ...] = ("ru", "en")
 
 _lock = threading.Lock()
 _catalogs: dict[str, _gettext.NullTranslations] = {}
@@ -63,10 +75,19 @@ def N_(message: str) -> str:
 
 
 def normalize_language(code: str | None) -> str | None:
-    """Map ``ru_RU.UTF-8``, ``kk-KZ``, ``uz_Latn`` and the like to one of LANGUAGES."""
+    """Map ``ru_RU.UTF-8``, ``kk-KZ``, ``uz_Latn``, ``uz_Cyrl``, ``uz@cyrillic`` and the like
+    to one of LANGUAGES (a script tag picks the language with that script, if offered)."""
     if not code:
         return None
-    base = code.replace("-", "_").split(".")[0].split("@")[0].split("_")[0].lower()
+    text = code.replace("-", "_")
+    cyrillic = "@cyrillic" in text.lower()  # glibc's uz_UZ.UTF-8@cyrillic
+    text = text.split("@")[0].split(".")[0] + ("_Cyrl" if cyrillic else "")
+    parts = text.split("_")
+    base = parts[0].lower()
+    scripts = [p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()]
+    for script in scripts:
+        if f"{base}-{script}" in LANGUAGES:
+            return f"{base}-{script}"
     return base if base in LANGUAGES else None
 
 
@@ -83,7 +104,7 @@ def system_language() -> str:
 
 
 def _load(lang: str) -> _gettext.NullTranslations:
-    folder = locales_dir() / lang / "LC_MESSAGES"
+    folder = locales_dir() / languages.registry().get(lang).catalog / "LC_MESSAGES"
     mo = folder / f"{DOMAIN}.mo"
     if mo.exists():  # compiled by tools/catalogs.py; a test checks it matches the .po
         with mo.open("rb") as fh:
@@ -95,7 +116,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
     from babel.messages.pofile import read_po
 
     with po.open("rb") as fh:
-        catalog = read_po(fh, locale=BABEL_LOCALES[lang].split("_")[0], domain=DOMAIN)
+        catalog = read_po(fh, locale=BABEL_LOCALES[lang], domain=DOMAIN)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
@@ -156,7 +177,8 @@ def language_name(lang: str) -> str:
 
 
 def content_chain(requested: str) -> tuple[str, ...]:
-    """The order in which content locales are tried: requested, then ru, then en."""
+    """The order in which content locales are tried: requested, then the registry's
+    fallbacks (ru, then en)."""
     chain = [requested]
     chain += [lang for lang in FALLBACK_CHAIN if lang != requested]
     return tuple(chain)
@@ -192,3 +214,6 @@ def format_percent(fraction: float, lang: str | None = None) -> str:
     from babel.numbers import format_percent as _format_percent
 
     return _format_percent(fraction, format="#,##0.#%", locale=_babel_locale(lang))
+
+
+reload_languages()

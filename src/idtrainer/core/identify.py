@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from idtrainer.core import idkey
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.idkey import ITEM, Character, Coding, Key, NotSeparable
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import required_content
 from idtrainer.core.store import content_uuid
 from idtrainer.core.texts import LocalText, Translation
 
@@ -89,7 +89,7 @@ def _character(cid: str, kind: str, unit: str, items: list[str], states: list[st
 # -- reading -------------------------------------------------------------------------------
 
 def _all_locales(f: _File, texts: Texts, where: str) -> None:
-    missing = [loc for loc in LOCALES if loc not in texts]
+    missing = [loc for loc in required_content() if loc not in texts]
     if texts and missing:
         f.problem(where, _("needs a text in every language; missing: {locales}").format(
             locales=", ".join(missing)))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from idtrainer.core import diagrams
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import required_content
 from idtrainer.core.texts import pick
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def bank_figures(content: ContentSet) -> BankFigures:
             fig.truefalse_true += bool(q.answer and q.answer.get("value"))
         if q.qtype in ("single", "image"):
             fig.single += 1
-            for loc in LOCALES:
+            for loc in required_content():
                 right = [len(_option_text(o, species, loc)) for o in q.options if o["correct"]]
                 wrong = [len(_option_text(o, species, loc)) for o in q.options
                          if not o["correct"]]
@@ -147,7 +147,7 @@ def check_rules(content: ContentSet) -> list[Problem]:
             "than chance").format(true=fig.truefalse_true, n=fig.truefalse,
                                  share=fig.true_share, low=TRUE_SHARE[0],
                                  high=TRUE_SHARE[1])))
-    for loc in LOCALES if fig.single >= MIN_SINGLE else ():
+    for loc in required_content() if fig.single >= MIN_SINGLE else ():
         if fig.long_share(loc) > LONG_SHARE:
             problems.append(Problem(bank, f"options.{loc}", _(
                 "in {n} of {total} single-answer questions the correct option is more than "
@@ -218,7 +218,7 @@ def _giveaways(file, where: str, img: ImageSpec, common: list[str],
     from idtrainer.core.content import Problem
 
     out = []
-    for loc in LOCALES:
+    for loc in required_content():
         hits = naming_hits(rendered_words(img, loc, question=True), common, scientific)
         if hits:
             out.append(Problem(file, f"{where}.{loc}", _(

@@ -13,6 +13,7 @@ creates, checked by a test). See docs/architecture.md, "Data model".
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -594,6 +595,24 @@ def _v5(conn: sqlite3.Connection) -> None:
                  "CHECK (practice IN (0, 1))")
 
 
+def _v11(conn: sqlite3.Connection) -> None:
+    """The sync history also lists editing sessions ("content edited on LAPTOP"):
+    ``direction`` may be 'edit'. Rebuilt, since SQLite cannot change a CHECK."""
+    conn.execute("ALTER TABLE sync_log RENAME TO sync_log_v10")
+    conn.execute("""CREATE TABLE sync_log (
+        bundle_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('content', 'results')),
+        direction TEXT NOT NULL CHECK (direction IN ('import', 'export', 'edit')),
+        file_name TEXT NOT NULL,
+        at TEXT NOT NULL,
+        producer_device TEXT NOT NULL,
+        signer_key_id TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}')""")
+    columns = ", ".join(f"[{r[1]}]" for r in conn.execute("PRAGMA table_info(sync_log_v10)"))
+    conn.execute(f"INSERT INTO sync_log ({columns}) SELECT {columns} FROM sync_log_v10")
+    conn.execute("DROP TABLE sync_log_v10")
+
+
 _V1_SYNCED = (
     "texts", "taxa", "cites_listings", "media", "species", "species_features",
     "species_products", "lookalikes", "media_links", "courses", "modules", "lessons",
@@ -701,6 +720,44 @@ def _v6(conn: sqlite3.Connection) -> None:
         PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
 
 
+# Languages are data (locales/languages.toml): the schema no longer lists them. Every column
+# checked against the four first languages (texts, trainees, attempts, certificates, and
+# the certificates table that trust's step 2 rebuilds) checks the shape of a BCP 47 code
+# instead; the app checks the code against the registry before it writes.
+_V10_OLD_CHECK = re.compile(
+    r"(\w+)\s+IN\s*\(\s*'en'\s*,\s*'ru'\s*,\s*'kk'\s*,\s*'uz'\s*\)")
+_V10_NEW_CHECK = r"(length(\1) BETWEEN 2 AND 8 AND \1 NOT GLOB '*[^A-Za-z-]*')"
+
+
+def _v10(conn: sqlite3.Connection) -> None:
+    """Language columns accept any language code (SQLite's documented way to change a
+    CHECK constraint in place: rewrite the table's SQL in sqlite_schema; every stored row
+    satisfies the looser check, so nothing else changes)."""
+    tables = [(name, sql) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
+        if _V10_OLD_CHECK.search(sql)]
+    if not tables:
+        return
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for name, sql in tables:
+            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                         (_V10_OLD_CHECK.sub(_V10_NEW_CHECK, sql), name))
+        conn.execute(f"PRAGMA schema_version = {version + 1:d}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise sqlite3.DatabaseError("schema step 10: " + "; ".join(problems[:3]))
+    left = [name for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
+        if _V10_OLD_CHECK.search(sql)]
+    if left:  # a SQLite built in defensive mode ignores writable_schema
+        raise sqlite3.DatabaseError("schema step 10 could not widen the language checks of "
+                                    + ", ".join(left))
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -709,6 +766,8 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (10, _v10),
+    (11, _v11),
 ])
 LATEST = MIGRATIONS[-1][0]
 

@@ -97,7 +97,9 @@ class PracticeManager:
         says so) and does not name the species in any language; remembered per session."""
         if species_uuid not in self._pictures:
             from idtrainer.core import item_rules
-            from idtrainer.core.schema import LOCALES
+            from idtrainer.core.languages import codes as language_codes
+
+            locales = language_codes()
 
             taxon = self.store.query_one(
                 "SELECT t.uuid, t.scientific_name, t.genus, t.synonyms FROM species s "
@@ -110,12 +112,12 @@ class PracticeManager:
                 "field IN ('name', 'other_names') AND deleted = 0",
                 (taxon["uuid"] if taxon else "",))
                 for n in r[0].split("\n") if n.strip()]
-            by_locale = {loc: self.store.media.for_owner(species_uuid, loc) for loc in LOCALES}
+            by_locale = {loc: self.store.media.for_owner(species_uuid, loc) for loc in locales}
             chosen = None
-            for i, item in enumerate(by_locale[LOCALES[0]]):
+            for i, item in enumerate(by_locale[locales[0]]):
                 if not item.practice:
                     continue
-                if not _names_species([by_locale[loc][i] for loc in LOCALES],
+                if not _names_species([by_locale[loc][i] for loc in locales],
                                       [item_rules.fold(c) for c in common],
                                       [item_rules.fold(s) for s in scientific if s]):
                     chosen = item.uuid

@@ -41,9 +41,9 @@ from idtrainer.core.certificate_pdf import BOLD, FONT, register_fonts
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import N_, format_date, gettext_in
 from idtrainer.core.labels import APPENDICES, PRODUCTS
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.paths import atomic_write
 from idtrainer.core.resources import assets_dir
-from idtrainer.core.schema import LOCALES
 
 if TYPE_CHECKING:
     from idtrainer.core.media import MediaItem
@@ -154,9 +154,10 @@ def key_feature(card: SpeciesCard, *, product: bool = False) -> str:
 
 def _check_languages(*langs: str | None) -> None:
     for lang in langs:
-        if lang is not None and lang not in LOCALES:
-            raise PrintError(gettext_in(langs[0] if langs[0] in LOCALES else "en", N_(
-                "Unknown language {lang!r}: use en, ru, kk or uz")).format(lang=lang))
+        if lang is not None and lang not in language_codes():
+            raise PrintError(gettext_in(langs[0] if langs[0] in language_codes() else "en", N_(
+                "Unknown language {lang!r}: use one of {languages}")).format(
+                    lang=lang, languages=", ".join(language_codes())))
 
 
 # -- ID sheets ----------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.schema import LOCALES, QUESTION_TYPES
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.schema import QUESTION_TYPES
 from idtrainer.core.store import content_uuid, new_uuid
 from idtrainer.core.texts import Translation
 
@@ -278,7 +279,7 @@ class QuizManager:
                 out.append(_("Rule {n} needs {need} questions but can draw only {have}.")
                            .format(n=i, need=need, have=have))
         for lang in languages or []:
-            if lang not in LOCALES:
+            if lang not in language_codes():
                 continue
             questions = {q for rule in quiz.rules for q in self.pool(rule)}
             missing = [q for q in questions

@@ -64,7 +64,6 @@ LOCAL_TABLES: tuple[str, ...] = ("settings", "keys", "trusted_keys", "sync_log",
 #: The column naming the device a synced row originated on (docs/security.md).
 ORIGIN_COLUMN = "origin"
 
-LOCALES: tuple[str, ...] = ("en", "ru", "kk", "uz")
 TEXT_STATUSES: tuple[str, ...] = ("draft", "machine", "reviewed")
 APPENDICES: tuple[str, ...] = ("I", "II", "III", "none")
 TAXON_GROUPS: tuple[str, ...] = (

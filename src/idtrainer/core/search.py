@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from idtrainer.core.schema import LOCALES
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.texts import LocalText
 from idtrainer.core.translit import query_forms, search_forms
 
@@ -61,7 +61,7 @@ class SearchManager:
                 "AND deleted = 0 AND field IN ('name', 'other_names')", (taxon_uuid,)):
             for name in value.split(FORM_SEPARATOR):
                 if name.strip():
-                    forms += search_forms(name, locale if locale in LOCALES else "en")
+                    forms += search_forms(name, locale if locale in language_codes() else "en")
         return list(dict.fromkeys(f for f in forms if f))
 
     def reindex(self, taxon_uuid: str) -> None:

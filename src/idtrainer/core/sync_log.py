@@ -1,7 +1,9 @@
 """The record of bundles exported and imported on this laptop (store.sync_log).
 
 Local, never synced: each laptop keeps its own history. Bundle export and import
-write the rows (:mod:`idtrainer.core.bundles`); the Sync page reads them here.
+write the rows (:mod:`idtrainer.core.bundles`); an authoring session writes one row,
+"content edited on LAPTOP" (:mod:`idtrainer.core.authoring`, :meth:`record_edit`); the
+Sync page reads them here.
 See docs/architecture.md, "Sync".
 """
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 class SyncLogEntry:
     bundle_id: str
     kind: str                # content | results
-    direction: str           # import | export
+    direction: str           # import | export | edit (an authoring session)
     file_name: str
     at: str                  # UTC ISO-8601
     producer_device: str
@@ -46,3 +48,19 @@ class SyncLogManager:
             "signer_key_id, summary FROM sync_log ORDER BY at DESC LIMIT ?", (limit,))
         return [SyncLogEntry(**{**row, "summary": json.loads(row["summary"] or "{}")})
                 for row in rows]
+
+    def record_edit(self, session_id: str, *, producer_name: str,
+                    tables: dict[str, dict[str, int]]) -> None:
+        """Write or update an editing session's line: what it added and changed so far.
+        Call inside the edit's transaction."""
+        summary = json.dumps({"producer_name": producer_name, "tables": tables},
+                             sort_keys=True)
+        with self.store.transaction():
+            self.store.conn.execute(
+                "INSERT INTO sync_log (bundle_id, kind, direction, file_name, at, "
+                "producer_device, signer_key_id, summary) "
+                "VALUES (?, 'content', 'edit', '', ?, ?, '', ?) "
+                "ON CONFLICT (bundle_id) DO UPDATE SET at = excluded.at, "
+                "summary = excluded.summary",
+                (session_id, self.store.now(), self.store.device_id, summary))
+            self.store.changed("sync_log", [session_id])

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from idtrainer.core import languages
 from idtrainer.core.i18n import content_chain
-from idtrainer.core.schema import LOCALES, TEXT_STATUSES
+from idtrainer.core.languages import codes as language_codes
+from idtrainer.core.schema import TEXT_STATUSES
 from idtrainer.core.store import PutResult, content_uuid
 
 if TYPE_CHECKING:
@@ -58,13 +60,45 @@ def pick(variants: Mapping[str, Translation], requested: str) -> LocalText | Non
     return None
 
 
+def with_derived(variants: Mapping[str, Translation]) -> dict[str, Translation]:
+    """``variants`` plus the texts of every derived language (Uzbek Cyrillic from Uzbek Latin)
+    whose source text is there and which ``variants`` does not give itself; generated texts
+    are machine-grade. Names the source language's text has (CITES, Latin names) are kept."""
+    out = dict(variants)
+    reg = languages.registry()
+    for lang in reg.derived():
+        source = variants.get(lang.derive_from or "")
+        if source is None or lang.code in variants or not source.value.strip():
+            continue
+        names = variants.get(reg.source)
+        out[lang.code] = Translation(lang.derive(source.value, names.value if names else ""),
+                                     "machine")
+    return out
+
+
 class TextManager:
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def set(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
             status: str = "draft") -> PutResult:
-        if locale not in LOCALES:
+        """Write one text. A text of a language others are derived from regenerates theirs,
+        unless a person has written or reviewed them (status other than machine)."""
+        result = self._put(owner_table, owner_uuid, field, locale, value, status)
+        derived = [lang for lang in languages.registry().derived() if lang.derive_from == locale]
+        if derived:
+            current = self.variants(owner_table, owner_uuid, field)
+            for lang in derived:
+                if lang.code in current and current[lang.code].status != "machine":
+                    continue
+                names = current.get(languages.registry().source)
+                self._put(owner_table, owner_uuid, field, lang.code,
+                          lang.derive(value, names.value if names else ""), "machine")
+        return result
+
+    def _put(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
+             status: str) -> PutResult:
+        if locale not in language_codes():
             raise ValueError(f"unknown content locale {locale!r}")
         if status not in TEXT_STATUSES:
             raise ValueError(f"unknown translation status {status!r}")
@@ -76,8 +110,10 @@ class TextManager:
 
     def set_all(self, owner_table: str, owner_uuid: str, field: str,
                 variants: Mapping[str, Translation]) -> list[PutResult]:
-        """Write every locale of one field; locales absent from ``variants`` are tombstoned."""
-        results = [self.set(owner_table, owner_uuid, field, locale, t.value, t.status)
+        """Write every locale of one field, with the derived languages' texts generated
+        (:func:`with_derived`); locales absent from them are tombstoned."""
+        variants = with_derived(variants)
+        results = [self._put(owner_table, owner_uuid, field, locale, t.value, t.status)
                    for locale, t in variants.items()]
         stale = self.store.query(
             "SELECT uuid, locale FROM texts WHERE owner_table = ? AND owner_uuid = ? AND "
@@ -130,7 +166,8 @@ class TextManager:
 
     def coverage(self, owner_table: str) -> dict[str, dict[str, int]]:
         """{locale: {status: count}} of one table's texts, for translation dashboards."""
-        out: dict[str, dict[str, int]] = {loc: {s: 0 for s in TEXT_STATUSES} for loc in LOCALES}
+        out: dict[str, dict[str, int]] = {loc: {s: 0 for s in TEXT_STATUSES}
+                                           for loc in language_codes()}
         for loc, status, n in self.store.conn.execute(
                 "SELECT locale, status, count(*) FROM texts "
                 "WHERE owner_table = ? AND deleted = 0 GROUP BY locale, status", (owner_table,)):

@@ -45,6 +45,7 @@ class QtTranslations:
         self.ours: QTranslator | None = None
 
     def apply(self, lang: str) -> None:
+        from idtrainer.core import languages
         from idtrainer.core.resources import locales_dir
 
         for old in (self.translator, self.ours):
@@ -53,14 +54,17 @@ class QtTranslations:
         self.translator = self.ours = None
         translator = QTranslator(self.app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(f"qtbase_{lang}", folder):  # Qt ships ru and kk, not uz
+        entry = languages.registry().get(lang)
+        locale = QLocale(entry.babel)
+        # Qt ships ru and kk; not uz, ky or tg: our own catalog below covers those.
+        if translator.load(locale, "qtbase", "_", folder):
             self.app.installTranslator(translator)
             self.translator = translator
         ours = QTranslator(self.app)
-        if ours.load(str(locales_dir() / lang / "LC_MESSAGES" / "idtrainer_qt.qm")):
+        if ours.load(str(locales_dir() / entry.catalog / "LC_MESSAGES" / "idtrainer_qt.qm")):
             self.app.installTranslator(ours)  # installed last, so asked first
             self.ours = ours
-        QLocale.setDefault(QLocale(i18n.BABEL_LOCALES[lang]))
+        QLocale.setDefault(locale)
 
 
 def start_language(store: Store, asked: str | None = None) -> str:

@@ -90,6 +90,7 @@ class AppContext(QObject):
 
     def detach(self) -> None:
         self._attached = False  # news still queued is for views that are closing
+        self.idle_timer.stop()  # no trainer lock firing into a closed window later
         self._unsubscribe()
         i18n.remove_language_listener(self._on_language)
         self.app.removeEventFilter(self)

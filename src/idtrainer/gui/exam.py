@@ -48,6 +48,7 @@ from idtrainer.core import i18n, labels
 from idtrainer.core.attempts import Attempt
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
+from idtrainer.core.languages import required_content
 from idtrainer.core.questions import Question
 from idtrainer.core.quizzes import Quiz, QuizError
 from idtrainer.core.scoring import ANSWERED, PARTIAL, correct_response
@@ -588,7 +589,8 @@ class ExamsPage(QWidget):
 
     def check(self) -> None:
         if quiz := self.selected():
-            problems = self.ctx.store.quizzes.problems(quiz, list(i18n.LANGUAGES))
+            # The languages content is written in; the others read it in Russian by design.
+            problems = self.ctx.store.quizzes.problems(quiz, list(required_content()))
             QMessageBox.information(self, _("Exams"), "\n".join(problems) or _(
                 "No problems: every rule can draw its questions, in every language."))
 

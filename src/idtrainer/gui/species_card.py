@@ -20,7 +20,6 @@ from idtrainer.core import i18n, labels
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.species import SpeciesCard, SpeciesSummary
 from idtrainer.core.texts import LocalText
-from idtrainer.core.translit import uz_latin_to_cyrillic
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.gallery import Gallery
 
@@ -145,8 +144,6 @@ class SpeciesCardWindow(QWidget):
         for lang in i18n.LANGUAGES:
             if value := card.names.get(lang):
                 shown = esc(value)
-                if lang == "uz":
-                    shown += f" ({esc(uz_latin_to_cyrillic(value))})"
                 others = card.other_names.get(lang)
                 if others:
                     shown += " — " + esc(", ".join(others))

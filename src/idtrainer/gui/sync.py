@@ -635,12 +635,18 @@ class SyncPage(QWidget):
             rows_text = _("{file}: {added} added, {updated} updated").format(
                 file=row.file_name, added=row.added, updated=row.updated) \
                 if row.direction == "import" else row.file_name
+            if row.direction == "edit":  # an authoring session (core/authoring.py)
+                rows_text = _("content edited on {laptop}: {added} added, {updated} "
+                              "updated").format(
+                    laptop=row.summary.get("producer_name") or row.producer_device[:8],
+                    added=row.added, updated=row.updated)
             for flag in row.summary.get("flags", []):  # refused rows, re-graded attempts
                 rows_text += "\n" + _("FLAGGED: {flag}").format(flag=flag)
             cells = [_shown_time(row.at),
-                     _("import") if row.direction == "import" else _("export"),
+                     {"import": _("import"), "edit": _("edit")}.get(row.direction,
+                                                                   _("export")),
                      _("content") if row.kind == "content" else _("results"),
-                     _("this laptop") if row.direction == "export" else
+                     _("this laptop") if row.direction in ("export", "edit") else
                      row.summary.get("producer_name") or row.producer_device[:8], rows_text]
             for column, text in enumerate(cells):
                 self.history.setItem(i, column, QTableWidgetItem(text))

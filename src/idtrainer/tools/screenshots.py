@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     shoot_identify(window, ctx, args.lang, shoot)
     shoot_sync(window, ctx, args.lang, shoot)
     shoot_events(window, ctx, args.lang, shoot)
+    shoot_authoring(window, ctx, args.lang, shoot)
     window.close()
     ctx.detach()
     store.close()
@@ -194,6 +195,63 @@ def shoot_events(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -
         shoot(window, "events", lang)
         window.go_to(keys.index("dashboard"))
         shoot(window, "dashboard", lang)
+
+
+def shoot_authoring(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """The authoring page: the saiga's species editor, a new question with the problems
+    found as it is typed, and "Try it" on a starter question."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    from idtrainer.gui.authoring.questions_tab import OptionRow, QuestionsTab
+    from idtrainer.gui.authoring.species_tab import SpeciesTab
+    from idtrainer.gui.authoring.workspace import AuthoringPage
+
+    store = ctx.store
+    ctx.unlock_trainer()
+    page = window.page("author")
+    assert isinstance(page, AuthoringPage)
+    window.go_to([key for key, _label in PAGES_FOR_SHOTS].index("author"))
+    saiga = store.species.uuid_for("saiga-tatarica") or store.species.all("en")[0].uuid
+    single = next(u for u in store.questions.uuids()
+                  if (q := store.questions.get(u, "en")) and q.qtype == "single")
+
+    def settle() -> None:
+        for _round in range(4):  # layouts inside the scroll areas settle in a few rounds
+            QApplication.processEvents()
+
+    for lang in langs:
+        ctx.set_language(lang)
+        species = page.show_tab("species")
+        assert isinstance(species, SpeciesTab)
+        species.open_item("species", saiga)
+        settle()
+        shoot(window, "authoring-species", lang)
+        questions = page.show_tab("questions")
+        assert isinstance(questions, QuestionsTab)
+        questions.new()
+        questions.slug.setText("new-question")
+        stem = questions.stem.inputs["ru"]
+        assert isinstance(stem, QPlainTextEdit)
+        stem.setPlainText("Какой вид на фото?")
+        for text in ("Сайгак", "сайгак"):
+            questions.options.add_button.click()
+            row = questions.options.rows[-1]
+            assert isinstance(row, OptionRow)
+            line = row.words.inputs["ru"]
+            assert isinstance(line, QLineEdit)
+            line.setText(text)
+        questions.species.setText("saiga-tatarica, no-such-species")
+        settle()
+        shoot(window, "authoring-questions", lang)
+        questions.open_item("questions", single)
+        questions.try_it()
+        dialog = questions.try_dialog
+        assert dialog is not None
+        dialog.view.choose(1)
+        settle()
+        shoot(dialog, "authoring-try", lang)
+        dialog.close()
+    ctx.lock_trainer()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from idtrainer.gui.context import AppContext
 #: have ``retranslate()``; a tab that wants to be reached from elsewhere may have
 #: ``open_item(kind, uuid)``.
 TABS: list[tuple[str, str, str, str]] = [
+    ("species", "idtrainer.gui.authoring.species_tab", "SpeciesTab", N_("Species")),
+    ("questions", "idtrainer.gui.authoring.questions_tab", "QuestionsTab", N_("Questions")),
 ]
 
 
