@@ -79,6 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the content folder (default: the shipped assets)"))
         if name == "load":
             _password_option(p)
+    p = content_sub.add_parser("export", help=_(
+        "write the course, or chosen modules, from the database to a content folder"))
+    p.add_argument("dir", metavar="DIR", help=_("the folder to write (its course/, species/, "
+                                               "key/ and experts.toml are replaced)"))
+    p.add_argument("--module", action="append", default=[], metavar="ID",
+                   help=_("export only this module and what it needs (repeat for more)"))
+    p.add_argument("--course", metavar="ID",
+                   help=_("the course to export when the database has more than one"))
+    _password_option(p)
+    p = content_sub.add_parser("adapt", help=_(
+        "copy a course or a module under a new id and title, to adapt it"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--module", metavar="ID", help=_("the module to copy"))
+    which.add_argument("--course", metavar="ID", help=_("the course to copy"))
+    p.add_argument("--as", dest="new_id", required=True, metavar="NEW_ID",
+                   help=_("the copy's id (lowercase letters, digits and -)"))
+    p.add_argument("--title", required=True, help=_("the copy's title"))
+    p.add_argument("--by", default="", help=_("who adapts it (a name or an organisation)"))
+    _password_option(p)
     certs = sub.add_parser("certificates", help=_("issue, print and verify certificates"))
     certs_sub = certs.add_subparsers(dest="cert_command", metavar="ACTION", required=True)
     issue = certs_sub.add_parser("issue", help=_("issue one certificate by hand and print it"))
@@ -259,6 +278,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, data: Path,
         return cmd_db_check(data) if args.db_command == "check" else cmd_db_backup(
             data, Path(args.path))
     if command == "content":
+        if args.content_command == "export":
+            return cmd_content_export(data, args)
+        if args.content_command == "adapt":
+            return cmd_content_adapt(data, args)
         return cmd_content(data, args)
     if command == "certificates":
         return cmd_certificates(data, args)
@@ -584,6 +607,46 @@ def cmd_content(data: Path, args: argparse.Namespace) -> int:
     print(_("Loaded {counts}: {added} rows added, {updated} updated, {unchanged} unchanged.")
           .format(counts=counts, added=summary.total("added"),
                   updated=summary.total("updated"), unchanged=summary.total("unchanged")))
+    return EXIT_OK
+
+
+def cmd_content_export(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core.course_files import ExportError, export_content
+
+    _require_text(args, "module", "course")
+    with _trainer_store(data, args, must_exist=True, load_starter=False) as store:
+        try:
+            summary = export_content(store, Path(args.dir), modules=args.module or None,
+                                     course=args.course)
+        except ExportError as exc:
+            raise CliError(str(exc)) from exc
+    counts = content_counts(summary.species, len(summary.modules), summary.lessons,
+                            summary.questions)
+    print(_("Exported {counts} to {path}.").format(counts=counts, path=summary.folder))
+    return EXIT_OK
+
+
+def cmd_content_adapt(data: Path, args: argparse.Namespace) -> int:
+    from idtrainer.core.adapt import AdaptError, duplicate_course, duplicate_module
+
+    _require_text(args, "module", "course", "new_id", "title", "by")
+    with _trainer_store(data, args, must_exist=True, load_starter=False) as store:
+        try:
+            if args.module:
+                copied = duplicate_module(store, args.module, args.new_id, args.title,
+                                          by=args.by)
+            else:
+                copied = duplicate_course(store, args.course, args.new_id, args.title,
+                                          by=args.by)
+        except AdaptError as exc:
+            raise CliError(str(exc)) from exc
+    ngettext, fmt = i18n.ngettext, i18n.format_number
+    counts = ", ".join([
+        ngettext("{n} module", "{n} modules", copied.modules).format(n=fmt(copied.modules)),
+        ngettext("{n} lesson", "{n} lessons", copied.lessons).format(n=fmt(copied.lessons)),
+        ngettext("{n} question", "{n} questions", copied.questions).format(
+            n=fmt(copied.questions))])
+    print(_("Copied as {id}: {counts}.").format(id=copied.slug, counts=counts))
     return EXIT_OK
 
 

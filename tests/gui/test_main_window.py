@@ -327,3 +327,13 @@ def test_learn_opens_on_the_course_map_with_progress(signed_in, qtbot):
     assert all(m.title.value in text for m in modules)
     learn.reader.anchorClicked.emit(QUrl(f"lesson:{first}"))  # a lesson opens from the map
     assert learn.lesson == first and learn.map_button.isEnabled()
+
+
+def test_a_closed_windows_context_never_locks_trainer_mode_later(window):
+    """The idle lock fired ten minutes after a window (and its store) was closed."""
+    ctx = window.ctx
+    ctx.store.trainer.set_password("steppe-eagle-7")
+    ctx.unlock_trainer()
+    assert ctx.idle_timer.isActive()
+    ctx.detach()
+    assert not ctx.idle_timer.isActive()

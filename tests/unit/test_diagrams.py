@@ -123,3 +123,94 @@ def test_the_question_variant_keeps_a_panel_letter_but_not_its_name():
     words = diagrams.visible_text(diagrams.localize(svg, {"a": "A  Винторогий козёл"},
                                                     question=True))
     assert words == ["A", "B Siberian ibex"]
+
+
+#: Numbers drawn without words in the picture, explained by its caption: each is still the
+#: number of the feature it shows (elephant skin, the pangolin's three-pointed and roasted
+#: scales). Letters, not numbers, mark what is not a feature (lookalikes, fakes, label parts).
+CAPTION_NUMBERS = {
+    "elephas-maximus/media/asian-elephant-products.svg": {"6"},
+    "manidae/media/pangolin-scales.svg": {"5", "6"},
+}
+
+
+def _drawn_numbers(svg: bytes) -> list[str]:
+    """Every bare number drawn in a diagram (callout circles, legend and inline numbers)."""
+    import xml.etree.ElementTree as ET
+
+    out = []
+    for element in ET.fromstring(svg).iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag in ("text", "tspan") and not element.get("id"):
+            words = (element.text or "").strip()
+            if words.isdigit():
+                out.append(words)
+    return out
+
+
+def test_every_numbered_callout_of_every_diagram_is_one_of_the_species_features(loaded: Store):
+    """Each number drawn in a diagram belongs to a callout whose words are that feature's short
+    form, in every language; so the card's list, the caption and the callouts agree."""
+    content = read_content()
+    checked = 0
+    for s in content.species:
+        uuid = loaded.species.uuid_for(s.id)
+        cards = {loc: loaded.species.card(uuid, loc) for loc in ("en", "ru", "kk", "uz")}
+        for img in s.images:
+            if img.path.suffix != ".svg":
+                continue
+            svg = img.path.read_bytes()
+            drawn = set(_drawn_numbers(svg)) - CAPTION_NUMBERS.get(img.key, set())
+            for n in CAPTION_NUMBERS.get(img.key, set()):
+                assert int(n) <= len(s.features)
+                for loc in ("en", "ru", "kk", "uz"):
+                    assert f" {n} " in img.caption[loc].value, (img.key, loc, n)
+            assert drawn == {str(n) for n in img.features.values()}, (img.key, drawn)
+            for ident in diagrams.label_ids(svg):
+                number = diagrams.callout_number(svg, ident)
+                assert (number is None) == (ident not in img.features), (img.key, ident)
+                if number is None:
+                    continue
+                n = img.features[ident]
+                assert number == str(n), (img.key, ident)
+                short = s.feature_shorts[n - 1]
+                assert img.labels[ident] == short
+                for loc in ("en", "ru", "kk", "uz"):
+                    assert short[loc].value.strip(), (img.key, ident, loc)
+                    assert cards[loc] is not None and len(cards[loc].features) >= n
+                    words = diagrams.visible_text(diagrams.localize(
+                        svg, {k: v[loc].value for k, v in img.labels.items()}))
+                    assert all(w in " ".join(words) for w in short[loc].value.split())
+            checked += bool(img.features)
+    assert checked >= 48
+
+
+def test_callout_numbers_are_found_in_every_layout():
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300">'
+           b'<g class="callout"><circle r="9"/><text>1</text><text id="a" x="5">one</text></g>'
+           b'<circle r="9"/><text x="10" y="100">2</text><text id="b" x="30" y="100">two</text>'
+           b'<text id="c" x="10" y="130"><tspan font-weight="bold">3</tspan>  three</text>'
+           b'<text data-label="d" x="300" y="20">4</text><text x="10" y="20">9</text>'
+           b'<text id="d" x="50" y="250">four</text>'
+           b'<text id="e" x="10" y="280">not numbered</text></svg>')
+    found = {i: diagrams.callout_number(svg, i) for i in "abcde"}
+    assert found == {"a": "1", "b": "2", "c": "3", "d": "4", "e": None}
+
+
+def test_a_picture_question_without_its_answer_is_refused(tmp_path):
+    import shutil
+
+    from idtrainer.core.content import ContentError
+
+    root = tmp_path / "assets"
+    shutil.copytree(read_content().root, root)
+    toml = root / "species" / "acipenser-gueldenstaedtii" / "species.toml"
+    lines = toml.read_text(encoding="utf-8").split("\n")
+    toml.write_text("\n".join(line for line in lines if not line.startswith("answer = {")),
+                    encoding="utf-8")
+    try:
+        read_content(root)
+    except ContentError as exc:
+        assert "must be a table with question and answer" in str(exc)
+    else:
+        raise AssertionError("a picture question without an answer was accepted")

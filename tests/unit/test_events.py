@@ -197,3 +197,81 @@ def test_results_table_counts_a_merged_records_attempts_once(event):
     rows = [r for r in store.attempts.report(quiz=pre)]
     assert [(r.trainee, r.attempts) for r in rows] == [("Асанов", 2)]
     assert rows[0].best_percent == pytest.approx(90)
+
+
+def test_changing_a_test_takes_the_old_one_back_from_the_classes(event):
+    """Issue 14: a replaced pre- or post-test must not stay assigned to the event's
+    classes beside the new one."""
+    store, uuid, klass, pre, post, p = event
+    questions = store.questions.uuids()[10:15]
+    other = store.quizzes.save("Новый входной тест", QuizSettings(),
+                               [Rule("fixed", question=q) for q in questions])
+    officer = p["Бекова"]
+    # A trainer gave the old pre-test to one officer by name as well: that stays.
+    store.quizzes.assign(pre, trainee_uuid=p["Гусев"])
+
+    def saved(**tests):
+        found = store.events.get(uuid)
+        return store.events.save(found.name, found.starts_on, found.ends_on, uuid=uuid,
+                                 **tests)
+
+    saved(pre_quiz=other, post_quiz=post)
+    assert set(store.quizzes.for_trainee(officer)) == {other, post}
+    assert store.events.quizzes(uuid) == [other, post]
+    assert set(store.quizzes.for_trainee(p["Гусев"])) == {other, post, pre}
+    # The old assignment is a tombstone, so the change reaches officers' laptops.
+    assert store.scalar("SELECT deleted FROM quiz_assignments WHERE uuid = ?",
+                        (f"{pre}-to-{klass}",)) == 1
+    # Swapping the two keeps both; clearing the post-test takes it back; a test given
+    # back again is assigned again.
+    saved(pre_quiz=post, post_quiz=other)
+    assert set(store.quizzes.for_trainee(officer)) == {other, post}
+    saved(pre_quiz=post, post_quiz=None)
+    assert store.quizzes.for_trainee(officer) == [post]
+    saved(pre_quiz=pre, post_quiz=other)
+    assert set(store.quizzes.for_trainee(officer)) == {pre, other}
+    # Saving the event unchanged changes no assignment.
+    before = store.query("SELECT uuid, rev, deleted FROM quiz_assignments ORDER BY uuid")
+    saved(pre_quiz=pre, post_quiz=other)
+    assert store.query("SELECT uuid, rev, deleted FROM quiz_assignments ORDER BY uuid") == before
+
+
+def test_a_class_moved_or_left_without_an_event_loses_the_events_tests(event):
+    store, uuid, klass, pre, _post, p = event
+    officer = p["Асанов"]
+    questions = store.questions.uuids()[10:15]
+    final = store.quizzes.save("Экзамен", QuizSettings(),
+                               [Rule("fixed", question=q) for q in questions])
+    second = store.events.save("Нур Жолы", "2026-12-01", "2026-12-02", pre_quiz=pre,
+                               post_quiz=final)
+    store.events.add_class(second, klass)
+    assert set(store.quizzes.for_trainee(officer)) == {pre, final}
+    store.events.delete(second)
+    assert store.quizzes.for_trainee(officer) == []
+    assert store.scalar("SELECT event_uuid FROM classes WHERE uuid = ?", (klass,)) is None
+    assert store.events.get(uuid).pre_quiz == pre  # the other event is untouched
+
+
+def test_a_replaced_test_leaves_the_officers_laptop_with_the_next_content(make_laptop,
+                                                                          tmp_path):
+    from idtrainer.core import bundles
+
+    trainer = make_laptop("A")
+    trainer.trainer.set_password("steppe-eagle-7", name="Trainer")
+    questions = trainer.questions.uuids()[:6]
+    old = trainer.quizzes.save("Старый", QuizSettings(),
+                               [Rule("fixed", question=q) for q in questions[:3]])
+    new = trainer.quizzes.save("Новый", QuizSettings(),
+                               [Rule("fixed", question=q) for q in questions[3:]])
+    event = trainer.events.save("Хоргос", "2026-11-20", "2026-11-20", post_quiz=old)
+    klass = trainer.events.new_class(event, "Группа")
+    officer, _ = trainer.trainees.upsert("Бекова Айша")
+    trainer.classes.add_member(klass, officer)
+    laptop = make_laptop("B")
+    first = bundles.export_bundle(trainer, "content", tmp_path / "c1.idtb")
+    bundles.import_bundle(laptop, first.path, trust=lambda m: True)
+    assert laptop.quizzes.for_trainee(officer) == [old]
+    trainer.events.save("Хоргос", "2026-11-20", "2026-11-20", post_quiz=new, uuid=event)
+    second = bundles.export_bundle(trainer, "content", tmp_path / "c2.idtb")
+    bundles.import_bundle(laptop, second.path)
+    assert laptop.quizzes.for_trainee(officer) == [new]

@@ -131,3 +131,32 @@ def test_due_count_matches_due_without_reading_diagrams_while_it_can(loaded: Sto
     due = loaded.practice.due(trainee)
     assert any(k.startswith("picture:") for k in due)
     assert loaded.practice.due_count(trainee) == len(due)
+
+
+def test_a_generic_caviar_picture_asks_what_it_can_answer(loaded: Store):
+    """The caviar comparison cannot show which sturgeon: never a "which species?" card, but a
+    card of its own asking which of A, B, C is sturgeon caviar, in every language, with the
+    names of A, B and C left out of the picture."""
+    keys = loaded.practice.all_keys()
+    uuid = loaded.species.uuid_for("acipenser-gueldenstaedtii")
+    caviar = next(i for i in loaded.media.for_owner(uuid, "en")
+                  if i.ask is not None)
+    assert not caviar.practice and loaded.practice.picture_for(uuid) != caviar.uuid
+    assert "ask:acipenser-gueldenstaedtii" in keys
+    prompts = set()
+    for locale in ("en", "ru", "kk", "uz"):
+        card = loaded.practice.card("ask:acipenser-gueldenstaedtii", locale)
+        assert card is not None and card.image is not None and card.image.uuid == caviar.uuid
+        assert card.image.ask is not None and card.image.ask.locale == locale
+        assert "A" in card.prompt and "C" in card.prompt
+        assert card.answer.startswith("A ")
+        prompts.add(card.prompt)
+        shown = diagrams.visible_text(diagrams.svg_for(card.image, question=True))
+        assert {"A", "B", "C"} <= set(shown)
+        names = [card.image.labels[k].value.split(None, 1)[1] for k in ("l3", "l5", "l7")]
+        assert not any(name in " ".join(shown) for name in names), (locale, shown)
+    assert len(prompts) == 4   # translated, not the English everywhere
+    # The beluga's grain-size picture asks which group, never which species.
+    grains = loaded.practice.card("ask:huso-huso", "kk")
+    assert "ask:huso-huso" in keys and grains is not None and grains.image is not None
+    assert not grains.image.practice and "СИТЕС" in grains.answer

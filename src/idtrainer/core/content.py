@@ -34,7 +34,7 @@ from idtrainer.core.schema import (
     TAXON_GROUPS,
     TEXT_STATUSES,
 )
-from idtrainer.core.store import content_uuid
+from idtrainer.core.store import content_uuid, is_content_uuid
 from idtrainer.core.texts import Translation
 
 if TYPE_CHECKING:
@@ -82,6 +82,10 @@ class ImageSpec:
     labels: dict[str, Texts] = field(default_factory=dict)   # svg text id -> words
     features: dict[str, int] = field(default_factory=dict)   # svg text id -> feature number
     practice: bool = True        # may be a picture card "which species is this?"
+    #: the question this picture can answer when it cannot answer "which species?"
+    #: ([images.ask]: question and answer), a practice card of its own
+    ask: Texts = field(default_factory=dict)
+    ask_answer: Texts = field(default_factory=dict)
 
 
 @dataclass
@@ -117,6 +121,7 @@ class ModuleSpec:
     title: Texts
     summary: Texts
     lessons: list[LessonSpec]
+    adapted_from: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -141,6 +146,7 @@ class ContentSet:
     course_id: str = ""
     course_title: Texts = field(default_factory=dict)
     course_description: Texts = field(default_factory=dict)
+    course_adapted_from: dict[str, str | None] = field(default_factory=dict)
     species: list[SpeciesSpec] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
@@ -300,6 +306,25 @@ class _File:
                                        self.statuses.get(loc, "draft"))
         return out
 
+    def adapted_from(self, data: dict) -> dict[str, str | None]:
+        """``[adapted_from]``: where an adapted course or module was copied from, as the
+        provenance columns (all None when the table is absent)."""
+        value = data.get("adapted_from", {})
+        if not isinstance(value, dict):
+            self.problem("adapted_from", _("must be a table: id, uuid, at, by"))
+            value = {}
+        out: dict[str, str | None] = {}
+        for key, column in (("uuid", "copied_from_uuid"), ("id", "copied_from_slug"),
+                            ("at", "copied_at"), ("by", "copied_by")):
+            item = value.get(key)
+            if item is not None and not isinstance(item, str):
+                self.problem(f"adapted_from.{key}", _("must be text"))
+                item = None
+            out[column] = item or None
+        if value and not out["copied_from_uuid"]:
+            self.problem("adapted_from.uuid", _("is required"))
+        return out
+
     def table_list(self, data: dict, key: str) -> list[dict]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -424,6 +449,12 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
         if not isinstance(practice, bool):
             f.problem(f"{where}.practice", _("must be true or false"))
         spec.practice = practice is not False
+        if (ask := entry.get("ask")) is not None:
+            if not isinstance(ask, dict) or set(ask) != {"question", "answer"}:
+                f.problem(f"{where}.ask", _("must be a table with question and answer"))
+            else:
+                spec.ask = f.texts(ask["question"], f"{where}.ask.question")
+                spec.ask_answer = f.texts(ask["answer"], f"{where}.ask.answer")
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -519,7 +550,8 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
             problems.append(Problem(md, "-", _("no lesson with this id in module.toml "
                                                "(expected <lesson-id>.<locale>.md)")))
     return ModuleSpec(mid, position, f.texts(data.get("title"), "title"),
-                      f.texts(data.get("summary"), "summary", required=False), lessons)
+                      f.texts(data.get("summary"), "summary", required=False), lessons,
+                      f.adapted_from(data))
 
 
 def read_questions(path: Path, problems: list[Problem]) -> list[QuestionSpec]:
@@ -602,6 +634,7 @@ def read_content(root: Path | None = None) -> ContentSet:
         content.course_title = f.texts(data.get("title"), "title")
         content.course_description = f.texts(data.get("description"), "description",
                                              required=False)
+        content.course_adapted_from = f.adapted_from(data)
     modules_dir = course / "modules"
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()) if (
             modules_dir.is_dir()) else []:
@@ -693,11 +726,16 @@ class _Writer:
             for result in self.store.texts.set_all(table, owner, name, variants):
                 self.summary.counts[("texts", result)] += 1
 
-    def prune(self, table: str, parent_column: str, parents: set[str]) -> None:
-        """Tombstone children of reloaded parents that the files no longer have."""
+    def prune(self, table: str, parent_column: str, parents: set[str], *,
+              files_only: bool = False) -> None:
+        """Tombstone children of reloaded parents that the files no longer have; with
+        ``files_only``, only rows the files made (content uuids), so that what a trainer
+        added in the app (a photo linked to a species) survives a reload."""
         keep = self.written.get(table, set())
         for row in self.store.query(
                 f"SELECT uuid, {parent_column} AS parent FROM {table} WHERE deleted = 0"):
+            if files_only and not is_content_uuid(row["uuid"]):
+                continue
             if row["parent"] in parents and row["uuid"] not in keep:
                 self.summary.counts[(table, self.store.tombstone(table, row["uuid"]))] += 1
 
@@ -730,10 +768,11 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
         loaded = set(species_uuids.values())
         for table in ("species_features", "species_products", "lookalikes"):
             w.prune(table, "species_uuid", loaded)
-        w.prune("media_links", "owner_uuid", loaded)
+        w.prune("media_links", "owner_uuid", loaded, files_only=True)
 
         course = w.put("courses", {"uuid": content_uuid("course", content.course_id),
-                                   "slug": content.course_id, "position": 0})
+                                   "slug": content.course_id, "position": 0,
+                                   **_provenance(content.course_adapted_from)})
         w.texts("courses", course, {"title": content.course_title,
                                     "description": content.course_description})
         for m in content.modules:
@@ -789,7 +828,8 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
             "mime": img.info.mime, "bytes": img.info.bytes, "width": img.info.width,
             "height": img.info.height, "licence": img.licence, "author": img.author,
             "source": img.source, "original_name": img.path.name})
-        w.texts("media", media, {"caption": img.caption, **{
+        w.texts("media", media, {"caption": img.caption, "ask": img.ask,
+                                 "ask_answer": img.ask_answer, **{
             f"{LABEL_PREFIX}{key}": words for key, words in img.labels.items()}})
         w.put("media_links", {"uuid": content_uuid("media_link", img.key),
                               "owner_table": "species", "owner_uuid": species,
@@ -797,9 +837,17 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
                               "practice": int(img.practice)})
 
 
+PROVENANCE = ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by")
+
+
+def _provenance(found: dict[str, str | None]) -> dict[str, str | None]:
+    return {column: found.get(column) for column in PROVENANCE}
+
+
 def _load_module(w: _Writer, m: ModuleSpec, course: str) -> None:
     module = w.put("modules", {"uuid": content_uuid("module", m.id), "course_uuid": course,
-                               "slug": m.id, "position": m.position})
+                               "slug": m.id, "position": m.position,
+                               **_provenance(m.adapted_from)})
     w.texts("modules", module, {"title": m.title, "summary": m.summary})
     for i, lesson in enumerate(m.lessons, 1):
         row = w.put("lessons", {"uuid": content_uuid("lesson", f"{m.id}/{lesson.id}"),

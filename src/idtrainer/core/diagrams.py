@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 SVG_NS = "http://www.w3.org/2000/svg"
 LABEL_PREFIX = "label:"
 NAMING_CLASS = "naming"
+#: on a callout number's <text>: the id of the label it numbers
+CALLOUT_LINK = "data-label"
 LINE_HEIGHT = 1.2   # in em, between the lines of one label
 
 ET.register_namespace("", SVG_NS)
@@ -50,16 +52,46 @@ def label_ids(svg: bytes) -> list[str]:
     return [e.get("id", "") for e in _parse(svg).iter() if _tag(e) == "text" and e.get("id")]
 
 
+def _bare_number(element: ET.Element) -> str | None:
+    words = "".join(element.itertext()).strip()
+    return words if _tag(element) == "text" and not element.get("id") and words.isdigit() \
+        else None
+
+
 def callout_number(svg: bytes, ident: str) -> str | None:
-    """The bare number drawn in the same group as text ``ident`` (its callout circle)."""
+    """The number drawn for text ``ident``, or None if it is not a numbered callout.
+
+    The diagrams draw a callout's number in one of four ways: a bold leading ``<tspan>``
+    inside the label ("**3**  slender body"); a circle with the number in the same group as
+    the label (``<g class="callout">``); a numbered circle just before the label on the same
+    line (a legend); or anywhere, with ``data-label="<id>"`` on the number's ``<text>``."""
     root = _parse(svg)
+    for element in root.iter():
+        if element.get(CALLOUT_LINK) == ident and (number := _bare_number(element)):
+            return number
     for group in root.iter():
         children = list(group)
-        if any(c.get("id") == ident for c in children):
-            for c in children:
-                words = "".join(c.itertext()).strip()
-                if _tag(c) == "text" and not c.get("id") and words.isdigit():
-                    return words
+        at = next((i for i, c in enumerate(children) if c.get("id") == ident), None)
+        if at is None:
+            continue
+        label = children[at]
+        if inline := _inline(label):
+            words = "".join(inline[0].itertext()).strip()
+            return words if words.isdigit() else None
+        labelled = [c for c in children if _tag(c) == "text" and c.get("id")]
+        numbers = [n for c in children if (n := _bare_number(c))]
+        if len(labelled) == 1 and len(numbers) == 1:
+            return numbers[0]
+        # A legend line: the numbered circle right before the label, on its baseline.
+        for before in reversed(children[:at]):
+            if _tag(before) == "text":
+                number = _bare_number(before)
+                if number is None:
+                    return None
+                dy = abs(_number(before.get("y"), 0) - _number(label.get("y"), 0))
+                dx = _number(label.get("x"), 0) - _number(before.get("x"), 0)
+                return number if dy <= 3 and 0 < dx <= 40 else None
+        return None
     return None
 
 
@@ -236,9 +268,17 @@ def english_labels(svg: bytes) -> dict[str, str]:
 
 
 def svg_for(item: MediaItem, *, question: bool = False) -> bytes:
-    """The bytes to draw for a media item: localized if it is a diagram."""
+    """The bytes to draw for a media item: localized if it is a diagram, with its feature
+    markers and their legend in the reader's language if it has any (core/markers.py).
+    A photo with markers becomes an SVG that embeds it; one without is returned as is."""
+    from idtrainer.core import markers
+
     data = item.path.read_bytes()
     if item.mime != "image/svg+xml":
+        if item.markers and item.width and item.height:
+            return markers.annotate_bitmap(data, item.mime, item.width, item.height,
+                                           item.markers)
         return data
     labels = {k: v.value for k, v in (item.labels or {}).items()}
-    return localize(data, labels, question=question)
+    svg = localize(data, labels, question=question)
+    return markers.annotate_svg(svg, item.markers) if item.markers else svg

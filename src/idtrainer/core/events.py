@@ -132,6 +132,10 @@ class EventManager:
             raise EventError(_("The pre-test and the post-test must be different quizzes."))
         uuid = uuid or new_uuid()
         with self.store.transaction():
+            # A test the event no longer has is taken back from its classes, or officers
+            # would still be given the old pre- or post-test beside the new one.
+            for klass in self.class_uuids(uuid):
+                self._take_back_tests(uuid, klass, keep=(pre_quiz, post_quiz))
             self.store.put("events", {
                 "uuid": uuid, "name": name, "starts_on": first, "ends_on": last,
                 "place": place.strip(), "organiser": organiser.strip(),
@@ -164,15 +168,26 @@ class EventManager:
         return next((e for e in self.all() if e.name.casefold() == wanted), None)
 
     def delete(self, uuid: str) -> None:
+        """Delete an event: its classes stay (without an event) and its tests are taken
+        back from them; attempts and attendance are kept."""
         with self.store.transaction():
             for klass in self.class_uuids(uuid):
+                self._take_back_tests(uuid, klass)
                 self.store.put("classes", {"uuid": klass, "event_uuid": None})
             self.store.tombstone("events", uuid)
 
     # -- classes and tests -------------------------------------------------------------
 
     def add_class(self, event: str, class_uuid: str) -> None:
+        """Put a class in an event and give it the event's tests; a class moved from
+        another event loses that event's tests."""
         with self.store.transaction():
+            previous = self.store.scalar("SELECT event_uuid FROM classes WHERE uuid = ?",
+                                         (class_uuid,))
+            if previous and previous != event:
+                found = self.get(event)
+                self._take_back_tests(previous, class_uuid, keep=(
+                    found.pre_quiz, found.post_quiz) if found else ())
             self.store.put("classes", {"uuid": class_uuid, "event_uuid": event})
             self._assign_tests(event, class_uuid)
 
@@ -186,6 +201,13 @@ class EventManager:
         return [r[0] for r in self.store.conn.execute(
             "SELECT uuid FROM classes WHERE event_uuid = ? AND deleted = 0 ORDER BY name",
             (event,))]
+
+    def _take_back_tests(self, event: str, class_uuid: str,
+                         keep: tuple[str | None, ...] = ()) -> None:
+        found = self.get(event)
+        for quiz in (found.pre_quiz, found.post_quiz) if found else ():
+            if quiz and quiz not in keep:
+                self.store.quizzes.unassign(quiz, class_uuid=class_uuid)
 
     def _assign_tests(self, event: str, class_uuid: str) -> None:
         found = self.get(event)

@@ -26,6 +26,7 @@ from idtrainer.core.pictures import (
 from idtrainer.core.texts import LocalText
 
 if TYPE_CHECKING:
+    from idtrainer.core.markers import Marker
     from idtrainer.core.store import Store
 
 LICENCES = ("CC0-1.0", "PD", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-3.0", "CC-BY-SA-3.0",
@@ -54,6 +55,17 @@ class MediaItem:
     labels: dict[str, LocalText] = field(default_factory=dict)
     #: may this picture be a "which species is this?" card
     practice: bool = True
+    #: the question the picture answers instead ("caviar of which group?") and its answer
+    ask: LocalText | None = None
+    ask_answer: LocalText | None = None
+    #: feature markers in the reader's language (core/markers.py)
+    markers: tuple[Marker, ...] = ()
+
+    @property
+    def drawn_as_svg(self) -> bool:
+        """Whether the picture is shown through diagrams.svg_for: a diagram, or a photo
+        with markers drawn on it."""
+        return self.mime == SVG or bool(self.markers)
 
 
 def sha256_file(path: Path) -> str:
@@ -120,20 +132,24 @@ class MediaManager:
             "WHERE k.owner_uuid = ? AND k.deleted = 0 AND m.deleted = 0 ORDER BY k.position",
             (owner_uuid,))
         texts = self.store.texts.for_owners("media", [r["uuid"] for r in rows], locale)
-        return [self._item(r, texts.get(r["uuid"], {})) for r in rows]
+        markers = self.store.markers.for_media([r["uuid"] for r in rows], locale)
+        return [self._item(r, texts.get(r["uuid"], {}), markers.get(r["uuid"], []))
+                for r in rows]
 
     def get(self, media_uuid: str, locale: str) -> MediaItem | None:
         row = self.store.query_one("SELECT * FROM media WHERE uuid = ?", (media_uuid,))
         if row is None:
             return None
-        return self._item(row, self.store.texts.fields("media", media_uuid, locale))
+        return self._item(row, self.store.texts.fields("media", media_uuid, locale),
+                          self.store.markers.on(media_uuid, locale))
 
     def missing_files(self) -> list[str]:
         """sha256 of media rows whose file is not in the media store."""
         return [r[0] for r in self.store.conn.execute(
             "SELECT DISTINCT sha256 FROM media WHERE deleted = 0") if not self.has_file(r[0])]
 
-    def _item(self, row: dict, texts: dict[str, LocalText]) -> MediaItem:
+    def _item(self, row: dict, texts: dict[str, LocalText],
+              markers: list[Marker] | None = None) -> MediaItem:
         from idtrainer.core.diagrams import LABEL_PREFIX
 
         labels = {k[len(LABEL_PREFIX):]: v for k, v in texts.items()
@@ -141,4 +157,5 @@ class MediaManager:
         return MediaItem(row["uuid"], row["sha256"], row["mime"], row["width"], row["height"],
                          row["licence"], row["author"], row["source"], texts.get("caption"),
                          self.path_for(row["sha256"]), labels,
-                         bool(row.get("practice", 1)))
+                         bool(row.get("practice", 1)), texts.get("ask"),
+                         texts.get("ask_answer"), tuple(markers or ()))

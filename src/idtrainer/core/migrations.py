@@ -35,6 +35,8 @@ class SchemaTooNewError(IDTrainerError, RuntimeError):
 
 # Helpers for drafting a new step's SQL. Before a step is released, write out the SQL they
 # produce, as v1 does, so a later edit of a constant cannot change a released step.
+
+
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -720,6 +722,32 @@ def _v6(conn: sqlite3.Connection) -> None:
         PRIMARY KEY (attempt_uuid, bundle_id, reason))""")
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    """Feature markers: numbered points on a picture, each tied to one diagnostic feature
+    of a species (the label is drawn from the feature's texts in the reader's language)."""
+    conn.execute("""CREATE TABLE picture_markers (
+        uuid TEXT PRIMARY KEY,
+        media_uuid TEXT NOT NULL REFERENCES media (uuid),
+        feature_uuid TEXT NOT NULL REFERENCES species_features (uuid),
+        x REAL NOT NULL CHECK (x >= 0 AND x <= 1),
+        y REAL NOT NULL CHECK (y >= 0 AND y <= 1),
+        position INTEGER NOT NULL DEFAULT 0,
+        rev INTEGER NOT NULL DEFAULT 1 CHECK (rev >= 1),
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        origin TEXT)""")
+    conn.execute("CREATE INDEX picture_markers_media ON picture_markers (media_uuid, position)")
+
+
+def _v9(conn: sqlite3.Connection) -> None:
+    """Where an adapted course or module came from (issue 13, "Adapt"): the source's uuid
+    and id, when it was copied and by whom. No foreign key: the source may not travel."""
+    for table in ("courses", "modules"):
+        for column in ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by"):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
 # Languages are data (locales/languages.toml): the schema no longer lists them. Every column
 # checked against the four first languages (texts, trainees, attempts, certificates, and
 # the certificates table that trust's step 2 rebuilds) checks the shape of a BCP 47 code
@@ -758,6 +786,13 @@ def _v10(conn: sqlite3.Connection) -> None:
                                     + ", ".join(left))
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    """Who marked a text reviewed, and when (the authoring workspace's Translations tab).
+    Ordinary columns of a synced table: they travel in bundles with the text."""
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE texts ADD COLUMN reviewed_at TEXT")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -766,6 +801,9 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (7, _v7),
+    (8, _v8),
+    (9, _v9),
     (10, _v10),
     (11, _v11),
 ])

@@ -2,7 +2,8 @@
 
 Four kinds of card for every species in the library: its picture → its name, its
 diagnostic features → its name, its name → its CITES Appendix, a product it is smuggled
-as → the species. Each
+as → the species. A fifth asks what a picture can answer when it cannot show the species
+(generic caviar: "which of A, B, C is sturgeon caviar?"), from the picture's ``ask``. Each
 trainee's schedule lives in ``practice_cards`` (the FSRS card state as JSON, and
 when it is due); every review is a row in ``practice_reviews``, so both travel in
 results bundles.
@@ -23,7 +24,7 @@ from idtrainer.core.store import content_uuid, iso, new_uuid
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
 
-KINDS = ("picture", "features", "appendix", "product")
+KINDS = ("picture", "features", "appendix", "product", "ask")
 NEW_PER_DAY = 20
 RATINGS = (1, 2, 3, 4)  # again, hard, good, easy (fsrs.Rating values)
 
@@ -43,7 +44,7 @@ def _names_species(items: list[MediaItem], common: list[str], scientific: list[s
     from idtrainer.core import diagrams, item_rules
 
     for item in items:
-        if item.mime != "image/svg+xml":
+        if not item.drawn_as_svg:
             continue
         try:
             words = diagrams.visible_text(diagrams.svg_for(item, question=True))
@@ -125,6 +126,12 @@ class PracticeManager:
             self._pictures[species_uuid] = chosen
         return self._pictures[species_uuid]
 
+    def ask_picture(self, species_uuid: str, locale: str) -> MediaItem | None:
+        """The first picture of a species with a question of its own ("caviar of which
+        group?") and its answer."""
+        return next((item for item in self.store.media.for_owner(species_uuid, locale)
+                     if item.ask is not None and item.ask_answer is not None), None)
+
     def all_keys(self) -> list[str]:
         keys = []
         for row in self.store.query("SELECT s.slug, s.uuid FROM species s WHERE s.deleted = 0 "
@@ -132,6 +139,8 @@ class PracticeManager:
             if self.picture_for(row["uuid"]) is not None:
                 keys.append(f"picture:{row['slug']}")
             keys.append(f"features:{row['slug']}")
+            if self.ask_picture(row["uuid"], "en") is not None:
+                keys.append(f"ask:{row['slug']}")
             keys.append(f"appendix:{row['slug']}")
             if self.store.scalar("SELECT 1 FROM species_products WHERE species_uuid = ? AND "
                                  "deleted = 0", (row["uuid"],)):
@@ -184,6 +193,11 @@ class PracticeManager:
             if image is None:
                 return None
             return Flashcard(key, kind, uuid, _("Which species is this?"), image, full)
+        if kind == "ask":
+            item = self.ask_picture(uuid, locale)
+            if item is None or item.ask is None or item.ask_answer is None:
+                return None
+            return Flashcard(key, kind, uuid, item.ask.value, item, item.ask_answer.value)
         if kind == "features" and card.features:
             listed = "\n".join(f"• {feature.value}" for feature in card.features[:4])
             return Flashcard(key, kind, uuid, _("Which species has these features?") + "\n\n"

@@ -99,9 +99,9 @@ def _register() -> None:
 
 
 def picture(item: MediaItem | None, *, question: bool = False) -> Drawing | None:
-    """A diagram as a reportlab vector drawing in the item's language; None for rasters
-    or unreadable files."""
-    if item is None or item.mime != "image/svg+xml":
+    """A diagram (or a photo with feature markers) as a reportlab drawing in the item's
+    language; None for other rasters or unreadable files."""
+    if item is None or not item.drawn_as_svg:
         return None
     from svglib.svglib import svg2rlg
 

@@ -153,6 +153,20 @@ class QuizManager:
             "uuid": f"{quiz}-to-{key}", "quiz_uuid": quiz, "class_uuid": class_uuid,
             "trainee_uuid": trainee_uuid})
 
+    def unassign(self, quiz: str, *, class_uuid: str | None = None,
+                 trainee_uuid: str | None = None) -> bool:
+        """Take back an assignment (a tombstone, so the change syncs); False if there
+        was none."""
+        key = class_uuid or trainee_uuid
+        if key is None:
+            raise QuizError(_("Assign a quiz to a class or a trainee."))
+        uuid = f"{quiz}-to-{key}"
+        if not self.store.scalar("SELECT 1 FROM quiz_assignments WHERE uuid = ? AND "
+                                 "deleted = 0", (uuid,)):
+            return False
+        self.store.tombstone("quiz_assignments", uuid)
+        return True
+
     # -- reading -----------------------------------------------------------------------
 
     def get(self, uuid: str, locale: str) -> Quiz:

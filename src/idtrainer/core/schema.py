@@ -19,6 +19,7 @@ CONTENT_TABLES: tuple[str, ...] = (
     "species_products",
     "lookalikes",
     "media_links",
+    "picture_markers",
     "courses",
     "modules",
     "lessons",

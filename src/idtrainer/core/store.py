@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from idtrainer.core.identify import IdentifyManager
     from idtrainer.core.keys import KeyManager
     from idtrainer.core.lessons import LessonManager
+    from idtrainer.core.markers import MarkerManager
     from idtrainer.core.media import MediaManager
+    from idtrainer.core.photos import PhotoManager
     from idtrainer.core.practice import PracticeManager
     from idtrainer.core.progress import ProgressManager
     from idtrainer.core.questions import QuestionManager
@@ -87,6 +89,15 @@ def iso(moment: dt.datetime) -> str:
 def content_uuid(kind: str, ident: str) -> str:
     """The stable uuid of a content item, derived from its kind and id."""
     return str(_uuid.uuid5(CONTENT_NAMESPACE, f"{kind}:{ident}"))
+
+
+def is_content_uuid(value: str) -> bool:
+    """Whether ``value`` was made by :func:`content_uuid` (a name-based uuid), not by
+    :func:`new_uuid` for something made in the app."""
+    try:
+        return _uuid.UUID(value).version == 5
+    except ValueError:
+        return False
 
 
 def new_uuid() -> str:
@@ -298,6 +309,18 @@ class Store:
         from idtrainer.core.checklist import ChecklistManager
 
         return ChecklistManager(self)
+
+    @cached_property
+    def markers(self) -> MarkerManager:  # feature markers on pictures
+        from idtrainer.core.markers import MarkerManager
+
+        return MarkerManager(self)
+
+    @cached_property
+    def photos(self) -> PhotoManager:  # a trainer's photos (core/photos.py)
+        from idtrainer.core.photos import PhotoManager
+
+        return PhotoManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 

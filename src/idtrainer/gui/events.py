@@ -173,7 +173,10 @@ class RosterDialog(QDialog):
         self.preview.setObjectName("rosterPreview")
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.setHorizontalHeaderLabels([_(FIELD_LABELS[f]) for f in FIELDS])
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its heading or its text (the table scrolls sideways).
+        self.preview.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.preview.horizontalHeader().setStretchLastSection(True)
         self.error = QLabel(wordWrap=True)
         self.error.setObjectName("error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -54,6 +54,7 @@ from idtrainer.core.quizzes import Quiz, QuizError
 from idtrainer.core.scoring import ANSWERED, PARTIAL, correct_response
 from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
+from idtrainer.gui.flow import FlowLayout
 from idtrainer.gui.gallery import Gallery
 from idtrainer.gui.keys import PageKeys
 
@@ -326,12 +327,11 @@ class ExamsPage(QWidget):
         self.export_button.clicked.connect(self.export_results)
         self.extra_button.clicked.connect(self.grant_extra_time)
         self.trainer_tools = QWidget()
-        tools = QHBoxLayout(self.trainer_tools)
+        tools = FlowLayout(self.trainer_tools)  # wraps at larger text sizes
         tools.setContentsMargins(0, 0, 0, 0)
         for tool in (self.new_quiz, self.edit_quiz, self.copy_quiz, self.assign_quiz,
                      self.check_quiz, self.extra_button, self.export_button):
             tools.addWidget(tool)
-        tools.addStretch(1)
         choose = QWidget()
         cv = QVBoxLayout(choose)
         for part in (self.title, self.trainer_tools, self.quizzes, self.summary):

@@ -122,6 +122,8 @@ class ExpertsDialog(QDialog):
         self.deleted: list[str] = []
         for e in ctx.store.experts.all():
             self._add(e)
+        # The choices are read whole (country, group, role); the text columns share the rest.
+        self.table.resizeColumnsToContents()
         self.resize(1200, 520)
 
     def _combo(self, values: dict[str, str], current: str) -> QComboBox:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtrainer.gui.flow import FlowLayout
+
 
 class FormDialog(QDialog):
     """OK calls ``on_ok``, which either accepts or puts the reason in ``self.error``."""
@@ -23,7 +25,10 @@ class FormDialog(QDialog):
                  hint: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        # Room for a full name or title in a field, whatever the text size.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.error = QLabel(wordWrap=True)
         self.error.setObjectName("error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -46,12 +51,13 @@ def secret_field(max_length: int = 0) -> QLineEdit:
     return field
 
 
-def button_row(*buttons: QWidget) -> QWidget:
-    """Buttons side by side, pushed to the left: one row of a form."""
+def button_row(*buttons: QWidget, wrap: bool = True) -> QWidget:
+    """Buttons side by side, from the left, wrapping onto a second line when the row
+    runs out of width (larger text sizes, longer languages); ``wrap=False`` keeps one
+    line, e.g. a field with its Choose… button (the field takes the width)."""
     holder = QWidget()
-    row = QHBoxLayout(holder)
+    row = FlowLayout(holder) if wrap else QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     for button in buttons:
         row.addWidget(button)
-    row.addStretch(1)
     return holder

@@ -42,6 +42,7 @@ from idtrainer.core.identify import CharacterInfo
 from idtrainer.core.species import SpeciesSummary
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.experts import expert_html, fill_countries
+from idtrainer.gui.forms import button_row
 from idtrainer.gui.images import ThumbnailCache, render
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -173,9 +174,12 @@ class IdentifyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
-        for w in (self.country_label, self.country, self.undo_button,
-                  self.reset_button, self.experts_button, self.checklist_button):
-            top.addWidget(w)
+        # Wraps under itself when a long title and a large text size leave no room.
+        top.addWidget(button_row(self.country_label, self.country, self.experts_button,
+                                 self.checklist_button))
+        # Undo and start again act on the answers: they sit under the questions, which
+        # also keeps the top row within 1366 px at larger text sizes.
+        key_buttons = button_row(self.undo_button, self.reset_button)
         left = QWidget()
         lcol = QVBoxLayout(left)
         lcol.setContentsMargins(0, 0, 0, 0)
@@ -186,6 +190,7 @@ class IdentifyPage(QWidget):
         lcol.addWidget(self.number)
         lcol.addWidget(self.skip_button)
         lcol.addWidget(self.tolerance)
+        lcol.addWidget(key_buttons)
         middle = QWidget()
         mcol = QVBoxLayout(middle)
         mcol.setContentsMargins(0, 0, 0, 0)
@@ -200,11 +205,10 @@ class IdentifyPage(QWidget):
         rcol.addWidget(self.lookup)
         rcol.addWidget(self.checklist_note)
         rcol.addWidget(self.result, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.lookalike, 1)
-        buttons.addWidget(self.compare_button)
-        rcol.addLayout(buttons)
+        # The lookalike to compare with on its own line, the buttons under it (they
+        # wrap in a narrow column).
+        rcol.addWidget(self.lookalike)
+        rcol.addWidget(button_row(self.open_button, self.compare_button))
         splitter = QSplitter()
         for column in (left, middle, right):
             splitter.addWidget(column)

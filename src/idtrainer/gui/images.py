@@ -45,14 +45,15 @@ QImageReader.setAllocationLimit(256)  # MB; a hostile file cannot exhaust memory
 def render_item(item: MediaItem, bound: QSize | None = None, *,
                 question: bool = False) -> QImage:
     """A media item as the reader sees it: a diagram in the reader's language, and without
-    its naming texts when the picture is the ``question``."""
-    if item.mime != SVG_MIME:
+    its naming texts when the picture is the ``question``; a photo with feature markers
+    drawn with them (core/markers.py)."""
+    if not item.drawn_as_svg:
         return render(item.path, item.mime, bound)
     try:
         data = diagrams.svg_for(item, question=question)
     except (OSError, ValueError, SyntaxError):
         return QImage()
-    return render(item.path, item.mime, bound, data=data)
+    return render(item.path, SVG_MIME, bound, data=data)
 
 
 def render(path: Path, mime: str, bound: QSize | None = None, *,

@@ -43,16 +43,28 @@ class LessonBrowser(QTextBrowser):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.content_locale: str | None = None  # the language shown; None: the interface's
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._link)
+
+    def show_lesson(self, body: str, locale: str | None = None) -> None:
+        """Render a lesson's Markdown as Learn shows it: ``{{features:<id>}}`` lists
+        expanded, pictures and diagrams (in ``locale``) from the media store."""
+        self.content_locale = locale
+        lang = locale or i18n.current_language()
+        self.document().clear()
+        self.setMarkdown(self.ctx.store.species.expand_feature_lists(body, lang))
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Only pictures of the media store, which passed the picture gate: a lesson (from
         a bundle, too) that names a file path or any other address gets nothing, where
         QTextBrowser itself would read the file from disk."""
         if kind == QTextDocument.ResourceType.ImageResource and isinstance(url, QUrl) \
-                and url.scheme() == "species":
-            item = self.ctx.store.media.get(content_uuid("media", url.path()),
+                and url.scheme() in ("species", "media"):
+            # media:<uuid> names a picture added in the app (a trainer's photo).
+            media = url.path() if url.scheme() == "media" else content_uuid("media",
+                                                                            url.path())
+            item = self.ctx.store.media.get(media, self.content_locale or
                                             i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
@@ -241,8 +253,7 @@ class LearnPage(QWidget):
         fell_back = bool(lesson.body and lesson.body.fell_back)
         self.note.setText(fallback_note(fell_back))
         self.note.setVisible(fell_back)
-        self.reader.document().clear()
-        self.reader.setMarkdown(store.species.expand_feature_lists(body, i18n.current_language()))
+        self.reader.show_lesson(body)
 
     def _map_html(self) -> str:
         """The first thing Learn shows: every module with its progress and its lessons,

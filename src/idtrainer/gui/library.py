@@ -59,7 +59,11 @@ class LibraryPage(QWidget):
         self.group = QComboBox()
         self.product = QComboBox()
         for combo in (self.appendix, self.group, self.product):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # As wide as the choice shown, not the longest one, so the row fits 1366 px
+            # at larger text sizes; the list opens at full width.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.appendix_label, self.group_label, self.product_label = QLabel(), QLabel(), QLabel()
         self.appendix_label.setBuddy(self.appendix)
         self.group_label.setBuddy(self.group)
@@ -95,10 +99,14 @@ class LibraryPage(QWidget):
         filters.addWidget(self.count)
         filters.addWidget(self.grid_button)
         filters.addWidget(self.list_button)
-        filters.addWidget(self.print_button)
-        filters.addWidget(self.posters_button)
+        # Printing sits on the title's line, so the filter row fits 1366 px at 130 %.
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.print_button)
+        top.addWidget(self.posters_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.list, 1)

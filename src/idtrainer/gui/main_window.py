@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")  # styled as the sidebar in gui/style.py
         self.nav.setIconSize(style.ICON_SIZE)
-        self.nav.setFixedWidth(230)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_nav()
         self.pages = QStackedWidget()
         # Pages are built when first shown: start-up builds only the start screen.
         self.page_widgets: dict[str, QWidget] = {}
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
                 from idtrainer.gui.trainer import TrainerPage
 
                 widget = TrainerPage(self.ctx)
+                widget.open_gap.connect(self.open_translation_gap)
             elif key == "practice":
                 from idtrainer.gui.practice import PracticePage
 
@@ -326,8 +328,20 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About IDTrainer"))
         for row, (_key, label) in enumerate(PAGES):
             self.nav.item(row).setText(_(label))
+        self._fit_nav()
         self._session_changed()
         self._exam_changed()
+
+    def _fit_nav(self) -> None:
+        """The sidebar as wide as its longest page name in this language and text size."""
+        self.nav.setFixedWidth(max(230, self.nav.sizeHintForColumn(0)
+                                   + 2 * self.nav.frameWidth() + 6))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and \
+                hasattr(self, "nav"):
+            QTimer.singleShot(0, self.nav, self._fit_nav)  # not once the window is gone
 
     def _session_changed(self) -> None:
         signed_in = self.ctx.trainee is not None
@@ -425,6 +439,18 @@ class MainWindow(QMainWindow):
         """Show what the CITES checklist says about ``name`` on the Identify page."""
         self.go_to([k for k, _label in PAGES].index("identify"))
         self.identify.look_up(name)
+
+    def open_translation_gap(self, table: str, locale: str, status: str) -> None:
+        """The texts behind a cell of the translation-status page, on the Translations tab."""
+        from idtrainer.gui.authoring.workspace import AuthoringPage
+
+        if not self.page_available("author"):
+            return
+        self.go_to([k for k, _label in PAGES].index("author"))
+        page = self.page("author")
+        assert isinstance(page, AuthoringPage)
+        tab = page.show_tab("translations")
+        tab.show_gaps(table, locale, status)  # type: ignore[attr-defined]
 
     def compare(self, left: str, right: str) -> CompareWindow | None:
         if self.ctx.exam_in_progress:

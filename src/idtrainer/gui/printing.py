@@ -124,8 +124,7 @@ class PostersDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  ask: Callable[[QWidget, str], Path | None] = ask_path) -> None:
         super().__init__(parent, _("Posters"), self._print, _(
-            "The species come from the tags in the species files: native, exotic, "
-            "derivatives."))
+            "The species on each poster are those tagged for it in the species files."))
         self.ctx, self.ask = ctx, ask
         self.kind = QComboBox()
         for kind, name in POSTER_NAMES.items():

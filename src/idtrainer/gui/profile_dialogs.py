@@ -13,6 +13,7 @@ class NewProfileDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, _("New profile"), self._check)
         self.name = QLineEdit()
+        self.name.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)  # a full name
         self.pin = secret_field(4)
         self.repeat = secret_field(4)
         self.form.addRow(_("Your &name (as on your certificate):"), self.name)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -170,10 +169,15 @@ class QuizBuilderDialog(FormDialog):
              _("Tags (comma-separated)"), _("Species"), _("Available")])
         header = self.rules.horizontalHeader()
         header.setMinimumSectionSize(60)
-        for column, width in enumerate((80, 170, 140, 100, 0, 180, 90)):
-            if width:
-                self.rules.setColumnWidth(column, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # tags: the rest
+        # Widths in characters of the current text size, and never less than the heading.
+        metrics = self.fontMetrics()
+        for column, chars in enumerate((11, 26, 22, 15, 22, 26, 13)):
+            item = self.rules.horizontalHeaderItem(column)
+            heading = item.text() if item is not None else ""
+            self.rules.setColumnWidth(column, max(
+                metrics.averageCharWidth() * chars,
+                metrics.horizontalAdvance(heading) + 2 * metrics.averageCharWidth()))
+        header.setStretchLastSection(True)  # the table scrolls sideways when it must
         add = QPushButton(_("&Add a rule"))
         add.clicked.connect(lambda: self.add_rule(Rule("random", count=10)))
         remove = QPushButton(_("&Remove the rule"))

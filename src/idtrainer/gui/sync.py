@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -185,7 +187,7 @@ class KeyFileDialog(FormDialog):
         browse.clicked.connect(self._browse)
         self.passphrase = secret_field()
         self.again = secret_field()
-        self.form.addRow(_("File:"), button_row(self.path, browse))
+        self.form.addRow(_("File:"), button_row(self.path, browse, wrap=False))
         self.form.addRow(_("Passphrase:"), self.passphrase)
         if saving:
             self.form.addRow(_("The same again:"), self.again)
@@ -300,7 +302,17 @@ class SyncPage(QWidget):
         log_row = QHBoxLayout()
         log_row.addWidget(self.log_label, 1)
         log_row.addWidget(self.details_button)
-        layout = QVBoxLayout(self)
+        # The page scrolls when it is taller than the window (1366 × 768 at larger text
+        # sizes), rather than squeezing its wrapped lines.
+        body = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addLayout(name_row)

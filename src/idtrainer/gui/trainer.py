@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -28,7 +29,9 @@ CONTENT_KINDS = {
     "questions": N_("Questions"),
     "question_options": N_("Answer options"),
 }
-STATUSES = {"reviewed": N_("reviewed"), "machine": N_("machine"), "draft": N_("draft")}
+STATUSES = {"missing": N_("untranslated"), "reviewed": N_("reviewed"),
+            "machine": N_("machine"), "draft": N_("draft")}
+GAP_ROLE = Qt.ItemDataRole.UserRole
 
 
 class SetPasswordDialog(FormDialog):
@@ -92,7 +95,11 @@ class UnlockDialog(FormDialog):
 
 
 class TrainerPage(QWidget):
-    """What a trainer checks first: how much content there is and how well it is translated."""
+    """What a trainer checks first: how much content there is and how well it is translated.
+    Each cell leads to its texts on the authoring page's Translations tab (``open_gap``)."""
+
+    #: (table, language, status or "missing") of a cell that was clicked
+    open_gap = Signal(str, str, str)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -103,6 +110,8 @@ class TrainerPage(QWidget):
         self.table = QTableWidget()
         self.table.setObjectName("coverage")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellClicked.connect(self._clicked)
+        self.table.cellActivated.connect(self._clicked)
         self.change_password = QPushButton()
         self.change_password.clicked.connect(
             lambda: SetPasswordDialog(self.ctx, self).exec())
@@ -123,12 +132,16 @@ class TrainerPage(QWidget):
         self.explain.setText(_(
             "Translation status of the content on this laptop: how many texts in each "
             "language are reviewed by a person, machine-translated, or drafts. Trainer mode "
-            "locks itself after {n} minutes without use.").format(n=self.ctx.idle_minutes()))
+            "locks itself after {n} minutes without use.").format(n=self.ctx.idle_minutes())
+            + " " + _("Click a number to open those texts for translation or review."))
         self.change_password.setText(_("Change the trainer password…"))
         self.lock.setText(_("Lock trainer mode"))
         self.refresh()
 
     def refresh(self) -> None:
+        from idtrainer.core.authoring_texts import TranslationDesk
+
+        desk = TranslationDesk(self.ctx.store)
         columns = [(lang, status) for lang in i18n.LANGUAGES for status in STATUSES]
         self.table.setColumnCount(len(columns))
         self.table.setRowCount(len(CONTENT_KINDS))
@@ -137,7 +150,16 @@ class TrainerPage(QWidget):
         self.table.setVerticalHeaderLabels([_(label) for label in CONTENT_KINDS.values()])
         for row, table in enumerate(CONTENT_KINDS):
             coverage = self.ctx.store.texts.coverage(table)
+            missing = desk.missing(table)
             for col, (lang, status) in enumerate(columns):
-                cell = QTableWidgetItem(i18n.format_number(coverage[lang][status]))
+                n = missing[lang] if status == "missing" else coverage[lang][status]
+                cell = QTableWidgetItem(i18n.format_number(n))
+                cell.setData(GAP_ROLE, (table, lang, status))
+                cell.setToolTip(_("Open these texts on the Translations tab"))
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
+
+    def _clicked(self, row: int, column: int) -> None:
+        cell = self.table.item(row, column)
+        if cell is not None and (gap := cell.data(GAP_ROLE)):
+            self.open_gap.emit(*gap)

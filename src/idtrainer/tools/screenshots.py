@@ -1,10 +1,12 @@
-"""Render each main screen in each language to PNG, offscreen.
+"""Render each main screen and every dialog in each language to PNG, offscreen.
 
     python -m idtrainer.tools.screenshots OUTDIR [--data-dir DIR] [--lang ru kk ...]
         [--size 1366x768]
 
 Uses the data directory given (or a fresh one built from the starter content) and a
-demo profile; writes OUTDIR/<screen>-<lang>.png.
+demo profile; writes OUTDIR/<screen>-<lang>.png and OUTDIR/dialog-<name>-<lang>.png
+(every dialog, see tools/dialog_tour.py; any text cut is reported on stderr).
+``--only-dialogs`` skips the main screens.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--lang", nargs="*", default=list(i18n.LANGUAGES))
     parser.add_argument("--size", default="1366x768")
+    parser.add_argument("--only-dialogs", action="store_true")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         widget.grab().save(str(path))
         print(path)
 
+    if args.only_dialogs:
+        shoot_dialogs(window, ctx, args.lang, shoot)
+        return finish(window, ctx)
     for lang in args.lang:
         ctx.set_language(lang)
         shoot(window, "start", lang)
@@ -88,9 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     shoot_sync(window, ctx, args.lang, shoot)
     shoot_events(window, ctx, args.lang, shoot)
     shoot_authoring(window, ctx, args.lang, shoot)
+    shoot_lessons_and_translations(window, ctx, args.lang, shoot)
+    shoot_dialogs(window, ctx, args.lang, shoot)
+    return finish(window, ctx)
+
+
+def finish(window: MainWindow, ctx: AppContext) -> int:
     window.close()
     ctx.detach()
-    store.close()
+    ctx.store.close()
     return 0
 
 
@@ -252,6 +264,51 @@ def shoot_authoring(window: MainWindow, ctx: AppContext, langs: list[str], shoot
         shoot(dialog, "authoring-try", lang)
         dialog.close()
     ctx.lock_trainer()
+
+
+def shoot_dialogs(window: MainWindow, ctx: AppContext, langs: list[str], shoot) -> None:
+    """Every dialog (tools/dialog_tour.py) as ``dialog-<name>-<lang>.png``; a dialog whose
+    text is cut is reported on stderr."""
+    from idtrainer.tools import dialog_tour
+
+    state = dialog_tour.prepare(window)
+    for lang in langs:
+        ctx.set_language(lang)
+
+        def visit(name: str, dialog: QWidget, lang: str = lang) -> None:
+            for problem in dialog_tour.too_big(dialog) + dialog_tour.clipped(dialog):
+                print(f"dialog-{name}-{lang}: {problem}", file=sys.stderr)
+            shoot(dialog, f"dialog-{name}", lang)
+
+        dialog_tour.tour(window, visit, state)
+
+
+def shoot_lessons_and_translations(window: MainWindow, ctx: AppContext, langs: list[str],
+                                   shoot) -> None:
+    """Course authoring (trainer mode): a lesson in the Markdown editor beside its preview,
+    and a Kazakh text beside its Russian source on the Translations tab."""
+    from idtrainer.core.authoring_texts import FieldKey
+
+    ctx.unlock_trainer()
+    keys = [key for key, _label in PAGES_FOR_SHOTS]
+    store = ctx.store
+    lesson = store.scalar("SELECT uuid FROM lessons WHERE slug = 'identifying-saiga-horn' AND "
+                          "deleted = 0") or store.scalar("SELECT uuid FROM lessons WHERE "
+                                                         "deleted = 0 ORDER BY position")
+    for lang in langs:
+        ctx.set_language(lang)
+        window.go_to(keys.index("author"))
+        page = window.page("author")
+        lessons = page.show_tab("lessons")  # type: ignore[attr-defined]
+        lessons.language.setCurrentIndex(lessons.language.findData(lang))
+        lessons.select("lessons", lesson)
+        lessons.update_preview()
+        shoot(window, "authoring-lessons", lang)
+        tab = page.show_tab("translations")  # type: ignore[attr-defined]
+        tab.show_gaps("species", "kk", None)
+        tab.open(FieldKey("species", store.species.uuid_for("saiga-tatarica") or "",
+                          "summary"))
+        shoot(window, "authoring-translations", lang)
 
 
 if __name__ == "__main__":

@@ -330,6 +330,12 @@ def select_content(store: Store, modules: list[str], quizzes: list[str]) -> dict
                                                "IN ({})", owners)
     picked["media"] |= _select_in(store, "SELECT media_uuid FROM media_links WHERE uuid "
                                          "IN ({})", picked["media_links"])
+    # Feature markers on the pictures sent, when the feature they show travels too (a
+    # picture reached through a question of another species keeps its markers home).
+    picked["picture_markers"] |= _select_in(
+        store, "SELECT uuid FROM picture_markers WHERE media_uuid IN ({})", picked["media"]
+    ) & _select_in(store, "SELECT uuid FROM picture_markers WHERE feature_uuid IN ({})",
+                   picked["species_features"])
     owners |= picked["media_links"] | picked["media"]
     picked[TEXTS_TABLE] = _select_in(store, "SELECT uuid FROM texts WHERE owner_uuid IN ({})",
                                      owners)

@@ -20,6 +20,11 @@ from idtrainer.gui.context import AppContext
 TABS: list[tuple[str, str, str, str]] = [
     ("species", "idtrainer.gui.authoring.species_tab", "SpeciesTab", N_("Species")),
     ("questions", "idtrainer.gui.authoring.questions_tab", "QuestionsTab", N_("Questions")),
+    ("lessons", "idtrainer.gui.authoring.lessons", "LessonsTab", N_("Lessons")),
+    ("translations", "idtrainer.gui.authoring.translations", "TranslationsTab",
+     N_("Translations")),
+    ("pictures", "idtrainer.gui.authoring.pictures", "PicturesTab", N_("Pictures")),
+    ("files", "idtrainer.gui.authoring.files", "FilesTab", N_("Course files")),
 ]
 
 
