@@ -106,6 +106,33 @@ def test_reviews_made_today_are_counted(loaded: Store, clock):
     assert loaded.practice.reviewed_today(trainee) == 0
 
 
+def test_due_count_matches_due_without_reading_diagrams_while_it_can(loaded: Store, clock,
+                                                                      monkeypatch):
+    loaded.clock = clock
+    trainee = loaded.trainees.create("D")
+    due = loaded.practice.due(trainee)
+    fresh = Store.open(loaded.path, clock=clock)  # no picture choices remembered yet
+    try:
+        def no_diagrams(_species: str) -> str | None:
+            raise AssertionError("the start page's count read the diagrams")
+
+        monkeypatch.setattr(fresh.practice, "picture_for", no_diagrams)
+        assert fresh.practice.due_count(trainee) == len(due) == 20
+    finally:
+        fresh.close()
+    # Every card but the picture ones started on earlier days: the count needs the
+    # picture cards now, and still agrees with the list.
+    plain = [k for k in loaded.practice.all_keys() if not k.startswith("picture:")]
+    for start in range(0, len(plain), 20):  # twenty new cards a day
+        clock.now += dt.timedelta(days=1)
+        for key in plain[start:start + 20]:
+            loaded.practice.review(trainee, key, 4)
+    clock.now += dt.timedelta(days=1)
+    due = loaded.practice.due(trainee)
+    assert any(k.startswith("picture:") for k in due)
+    assert loaded.practice.due_count(trainee) == len(due)
+
+
 def test_a_generic_caviar_picture_asks_what_it_can_answer(loaded: Store):
     """The caviar comparison cannot show which sturgeon: never a "which species?" card, but a
     card of its own asking which of A, B, C is sturgeon caviar, in every language, with the

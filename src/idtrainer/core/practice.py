@@ -151,17 +151,24 @@ class PracticeManager:
         return {r["card_key"]: r for r in self.store.query(
             "SELECT * FROM practice_cards WHERE trainee_uuid = ? AND deleted = 0", (trainee,))}
 
-    def due(self, trainee: str, now: dt.datetime | None = None) -> list[str]:
-        """Cards to review now: those whose time has come, then today's new ones."""
+    def _schedule(self, trainee: str, now: dt.datetime | None
+                  ) -> tuple[dict[str, dict], list[str], int]:
+        """The trainee's card rows, the keys due now (oldest first) and how many new cards
+        may still start today."""
         now = now or self.store.clock()
         rows = self._rows(trainee)
         due = sorted((r["due_at"], k) for k, r in rows.items() if r["due_at"] <= iso(now))
         today = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
         started_today = sum(1 for r in rows.values() if r["updated_at"] >= today and
                             json.loads(r["state"]).get("first_review", "") >= today)
+        return rows, [k for _due, k in due], max(0, NEW_PER_DAY - started_today)
+
+    def due(self, trainee: str, now: dt.datetime | None = None) -> list[str]:
+        """Cards to review now: those whose time has come, then today's new ones."""
+        rows, due, quota = self._schedule(trainee, now)
         # The order is fixed over every card, so reviewing one does not reshuffle the rest.
         fresh = [k for k in interleave(self.all_keys(), seed=trainee) if k not in rows]
-        return [k for _due, k in due] + fresh[:max(0, NEW_PER_DAY - started_today)]
+        return due + fresh[:quota]
 
     def reviewed_today(self, trainee: str, now: dt.datetime | None = None) -> int:
         """How many reviews the trainee has made since midnight (the day's progress)."""
@@ -231,5 +238,24 @@ class PracticeManager:
                                                 "rating": rating, "reviewed_at": iso(now)})
         return card.due
 
-    def due_count(self, trainee: str) -> int:
-        return len(self.due(trainee))
+    def due_count(self, trainee: str, now: dt.datetime | None = None) -> int:
+        """``len(due(trainee))``, without choosing every species' picture card (which reads
+        and checks every diagram) while the cards that need no picture already fill the
+        day's new ones: the start page asks this before its first paint."""
+        rows, due, quota = self._schedule(trainee, now)
+        plain = sum(1 for key in self._keys_without_pictures() if key not in rows)
+        if plain >= quota:
+            return len(due) + quota
+        return len(self.due(trainee, now))
+
+    def _keys_without_pictures(self) -> list[str]:
+        """Every card key but the picture cards (the features, appendix and product ones)."""
+        keys = []
+        for row in self.store.query(
+                "SELECT s.slug, EXISTS (SELECT 1 FROM species_products p WHERE "
+                "p.species_uuid = s.uuid AND p.deleted = 0) AS product FROM species s "
+                "WHERE s.deleted = 0 ORDER BY s.slug"):
+            keys += [f"features:{row['slug']}", f"appendix:{row['slug']}"]
+            if row["product"]:
+                keys.append(f"product:{row['slug']}")
+        return keys

@@ -35,6 +35,29 @@ from idtrainer.core.schema import ORIGIN_COLUMN, SYNC_COLUMNS
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from idtrainer.core.attempts import AttemptManager
+    from idtrainer.core.certificates import CertificateManager
+    from idtrainer.core.checklist import ChecklistManager
+    from idtrainer.core.classes import ClassManager
+    from idtrainer.core.events import EventManager
+    from idtrainer.core.experts import ExpertManager
+    from idtrainer.core.identify import IdentifyManager
+    from idtrainer.core.keys import KeyManager
+    from idtrainer.core.lessons import LessonManager
+    from idtrainer.core.markers import MarkerManager
+    from idtrainer.core.media import MediaManager
+    from idtrainer.core.photos import PhotoManager
+    from idtrainer.core.practice import PracticeManager
+    from idtrainer.core.progress import ProgressManager
+    from idtrainer.core.questions import QuestionManager
+    from idtrainer.core.quizzes import QuizManager
+    from idtrainer.core.search import SearchManager
+    from idtrainer.core.species import SpeciesManager
+    from idtrainer.core.sync_log import SyncLogManager
+    from idtrainer.core.texts import TextManager
+    from idtrainer.core.trainees import TraineeManager
+    from idtrainer.core.trainer_auth import TrainerAuth
+
 Clock = Callable[[], dt.datetime]
 PutResult = Literal["added", "updated", "unchanged"]
 
@@ -165,51 +188,139 @@ class Store:
         self._pending = Pending()
         self.device_id = self._ensure_device_id()
 
-        from idtrainer.core.attempts import AttemptManager
-        from idtrainer.core.certificates import CertificateManager
-        from idtrainer.core.checklist import ChecklistManager
-        from idtrainer.core.classes import ClassManager
-        from idtrainer.core.events import EventManager
-        from idtrainer.core.experts import ExpertManager
-        from idtrainer.core.identify import IdentifyManager
-        from idtrainer.core.keys import KeyManager
-        from idtrainer.core.lessons import LessonManager
-        from idtrainer.core.markers import MarkerManager
-        from idtrainer.core.media import MediaManager
-        from idtrainer.core.photos import PhotoManager
-        from idtrainer.core.practice import PracticeManager
-        from idtrainer.core.progress import ProgressManager
-        from idtrainer.core.questions import QuestionManager
-        from idtrainer.core.quizzes import QuizManager
-        from idtrainer.core.search import SearchManager
-        from idtrainer.core.species import SpeciesManager
-        from idtrainer.core.sync_log import SyncLogManager
+    # -- the managers, each made on first use (start-up imports only what it touches) --
+
+    @cached_property
+    def texts(self) -> TextManager:
         from idtrainer.core.texts import TextManager
+
+        return TextManager(self)
+
+    @cached_property
+    def media(self) -> MediaManager:
+        from idtrainer.core.media import MediaManager
+
+        return MediaManager(self)
+
+    @cached_property
+    def search(self) -> SearchManager:
+        from idtrainer.core.search import SearchManager
+
+        return SearchManager(self)
+
+    @cached_property
+    def species(self) -> SpeciesManager:
+        from idtrainer.core.species import SpeciesManager
+
+        return SpeciesManager(self)
+
+    @cached_property
+    def lessons(self) -> LessonManager:
+        from idtrainer.core.lessons import LessonManager
+
+        return LessonManager(self)
+
+    @cached_property
+    def questions(self) -> QuestionManager:
+        from idtrainer.core.questions import QuestionManager
+
+        return QuestionManager(self)
+
+    @cached_property
+    def trainees(self) -> TraineeManager:
         from idtrainer.core.trainees import TraineeManager
+
+        return TraineeManager(self)
+
+    @cached_property
+    def progress(self) -> ProgressManager:
+        from idtrainer.core.progress import ProgressManager
+
+        return ProgressManager(self)
+
+    @cached_property
+    def trainer(self) -> TrainerAuth:
         from idtrainer.core.trainer_auth import TrainerAuth
 
-        self.texts = TextManager(self)
-        self.media = MediaManager(self)
-        self.search = SearchManager(self)
-        self.species = SpeciesManager(self)
-        self.lessons = LessonManager(self)
-        self.questions = QuestionManager(self)
-        self.trainees = TraineeManager(self)
-        self.progress = ProgressManager(self)
-        self.trainer = TrainerAuth(self)
-        self.keys = KeyManager(self)
-        self.classes = ClassManager(self)
-        self.certificates = CertificateManager(self)
-        self.quizzes = QuizManager(self)
-        self.attempts = AttemptManager(self)
-        self.practice = PracticeManager(self)
-        self.sync_log = SyncLogManager(self)
-        self.events = EventManager(self)
-        self.identify = IdentifyManager(self)
-        self.experts = ExpertManager(self)
-        self.checklist = ChecklistManager(self)
-        self.markers = MarkerManager(self)   # feature markers on pictures
-        self.photos = PhotoManager(self)     # a trainer's photos (core/photos.py)
+        return TrainerAuth(self)
+
+    @cached_property
+    def keys(self) -> KeyManager:
+        from idtrainer.core.keys import KeyManager
+
+        return KeyManager(self)
+
+    @cached_property
+    def classes(self) -> ClassManager:
+        from idtrainer.core.classes import ClassManager
+
+        return ClassManager(self)
+
+    @cached_property
+    def certificates(self) -> CertificateManager:
+        from idtrainer.core.certificates import CertificateManager
+
+        return CertificateManager(self)
+
+    @cached_property
+    def quizzes(self) -> QuizManager:
+        from idtrainer.core.quizzes import QuizManager
+
+        return QuizManager(self)
+
+    @cached_property
+    def attempts(self) -> AttemptManager:
+        from idtrainer.core.attempts import AttemptManager
+
+        return AttemptManager(self)
+
+    @cached_property
+    def practice(self) -> PracticeManager:
+        from idtrainer.core.practice import PracticeManager
+
+        return PracticeManager(self)
+
+    @cached_property
+    def sync_log(self) -> SyncLogManager:
+        from idtrainer.core.sync_log import SyncLogManager
+
+        return SyncLogManager(self)
+
+    @cached_property
+    def events(self) -> EventManager:
+        from idtrainer.core.events import EventManager
+
+        return EventManager(self)
+
+    @cached_property
+    def identify(self) -> IdentifyManager:
+        from idtrainer.core.identify import IdentifyManager
+
+        return IdentifyManager(self)
+
+    @cached_property
+    def experts(self) -> ExpertManager:
+        from idtrainer.core.experts import ExpertManager
+
+        return ExpertManager(self)
+
+    @cached_property
+    def checklist(self) -> ChecklistManager:
+        from idtrainer.core.checklist import ChecklistManager
+
+        return ChecklistManager(self)
+
+    @cached_property
+    def markers(self) -> MarkerManager:  # feature markers on pictures
+        from idtrainer.core.markers import MarkerManager
+
+        return MarkerManager(self)
+
+    @cached_property
+    def photos(self) -> PhotoManager:  # a trainer's photos (core/photos.py)
+        from idtrainer.core.photos import PhotoManager
+
+        return PhotoManager(self)
 
     # -- opening and closing ----------------------------------------------------------
 
