@@ -271,6 +271,8 @@ def shoot_dialogs(window: MainWindow, ctx: AppContext, langs: list[str], shoot) 
     text is cut is reported on stderr."""
     from idtrainer.tools import dialog_tour
 
+    if ctx.store.trainer.has_password() and ctx.store.keys.publisher() is None:
+        ctx.store.trainer.unlock("screenshots-only")  # locked again by an earlier screen
     state = dialog_tour.prepare(window)
     for lang in langs:
         ctx.set_language(lang)
