@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtrainer.core.authoring import AuthoringError, AuthoringSession, Problem, Reference, Words
+from idtrainer.core import i18n
+from idtrainer.core.authoring import (
+    AuthoringError,
+    AuthoringSession,
+    Edit,
+    Problem,
+    Reference,
+    Words,
+)
 from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.languages import authored
@@ -319,3 +328,61 @@ def confirm_delete(parent: QWidget, what: str, references: list[Reference]) -> b
 
 def report(parent: QWidget, exc: AuthoringError) -> None:
     QMessageBox.warning(parent, _("Course authoring"), str(exc))
+
+
+class DraftHandlers:
+    """Save, undo, redo and delete for a tab that edits one kind of item (``KIND``) through
+    the authoring session; the tab gives ``collect``, ``show_draft``, ``new``, ``refresh``,
+    ``_check`` and the session's load and save for its kind."""
+
+    KIND = ""
+    ctx: AppContext
+    draft: Any
+
+    @property
+    def session(self) -> AuthoringSession:
+        return session_for(self.ctx)
+
+    def collect(self) -> Any: ...
+    def show_draft(self, draft: Any) -> None: ...
+    def new(self) -> None: ...
+    def refresh(self) -> None: ...
+    def _check(self) -> None: ...
+    def _load(self, uuid: str) -> Any: ...
+    def _save(self, draft: Any) -> None: ...
+
+    def save(self) -> None:
+        draft = self.collect()
+        try:
+            self._save(draft)
+        except AuthoringError as exc:
+            report(cast(QWidget, self), exc)
+            return
+        self.show_draft(self._load(draft.uuid or ""))
+        self.refresh()
+
+    def undo(self) -> None:
+        self._after(self.session.undo())
+
+    def redo(self) -> None:
+        self._after(self.session.redo())
+
+    def _after(self, edit: Edit | None) -> None:
+        if edit is not None and edit.kind == self.KIND:
+            try:  # the item as it is after the step, or a new one if the step removed it
+                self.show_draft(self._load(edit.uuid))
+            except AuthoringError:
+                self.new()
+        self.refresh()
+        self._check()
+
+    def delete(self) -> None:
+        uuid = self.draft.uuid
+        if uuid is None:
+            return
+        refs = self.session.references(self.KIND, uuid, i18n.current_language())
+        if not confirm_delete(cast(QWidget, self), self.draft.slug, refs):
+            return
+        self.session.delete(self.KIND, uuid)
+        self.new()
+        self.refresh()

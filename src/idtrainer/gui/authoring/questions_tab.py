@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
 from idtrainer.core import i18n, labels
 from idtrainer.core.authoring import (
     AuthoringError,
-    AuthoringSession,
-    Edit,
     OptionDraft,
     QuestionDraft,
 )
@@ -46,16 +44,15 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.questions import Question
 from idtrainer.core.schema import APPENDICES, QUESTION_TYPES
 from idtrainer.gui.authoring.editing import (
+    DraftHandlers,
     EditBar,
     ProblemList,
     RowList,
     SpeciesIdBox,
     WordsField,
     choose_species,
-    confirm_delete,
     narrow_combo,
     report,
-    session_for,
     split_list,
 )
 from idtrainer.gui.context import AppContext
@@ -176,7 +173,9 @@ class TryDialog(QDialog):
         self.verdict.setText(text)
 
 
-class QuestionsTab(QWidget):
+class QuestionsTab(DraftHandlers, QWidget):
+    KIND = "question"
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -304,10 +303,6 @@ class QuestionsTab(QWidget):
         self._captions.append((box, msgid))
         column.addWidget(box)
         return QFormLayout(box)
-
-    @property
-    def session(self) -> AuthoringSession:
-        return session_for(self.ctx)
 
     def _ids(self) -> set[str]:
         try:
@@ -495,38 +490,8 @@ class QuestionsTab(QWidget):
         self.try_dialog = TryDialog(self.ctx, question, self)
         self.try_dialog.open()
 
-    def save(self) -> None:
-        draft = self.collect()
-        try:
-            self.session.save_question(draft)
-        except AuthoringError as exc:
-            report(self, exc)
-            return
-        self.show_draft(self.session.load_question(draft.uuid or ""))
-        self.refresh()
+    def _load(self, uuid: str) -> QuestionDraft:
+        return self.session.load_question(uuid)
 
-    def undo(self) -> None:
-        self._after(self.session.undo())
-
-    def redo(self) -> None:
-        self._after(self.session.redo())
-
-    def _after(self, edit: Edit | None) -> None:
-        if edit is not None and edit.kind == "question":
-            try:
-                self.show_draft(self.session.load_question(edit.uuid))
-            except AuthoringError:
-                self.new()
-        self.refresh()
-        self._check()
-
-    def delete(self) -> None:
-        uuid = self.draft.uuid
-        if uuid is None:
-            return
-        refs = self.session.references("question", uuid, i18n.current_language())
-        if not confirm_delete(self, self.draft.slug, refs):
-            return
-        self.session.delete("question", uuid)
-        self.new()
-        self.refresh()
+    def _save(self, draft: QuestionDraft) -> None:
+        self.session.save_question(draft)

@@ -30,8 +30,6 @@ from idtrainer.core import i18n, labels
 from idtrainer.core.authoring import (
     SPECIES_TEXTS,
     AuthoringError,
-    AuthoringSession,
-    Edit,
     Lookalike,
     SpeciesDraft,
     Words,
@@ -40,14 +38,13 @@ from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import APPENDICES, PRODUCT_TYPES, TAXON_GROUPS
 from idtrainer.gui.authoring.editing import (
+    DraftHandlers,
     EditBar,
     ProblemList,
     RowList,
     SpeciesIdBox,
     WordsField,
-    confirm_delete,
     report,
-    session_for,
     split_list,
 )
 from idtrainer.gui.context import AppContext
@@ -121,7 +118,9 @@ class LookalikeRow(QWidget):
         self.points.set_words(look.points)
 
 
-class SpeciesTab(QWidget):
+class SpeciesTab(DraftHandlers, QWidget):
+    KIND = "species"
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -279,10 +278,6 @@ class SpeciesTab(QWidget):
 
     # -- the session ------------------------------------------------------------------
 
-    @property
-    def session(self) -> AuthoringSession:
-        return session_for(self.ctx)
-
     def session_ids(self) -> set[str]:
         try:
             return self.session.species_ids()
@@ -411,45 +406,8 @@ class SpeciesTab(QWidget):
         self.state.setText(_("New species, not saved yet") if self.draft.uuid is None else
                            _("Editing {id}").format(id=self.draft.slug))
 
-    def save(self) -> None:
-        draft = self.collect()
-        try:
-            self.session.save_species(draft)
-        except AuthoringError as exc:
-            report(self, exc)
-            return
-        self.show_draft(self.session.load_species(draft.uuid or ""))
-        self.refresh()
+    def _load(self, uuid: str) -> SpeciesDraft:
+        return self.session.load_species(uuid)
 
-    def undo(self) -> None:
-        self._after(self.session.undo())
-
-    def redo(self) -> None:
-        self._after(self.session.redo())
-
-    def _after(self, edit: Edit | None) -> None:
-        if edit is not None and edit.kind == "species":
-            if self._exists(edit.uuid):
-                self.show_draft(self.session.load_species(edit.uuid))
-            else:
-                self.new()
-        self.refresh()
-        self._check()
-
-    def _exists(self, uuid: str) -> bool:
-        try:
-            self.session.load_species(uuid)
-        except AuthoringError:
-            return False
-        return True
-
-    def delete(self) -> None:
-        uuid = self.draft.uuid
-        if uuid is None:
-            return
-        refs = self.session.references("species", uuid, i18n.current_language())
-        if not confirm_delete(self, self.draft.slug, refs):
-            return
-        self.session.delete("species", uuid)
-        self.new()
-        self.refresh()
+    def _save(self, draft: SpeciesDraft) -> None:
+        self.session.save_species(draft)
