@@ -225,7 +225,7 @@ class SyncPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.heading = QLabel()
-        self.heading.setObjectName("heading")
+        self.heading.setObjectName("pageTitle")  # styled as every page title (gui/style.py)
         self.intro = QLabel(wordWrap=True)
         self.device_fingerprint = QLabel(wordWrap=True)
         self.device_fingerprint.setTextInteractionFlags(
