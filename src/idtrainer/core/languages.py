@@ -68,8 +68,11 @@ def names_in(source: str) -> frozenset[str]:
 
 # The same alternatives, then any Latin word: :func:`protect` keeps such a word when it is
 # one of ``keep``. One pattern compiled once, where a pattern with the words written in
-# would be compiled per text (thousands on a first start: SQLite's re cache holds 512).
-_PROTECTED_OR_WORD = re.compile(rf"{_PROTECTED.pattern}|(?P<word>{_LATIN_WORD.pattern})")
+# would be compiled per text (thousands on a first start: the re module's cache holds
+# 512). Compiled on first use: a start that derives nothing does not pay for it.
+@lru_cache(maxsize=1)
+def _protected_or_word() -> re.Pattern[str]:
+    return re.compile(rf"{_PROTECTED.pattern}|(?P<word>{_LATIN_WORD.pattern})")
 
 
 @lru_cache(maxsize=64)
@@ -90,7 +93,7 @@ def protect(text: str, convert: Callable[[str], str], keep: frozenset[str] = fro
         # A whole Latin word is matched only where ``\b(?:words)\b`` would match one of
         # ``keep`` (the word alternative is last, as there); a word not kept is passed
         # over by searching again one character on, as that pattern's search would.
-        pattern = _PROTECTED_OR_WORD
+        pattern = _protected_or_word()
     pos = 0
     while (match := pattern.search(text, pos)) is not None:
         word = match.groupdict().get("word")
