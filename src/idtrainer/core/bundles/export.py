@@ -37,6 +37,7 @@ from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.ownership import CREDENTIALS
 from idtrainer.core.paths import atomic_write
+from idtrainer.core.pictures import MAX_BYTES as MAX_MEDIA_BYTES
 from idtrainer.core.schema import TEXTS_TABLE
 
 if TYPE_CHECKING:
@@ -248,14 +249,18 @@ def _write_rows(zf: zipfile.ZipFile, name: str, cursor: sqlite3.Cursor
 
 def _write_file(zf: zipfile.ZipFile, name: str, source: Path, *, compress: bool
                 ) -> tuple[str, int]:
+    """Copy a media file into the bundle: read once, hashed once (in one call, which
+    lets go of the GIL), written once (zip adds its CRC-32). Pictures are stored, not
+    deflated: JPEG, PNG and WebP are compressed already."""
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    info.file_size = source.stat().st_size
-    with source.open("rb") as src, zf.open(info, "w", force_zip64=True) as out:
-        writer = _HashingWriter(out)
-        while chunk := src.read(1 << 20):
-            writer.write(chunk)
-    return writer.digest.hexdigest(), writer.size
+    with source.open("rb") as src:
+        data = src.read(MAX_MEDIA_BYTES + 1)
+    info.file_size = len(data)
+    sha = hashlib.sha256(data).hexdigest()
+    with zf.open(info, "w", force_zip64=True) as out:
+        out.write(data)
+    return sha, len(data)
 
 
 # -- what a partial content bundle needs --------------------------------------------------
