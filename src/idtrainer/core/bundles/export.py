@@ -37,7 +37,6 @@ from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.ownership import CREDENTIALS
 from idtrainer.core.paths import atomic_write
-from idtrainer.core.pictures import MAX_BYTES as MAX_MEDIA_BYTES
 from idtrainer.core.schema import TEXTS_TABLE
 
 if TYPE_CHECKING:
@@ -249,18 +248,23 @@ def _write_rows(zf: zipfile.ZipFile, name: str, cursor: sqlite3.Cursor
 
 def _write_file(zf: zipfile.ZipFile, name: str, source: Path, *, compress: bool
                 ) -> tuple[str, int]:
-    """Copy a media file into the bundle: read once, hashed once (in one call, which
-    lets go of the GIL), written once (zip adds its CRC-32). Pictures are stored, not
-    deflated: JPEG, PNG and WebP are compressed already."""
+    """Copy a media file into the bundle; its sha256 is its name in the media store.
+
+    The store names each picture by the hash of the bytes that passed the picture gate
+    (core/media.py; a bundle's pictures are hashed before they are moved in), so the
+    manifest signs exactly what was checked, and it is not hashed again here: if the
+    file changed on disk since, every laptop refuses it by that hash, as it would
+    any damaged entry. Pictures are stored, not deflated: JPEG, PNG and WebP are
+    compressed already."""
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with source.open("rb") as src:
-        data = src.read(MAX_MEDIA_BYTES + 1)
-    info.file_size = len(data)
-    sha = hashlib.sha256(data).hexdigest()
-    with zf.open(info, "w", force_zip64=True) as out:
-        out.write(data)
-    return sha, len(data)
+    info.file_size = source.stat().st_size
+    size = 0
+    with source.open("rb") as src, zf.open(info, "w", force_zip64=True) as out:
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+            size += len(chunk)
+    return source.name, size
 
 
 # -- what a partial content bundle needs --------------------------------------------------
