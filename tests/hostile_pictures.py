@@ -82,7 +82,8 @@ def good_png(size: tuple[int, int] = (12, 8), colour: str = "red") -> bytes:
     return buffer.getvalue()
 
 
-#: Sound headers, damaged pixels (docs/security.md, "Pictures").
+#: Sound headers, damaged pixels: found at the first display of a picture from a bundle
+#: (docs/security.md, "Pictures from a content bundle").
 DECODE_ONLY = frozenset({"truncated.jpg"})
 HOSTILE_NAMES = ["xxe-utf8.svg", "xxe-utf16.svg", "laughs-utf16.svg", "script.svg",
                  "onload.svg", "external.svg", "huge.png", "truncated.jpg"]

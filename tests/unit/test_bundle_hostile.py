@@ -643,8 +643,8 @@ def test_a_damaged_picture_in_a_signed_bundle_is_refused_when_first_shown(
         caplog: pytest.LogCaptureFixture):
     # Its header is sound: the import takes it (the publisher's gate decoded what it
     # signed); the full decode at its first display refuses it, with the gate's reason,
-    # logged once (docs/security.md, "Pictures"). The GUI draws a placeholder
-    # (tests/gui/test_picture_render.py).
+    # logged once (docs/security.md, "Pictures from a content bundle"). The GUI draws a
+    # placeholder (tests/gui/test_picture_render.py).
     from idtrainer.core.pictures import MediaError, check_stored
 
     case = hostile(name)

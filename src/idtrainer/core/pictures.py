@@ -25,7 +25,7 @@ signed manifest fixes their bytes; importing one takes the structural check
 (:func:`check_structure`: kind, header, pixel count, the whole SVG check) and the full
 decode of a bitmap is done once, the first time it is shown (:func:`check_stored`): a
 picture that fails then is drawn as a placeholder and logged (docs/security.md,
-"Pictures").
+"Pictures from a content bundle").
 """
 
 from __future__ import annotations

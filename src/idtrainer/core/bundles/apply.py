@@ -177,12 +177,13 @@ SYNCERS = 8
 
 def _sync_files(paths: list[Path]) -> None:
     """Flush the pictures written aside to the disk, once the whole batch is written (the
-    writer asked the kernel to start writing each out already), then their folder."""
+    writer asked the kernel to start writing each out already); several at once, so the
+    file system can commit them together. Their names are not synced: they are renamed
+    into the media store inside the transaction, as before."""
     if not paths:
         return
     with ThreadPoolExecutor(min(SYNCERS, len(paths)), thread_name_prefix="bundle-sync") as pool:
         list(pool.map(_sync_file, paths))  # raises what a sync raised
-    _sync_folder(paths[0].parent)
 
 
 def _sync_file(path: Path) -> None:
@@ -193,34 +194,13 @@ def _sync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the names in ``folder`` durable (a rename into it, a new file)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # folders cannot be opened (nor synced) on Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _move_media(store: Store, incoming: Path, summary: ImportSummary) -> None:
-    folders: set[Path] = set()
     for file in incoming.iterdir():
         target = store.media.path_for(file.name)
         if not target.exists():
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(file, target)
-            folders.add(target.parent)
             summary.media_added += 1
-    # The renames made durable before the commit that needs them, syncs waiting together.
-    with ThreadPoolExecutor(SYNCERS, thread_name_prefix="bundle-sync") as pool:
-        list(pool.map(_sync_folder, sorted(folders)))
 
 
 def backup_before_import(store: Store, keep: int = 5) -> Path:
