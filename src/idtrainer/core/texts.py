@@ -49,6 +49,9 @@ class Translation:
 
     value: str
     status: str = "draft"
+    #: who marked it reviewed and when (schema 7), as the content files carry it
+    reviewed_by: str = ""
+    reviewed_at: str | None = None
 
 
 def pick(variants: Mapping[str, Translation], requested: str) -> LocalText | None:
@@ -97,7 +100,7 @@ class TextManager:
         return result
 
     def _put(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
-             status: str) -> PutResult:
+             status: str, review: tuple[str, str | None] | None = None) -> PutResult:
         if locale not in language_codes():
             raise ValueError(f"unknown content locale {locale!r}")
         if status not in TEXT_STATUSES:
@@ -106,14 +109,19 @@ class TextManager:
             "uuid": content_uuid("text", f"{owner_uuid}/{field}/{locale}"),
             "owner_table": owner_table, "owner_uuid": owner_uuid, "field": field,
             "locale": locale, "value": value, "status": status,
+            **({"reviewed_by": review[0], "reviewed_at": review[1]} if review else {}),
         })
 
     def set_all(self, owner_table: str, owner_uuid: str, field: str,
-                variants: Mapping[str, Translation]) -> list[PutResult]:
+                variants: Mapping[str, Translation], *, reviews: bool = False
+                ) -> list[PutResult]:
         """Write every locale of one field, with the derived languages' texts generated
-        (:func:`with_derived`); locales absent from them are tombstoned."""
+        (:func:`with_derived`); locales absent from them are tombstoned. With ``reviews``
+        (the content loader) each text's reviewer and review time are written too, as
+        the variants give them (none: cleared)."""
         variants = with_derived(variants)
-        results = [self._put(owner_table, owner_uuid, field, locale, t.value, t.status)
+        results = [self._put(owner_table, owner_uuid, field, locale, t.value, t.status,
+                             review=(t.reviewed_by, t.reviewed_at) if reviews else None)
                    for locale, t in variants.items()]
         stale = self.store.query(
             "SELECT uuid, locale FROM texts WHERE owner_table = ? AND owner_uuid = ? AND "
