@@ -260,9 +260,11 @@ def authored(store: Store, lesson: str) -> dict[str, Any]:
                   for r in _rows(store, "media", "uuid = ?", (photo,))],
         "media_links": [{k: v for k, v in r.items() if k != "uuid"}
                         for r in _rows(store, "media_links", "media_uuid = ?", (photo,))],
-        "picture_markers": [{k: v for k, v in r.items() if k != "uuid"}
-                            for r in _rows(store, "picture_markers", "media_uuid = ?",
-                                           (photo,))],
+        # without their uuids (random in the app, derived from the files when loaded):
+        # in the order they were placed
+        "picture_markers": sorted(({k: v for k, v in r.items() if k != "uuid"}
+                                   for r in _rows(store, "picture_markers", "media_uuid = ?",
+                                                  (photo,))), key=lambda r: r["position"]),
     }
     owners = {r["uuid"] for rows in out.values() for r in rows if "uuid" in r} | {photo}
     out["texts"] = sorted(
