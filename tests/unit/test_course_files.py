@@ -117,6 +117,40 @@ def test_a_text_status_that_differs_from_the_file_is_kept(loaded: Store, tmp_pat
         assert row == {"value": "Ақбөкен туралы қысқаша.", "status": "reviewed"}
 
 
+def test_who_reviewed_a_text_and_when_survive_the_files(loaded: Store, tmp_path: Path):
+    from idtrainer.core.authoring_texts import FieldKey, TranslationDesk
+
+    desk = TranslationDesk(loaded)
+    saiga = content_uuid("species", "saiga-tatarica")
+    lesson = content_uuid("lesson", "m3-specimens-identification/identifying-saiga-horn")
+    keys = [FieldKey("species", saiga, "summary"), FieldKey("lessons", lesson, "body"),
+            FieldKey("lessons", lesson, "title")]
+    for key in keys:
+        desk.mark_reviewed(key, "kk", "Айгерим Сейітова")
+    reviewed = {(r["owner_uuid"], r["field"]): (r["value"], r["reviewed_by"], r["reviewed_at"])
+                for r in loaded.query("SELECT * FROM texts WHERE locale = 'kk' AND "
+                                      "status = 'reviewed' AND reviewed_by != ''")}
+    assert len(reviewed) == 3 and all(at for _v, _b, at in reviewed.values())
+    out = tmp_path / "out"
+    export_content(loaded, out, modules=["m3-specimens-identification"])
+    module = (out / "course/modules/m3-specimens-identification/module.toml").read_text(
+        encoding="utf-8")
+    assert 'reviewed_by = "Айгерим Сейітова"' in module
+    with empty(tmp_path / "b") as other:
+        load_starter_content(other, out)
+        assert {(r["owner_uuid"], r["field"]): (r["value"], r["reviewed_by"], r["reviewed_at"])
+                for r in other.query("SELECT * FROM texts WHERE locale = 'kk' AND "
+                                     "status = 'reviewed' AND reviewed_by != ''")} == reviewed
+        export_content(other, tmp_path / "again", modules=["m3-specimens-identification"])
+    assert same_files(out, tmp_path / "again")
+    # Loaded over a database whose text says otherwise, the files' reviewer is written.
+    loaded.put("texts", {"uuid": content_uuid("text", f"{saiga}/summary/kk"),
+                         "reviewed_by": "Someone else"})
+    load_starter_content(loaded, out)
+    assert loaded.scalar("SELECT reviewed_by FROM texts WHERE uuid = ?", (
+        content_uuid("text", f"{saiga}/summary/kk"),)) == "Айгерим Сейітова"
+
+
 def test_module_filtered_export_holds_the_module_and_what_it_needs(loaded: Store,
                                                                    tmp_path: Path):
     out = tmp_path / "m1"
@@ -192,6 +226,116 @@ def test_import_folder_refuses_bad_input_and_changes_nothing(loaded: Store, tmp_
         import_folder(loaded, out)
     with pytest.raises(ExportError, match="not a course folder"):
         import_folder(loaded, tmp_path)
+    assert snapshot(loaded) == before
+
+
+def markers_of(store: Store) -> set[tuple[str, str, int, float, float]]:
+    """Every live marker as (species id, picture file name, feature number, x, y)."""
+    out = set()
+    for r in store.query(
+            "SELECT s.slug, m.original_name, pm.media_uuid, pm.x, pm.y FROM picture_markers pm "
+            "JOIN media m ON m.uuid = pm.media_uuid JOIN media_links k ON "
+            "k.media_uuid = m.uuid AND k.deleted = 0 JOIN species s ON s.uuid = k.owner_uuid "
+            "WHERE pm.deleted = 0"):
+        for marker in store.markers.on(r["media_uuid"], "en"):
+            if (marker.x, marker.y) == (r["x"], r["y"]):
+                out.add((r["slug"], r["original_name"], marker.number, marker.x, marker.y))
+    return out
+
+
+def place_markers(store: Store, tmp_path: Path) -> tuple[str, str]:
+    """Two markers on a photo imported in the app, one on a starter diagram."""
+    from tests.unit.test_photos import details, seizure_jpeg
+
+    photo = store.photos.import_file(seizure_jpeg(tmp_path / "horns.jpg", (640, 480)),
+                                     details(store))
+    features = store.markers.choices(photo, "en")
+    store.markers.place(photo, features[3].uuid, 0.5, 0.2)
+    store.markers.place(photo, features[0].uuid, 0.1234, 0.9)
+    diagram = content_uuid("media", "saiga-tatarica/media/saiga-horn.svg")
+    store.markers.place(diagram, features[1].uuid, 0.25, 0.75)
+    return photo, diagram
+
+
+def test_markers_are_written_to_the_files_and_come_back_exactly(loaded: Store,
+                                                               tmp_path: Path):
+    import tomllib
+
+    _photo, diagram = place_markers(loaded, tmp_path)
+    placed = markers_of(loaded)
+    assert placed == {("saiga-tatarica", "horns.jpg", 4, 0.5, 0.2),
+                      ("saiga-tatarica", "horns.jpg", 1, 0.1234, 0.9),
+                      ("saiga-tatarica", "saiga-horn.svg", 2, 0.25, 0.75)}
+    first = tmp_path / "first"
+    export_content(loaded, first)
+    saiga = tomllib.loads((first / "species/saiga-tatarica/species.toml").read_text(
+        encoding="utf-8"))
+    by_file = {img["file"]: img.get("markers") for img in saiga["images"]}
+    assert by_file["media/saiga-horn.svg"] == [{"feature": 2, "x": 0.25, "y": 0.75}]
+    assert by_file["media/horns.jpg"] == [{"feature": 4, "x": 0.5, "y": 0.2},
+                                          {"feature": 1, "x": 0.1234, "y": 0.9}]
+    assert by_file["media/saiga-horn-comparison.svg"] is None
+    # Into an empty database: the same markers, on the same pictures and features.
+    with empty(tmp_path / "b") as second, empty(tmp_path / "c") as third:
+        import_folder(second, first)
+        assert markers_of(second) == placed
+        assert second.check() == []
+        # Exporting what the export loaded gives the same bytes; loading that gives the
+        # same rows, picture_markers included, uuids and all.
+        export_content(second, tmp_path / "again")
+        assert same_files(first, tmp_path / "again")
+        import_folder(third, tmp_path / "again")
+        a, b = snapshot(second), snapshot(third)
+        assert len(a["picture_markers"]) == 3
+        for table in SYNCED_TABLES:
+            assert a[table] == b[table], table
+        assert texts_of(second) == texts_of(third)
+        again = import_folder(second, first)[1]
+        assert again.total("added") == again.total("updated") == 0
+    # Loaded back over the database it came from, the diagram keeps one marker, not two.
+    import_folder(loaded, first)
+    assert [m.number for m in loaded.markers.on(diagram, "en")] == [2]
+    # A marker removed from the file is removed on the next load; the others stay.
+    text = (first / "species/saiga-tatarica/species.toml").read_text(encoding="utf-8")
+    drop = "\n[[images.markers]]\nfeature = 1\nx = 0.1234\ny = 0.9\n"
+    assert drop in text
+    (first / "species/saiga-tatarica/species.toml").write_text(text.replace(drop, "\n"),
+                                                              encoding="utf-8")
+    with empty(tmp_path / "b") as second:
+        import_folder(second, first)
+        assert {m[2] for m in markers_of(second)} == {2, 4}
+
+
+@pytest.mark.parametrize(("marker", "field", "reason"), [
+    ("feature = 99\nx = 0.5\ny = 0.5", "images[1].markers[1].feature",
+     "feature must be the number of one of the [[features]] (1–"),
+    ("x = 0.5\ny = 0.5", "images[1].markers[1].feature", "is required"),
+    ("feature = 1\nx = 1.5\ny = 0.5", "images[1].markers[1].x", "must be a number from 0 to 1"),
+    ("feature = 1\nx = 0.5\ny = -0.1", "images[1].markers[1].y", "must be a number from 0 to 1"),
+    ("feature = 1\nx = 0.5\ny = nan", "images[1].markers[1].y", "must be a number from 0 to 1"),
+    ("feature = 1\nx = 0.5\ny = \"top\"", "images[1].markers[1].y",
+     "must be a number from 0 to 1"),
+    ("feature = 1\nx = 0.5\ny = 0.5\nnumber = 3", "images[1].markers[1].number",
+     "unknown key"),
+])
+def test_a_bad_marker_is_refused_naming_the_file_and_entry(loaded: Store, tmp_path: Path,
+                                                          marker: str, field: str,
+                                                          reason: str):
+    out = tmp_path / "out"
+    export_content(loaded, out, modules=["m3-specimens-identification"])
+    path = out / "species/saiga-tatarica/species.toml"
+    text = path.read_text(encoding="utf-8")
+    # The first picture's entry ends where the second begins.
+    head, sep, tail = text.partition('\n[[images]]\nfile = "media/saiga-horn-comparison.svg"')
+    assert sep
+    path.write_text(f"{head}\n[[images.markers]]\n{marker}\n{sep}{tail}", encoding="utf-8")
+    before = snapshot(loaded)
+    with pytest.raises(ContentError) as refused:
+        import_folder(loaded, out)
+    wanted = [p for p in refused.value.problems if p.field == field]
+    assert wanted and reason in wanted[0].reason, refused.value.problems
+    assert wanted[0].file == path
+    assert f"species.toml: {field}: " in str(refused.value)
     assert snapshot(loaded) == before
 
 

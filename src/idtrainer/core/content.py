@@ -87,6 +87,9 @@ class ImageSpec:
     #: ([images.ask]: question and answer), a practice card of its own
     ask: Texts = field(default_factory=dict)
     ask_answer: Texts = field(default_factory=dict)
+    #: ([[images.markers]]) feature markers: (feature number, x, y), x and y fractions of
+    #: the picture's width and height, in the order written
+    markers: list[tuple[int, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -274,20 +277,36 @@ class _File:
                     locales=", ".join(language_codes())))
                 continue
             status = self.statuses.get(loc, "draft")
+            review: tuple[str, str | None] = ("", None)
             if isinstance(item, dict):
                 status = item.get("status", status)
                 if status not in TEXT_STATUSES:
                     self.problem(f"{here}.status", _("status must be one of {values}").format(
                         values=", ".join(TEXT_STATUSES)))
                     continue
+                if (found := self.review(item, here)) is None:
+                    continue
+                review = found
                 item = item.get("text")
             if not isinstance(item, str) or not item.strip():
                 self.problem(here, _("must be non-empty text"))
                 continue
-            out[loc] = Translation(item.strip(), status)
+            out[loc] = Translation(item.strip(), status, *review)
         if (reason := rules.fallback_problem(out)) is not None:
             self.problem(where, reason)
         return out
+
+    def review(self, item: dict, where: str) -> tuple[str, str | None] | None:
+        """``reviewed_by`` and ``reviewed_at`` of an inline text (who marked it reviewed in
+        the app, and when); None after a problem."""
+        by, at = item.get("reviewed_by", ""), item.get("reviewed_at")
+        if not isinstance(by, str):
+            self.problem(f"{where}.reviewed_by", _("must be text"))
+            return None
+        if at is not None and not isinstance(at, str):
+            self.problem(f"{where}.reviewed_at", _("must be text"))
+            return None
+        return by.strip(), at or None
 
     def name_lists(self, value: Any, where: str) -> Texts:
         if value is None:
@@ -456,6 +475,7 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
             else:
                 spec.ask = f.texts(ask["question"], f"{where}.ask.question")
                 spec.ask_answer = f.texts(ask["answer"], f"{where}.ask.answer")
+        spec.markers = _read_markers(f, entry.get("markers", []), where, len(features))
         if rel:
             if ".." in Path(rel).parts or Path(rel).is_absolute():
                 f.problem(f"{where}.file", _("must be a path inside the species folder"))
@@ -477,6 +497,49 @@ def read_species(folder: Path, problems: list[Problem]) -> SpeciesSpec | None:
     return SpeciesSpec(sid, f.path, taxon, group, names,
                        f.name_lists(data.get("other_names"), "other_names"), texts, listing,
                        annotation, features, products, lookalikes, images, tags, shorts)
+
+
+def _read_markers(f: _File, value: Any, where: str, features: int
+                  ) -> list[tuple[int, float, float]]:
+    """``[[images.markers]]``: each a feature number and a point on the picture."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        f.problem(f"{where}.markers", _("must be a list of tables ([[{key}]])").format(
+            key="images.markers"))
+        return []
+    markers = []
+    for j, entry in enumerate(value, 1):
+        here = f"{where}.markers[{j}]"
+        ok = True
+        number = entry.get("feature")
+        if number is None:
+            f.problem(f"{here}.feature", _("is required"))
+            ok = False
+        elif isinstance(number, bool) or not isinstance(number, int) or not (
+                1 <= number <= features):
+            f.problem(f"{here}.feature", _(
+                "feature must be the number of one of the [[features]] (1–{n})")
+                .format(n=features))
+            ok = False
+        point = []
+        for axis in ("x", "y"):
+            v = entry.get(axis)
+            if v is None:
+                f.problem(f"{here}.{axis}", _("is required"))
+                ok = False
+            elif isinstance(v, bool) or not isinstance(v, int | float) or not (
+                    0 <= v <= 1):            # NaN fails the comparison too
+                f.problem(f"{here}.{axis}", _(
+                    "must be a number from 0 to 1 (a fraction of the picture's width or "
+                    "height)"))
+                ok = False
+            else:
+                point.append(float(v))
+        for key in sorted(set(entry) - {"feature", "x", "y"}):
+            f.problem(f"{here}.{key}", _("unknown key; a marker has feature, x and y"))
+            ok = False
+        if ok:
+            markers.append((int(number), point[0], point[1]))
+    return markers
 
 
 def _feature_caption(refs: dict[str, int], shorts: list[Texts]) -> Texts:
@@ -527,6 +590,9 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
         lid = f.ident(entry, "id", f"lessons[{i}].id")
         title = f.texts(entry.get("title"), f"lessons[{i}].title")
         overrides = entry.get("status", {})
+        if not isinstance(overrides, dict):
+            f.problem(f"lessons[{i}].status", _("must be a table of locale = status"))
+            overrides = {}
         body: Texts = {}
         for loc in language_codes():
             md = folder / f"{lid}.{loc}.md"
@@ -539,7 +605,16 @@ def read_module(folder: Path, problems: list[Problem]) -> ModuleSpec | None:
                 if not text:
                     problems.append(Problem(md, "-", _("the lesson file is empty")))
                     continue
-                body[loc] = Translation(text, overrides.get(loc, f.statuses.get(loc, "draft")))
+                status = overrides.get(loc, f.statuses.get(loc, "draft"))
+                review: tuple[str, str | None] = ("", None)
+                if isinstance(status, dict):   # { status = …, reviewed_by = …, reviewed_at = … }
+                    review = f.review(status, f"lessons[{i}].status.{loc}") or review
+                    status = status.get("status", f.statuses.get(loc, "draft"))
+                if status not in TEXT_STATUSES:
+                    f.problem(f"lessons[{i}].status.{loc}", _("status must be one of {values}")
+                              .format(values=", ".join(TEXT_STATUSES)))
+                    continue
+                body[loc] = Translation(text, status, *review)
         if lid and not ({"ru", "en"} & body.keys()):
             f.problem(f"lessons[{i}]", _("no body found: write {name} or {alt}").format(
                 name=f"{lid}.ru.md", alt=f"{lid}.en.md"))
@@ -752,16 +827,18 @@ class _Writer:
     def texts(self, table: str, owner: str, fields: dict[str, Texts]) -> None:
         for name, variants in fields.items():
             if not self.fresh:
-                for result in self.store.texts.set_all(table, owner, name, variants):
+                for result in self.store.texts.set_all(table, owner, name, variants,
+                                                       reviews=True):
                     self.summary.counts[("texts", result)] += 1
                 continue
             # TextManager.set_all on the rows kept in memory
             every = with_derived(variants)
             made = self.text_uuids.setdefault((table, owner, name), set())
             for locale, t in every.items():
-                row = text_row(table, owner, name, locale, t.value, t.status)
+                row = text_row(table, owner, name, locale, t.value, t.status,
+                               (t.reviewed_by, t.reviewed_at))
                 self.summary.counts[("texts", self._put_pending("texts", row))] += 1
-                made.add(row["uuid"])
+                made.add(str(row["uuid"]))
             texts = self.pending["texts"]
             for uuid in made:
                 if not texts[uuid]["deleted"] and texts[uuid]["locale"] not in every:
@@ -831,6 +908,11 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
         for table in ("species_features", "species_products", "lookalikes"):
             w.prune(table, "species_uuid", loaded)
         w.prune("media_links", "owner_uuid", loaded, files_only=True)
+        # A picture's markers are those its [[images.markers]] list; markers a trainer
+        # placed in the app on it survive, as photos do (files_only).
+        w.prune("picture_markers", "media_uuid", {content_uuid("media", img.key)
+                                                   for s in content.species
+                                                   for img in s.images}, files_only=True)
 
         course = w.put("courses", {"uuid": content_uuid("course", content.course_id),
                                    "slug": content.course_id, "position": 0,
@@ -898,7 +980,19 @@ def _load_species(w: _Writer, s: SpeciesSpec, species_uuids: dict[str, str]) -> 
                               "owner_table": "species", "owner_uuid": species,
                               "media_uuid": media, "position": i,
                               "practice": int(img.practice)})
-
+        for j, (number, x, y) in enumerate(img.markers, 1):
+            feature_uuid = content_uuid("feature", f"{s.id}/{number}")
+            # The same marker placed in the app (an export loaded back over the database
+            # it came from) is that marker, not a second one on top of it.
+            placed = [r["uuid"] for r in w.store.query(
+                "SELECT uuid FROM picture_markers WHERE media_uuid = ? AND feature_uuid = ? "
+                "AND x = ? AND y = ? AND deleted = 0 ORDER BY position, uuid",
+                (media, feature_uuid, x, y)) if not is_content_uuid(r["uuid"])
+                and r["uuid"] not in w.written.get("picture_markers", set())]
+            w.put("picture_markers", {
+                "uuid": placed[0] if placed else content_uuid("marker", f"{img.key}/{j}"),
+                "media_uuid": media, "feature_uuid": feature_uuid, "x": x, "y": y,
+                "position": j})
 
 PROVENANCE = ("copied_from_uuid", "copied_from_slug", "copied_at", "copied_by")
 

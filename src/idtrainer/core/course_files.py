@@ -40,6 +40,8 @@ EXPORTED = ("course", "species", "key", "experts.toml")
 WORKING = ".idtrainer-export.partial"
 SPECIES_LINK = re.compile(r"\]\(species:([^)\s/]+)(/[^)\s]*)?\)")
 FEATURES_DIRECTIVE = re.compile(r"\{\{features:([a-z0-9-]+)\}\}")
+#: ``](media:<uuid>)``: a picture added in the app, shown in a lesson written in the app
+MEDIA_LINK = re.compile(r"\]\(media:([0-9a-f-]{36})\)")
 
 
 class ExportError(IDTrainerError):
@@ -152,8 +154,22 @@ def _texts(texts: Texts | None, statuses: dict[str, str]) -> dict[str, Any] | No
     out: dict[str, Any] = {}
     for loc in language_codes():
         if (t := texts.get(loc)) is not None:
-            out[loc] = t.value if statuses.get(loc, "draft") == t.status else {
-                "text": t.value, "status": t.status}
+            out[loc] = t.value if statuses.get(loc, "draft") == t.status and not _reviewer(
+                t) else {"text": t.value, **_status(t)}
+    return out
+
+
+def _reviewer(t: Translation) -> bool:
+    return bool(t.reviewed_by or t.reviewed_at)
+
+
+def _status(t: Translation) -> dict[str, Any]:
+    """A text's status as written inline, with who reviewed it and when (if recorded)."""
+    out: dict[str, Any] = {"status": t.status}
+    if t.reviewed_by:
+        out["reviewed_by"] = t.reviewed_by
+    if t.reviewed_at:
+        out["reviewed_at"] = t.reviewed_at
     return out
 
 
@@ -172,12 +188,12 @@ class _Exporter:
         # A text generated from another language (Uzbek Cyrillic from Uzbek Latin) and
         # still machine-made is made again on load; writing it out would freeze it.
         derived = {lang.code for lang in registry().derived()}
-        for r in store.query("SELECT owner_uuid, field, locale, value, status FROM texts "
-                             "WHERE deleted = 0"):
-            if r["locale"] in derived and r["status"] == "machine":
+        for r in store.query("SELECT owner_uuid, field, locale, value, status, reviewed_by, "
+                             "reviewed_at FROM texts WHERE deleted = 0"):
+            if r["locale"] in derived and r["status"] == "machine" and not r["reviewed_by"]:
                 continue
             self.texts[(r["owner_uuid"], r["field"])][r["locale"]] = Translation(
-                r["value"], r["status"])
+                r["value"], r["status"], r["reviewed_by"] or "", r["reviewed_at"])
         self.species = {r["uuid"]: r for r in store.query(
             "SELECT * FROM species WHERE deleted = 0")}
         self.species_slug = {u: r["slug"] for u, r in self.species.items()}
@@ -201,8 +217,10 @@ class _Exporter:
         listing = self.store.query_one(
             "SELECT * FROM cites_listings WHERE taxon_uuid = ? AND deleted = 0 "
             "ORDER BY checked_on DESC, uuid LIMIT 1", (taxon["uuid"],))
+        # Ordered as the markers number them (core/markers.py): position, then uuid.
         features = self.rows("SELECT uuid FROM species_features WHERE species_uuid = ? "
-                             "AND deleted = 0 ORDER BY position", (uuid,))
+                             "AND deleted = 0 ORDER BY position, uuid", (uuid,))
+        numbers = {f["uuid"]: i for i, f in enumerate(features, 1)}
         products = self.rows("SELECT uuid, product_type FROM species_products "
                              "WHERE species_uuid = ? AND deleted = 0 ORDER BY position", (uuid,))
         lookalikes = self.rows("SELECT uuid, other_species_uuid FROM lookalikes "
@@ -294,6 +312,16 @@ class _Exporter:
             if own.get("ask"):  # the picture's own practice question (docs/content-format.md)
                 doc.table("images.ask", {"question": _texts(own["ask"], st),
                                          "answer": _texts(own.get("ask_answer"), st)})
+            # Feature markers: the feature by its number on this species, the point as
+            # fractions of the picture (markers on another species' features are written
+            # with that species' picture entry).
+            for mk in self.rows(
+                    "SELECT feature_uuid, x, y FROM picture_markers WHERE media_uuid = ? "
+                    "AND deleted = 0 ORDER BY position, uuid", (m["uuid"],)):
+                if mk["feature_uuid"] in numbers:
+                    doc.table("images.markers", {"feature": numbers[mk["feature_uuid"]],
+                                                 "x": float(mk["x"]), "y": float(mk["y"])},
+                              array=True)
         _write(folder / "species.toml", doc.text())
         return len(images)
 
@@ -342,15 +370,22 @@ class _Exporter:
         doc.table("title", _texts(title, st) or {})
         doc.table("summary", _texts(summary, st) or {})
         for row, lesson_title, body in zip(lessons, titles, bodies, strict=True):
-            overrides = {loc: t.status for loc, t in sorted(
+            overrides = {loc: _status(t) if _reviewer(t) else t.status for loc, t in sorted(
                 body.items(), key=lambda kv: language_codes().index(kv[0]))
-                if t.status != st.get(loc, "draft")}
+                if t.status != st.get(loc, "draft") or _reviewer(t)}
             doc.table("lessons", {"id": row["slug"], "title": _texts(lesson_title, st),
                                   "status": overrides or None}, array=True)
             for loc, text in body.items():
-                _write(folder / f"{row['slug']}.{loc}.md", text.value.strip() + "\n")
+                _write(folder / f"{row['slug']}.{loc}.md",
+                       self.picture_links(text.value).strip() + "\n")
         _write(folder / "module.toml", doc.text())
         return len(lessons)
+
+    def picture_links(self, body: str) -> str:
+        """A lesson's ``](media:<uuid>)`` as ``](species:<id>/media/<file>)``: the files
+        name a picture by its species folder, and loading gives it a uuid of its own."""
+        return MEDIA_LINK.sub(lambda m: f"](species:{self.image_keys[m.group(1)]})"
+                              if m.group(1) in self.image_keys else m.group(0), body)
 
     def questions_file(self, name: str, questions: list[dict[str, Any]],
                        modules: dict[str, str]) -> None:
@@ -586,15 +621,17 @@ def _needed_species(store: Store, ex: _Exporter, lessons: Iterable[str],
     pictures' owners, and (so the files load) every lookalike they point at."""
     by_slug = {slug: uuid for uuid, slug in ex.species_slug.items()}
     wanted: set[str] = set()
+    owners = {r["media_uuid"]: r["owner_uuid"] for r in store.query(
+        "SELECT media_uuid, owner_uuid FROM media_links WHERE owner_table = 'species' "
+        "AND deleted = 0 ORDER BY position DESC")}
     for lesson in lessons:
         for body in ex.t(lesson, "body").values():
             for slug, _rest in SPECIES_LINK.findall(body.value):
                 wanted.add(by_slug.get(slug, ""))
             for slug in FEATURES_DIRECTIVE.findall(body.value):
                 wanted.add(by_slug.get(slug, ""))
-    owners = {r["media_uuid"]: r["owner_uuid"] for r in store.query(
-        "SELECT media_uuid, owner_uuid FROM media_links WHERE owner_table = 'species' "
-        "AND deleted = 0 ORDER BY position DESC")}
+            for media in MEDIA_LINK.findall(body.value):
+                wanted.add(owners.get(media, ""))
     for q in questions:
         wanted.update(json.loads(q["species"] or "[]"))
         if q["media_uuid"]:

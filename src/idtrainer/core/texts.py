@@ -49,6 +49,9 @@ class Translation:
 
     value: str
     status: str = "draft"
+    #: who marked it reviewed and when (schema 7), as the content files carry it
+    reviewed_by: str = ""
+    reviewed_at: str | None = None
 
 
 def pick(variants: Mapping[str, Translation], requested: str) -> LocalText | None:
@@ -77,15 +80,18 @@ def with_derived(variants: Mapping[str, Translation]) -> dict[str, Translation]:
 
 
 def text_row(owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
-             status: str) -> dict[str, str]:
-    """The row of one text, as :meth:`TextManager.set` puts it."""
+             status: str, review: tuple[str, str | None] | None = None
+             ) -> dict[str, str | None]:
+    """The row of one text, as :meth:`TextManager.set` puts it; with ``review`` (the
+    content loader) its reviewer and review time too."""
     if locale not in language_codes():
         raise ValueError(f"unknown content locale {locale!r}")
     if status not in TEXT_STATUSES:
         raise ValueError(f"unknown translation status {status!r}")
     return {"uuid": content_uuid("text", f"{owner_uuid}/{field}/{locale}"),
             "owner_table": owner_table, "owner_uuid": owner_uuid, "field": field,
-            "locale": locale, "value": value, "status": status}
+            "locale": locale, "value": value, "status": status,
+            **({"reviewed_by": review[0], "reviewed_at": review[1]} if review else {})}
 
 
 class TextManager:
@@ -109,16 +115,20 @@ class TextManager:
         return result
 
     def _put(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
-             status: str) -> PutResult:
+             status: str, review: tuple[str, str | None] | None = None) -> PutResult:
         return self.store.put("texts", text_row(owner_table, owner_uuid, field, locale, value,
-                                                status))
+                                                status, review))
 
     def set_all(self, owner_table: str, owner_uuid: str, field: str,
-                variants: Mapping[str, Translation]) -> list[PutResult]:
+                variants: Mapping[str, Translation], *, reviews: bool = False
+                ) -> list[PutResult]:
         """Write every locale of one field, with the derived languages' texts generated
-        (:func:`with_derived`); locales absent from them are tombstoned."""
+        (:func:`with_derived`); locales absent from them are tombstoned. With ``reviews``
+        (the content loader) each text's reviewer and review time are written too, as
+        the variants give them (none: cleared)."""
         variants = with_derived(variants)
-        results = [self._put(owner_table, owner_uuid, field, locale, t.value, t.status)
+        results = [self._put(owner_table, owner_uuid, field, locale, t.value, t.status,
+                             review=(t.reviewed_by, t.reviewed_at) if reviews else None)
                    for locale, t in variants.items()]
         stale = self.store.query(
             "SELECT uuid, locale FROM texts WHERE owner_table = ? AND owner_uuid = ? AND "
