@@ -794,6 +794,17 @@ def _v7(conn: sqlite3.Connection) -> None:
 
 
 def _v12(conn: sqlite3.Connection) -> None:
+    """Drawing an exam reads a rule's pool of question uuids by module or by difficulty
+    (core/quizzes.py ``pool``). Covering indexes let SQLite answer both from the index
+    alone, already in uuid order within a module, instead of visiting each question's row
+    (bench/run.py ``quiz``: 3.3 ms → 1.9 ms for 50 of 5,000). The module index replaces
+    the narrower one it covers."""
+    conn.execute("DROP INDEX IF EXISTS questions_module")
+    conn.execute("CREATE INDEX questions_module_pool ON questions (module_uuid, deleted, uuid)")
+    conn.execute("CREATE INDEX questions_difficulty_pool ON questions (difficulty, deleted, uuid)")
+
+
+def _v13(conn: sqlite3.Connection) -> None:
     """Covering indexes for reading a quiz's answers (item analysis, issue 14): the
     attempts of a quiz in one index range with the columns the analysis reads (the
     attempt rows themselves hold the long question list, read through overflow pages),
@@ -822,6 +833,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (10, _v10),
     (11, _v11),
     (12, _v12),
+    (13, _v13),
 ])
 LATEST = MIGRATIONS[-1][0]
 
