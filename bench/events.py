@@ -9,7 +9,7 @@ Figures:
   item_analysis_s     ``item_analysis.analyse`` of one quiz with 20,000 submitted attempts
                       x 50 answers (1,000,000 answer rows), vs a bare SQL GROUP BY
                       (count and mean score per question) over the same answers, on the
-                      same connection and schema (both read through schema 12's covering
+                      same connection and schema (both read through schema 13's covering
                       indexes) (budget: <= 1 s and ratio <= 3); best of 5 interleaved
                       rounds. The analysis starts from the stored attempts and answers
                       every time: nothing is kept between calls or at merge time.

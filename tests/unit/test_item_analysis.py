@@ -207,7 +207,7 @@ def test_random_class_agrees_with_the_definitions_applied_naively(fixed, seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_one_pass_counts_equal_the_plain_group_by_on_random_scores(fixed, seed, monkeypatch):
-    """The one-pass reading (schema 12's covering indexes, per-attempt answer lists)
+    """The one-pass reading (schema 13's covering indexes, per-attempt answer lists)
     gives exactly the counts of a plain GROUP BY, and so exactly the same analysis, with
     partial scores (1/3, 1/7: not exact in binary), NULL responses and scores, deleted
     attempts, an attempt left open; and its figures agree with the

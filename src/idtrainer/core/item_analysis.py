@@ -255,7 +255,7 @@ def _joint_counts(store: Store, where: str, params: list[Any]
                   ) -> dict[tuple[str, str | None, float, float], int]:
     """How many answers share (question, response, score, attempt total).
 
-    One pass in the order of the covering indexes (schema 12): each attempt's answers
+    One pass in the order of the covering indexes (schema 13): each attempt's answers
     arrive as one row, its total beside one string listing (question, response, score)
     per answer, and Python counts the strings. SQLite never sorts the million answers,
     which a GROUP BY over those four columns must. Scores other than 0 and 1 are written
