@@ -17,6 +17,7 @@ alpha = 3/2 · (1 − .8/1.3) = .576923, error ratio = 100·√(1 − alpha) = 6
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -198,6 +199,83 @@ def test_random_class_agrees_with_the_definitions_applied_naively(fixed, seed):
             assert (got is None) == (want is None)
             if want is not None:
                 assert got == pytest.approx(want)
+    if expected["alpha"][0] is None:
+        assert result.quiz.alpha is None
+    else:
+        assert result.quiz.alpha == pytest.approx(expected["alpha"][0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_one_pass_counts_equal_the_plain_group_by_on_random_scores(fixed, seed, monkeypatch):
+    """The one-pass reading (schema 13's covering indexes, per-attempt answer lists)
+    gives exactly the counts of a plain GROUP BY, and so exactly the same analysis, with
+    partial scores (1/3, 1/7: not exact in binary), NULL responses and scores, deleted
+    attempts, an attempt left open; and its figures agree with the
+    definitions applied attempt by attempt."""
+    import random
+
+    from idtrainer.core import item_analysis
+
+    store, _quiz, chosen, options, _people = fixed
+    quiz = store.quizzes.save(f"Баллы {seed}", QuizSettings(shuffle_questions=False),
+                              [Rule("fixed", question=q) for q in chosen])
+    rng = random.Random(100 + seed)
+    matrix, picked = [], {q: {} for q in chosen}
+    for i in range(rng.randint(8, 16)):
+        attempt = store.attempts.start(quiz, store.trainees.create(f"P{seed}-{i}"), "ru",
+                                       seed=1)
+        for q in chosen:
+            store.attempts.answer(attempt.uuid, q, {"option": options[q][
+                rng.choice(["c", "w1", "w2"])]["uuid"]})
+        store.attempts.submit(attempt.uuid)
+        row = []
+        with store.transaction():
+            for q in chosen:
+                score = rng.choice([0.0, 1.0, 1 / 3, 2 / 3, 1 / 7, None])
+                response = None if score is None and rng.random() < 0.5 else "keep"
+                store.conn.execute(
+                    "UPDATE answers SET score = ?, response = CASE WHEN ? IS NULL THEN NULL "
+                    "ELSE response END WHERE attempt_uuid = ? AND question_uuid = ?",
+                    (score, response, attempt.uuid, q))
+                row.append(score or 0.0)
+                got = store.scalar("SELECT response FROM answers WHERE attempt_uuid = ? AND "
+                                   "question_uuid = ?", (attempt.uuid, q))
+                picked[q][got] = picked[q].get(got, 0) + 1
+            store.conn.execute("UPDATE attempts SET score = ? WHERE uuid = ?",
+                               (sum(row), attempt.uuid))
+        matrix.append(row)
+    # Left out by both readings: a deleted attempt and an attempt never submitted.
+    gone = store.attempts.start(quiz, store.trainees.create(f"G{seed}"), "ru", seed=1)
+    store.attempts.answer(gone.uuid, chosen[0], {"option": options[chosen[0]]["c"]["uuid"]})
+    store.attempts.submit(gone.uuid)
+    store.conn.execute("UPDATE attempts SET deleted = 1 WHERE uuid = ?", (gone.uuid,))
+    store.attempts.start(quiz, store.trainees.create(f"O{seed}"), "ru", seed=1)
+
+    where = "a.quiz_uuid = ? AND a.deleted = 0 AND a.submitted_at IS NOT NULL"
+    fast = item_analysis._joint_counts(store, where, [quiz])
+    plain = item_analysis._joint_counts_grouped(store, where, [quiz])
+    assert fast == plain and sum(fast.values()) == len(matrix) * len(chosen)
+    result = analyse(store, quiz)
+    monkeypatch.setattr(item_analysis, "_joint_counts", item_analysis._joint_counts_grouped)
+    assert analyse(store, quiz) == result  # every figure bit for bit
+
+    expected = naive(matrix)
+    by_uuid = {q.uuid: q for q in result.questions}
+    for j, q in enumerate(chosen):
+        stat = by_uuid[q]
+        assert stat.n == len(matrix)
+        assert stat.facility == pytest.approx(expected["facility"][j])
+        assert stat.unanswered == picked[q].get(None, 0)  # a NULL response
+        for got, want in ((stat.discrimination, expected["disc"][j]),
+                          (stat.efficiency, expected["eff"][j])):
+            assert (got is None) == (want is None)
+            if want is not None:
+                assert got == pytest.approx(want)
+        counts = {o.key: o.count for o in stat.options}
+        for response, n in picked[q].items():
+            if response is not None:
+                assert counts[json.loads(response)["option"]] == n
+    assert result.quiz.attempts == len(matrix)
     if expected["alpha"][0] is None:
         assert result.quiz.alpha is None
     else:

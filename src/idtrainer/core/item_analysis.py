@@ -16,9 +16,10 @@ Per quiz: mean, median and sd of the attempt percentages; Cronbach's alpha, whic
 reports as CIC = 100 · k/(k−1) · (1 − Σ var(item) / var(total)); the error ratio
 ER = 100 · √(1 − alpha); the standard error = ER/100 · sd.
 
-The heavy lifting is one GROUP BY in SQLite over (question, response, score, total):
+The heavy lifting is counting answers by (question, response, score, attempt total):
 the joint counts of a question's score and the rest of the test are enough for every
-figure above, so 20,000 attempts never become a million Python objects.
+figure above, so 20,000 attempts never become a million Python tuples (see
+``_joint_counts`` for how they are read in one pass over covering indexes).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -218,11 +219,12 @@ def analyse(store: Store, quiz: str, *, trainees: Iterable[str] | None = None,
     responses: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
     item_sq: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])  # n, Σx, Σx²
     answered_rows = 0
-    for question, response, score, total, count in store.conn.execute(
-            "SELECT ans.question_uuid, ans.response, coalesce(ans.score, 0), "
-            "coalesce(a.score, 0), count(*) FROM answers ans "
-            f"JOIN attempts a ON a.uuid = ans.attempt_uuid WHERE {where} AND ans.deleted = 0 "
-            "GROUP BY 1, 2, 3, 4", params):
+    # In the order SQLite's GROUP BY gives (NULL first, then by bytes, numbers ascending),
+    # so every sum below adds the same floats in the same order as before.
+    joint = _joint_counts(store, where, params)
+    for (question, response, score, total), count in sorted(
+            joint.items(), key=lambda kv: (kv[0][0], kv[0][1] is not None, kv[0][1] or "",
+                                           kv[0][2], kv[0][3])):
         moments[question].add(score, total - score, count)
         responses[question][response] += count
         acc = item_sq[question]
@@ -242,6 +244,55 @@ def analyse(store: Store, quiz: str, *, trainees: Iterable[str] | None = None,
     quiz_stat = _quiz_stat(attempts, percents, item_sq, same)
     return ItemAnalysis(quiz, quiz_stat, questions, _modules(questions),
                         _confusion(store, responses))
+
+
+#: Separators of the per-attempt answer lists: control characters, which valid JSON
+#: (the ``response`` column's CHECK) and uuids never hold raw.
+_ITEM, _FIELD = "\x1e", "\x1f"
+
+
+def _joint_counts(store: Store, where: str, params: list[Any]
+                  ) -> dict[tuple[str, str | None, float, float], int]:
+    """How many answers share (question, response, score, attempt total).
+
+    One pass in the order of the covering indexes (schema 13): each attempt's answers
+    arrive as one row, its total beside one string listing (question, response, score)
+    per answer, and Python counts the strings. SQLite never sorts the million answers,
+    which a GROUP BY over those four columns must. Scores other than 0 and 1 are written
+    with 17 significant digits, which read back as the same float; an attempt total is
+    the column itself. The separators are literals in the SQL (``char()`` would be a
+    function call per answer). Should an attempt's list not split into as many answers as it has
+    (it cannot: the separators are not valid in JSON), the plain GROUP BY answers."""
+    by_total: dict[float, Counter[str]] = defaultdict(Counter)
+    rows = store.conn.execute(
+        "SELECT coalesce(a.score, 0), count(*), group_concat(ans.question_uuid || "
+        f"'{_FIELD}' || coalesce(ans.response, '') || iif(ans.score = 1, '{_FIELD}1', "
+        f"iif(ans.score = 0, '{_FIELD}0', '{_FIELD}' || printf('%!.17g', "
+        f"coalesce(ans.score, 0)))), '{_ITEM}') "
+        f"FROM attempts a JOIN answers ans ON ans.attempt_uuid = a.uuid WHERE {where} AND "
+        "ans.deleted = 0 GROUP BY a.submitted_at, a.uuid", params)
+    for total, count, items in rows:
+        parts = items.split(_ITEM)
+        if len(parts) != count:
+            return _joint_counts_grouped(store, where, params)
+        by_total[total].update(parts)
+    joint: dict[tuple[str, str | None, float, float], int] = {}
+    for total, counter in by_total.items():
+        for item, count in counter.items():
+            question, response, score = item.split(_FIELD)
+            key = (question, response or None, float(score), total)
+            joint[key] = joint.get(key, 0) + count
+    return joint
+
+
+def _joint_counts_grouped(store: Store, where: str, params: list[Any]
+                          ) -> dict[tuple[str, str | None, float, float], int]:
+    """The same counts from one GROUP BY (slower: SQLite sorts every answer)."""
+    return {(q, r, x, t): n for q, r, x, t, n in store.conn.execute(
+        "SELECT ans.question_uuid, ans.response, coalesce(ans.score, 0), "
+        "coalesce(a.score, 0), count(*) FROM answers ans "
+        f"JOIN attempts a ON a.uuid = ans.attempt_uuid WHERE {where} AND ans.deleted = 0 "
+        "GROUP BY 1, 2, 3, 4", params)}
 
 
 def _add_unanswered(store: Store, where: str, params: list[Any], totals: dict[str, float],

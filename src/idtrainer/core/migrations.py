@@ -804,6 +804,21 @@ def _v12(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX questions_difficulty_pool ON questions (difficulty, deleted, uuid)")
 
 
+def _v13(conn: sqlite3.Connection) -> None:
+    """Covering indexes for reading a quiz's answers (item analysis, issue 14): the
+    attempts of a quiz in one index range with the columns the analysis reads (the
+    attempt rows themselves hold the long question list, read through overflow pages),
+    and each attempt's answers with question, score and response, so neither table's
+    rows are touched. ``attempts_quiz`` (quiz_uuid, submitted_at) is widened in place:
+    ``deleted`` comes before ``submitted_at`` so that the live submitted attempts of a
+    quiz are one range, in (submitted_at, uuid) order."""
+    conn.execute("DROP INDEX IF EXISTS attempts_quiz")
+    conn.execute("CREATE INDEX attempts_quiz ON attempts (quiz_uuid, deleted, submitted_at, "
+                 "uuid, score, max_score, trainee_uuid)")
+    conn.execute("CREATE INDEX answers_attempt ON answers (attempt_uuid, deleted, "
+                 "question_uuid, score, response)")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -818,6 +833,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (10, _v10),
     (11, _v11),
     (12, _v12),
+    (13, _v13),
 ])
 LATEST = MIGRATIONS[-1][0]
 
