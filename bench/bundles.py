@@ -1,7 +1,7 @@
 """Bundle benchmarks: export and import throughput, and the trainer's results merge,
 each against a baseline measured in the same run.
 
-    python bench/bundles.py [--quick]
+    python bench/bundles.py [--quick] [throughput | merge ...]
 
 Lines read ``NAME: VALUE UNIT  baseline=VALUE  ratio=R`` as in bench/run.py, then a
 table of the budgets (docs/architecture.md, "Budgets") met or not. ``--quick`` scales
@@ -26,10 +26,11 @@ Figures:
   merge_s                  ``import_many`` of 100 results bundles holding 1 000 000 answers
                            into a trainer store, DB backup included, vs the same rows put
                            in with plain executemany INSERTs in one transaction
-                           (budget: <= 60 s)
+                           (budgets: ratio <= 1.5, and <= 60 s)
   merge_no_backup_s        the same with ``import_bundle(..., backup=False)`` per bundle
   merge_peak_rss_growth_mb peak RSS of the merging process minus its RSS right before the
                            merge, vs the same growth of the executemany baseline process
+                           (budget: <= 100 MB)
   merge_peak_rss_mb        the merging process's absolute peak RSS, vs its RSS before
   class_report_ms          ``attempts.report(class_uuid=...)`` right after the merge (first
                            call, cold statement cache), vs a bare GROUP BY over the same
@@ -423,6 +424,11 @@ def bench_merge(work: Path, size: Size, quick: bool) -> None:
     scaled = " (scaled)" if quick else ""
     BUDGETS.append(Budget(f"merge of {size.answers} answers", f"{many['seconds']:.1f} s",
                           f"<= {limit:.1f} s{scaled}", many["seconds"] <= limit))
+    ratio = many["seconds"] / base["seconds"]
+    BUDGETS.append(Budget("merge vs executemany of the same rows", f"{ratio:.2f}x",
+                          "<= 1.50x", ratio <= 1.5))
+    BUDGETS.append(Budget("merge peak RSS growth", f"{growth:.0f} MB", "<= 100 MB",
+                          growth <= 100))
     BUDGETS.append(Budget("class report after the merge", f"{first * 1000:.0f} ms",
                           "<= 1000 ms", first <= 1.0))
     shutil.rmtree(folder)
@@ -434,17 +440,24 @@ def print_budgets() -> None:
         print(f"{b.what:<40} {b.figure:<11} {b.limit:<18} {'yes' if b.met else 'NO'}")
 
 
+PARTS = ("throughput", "merge")  # run only some: ``bundles.py merge``
+
+
 def main(argv: list[str]) -> int:
-    unknown = [a for a in argv if a != "--quick"]
+    parts = [a for a in argv if a != "--quick"] or list(PARTS)
+    unknown = [a for a in parts if a not in PARTS]
     if unknown:
-        print(f"unknown argument(s): {' '.join(unknown)}; usage: bundles.py [--quick]")
+        print(f"unknown argument(s): {' '.join(unknown)}; usage: bundles.py [--quick] "
+              f"[{' | '.join(PARTS)} ...]")
         return 2
     quick = "--quick" in argv
     size = QUICK if quick else FULL
     work = Path(tempfile.mkdtemp(prefix="idtrainer-bench-bundles-"))
     try:
-        bench_throughput(work, size)
-        bench_merge(work, size, quick)
+        if "throughput" in parts:
+            bench_throughput(work, size)
+        if "merge" in parts:
+            bench_merge(work, size, quick)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print_budgets()
