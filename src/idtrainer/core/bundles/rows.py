@@ -103,14 +103,13 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
                 tuple(n for n, v in row.items() if type(v) is str),
                 tuple(n for n, v in row.items() if type(v) is int),
                 tuple(n for n, v in row.items() if type(v) is float))
-    checks = (("uuid", 0 < len(row["uuid"]) <= 128),
-              ("rev", row["rev"] >= 1),
-              ("updated_at", _STAMP.match(row["updated_at"]) is not None),
-              ("updated_by", 0 < len(row["updated_by"]) <= 64),
-              ("deleted", row["deleted"] in (0, 1)))
-    for name, ok in checks:
-        if not ok:
-            raise RowError(_("{column}: wrong value").format(column=name))
+    wrong = ("uuid" if not 0 < len(row["uuid"]) <= 128 else
+             "rev" if row["rev"] < 1 else
+             "updated_at" if _STAMP.match(row["updated_at"]) is None else
+             "updated_by" if not 0 < len(row["updated_by"]) <= 64 else
+             "deleted" if row["deleted"] not in (0, 1) else None)
+    if wrong is not None:
+        raise RowError(_("{column}: wrong value").format(column=wrong))
     if spec.name == "media" and not _HEX64.match(row["sha256"]):
         raise RowError(_("{column}: wrong value").format(column="sha256"))
     if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
