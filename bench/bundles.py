@@ -11,15 +11,12 @@ Figures:
   bundle_export_mb_per_s   a content bundle of JPEG photos (default 100 x 2 MB, 6 megapixels)
                            from an empty migrated store, MB of media per second, vs copying
                            the same files into one file while hashing them with sha256,
-                           then flush and fsync (budget: ratio >= 0.5)
+                           then flush and fsync (budget: ratio >= 0.9)
   bundle_import_mb_per_s   importing that bundle into a fresh store, vs the same baseline
-                           (budget: ratio >= 0.5)
+                           (budget: ratio >= 0.8)
   bundle_import_vs_bundle_copy_mb_per_s
                            the same import vs copying and hashing the bundle file itself
                            (both in MB of media per second)
-  bundle_import_vs_decode_mb_per_s
-                           the same import vs copying and hashing the media files and
-                           decoding each once with bare Pillow, as the picture gate must
   bundle_reimport_mb_per_s importing the same bundle again ("already imported", answered
                            only after the signature and every hash and row are verified),
                            vs copying and hashing the bundle file
@@ -97,7 +94,8 @@ BUDGETS: list[Budget] = []
 
 def make_media(store, count: int, size: int) -> list[Path]:
     """``count`` distinct JPEG photos of about ``size`` bytes each (3000 x 2000 pixels at
-    2 MB), real pictures since every one is decoded at the picture gate on import."""
+    2 MB), real pictures since the import checks each one at the picture gate (its
+    header: the full decode waits for the first display, docs/security.md)."""
     import io
 
     from PIL import Image
@@ -145,18 +143,6 @@ def copy_and_hash(sources: list[Path], target: Path) -> float:
     return elapsed
 
 
-def copy_hash_and_decode(sources: list[Path], target: Path) -> float:
-    """The tightest baseline for an import that decodes every picture: copy and hash as
-    above, and decode each file once with bare Pillow on this thread."""
-    from PIL import Image
-
-    start = time.perf_counter()
-    for source in sources:
-        with Image.open(source) as img:
-            img.load()
-    return time.perf_counter() - start + copy_and_hash(sources, target)
-
-
 def bench_throughput(work: Path, size: Size) -> None:
     from idtrainer.core import bundles
     from idtrainer.core.store import Store
@@ -167,11 +153,10 @@ def bench_throughput(work: Path, size: Size) -> None:
     files = make_media(source, size.media_files, size.media_bytes)
     media_mb = sum(f.stat().st_size for f in files) / MB
     times: dict[str, list[float]] = {"copy": [], "export": [], "bundle_copy": [], "import": [],
-                                     "decode": [], "reimport": []}
+                                     "reimport": []}
     bundle_bytes = 0
     for round_ in range(3):  # interleaved, so every figure sees the same noise
         times["copy"].append(copy_and_hash(files, folder / "copy.bin"))
-        times["decode"].append(copy_hash_and_decode(files, folder / "copy.bin"))
         bundle = folder / f"content-{round_}.idtb"
         start = time.perf_counter()
         bundles.export_bundle(source, "content", bundle)
@@ -196,16 +181,15 @@ def bench_throughput(work: Path, size: Size) -> None:
     report("bundle_import_mb_per_s", best["import"], "MB/s", best["copy"])
     report("bundle_import_vs_bundle_copy_mb_per_s", best["import"], "MB/s",
            best["bundle_copy"])
-    report("bundle_import_vs_decode_mb_per_s", best["import"], "MB/s", best["decode"])
     report("bundle_reimport_mb_per_s", best["reimport"], "MB/s", best["bundle_copy"])
     medians = ", ".join(f"{k} {media_mb / statistics.median(v):.0f}" for k, v in times.items())
     print(f"# throughput: {size.media_files} x {size.media_bytes // MB} MB JPEG photos "
           f"({media_mb:.0f} MB, bundle {bundle_bytes / MB:.1f} MB); best of 3 interleaved "
           f"rounds, MB of media per second; medians: {medians}", flush=True)
-    for name, key in (("bundle export", "export"), ("bundle import", "import")):
+    for name, key, limit in (("bundle export", "export", 0.9), ("bundle import", "import", 0.8)):
         ratio = best[key] / best["copy"]
-        BUDGETS.append(Budget(f"{name} vs copy+sha256", f"{ratio:.2f}x", ">= 0.50x",
-                              ratio >= 0.5))
+        BUDGETS.append(Budget(f"{name} vs copy+sha256", f"{ratio:.2f}x", f">= {limit:.2f}x",
+                              ratio >= limit))
     shutil.rmtree(folder)
 
 

@@ -98,3 +98,30 @@ def test_a_sound_thumbnail_is_made_kept_and_read_back(qapp, tmp_path: Path):
     assert cache.path_for(path.name).exists()
     again = ThumbnailCache(tmp_path / "thumbs", size=48).get(path.name, path, SVG_MIME)
     assert again is not None and again.pixelColor(24, 24).name() == "#ff0000"
+
+
+@pytest.mark.parametrize("name", [n for n in HOSTILE_NAMES if hostile(n).decode_only])
+def test_a_damaged_bitmap_is_a_placeholder_and_nothing_breaks(qapp, qtbot, tmp_path: Path,
+                                                              name: str):
+    # A picture from a bundle passed only the structural check at import; the first
+    # display runs the full gate: not drawn (not even half), a placeholder in the gallery,
+    # no thumbnail kept.
+    from idtrainer.core.media import MediaItem
+    from idtrainer.gui.gallery import Gallery
+    from idtrainer.gui.images import placeholder
+
+    case = hostile(name)
+    path = stored(tmp_path, case.data)
+    assert render(path, case.mime, QSize(64, 64)).isNull()
+    cache = ThumbnailCache(tmp_path / "thumbs", size=48)
+    assert cache.get(path.name, path, case.mime) is None
+    cache.wait()
+    assert cache.images[path.name].isNull()
+    assert not cache.path_for(path.name).exists()
+    gallery = Gallery()
+    qtbot.addWidget(gallery)
+    gallery.set_images([MediaItem("m-1", path.name, case.mime, 240, 160, "CC0-1.0", "a",
+                                  "s", None, path)])
+    shown = gallery.view.item.pixmap().toImage()
+    assert not shown.isNull()
+    assert shown.convertToFormat(placeholder().format()) == placeholder()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -307,3 +308,26 @@ def test_a_written_bundle_is_signed_with_the_name_people_gave_the_laptop(trainer
     with pytest.raises(bundles.DeviceNameError):
         bundles.set_device_name(trainer, "tab\x00name")
     assert bundles.default_device_name(trainer) == bundles.hostname_name(trainer)
+
+
+def test_a_picture_changed_on_the_trainers_disk_is_refused_by_every_laptop(
+        trainer: Store, make_laptop, tmp_path: Path):
+    # The manifest signs each picture by its name in the media store: the hash of the
+    # bytes that passed the gate. Bytes changed on disk since then are refused at import
+    # by that hash, not signed as if they had been checked.
+    sha = trainer.scalar("SELECT sha256 FROM media WHERE deleted = 0 AND mime = 'image/svg+xml'"
+                         " ORDER BY sha256 LIMIT 1")
+    path = trainer.media.path_for(sha)
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"<svg", b"<svg ", 1))
+    bundle = bundles.export_bundle(trainer, "content", tmp_path / "c.idtb")
+    assert bundle.manifest.entries[f"media/{sha}"][0] == sha
+    laptop = make_laptop("B")
+    shutil.rmtree(laptop.media.root)  # so that it needs the bundle's copy
+    before = dump(laptop)
+    with pytest.raises(bundles.BundleError, match=f"media/{sha}: its hash does not match"):
+        bundles.import_bundle(laptop, bundle.path, trust=lambda m: True)
+    assert dump(laptop) == before
+    path.write_bytes(data)
+    again = bundles.export_bundle(trainer, "content", tmp_path / "c2.idtb")
+    assert bundles.import_bundle(laptop, again.path, trust=lambda m: True).media_added > 0

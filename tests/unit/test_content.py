@@ -172,3 +172,30 @@ def test_a_lookalike_may_point_at_a_species_loaded_later(store: Store, content: 
     card = store.species.card(store.species.uuid_for("aaa-first"), "en")
     assert card.lookalikes[0].other_slug == "panthera-uncia"
     assert store.check() == []
+
+
+@pytest.mark.parametrize("root", [None, FIXTURE], ids=["shipped", "fixture"])
+def test_a_first_load_in_bulk_writes_the_rows_put_by_put_would(tmp_path: Path, root, clock,
+                                                                monkeypatch):
+    """An empty database is loaded with executemany (content._Writer ``fresh``): every row
+    of every synced table, the search index and the summary are what a load through
+    Store.put one row at a time gives (bar the device that wrote them)."""
+    from idtrainer.core import content as content_module
+    from idtrainer.core.schema import SYNCED_TABLES
+
+    set_ = read_content(root)
+    with Store.open(tmp_path / "bulk.sqlite", clock=clock) as bulk, \
+            Store.open(tmp_path / "put.sqlite", clock=clock) as one_by_one:
+        assert content_module._is_empty(bulk)
+        bulked = content_module.load_content(bulk, set_)
+        monkeypatch.setattr(content_module, "_is_empty", lambda _store: False)
+        put = content_module.load_content(one_by_one, set_)
+        assert bulked.counts == put.counts and bulked.total("added") > 50
+        device = {"origin", "updated_by"}
+        for table in (*SYNCED_TABLES, "search_index"):
+            def rows(store, table=table):
+                return [{k: v for k, v in row.items() if k not in device}
+                        for row in store.query(f"SELECT * FROM [{table}] ORDER BY 1, 2")]
+            assert rows(bulk) == rows(one_by_one), table
+        assert bulk.check() == [] and bulk.device_id != one_by_one.device_id
+        assert bulk.scalar("SELECT count(DISTINCT origin) FROM texts") == 1

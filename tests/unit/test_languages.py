@@ -153,6 +153,29 @@ def test_uzbek_cyrillic_keeps_placeholders_markup_and_names():
     assert target.derive("Oʻzbekiston") == uz_latin_to_cyrillic("Oʻzbekiston") == "Ўзбекистон"
 
 
+def _protect_by_words_pattern(text, convert, keep):
+    """What protect did before its one compiled pattern: the kept words written into a
+    pattern of their own, matched with finditer."""
+    out, last = [], 0
+    for match in languages._protected_with(keep).finditer(text):
+        out += [convert(text[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join([*out, convert(text[last:])])
+
+
+def test_protect_keeps_exactly_what_a_pattern_of_the_kept_words_keeps():
+    texts = [s for forms in _strings("uz").values()
+             for s in (forms if isinstance(forms, tuple) else (forms,))]
+    texts += ["CITESning CITES_x xCITES CITES2 PDFga PDF. Ctrl+Z WebP I II {n} <b>PDF</b>",
+              "Appendix I CITES", "ÄCITES CITESä CITESʻ"]
+    keeps = [frozenset(), frozenset({"CITES", "PDF", "I"}), frozenset({"CI", "CITES"}),
+             frozenset({"PDF", "2"})]
+    for text in texts:
+        for keep in keeps:
+            assert languages.protect(text, str.upper, keep) == \
+                _protect_by_words_pattern(text, str.upper, keep), (text, keep)
+
+
 def test_uzbek_cyrillic_content_is_generated_and_marked_machine(tmp_path):
     from idtrainer.core.store import Store
 

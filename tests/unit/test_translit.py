@@ -507,3 +507,26 @@ def test_transliteration_leaves_non_letters_alone(text: str) -> None:
 @given(st.text().filter(lambda text: not has_cyrillic(text)))
 def test_cyrillic_to_latin_ignores_text_without_cyrillic(text: str) -> None:
     assert uz_cyrillic_to_latin(text) == text
+
+
+def test_word_by_word_is_the_same_as_letter_by_letter_over_the_whole_text():
+    """uz_latin_to_cyrillic transliterates the runs between separators one by one (and
+    remembers them): the result must be what the letter-by-letter pass over the whole
+    text gives, for every text the content ships and for random mixes of the hard cases."""
+    import random
+
+    from idtrainer.core import translit
+    from idtrainer.core.content import read_content
+
+    content = read_content()
+    texts = [t.value for s in content.species for field in s.texts.values()
+             for locale, t in field.items() if locale == "uz"]
+    texts += [t.value for q in content.questions for t in q.stem.values()]
+    pieces = ["o", "g", "s", "h", "c", "y", "e", "a", "u", "O", "G", "SH", "Ye", "YO", " ",
+              "-", "2", "_", ".", "«", "Ä", "ʻ", "ʼ", "'", "`", "´", "‘", "’", "щ", "\n", "²"]
+    rng = random.Random(18)
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+              for _ in range(5000)]
+    for text in texts:
+        assert translit.uz_latin_to_cyrillic(text) == translit._run_to_cyrillic.__wrapped__(
+            text), text

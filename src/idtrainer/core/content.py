@@ -31,14 +31,15 @@ from idtrainer.core.schema import (
     PRODUCT_TYPES,
     QUESTION_TYPES,
     RANKS,
+    SYNCED_TABLES,
     TAXON_GROUPS,
     TEXT_STATUSES,
 )
 from idtrainer.core.store import content_uuid, is_content_uuid
-from idtrainer.core.texts import Translation
+from idtrainer.core.texts import Translation, text_row, with_derived
 
 if TYPE_CHECKING:
-    from idtrainer.core.store import Store
+    from idtrainer.core.store import PutResult, Store
 
 Progress = Callable[[int, int], None]
 Texts = dict[str, Translation]
@@ -711,20 +712,68 @@ class LoadSummary:
 
 
 class _Writer:
-    def __init__(self, store: Store, summary: LoadSummary) -> None:
+    """Writes a content load's rows through :meth:`Store.put`, or, with ``fresh`` (a
+    database without any synced row yet: a first start), keeps them in memory as ``put``
+    would have left them and inserts each table's rows at :meth:`flush` in a few
+    ``executemany`` calls. The rows and the summary are the same either way (a test
+    compares them): only the per-row lookup and savepoint are saved."""
+
+    def __init__(self, store: Store, summary: LoadSummary, *, fresh: bool = False) -> None:
         self.store = store
         self.summary = summary
         self.written: dict[str, set[str]] = {}
+        self.fresh = fresh
+        self.pending: dict[str, dict[str, dict[str, Any]]] = {}  # table -> uuid -> row
+        self.text_uuids: dict[tuple[str, str, str], set[str]] = {}  # texts of one field
 
     def put(self, table: str, row: dict[str, Any]) -> str:
-        self.summary.counts[(table, self.store.put(table, row))] += 1
+        result = self._put_pending(table, row) if self.fresh else self.store.put(table, row)
+        self.summary.counts[(table, result)] += 1
         self.written.setdefault(table, set()).add(row["uuid"])
         return row["uuid"]
 
+    def _put_pending(self, table: str, row: dict[str, Any]) -> PutResult:
+        """:meth:`Store.put` on the rows kept in memory."""
+        values = self.store.put_values(table, row)
+        rows = self.pending.setdefault(table, {})
+        current = rows.get(values["uuid"])
+        if current is None:
+            rows[values["uuid"]] = self.store.new_row(table, values)
+            return "added"
+        if current.get("deleted") and "deleted" not in values:
+            values["deleted"] = 0
+        changed = {k: v for k, v in values.items() if current.get(k) != v}
+        if not changed:
+            return "unchanged"
+        current.update(changed, rev=current["rev"] + 1, updated_at=self.store.now(),
+                       updated_by=self.store.device_id)
+        return "updated"
+
     def texts(self, table: str, owner: str, fields: dict[str, Texts]) -> None:
         for name, variants in fields.items():
-            for result in self.store.texts.set_all(table, owner, name, variants):
-                self.summary.counts[("texts", result)] += 1
+            if not self.fresh:
+                for result in self.store.texts.set_all(table, owner, name, variants):
+                    self.summary.counts[("texts", result)] += 1
+                continue
+            # TextManager.set_all on the rows kept in memory
+            every = with_derived(variants)
+            made = self.text_uuids.setdefault((table, owner, name), set())
+            for locale, t in every.items():
+                row = text_row(table, owner, name, locale, t.value, t.status)
+                self.summary.counts[("texts", self._put_pending("texts", row))] += 1
+                made.add(row["uuid"])
+            texts = self.pending["texts"]
+            for uuid in made:
+                if not texts[uuid]["deleted"] and texts[uuid]["locale"] not in every:
+                    self.summary.counts[("texts", self._put_pending(
+                        "texts", {"uuid": uuid, "deleted": 1}))] += 1
+
+    def _live(self, table: str, parent_column: str) -> list[dict[str, Any]]:
+        if self.fresh:
+            return [{"uuid": r["uuid"], "parent": r.get(parent_column)}
+                    for r in self.pending.get(table, {}).values() if not r["deleted"]]
+        return self.store.query(
+            f"SELECT uuid, {parent_column} AS parent FROM {table} WHERE deleted = 0")
 
     def prune(self, table: str, parent_column: str, parents: set[str], *,
               files_only: bool = False) -> None:
@@ -732,19 +781,31 @@ class _Writer:
         ``files_only``, only rows the files made (content uuids), so that what a trainer
         added in the app (a photo linked to a species) survives a reload."""
         keep = self.written.get(table, set())
-        for row in self.store.query(
-                f"SELECT uuid, {parent_column} AS parent FROM {table} WHERE deleted = 0"):
+        for row in self._live(table, parent_column):
             if files_only and not is_content_uuid(row["uuid"]):
                 continue
             if row["parent"] in parents and row["uuid"] not in keep:
-                self.summary.counts[(table, self.store.tombstone(table, row["uuid"]))] += 1
+                self.summary.counts[(table, self._put_pending(
+                    table, {"uuid": row["uuid"], "deleted": 1}) if self.fresh else
+                    self.store.tombstone(table, row["uuid"]))] += 1
+
+    def flush(self) -> None:
+        """Insert the rows kept in memory (inside the load's transaction)."""
+        for table, rows in self.pending.items():
+            self.store.insert_new(table, list(rows.values()))
+        self.pending.clear()
+
+
+def _is_empty(store: Store) -> bool:
+    """No synced row in any table: nothing a content load could find, update or prune."""
+    return not any(store.scalar(f"SELECT EXISTS (SELECT 1 FROM [{table}])")
+                   for table in SYNCED_TABLES)
 
 
 def load_content(store: Store, content: ContentSet, progress: Progress | None = None
                  ) -> LoadSummary:
     """Write a validated content set into the store in one transaction."""
     summary = LoadSummary()
-    w = _Writer(store, summary)
     total = len(content.species) + len(content.modules) + len(content.questions) + 1
     done = 0
 
@@ -761,6 +822,7 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
             img.info = store.media.import_file(img.path)
     # Lookalikes may point at species further down the list: check references at commit.
     with store.transaction(defer_foreign_keys=True):
+        w = _Writer(store, summary, fresh=_is_empty(store))
         species_uuids = {s.id: content_uuid("species", s.id) for s in content.species}
         for s in content.species:
             _load_species(w, s, species_uuids)
@@ -790,6 +852,7 @@ def load_content(store: Store, content: ContentSet, progress: Progress | None = 
         if content.key is not None:
             identify.load_key(w, content.key, species_uuids)
         experts.load_starter(w, content.experts)
+        w.flush()
         for s in content.species:
             store.search.reindex(content_uuid("taxon", s.id))
         step()

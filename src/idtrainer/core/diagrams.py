@@ -273,6 +273,10 @@ def svg_for(item: MediaItem, *, question: bool = False) -> bytes:
     A photo with markers becomes an SVG that embeds it; one without is returned as is."""
     from idtrainer.core import markers
 
+    if item.mime != "image/svg+xml":
+        from idtrainer.core.pictures import check_stored
+
+        check_stored(item.path, item.mime)  # MediaError (a ValueError) when damaged
     data = item.path.read_bytes()
     if item.mime != "image/svg+xml":
         if item.markers and item.width and item.height:

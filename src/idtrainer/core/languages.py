@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from idtrainer.core.errors import IDTrainerError
@@ -60,24 +61,49 @@ _LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\b")
 def names_in(source: str) -> frozenset[str]:
     """The Latin words of ``source`` written with a capital or a digit (CITES, PDF, Enter):
     where a translation has them too, they are names, not words to transliterate."""
+    # [A-Za-z][A-Za-z0-9]*: a capital or a digit is there unless it is all small letters
     return frozenset(w for w in _LATIN_WORD.findall(source)
-                     if len(w) > 1 and any(ch.isupper() or ch.isdigit() for ch in w))
+                     if len(w) > 1 and not (w.isalpha() and w.islower()))
+
+
+# The same alternatives, then any Latin word: :func:`protect` keeps such a word when it is
+# one of ``keep``. One pattern compiled once, where a pattern with the words written in
+# would be compiled per text (thousands on a first start: the re module's cache holds
+# 512). Compiled on first use: a start that derives nothing does not pay for it.
+@lru_cache(maxsize=1)
+def _protected_or_word() -> re.Pattern[str]:
+    return re.compile(rf"{_PROTECTED.pattern}|(?P<word>{_LATIN_WORD.pattern})")
+
+
+@lru_cache(maxsize=64)
+def _protected_with(keep: frozenset[str]) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(keep, key=len, reverse=True))
+    return re.compile(rf"{_PROTECTED.pattern}|\b(?:{words})\b")
 
 
 def protect(text: str, convert: Callable[[str], str], keep: frozenset[str] = frozenset()) \
         -> str:
     """``convert`` applied to ``text`` outside placeholders, markup, Latin-only names and
     the words in ``keep``."""
-    pattern = _PROTECTED
-    if keep:
-        words = "|".join(re.escape(w) for w in sorted(keep, key=len, reverse=True))
-        pattern = re.compile(rf"{_PROTECTED.pattern}|\b(?:{words})\b")
     out: list[str] = []
     last = 0
-    for match in pattern.finditer(text):
+    if keep and not all(_LATIN_WORD.fullmatch(w) for w in keep):
+        pattern = _protected_with(keep)  # words of other shapes: their own pattern
+    else:
+        # A whole Latin word is matched only where ``\b(?:words)\b`` would match one of
+        # ``keep`` (the word alternative is last, as there); a word not kept is passed
+        # over by searching again one character on, as that pattern's search would.
+        pattern = _protected_or_word()
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        word = match.groupdict().get("word")
+        if word is not None and word not in keep:
+            pos = match.start() + 1
+            continue
         out.append(convert(text[last:match.start()]))
         out.append(match.group(0))
         last = match.end()
+        pos = max(last, match.start() + 1)  # no alternative matches empty; never loop
     out.append(convert(text[last:]))
     return "".join(out)
 

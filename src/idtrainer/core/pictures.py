@@ -19,6 +19,13 @@ imports all come through here. A picture is judged by its bytes, never by its na
 The GUI renders SVG only from bytes that have just passed the gate (gui/images.py), and
 the certificate PDF draws its logo and signature from checked bytes
 (core/certificate_pdf.py). What an SVG may hold: docs/content-format.md, under "Species".
+
+Pictures in a signed content bundle passed this gate on the publisher's laptop, and the
+signed manifest fixes their bytes; importing one takes the structural check
+(:func:`check_structure`: kind, header, pixel count, the whole SVG check) and the full
+decode of a bitmap is done once, the first time it is shown (:func:`check_stored`): a
+picture that fails then is drawn as a placeholder and logged (docs/security.md,
+"Pictures from a content bundle").
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import base64
 import binascii
 import hashlib
 import io
+import logging
 import re
 import stat
 import xml.etree.ElementTree as ET
@@ -91,6 +99,44 @@ def check_picture(data: bytes, name: str | Path, *,
     entry must be the kind its media row says).
     """
     return _Gate(name, MAX_PIXELS).check(data, allowed)
+
+
+def check_structure(data: bytes, name: str | Path, *, allowed: Collection[str] = EVERY_KIND,
+                    sha256: str | None = None) -> PictureInfo:
+    """The gate without decoding a bitmap's pixels: size, kind by signature, the header
+    read by Pillow (its format, dimensions and pixel count against :data:`MAX_PIXELS`,
+    Pillow's decompression-bomb guard) and, for SVG, the complete check. For pictures
+    whose bytes a trusted signature fixes (a content bundle): their full decode is
+    :func:`check_stored`'s, at first display. ``sha256``, when the caller already
+    hashed the bytes, is not computed again."""
+    return _Gate(name, MAX_PIXELS, decode=False).check(data, allowed, sha256=sha256)
+
+
+#: Verdicts of :func:`check_stored`, by (path, size, mtime): None, or why it failed.
+_STORED: dict[tuple[str, int, int], str | None] = {}
+
+
+def check_stored(path: Path, mime: str) -> None:
+    """The full gate, once per file and process, for a stored picture about to be shown
+    (or drawn into a PDF) as ``mime``; raises :class:`MediaError` (logged the first time)
+    when it does not decode. Pictures imported from a bundle were only checked by
+    :func:`check_structure`; the others passed the full gate already and pass it again."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise MediaError(_("{file}: cannot read the image ({reason})").format(
+            file=path, reason=exc.strerror or exc)) from exc
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _STORED:
+        try:
+            read_picture(path, allowed={mime})
+            _STORED[key] = None
+        except MediaError as exc:
+            _STORED[key] = str(exc)
+            logging.getLogger(__name__).warning("a stored picture cannot be shown: %s", exc)
+    if (reason := _STORED[key]) is not None:
+        raise MediaError(reason)
 
 
 def read_picture(path: Path, *, allowed: Collection[str] = EVERY_KIND
@@ -169,11 +215,13 @@ class _Builder(ET.TreeBuilder):
 class _Gate:
     """One check, with the pixel budget that embedded pictures share."""
 
-    def __init__(self, name: str | Path, pixels_left: int) -> None:
+    def __init__(self, name: str | Path, pixels_left: int, *, decode: bool = True) -> None:
         self.name = str(name)
         self.pixels_left = pixels_left
+        self.decode = decode
 
-    def check(self, data: bytes, allowed: Collection[str]) -> PictureInfo:
+    def check(self, data: bytes, allowed: Collection[str], *,
+              sha256: str | None = None) -> PictureInfo:
         if len(data) > MAX_BYTES:
             raise MediaError(_("{file}: the image is {size} MB; the limit is {limit} MB")
                              .format(file=self.name, size=round(len(data) / 2**20, 1),
@@ -187,7 +235,8 @@ class _Gate:
                              .format(file=self.name, kind=KIND_NAMES[kind],
                                      allowed=_kinds(allowed)))
         width, height = self._svg(data) if kind == SVG else self._bitmap(data, kind)
-        return PictureInfo(hashlib.sha256(data).hexdigest(), kind, len(data), width, height)
+        return PictureInfo(sha256 or hashlib.sha256(data).hexdigest(), kind, len(data), width,
+                           height)
 
     # -- bitmaps ---------------------------------------------------------------------------
 
@@ -200,6 +249,9 @@ class _Gate:
                 width, height = img.size
                 if width * height > self.pixels_left:
                     raise self._too_large()
+                if not self.decode:  # the header only: check_structure
+                    self.pixels_left -= width * height
+                    return width, height
                 if kind == JPEG:
                     # libjpeg still reads and entropy-decodes every block of the file (a
                     # truncated or damaged stream fails exactly as at full size); only the
@@ -309,7 +361,7 @@ class _Gate:
         except (binascii.Error, ValueError) as exc:
             raise self._refuse(_("an embedded picture is not valid base64")) from exc
         # The declared type must be the real one: Qt decodes embedded data by content.
-        inner = _Gate(where, self.pixels_left)
+        inner = _Gate(where, self.pixels_left, decode=self.decode)
         inner.check(data, {mime})
         self.pixels_left = inner.pixels_left
 

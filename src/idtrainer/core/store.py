@@ -534,20 +534,12 @@ class Store:
         same content or saving an unchanged form does not make a new revision.
         Undeleting happens by passing ``deleted=0`` explicitly.
         """
-        values = {k: _to_sql(v) for k, v in row.items()
-                  if k not in SYNC_COLUMNS[1:4] and k != ORIGIN_COLUMN}
-        if "uuid" not in values:
-            raise ValueError(f"{table}: a row needs a uuid")
+        values = self.put_values(table, row)
         with self.transaction():
             current = self.query_one(f"SELECT * FROM [{table}] WHERE uuid = ?",
                                      (values["uuid"],))
-            stamp = {"updated_at": self.now(), "updated_by": self.device_id}
             if current is None:
-                values.setdefault("deleted", 0)
-                # The device a row originated on never changes (docs/security.md).
-                if ORIGIN_COLUMN in current_columns(self, table):
-                    values[ORIGIN_COLUMN] = self.device_id
-                data = {**values, "rev": 1, **stamp}
+                data = self.new_row(table, values)
                 cols = ", ".join(f"[{c}]" for c in data)
                 marks = ", ".join("?" for _ in data)
                 self.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
@@ -559,12 +551,45 @@ class Store:
             changed = {k: v for k, v in values.items() if current.get(k) != v}
             if not changed:
                 return "unchanged"
-            data = {**changed, "rev": current["rev"] + 1, **stamp}
+            data = {**changed, "rev": current["rev"] + 1, "updated_at": self.now(),
+                    "updated_by": self.device_id}
             sets = ", ".join(f"[{c}] = ?" for c in data)
             self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE uuid = ?",
                               (*data.values(), values["uuid"]))
             self.changed(table, [values["uuid"]])
             return "updated"
+
+    def put_values(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` as :meth:`put` writes it: SQL values, without the sync columns it sets."""
+        values = {k: _to_sql(v) for k, v in row.items()
+                  if k not in SYNC_COLUMNS[1:4] and k != ORIGIN_COLUMN}
+        if "uuid" not in values:
+            raise ValueError(f"{table}: a row needs a uuid")
+        return values
+
+    def new_row(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
+        """The row :meth:`put` inserts for ``values`` (of :meth:`put_values`) when no row
+        has its uuid: not deleted, revision 1, stamped, and originated here."""
+        values.setdefault("deleted", 0)
+        # The device a row originated on never changes (docs/security.md).
+        if ORIGIN_COLUMN in current_columns(self, table):
+            values[ORIGIN_COLUMN] = self.device_id
+        return {**values, "rev": 1, "updated_at": self.now(), "updated_by": self.device_id}
+
+    def insert_new(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows made by :meth:`new_row` (uuids not in the table yet) with one
+        ``executemany`` per set of columns: what many :meth:`put` calls would write into
+        an empty table, without a lookup and a savepoint per row."""
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for data in rows:
+            groups.setdefault(tuple(data), []).append(tuple(data.values()))
+        with self.transaction():
+            for cols, params in groups.items():
+                names = ", ".join(f"[{c}]" for c in cols)
+                marks = ", ".join("?" for _ in cols)
+                self.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+                                      params)
+            self.changed(table, [data["uuid"] for data in rows])
 
     def tombstone(self, table: str, uuid: str) -> PutResult:
         """Mark a synced row deleted (a tombstone travels like any edit)."""

@@ -76,6 +76,18 @@ def with_derived(variants: Mapping[str, Translation]) -> dict[str, Translation]:
     return out
 
 
+def text_row(owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
+             status: str) -> dict[str, str]:
+    """The row of one text, as :meth:`TextManager.set` puts it."""
+    if locale not in language_codes():
+        raise ValueError(f"unknown content locale {locale!r}")
+    if status not in TEXT_STATUSES:
+        raise ValueError(f"unknown translation status {status!r}")
+    return {"uuid": content_uuid("text", f"{owner_uuid}/{field}/{locale}"),
+            "owner_table": owner_table, "owner_uuid": owner_uuid, "field": field,
+            "locale": locale, "value": value, "status": status}
+
+
 class TextManager:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -98,15 +110,8 @@ class TextManager:
 
     def _put(self, owner_table: str, owner_uuid: str, field: str, locale: str, value: str,
              status: str) -> PutResult:
-        if locale not in language_codes():
-            raise ValueError(f"unknown content locale {locale!r}")
-        if status not in TEXT_STATUSES:
-            raise ValueError(f"unknown translation status {status!r}")
-        return self.store.put("texts", {
-            "uuid": content_uuid("text", f"{owner_uuid}/{field}/{locale}"),
-            "owner_table": owner_table, "owner_uuid": owner_uuid, "field": field,
-            "locale": locale, "value": value, "status": status,
-        })
+        return self.store.put("texts", text_row(owner_table, owner_uuid, field, locale, value,
+                                                status))
 
     def set_all(self, owner_table: str, owner_uuid: str, field: str,
                 variants: Mapping[str, Translation]) -> list[PutResult]:

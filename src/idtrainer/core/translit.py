@@ -38,7 +38,9 @@ after a vowel or ``э`` after a consonant.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "APOSTROPHES",
@@ -115,6 +117,13 @@ def _cased(cyr: str, upper: bool) -> str:
     return cyr.upper() if upper else cyr
 
 
+# What separates the runs :func:`uz_latin_to_cyrillic` transliterates one by one: anything
+# but a letter or an apostrophe. Such a character is copied as it is and ends every context
+# (the previous unit becomes a boundary; nothing looks past it), so a run transliterates
+# alone exactly as within the text, and runs (words) recur enough to be remembered.
+_NOT_IN_A_RUN = re.compile("((?:(?![" + "".join(sorted(APOSTROPHES)) + r"])[\W\d_])+)")
+
+
 def uz_latin_to_cyrillic(text: str) -> str:
     """Transliterate Uzbek Latin to Uzbek Cyrillic, keeping case and non-Latin characters.
 
@@ -123,6 +132,14 @@ def uz_latin_to_cyrillic(text: str) -> str:
     >>> uz_latin_to_cyrillic("SHOQOL")
     'ШОҚОЛ'
     """
+    parts = _NOT_IN_A_RUN.split(text)  # run, separators, run, ..., run
+    parts[::2] = [_run_to_cyrillic(run) for run in parts[::2]]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def _run_to_cyrillic(text: str) -> str:
+    """:func:`uz_latin_to_cyrillic` of any text, one character at a time."""
     out: list[str] = []
     prev = _BOUNDARY
     prev_low = ""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.media import MediaItem
-from idtrainer.gui.images import render_item
+from idtrainer.gui.images import placeholder, render_item
 
 
 class ZoomView(QGraphicsView):
@@ -157,7 +157,7 @@ class Gallery(QWidget):
             return
         item = self.images[self.index]
         image = render_item(item, QSize(1600, 1600), question=self.question)
-        self.view.show_pixmap(QPixmap.fromImage(image))
+        self.view.show_pixmap(QPixmap.fromImage(image if not image.isNull() else placeholder()))
         self.position.setText(f"{self.index + 1} / {len(self.images)}")
         self.caption.setText(item.caption.value if item.caption and self.captions else "")
         self.caption_area.setVisible(self.captions)
@@ -179,8 +179,8 @@ class Gallery(QWidget):
         layout.addWidget(close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self._leave_full_screen)
         item = self.images[self.index]
-        viewer.show_pixmap(QPixmap.fromImage(
-            render_item(item, QSize(3000, 3000), question=self.question)))
+        image = render_item(item, QSize(3000, 3000), question=self.question)
+        viewer.show_pixmap(QPixmap.fromImage(image if not image.isNull() else placeholder()))
         self.full_window = window
         window.showFullScreen()
 

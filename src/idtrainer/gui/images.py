@@ -1,9 +1,12 @@
 """Images from the media store as Qt images: raster and SVG, thumbnails cached on disk.
 
 Decoding is bounded (QImageReader allocation limit, the picture gate's checks at
-import; an SVG passes the gate again each time it is drawn) and thumbnails are made
-on a worker thread; QImage is safe to paint off the GUI thread, QPixmap is made from
-it on the GUI thread.
+import; an SVG passes the gate again each time it is drawn, a bitmap passes the full
+gate the first time it is drawn: a picture from a bundle was only checked for structure
+at import, core/pictures.py ``check_stored``) and thumbnails are made on a worker
+thread; QImage is safe to paint off the GUI thread, QPixmap is made from it on the GUI
+thread. A picture that cannot be shown is a null image; views that show one picture
+large draw :func:`placeholder` instead.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from idtrainer.core.pictures import (
     WEBP,
     MediaError,
     check_picture,
+    check_stored,
     read_picture,
 )
 
@@ -92,7 +96,32 @@ def render(path: Path, mime: str, bound: QSize | None = None, *,
         return image
     if mime not in _QT_FORMATS:
         return QImage()
+    try:
+        check_stored(path, mime)  # once per file: a damaged picture is logged, not drawn
+    except MediaError:
+        return QImage()
     return _read(str(path), _QT_FORMATS[mime], bound)
+
+
+def placeholder(bound: QSize | None = None) -> QImage:
+    """Drawn where a picture cannot be shown (its file is damaged, or it does not pass the
+    picture gate): a grey frame, crossed out, in the shape of a 4:3 photo."""
+    size = QSize(400, 300) if bound is None else QSize(400, 300).scaled(
+        bound, Qt.AspectRatioMode.KeepAspectRatio)
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#e6e6e0"))
+    painter = QPainter(image)
+    pen = painter.pen()
+    pen.setColor(QColor("#8a8a84"))
+    pen.setWidth(max(2, size.width() // 100))
+    painter.setPen(pen)
+    margin = size.width() // 8
+    frame = image.rect().adjusted(margin, margin, -margin, -margin)
+    painter.drawRect(frame)
+    painter.drawLine(frame.topLeft(), frame.bottomRight())
+    painter.drawLine(frame.topRight(), frame.bottomLeft())
+    painter.end()
+    return image
 
 
 def _read(path: str, fmt: bytes, bound: QSize | None = None) -> QImage:

@@ -28,7 +28,7 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
 from idtrainer.core.store import content_uuid
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.images import render_item
+from idtrainer.gui.images import placeholder, render_item
 from idtrainer.gui.species_card import fallback_note
 
 LESSON_ROLE = Qt.ItemDataRole.UserRole
@@ -68,7 +68,8 @@ class LessonBrowser(QTextBrowser):
                                             i18n.current_language())
             if item is not None:
                 width = max(320, min(900, self.viewport().width() - 40))
-                return render_item(item, QSize(width, width))
+                image = render_item(item, QSize(width, width))
+                return image if not image.isNull() else placeholder(QSize(width, width))
         return None
 
     def _link(self, url: QUrl) -> None:

@@ -108,9 +108,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         # Pages are built when first shown: start-up builds only the start screen.
         self.page_widgets: dict[str, QWidget] = {}
-        for key, _label in PAGES:
+        for _key, _label in PAGES:
             self.pages.addWidget(QWidget())
-            self.nav.addItem(QListWidgetItem(style.icon(key), ""))
+            self.nav.addItem(QListWidgetItem(""))
+        self._nav_icons = False  # drawn when the sidebar first shows: not on the start screen
         self.nav.setCurrentRow(0)
         self.nav.currentRowChanged.connect(self._show_page)
 
@@ -345,6 +346,13 @@ class MainWindow(QMainWindow):
 
     def _session_changed(self) -> None:
         signed_in = self.ctx.trainee is not None
+        if signed_in and not self._nav_icons:
+            self._nav_icons = True
+            for row, (key, _label) in enumerate(PAGES):
+                item = self.nav.item(row)
+                if item is not None:
+                    item.setIcon(style.icon(key))
+            self._fit_nav()
         self.stack.setCurrentIndex(1 if signed_in else 0)
         if signed_in:
             self._show_page(self.nav.currentRow())

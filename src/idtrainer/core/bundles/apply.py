@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,7 @@ def _check_and_apply(store: Store, reader: BundleReader, incoming: Path,
     m, path = reader.manifest, reader.path
     checker = _Checker(store, reader)
     checker.run(incoming, progress, total)
+    _sync_files(checker.written)  # on disk before any row can point at them
     # A laptop is asked about (or refused) once its bundle is known to be sound.
     binding = device_binding(store, m, path) if m.kind == "results" else ""
     if binding == "new" and (trust is None or not trust(m)):
@@ -189,6 +191,30 @@ class _ImportedMeanwhile(Exception):
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+#: Threads syncing pictures at once: the file system commits syncs that wait together in
+#: one journal commit, where one after another each would wait for its own.
+SYNCERS = 8
+
+
+def _sync_files(paths: list[Path]) -> None:
+    """Flush the pictures written aside to the disk, once the whole batch is written (the
+    writer asked the kernel to start writing each out already); several at once, so the
+    file system can commit them together. Their names are not synced: they are renamed
+    into the media store inside the transaction, as before."""
+    if not paths:
+        return
+    with ThreadPoolExecutor(min(SYNCERS, len(paths)), thread_name_prefix="bundle-sync") as pool:
+        list(pool.map(_sync_file, paths))  # raises what a sync raised
+
+
+def _sync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows syncs writers only
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _move_media(store: Store, incoming: Path, summary: ImportSummary) -> None:

@@ -248,14 +248,23 @@ def _write_rows(zf: zipfile.ZipFile, name: str, cursor: sqlite3.Cursor
 
 def _write_file(zf: zipfile.ZipFile, name: str, source: Path, *, compress: bool
                 ) -> tuple[str, int]:
+    """Copy a media file into the bundle; its sha256 is its name in the media store.
+
+    The store names each picture by the hash of the bytes that passed the picture gate
+    (core/media.py; a bundle's pictures are hashed before they are moved in), so the
+    manifest signs exactly what was checked, and it is not hashed again here: if the
+    file changed on disk since, every laptop refuses it by that hash, as it would
+    any damaged entry. Pictures are stored, not deflated: JPEG, PNG and WebP are
+    compressed already."""
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     info.file_size = source.stat().st_size
+    size = 0
     with source.open("rb") as src, zf.open(info, "w", force_zip64=True) as out:
-        writer = _HashingWriter(out)
         while chunk := src.read(1 << 20):
-            writer.write(chunk)
-    return writer.digest.hexdigest(), writer.size
+            out.write(chunk)
+            size += len(chunk)
+    return source.name, size
 
 
 # -- what a partial content bundle needs --------------------------------------------------

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from idtrainer.core.bundles.export import (
     _select_in,
@@ -49,13 +48,10 @@ from idtrainer.core.bundles.rows import (
 )
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.pictures import MAX_BYTES as MAX_MEDIA_BYTES
-from idtrainer.core.pictures import MediaError, check_picture
+from idtrainer.core.pictures import MediaError, check_structure
 
 if TYPE_CHECKING:
     from idtrainer.core.store import Store
-
-#: Threads decoding pictures while the next entries are read (the laptops have 2+ cores).
-DECODERS = 2
 
 # -- reading and checking a bundle --------------------------------------------------------
 
@@ -225,21 +221,52 @@ class BundleReader:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
 
-    def extract_media(self, name: str, out: IO[bytes]) -> None:
-        """Copy one media entry to ``out``, checking its hash on the way."""
+    def media_entry(self, name: str) -> tuple[bytes, str]:
+        """One media entry's bytes and their sha256, checked against the manifest (and the
+        entry's name). A stored entry (pictures are not compressed) is read straight from
+        the bundle file: its sha256 against the signed manifest vouches for every byte, so
+        zip's own CRC-32 is not computed as well."""
         expected = self.manifest.entries[name][0]
-        digest = hashlib.sha256()
         try:
-            with self.zf.open(name) as src:
-                while chunk := src.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
+            data = self._stored(name)
+            if data is None:
+                with self.zf.open(name) as src:
+                    data = src.read(MAX_MEDIA_BYTES + 1)
         except ZIP_ERRORS as exc:
             raise BundleError(self.path, _("{name}: cannot be read ({reason})").format(
                 name=name, reason=exc)) from exc
-        if digest.hexdigest() != expected or expected != name[6:]:
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != expected or expected != name[6:]:
             raise BundleError(self.path, _("{name}: its hash does not match the manifest: the "
                                            "file is damaged or was changed").format(name=name))
+        return data, sha
+
+    def _stored(self, name: str) -> bytes | None:
+        """The bytes of a stored entry read from its offset, or None for a compressed one
+        (zipfile reads that). Raises what zipfile would on a bad local header."""
+        info = self.zf.getinfo(name)
+        fp = self.zf.fp
+        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size \
+                or fp is None:
+            return None
+        fp.seek(info.header_offset)
+        head = fp.read(_LOCAL_HEADER.size)
+        if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header of {name}")
+        fields = _LOCAL_HEADER.unpack(head)
+        flags, name_length, extra_length = fields[3], fields[10], fields[11]
+        raw_name = fp.read(name_length)
+        if raw_name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
+            raise zipfile.BadZipFile(f"file name in directory and header differ: {name}")
+        fp.seek(extra_length, os.SEEK_CUR)
+        data = fp.read(info.file_size)
+        if len(data) != info.file_size:
+            raise EOFError(f"{name} ends early")
+        return data
+
+
+#: A zip entry's local header (the fixed 30 bytes before its name, extra field and data).
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
 #: What zipfile raises on a damaged or unusual entry (flags it cannot handle, a name that
@@ -297,8 +324,8 @@ def already_imported(store: Store, m: Manifest) -> bool:
 
 class _Checker:
     """Pass one: every row parsed and validated, every hash checked, every reference
-    resolved (in the bundle or in the database), every picture decoded at the gate
-    (core/pictures.py) and copied aside; nothing written to the database."""
+    resolved (in the bundle or in the database), every picture checked at the gate for
+    structure (core/pictures.py) and copied aside; nothing written to the database."""
 
     def __init__(self, store: Store, reader: BundleReader) -> None:
         self.store, self.reader = store, reader
@@ -310,6 +337,7 @@ class _Checker:
         self.media_rows: dict[str, str] = {}  # sha256 -> media uuid
         self.media_mimes: dict[str, set[str]] = defaultdict(set)  # sha256 -> row mimes
         self.rows = 0
+        self.written: list[Path] = []  # pictures written aside, not yet synced
         data_bytes = sum(size for name, (_sha, size) in reader.manifest.entries.items()
                          if name.startswith("data/"))
         # Rows of a bundle of ordinary size are kept, parsed, for the second pass; a huge
@@ -376,52 +404,35 @@ class _Checker:
             if sha not in in_bundle and not self.store.media.has_file(sha):
                 raise BundleError(self.reader.path, _("media {sha}: the file is neither in the "
                                                       "bundle nor on this laptop").format(sha=sha))
-        # Entries are read from the zip here, one after another (a ZipFile is not for
-        # threads); decoding them, most of the time an import takes, runs beside that on
-        # DECODERS threads (Pillow lets go of the GIL). Results are taken in name order, so
-        # the first bad picture by name is the one reported.
-        pending: deque[tuple[int, str, bytes, Future[None]]] = deque()
-        with ThreadPoolExecutor(DECODERS, thread_name_prefix="picture-gate") as pool:
-            for i, name in enumerate(names, 1):
-                if folder is None or not self.store.media.has_file(name[6:]):
-                    data = self._entry(name)
-                    pending.append((i, name, data, pool.submit(self._check_and_write, name,
-                                                               data, folder)))
-                elif progress:
-                    progress(self.rows + i, total, name)
-                while len(pending) > DECODERS or (pending and i == len(names)):
-                    self._keep(pending.popleft(), folder, progress, total)
+        # One entry after another: read, hashed once, checked for structure (the full
+        # decode is deferred to the first display: core/pictures.py, docs/security.md) and
+        # written aside without a sync: the import syncs them all at once
+        # (apply._sync_files).
+        for i, name in enumerate(names, 1):
+            if folder is None or not self.store.media.has_file(name[6:]):
+                data, sha = self.reader.media_entry(name)
+                self._check_picture(name, data, sha)
+                if folder is not None:
+                    self.written.append(folder / name[6:])
+                    _write(self.written[-1], data)
+            if progress:
+                progress(self.rows + i, total, name)
 
-    def _keep(self, job: tuple[int, str, bytes, Future[None]], folder: Path | None,
-              progress: Progress | None, total: int) -> None:
-        i, name, _data, checked = job
-        checked.result()  # raises the refusal
-        if progress:
-            progress(self.rows + i, total, name)
-
-    def _entry(self, name: str) -> bytes:
-        """One media entry's bytes, its hash checked against the manifest."""
-        buffer = io.BytesIO()
-        self.reader.extract_media(name, buffer)
-        return buffer.getvalue()
-
-    def _check_and_write(self, name: str, data: bytes, folder: Path | None) -> None:
-        """On a decoder thread: the gate, then (when it passed) the file written and
-        synced, so its fsync waits beside the next decode rather than before it."""
-        self._check_picture(name, data)
-        if folder is not None:
-            with (folder / name[6:]).open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-
-    def _check_picture(self, name: str, data: bytes) -> None:
-        """A media entry decoded at the gate, as the kind of picture its media rows say it
-        is (the GUI draws it as that kind)."""
+    def _check_picture(self, name: str, data: bytes, sha: str) -> None:
+        """A media entry checked at the gate for structure, as the kind of picture its
+        media rows say it is (the GUI draws it as that kind)."""
         claimed = self.media_mimes[name[6:]]
         try:
-            info = check_picture(data, name, allowed=claimed)
+            info = check_structure(data, name, allowed=claimed, sha256=sha)
             for mime in sorted(claimed - {info.mime}):  # rows that disagree: one is wrong
-                check_picture(data, name, allowed={mime})
+                check_structure(data, name, allowed={mime}, sha256=sha)
         except MediaError as exc:
             raise BundleError(self.reader.path, str(exc)) from exc
+
+
+def _write(path: Path, data: bytes) -> None:
+    with path.open("wb") as out:
+        out.write(data)
+        out.flush()
+        if hasattr(os, "posix_fadvise"):  # start writing it out now; synced with the rest
+            os.posix_fadvise(out.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
