@@ -317,3 +317,22 @@ def test_import_of_any_small_zip_only_refuses(laptop: Store, tmp_path: Path,
         event(exc.reason.split(":")[0][:40])
     else:
         event("imported")
+
+
+def test_a_known_row_shape_still_has_every_value_checked():
+    # The first row teaches parse_row the shape; the same shape with a value out of
+    # range is refused all the same, with the message a fresh table spec gives.
+    spec = _specs()["answers"]
+    good = valid_row(spec, "results")
+    bundles.parse_row(spec, json.dumps(good).encode(), "results")
+    assert spec.shapes
+    for column, value in (("score", 0.25), ("rev", 2**63), ("flagged", -2**63 - 1),
+                          ("rev", 0), ("deleted", 2), ("updated_at", "yesterday")):
+        bad = json.dumps({**good, column: value}).encode()
+        if column == "score":  # a float literal too large is infinite, not "Infinity"
+            bad = bad.replace(b'"score": 0.25', b'"score": 1e999')
+        with pytest.raises(bundles.RowError) as known:
+            bundles.parse_row(spec, bad, "results")
+        with pytest.raises(bundles.RowError) as fresh:
+            bundles.parse_row(_specs()["answers"], bad, "results")
+        assert str(known.value) == str(fresh.value), column

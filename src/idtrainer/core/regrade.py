@@ -28,6 +28,11 @@ NOT_THE_QUIZ = "questions_not_the_quiz"
 QUIZ_CHANGED = "quiz_changed_since"
 REASONS = (SCORE_DIFFERS, OUTSIDE_QUIZ, NOT_THE_QUIZ, QUIZ_CHANGED)
 
+#: Attempts read, graded and written back at once (their answers are held meanwhile).
+REGRADE_CHUNK = 500
+#: (question, response) -> points remembered per import, at most this many (memory).
+MAX_REMEMBERED_SCORES = 100_000
+
 
 def reason_text(reason: str) -> str:
     return {
@@ -57,6 +62,7 @@ class Regrader:
         self.store = store
         self._quizzes: dict[str, tuple[Any, int, set[str], set[str], str] | None] = {}
         self._questions: dict[tuple[str, str], Any] = {}
+        self._scores: dict[tuple[str, str, str | None], float] = {}
 
     def _quiz(self, quiz_uuid: str, locale: str
               ) -> tuple[Any, int, set[str], set[str], str] | None:
@@ -88,15 +94,65 @@ class Regrader:
     def regrade(self, attempt_uuid: str) -> Regraded | None:
         """Score one submitted attempt again and store the result (no new revision: the
         laptop's row is not changed, only what the trainer's laptop believes of it)."""
-        store = self.store
-        row = store.query_one("SELECT * FROM attempts WHERE uuid = ? AND submitted_at IS NOT "
-                              "NULL", (attempt_uuid,))
-        if row is None:
-            return None
+        found = self.regrade_many([attempt_uuid])
+        return found[0] if found else None
+
+    def regrade_many(self, attempt_uuids: list[str]) -> list[Regraded]:
+        """:meth:`regrade` for many attempts, in their order (those not submitted are left
+        out): the attempts and their answers are read a chunk at a time in one query each,
+        graded in memory and written back with one ``executemany`` per chunk."""
+        done: list[Regraded] = []
+        for start in range(0, len(attempt_uuids), REGRADE_CHUNK):
+            chunk = attempt_uuids[start:start + REGRADE_CHUNK]
+            wanted = json.dumps(chunk)
+            rows = {r["uuid"]: r for r in self.store.query(
+                "SELECT * FROM attempts WHERE uuid IN (SELECT value FROM json_each(?)) AND "
+                "submitted_at IS NOT NULL", (wanted,))}
+            answers: dict[str, list[tuple[str, str, str | None, float | None]]] = {
+                uuid: [] for uuid in rows}
+            for attempt, uuid, question, response, points in self.store.conn.execute(
+                    "SELECT attempt_uuid, uuid, question_uuid, response, score FROM answers "
+                    "WHERE attempt_uuid IN (SELECT value FROM json_each(?)) AND deleted = 0",
+                    (wanted,)):
+                if attempt in answers:
+                    answers[attempt].append((uuid, question, response, points))
+            rescored: list[tuple[float, str]] = []
+            changed: list[tuple[float, float, int, str]] = []
+            for uuid in chunk:
+                if uuid in rows:
+                    done.append(self._grade(rows[uuid], answers[uuid], rescored, changed))
+            self.store.conn.executemany("UPDATE answers SET score = ? WHERE uuid = ?", rescored)
+            self.store.conn.executemany("UPDATE attempts SET score = ?, max_score = ?, "
+                                        "passed = ? WHERE uuid = ?", changed)
+        return done
+
+    def _score(self, question_uuid: str, locale: str, response: str | None) -> float:
+        """One answer's points; the same response to the same question scores the same,
+        so it is worked out once (the answer key is read once per question)."""
+        key = (question_uuid, locale, response)
+        got = self._scores.get(key)
+        if got is None:
+            question = self._question(question_uuid, locale)
+            try:
+                parsed = json.loads(response) if response else None
+            except ValueError:
+                parsed = None
+            got = score(question, parsed) if question else 0.0
+            if len(self._scores) < MAX_REMEMBERED_SCORES:
+                self._scores[key] = got
+        return got
+
+    def _grade(self, row: dict[str, Any], answers: list[tuple[str, str, str | None,
+                                                              float | None]],
+               rescored: list[tuple[float, str]],
+               changed: list[tuple[float, float, int, str]]) -> Regraded:
+        """Grade one attempt from its answers; what to write back goes to ``rescored``
+        (answers) and ``changed`` (the attempt)."""
         reasons: list[str] = []
-        found = self._quiz(row["quiz_uuid"], row["locale"])
-        quiz, expected, allowed, fixed, changed = found if found else (None, 0, set(), set(),
-                                                                      "")
+        locale = row["locale"]
+        found = self._quiz(row["quiz_uuid"], locale)
+        quiz, expected, allowed, fixed, changed_at = found if found else (
+            None, 0, set(), set(), "")
         pass_mark = quiz.settings.pass_mark if quiz else 100
         try:
             order = [item["q"] for item in json.loads(row["question_order"])
@@ -108,28 +164,17 @@ class Regrader:
             expected = len(self.store.quizzes.assemble(row["quiz_uuid"], int(row["seed"])).items)
         if len(items) != len(order) or len(order) != expected or not fixed <= set(items):
             reasons.append(NOT_THE_QUIZ)
-            if changed > row["started_at"]:
+            if changed_at > row["started_at"]:
                 reasons.append(QUIZ_CHANGED)
-        answers = store.query("SELECT uuid, question_uuid, response, score FROM answers "
-                              "WHERE attempt_uuid = ? AND deleted = 0", (attempt_uuid,))
         inside = set(items)
-        if any(a["question_uuid"] not in inside for a in answers):
+        if any(question not in inside for _uuid, question, _r, _s in answers):
             reasons.append(OUTSIDE_QUIZ)
         points = 0.0
-        rescored = []
-        for answer in answers:
-            got = 0.0
-            if answer["question_uuid"] in inside:
-                question = self._question(answer["question_uuid"], row["locale"])
-                try:
-                    response = json.loads(answer["response"]) if answer["response"] else None
-                except ValueError:
-                    response = None
-                got = score(question, response) if question else 0.0
+        for uuid, question, response, stored_points in answers:
+            got = self._score(question, locale, response) if question in inside else 0.0
             points += got
-            if answer["score"] != got:
-                rescored.append((got, answer["uuid"]))
-        store.conn.executemany("UPDATE answers SET score = ? WHERE uuid = ?", rescored)
+            if stored_points != got:
+                rescored.append((got, uuid))
         total = float(max(expected, len(items)))
         passed = total > 0 and 100 * points / total >= pass_mark
         stored = (row["score"], row["max_score"],
@@ -138,9 +183,8 @@ class Regrader:
                 stored[2] != passed:
             reasons.insert(0, SCORE_DIFFERS)
         if (row["score"], row["max_score"], row["passed"]) != (points, total, int(passed)):
-            store.conn.execute("UPDATE attempts SET score = ?, max_score = ?, passed = ? "
-                               "WHERE uuid = ?", (points, total, int(passed), attempt_uuid))
-        return Regraded(attempt_uuid, stored, points, total, passed, tuple(reasons))
+            changed.append((points, total, int(passed), row["uuid"]))
+        return Regraded(row["uuid"], stored, points, total, passed, tuple(reasons))
 
 
 def regrade(store: Store, attempt_uuid: str) -> Regraded | None:
@@ -152,11 +196,10 @@ def regrade_import(store: Store, attempts: list[str], manifest: Manifest) -> lis
     """Re-grade the attempts a results bundle brought; flag and describe disagreements."""
     lines = []
     name = manifest.producer_name or manifest.producer_device
-    regrader = Regrader(store)
-    for uuid in attempts:
-        found = regrader.regrade(uuid)
-        if found is None or not found.reasons:
+    for found in Regrader(store).regrade_many(attempts):
+        if not found.reasons:
             continue
+        uuid = found.attempt_uuid
         trainee = store.scalar("SELECT t.name FROM attempts a JOIN trainees t "
                                "ON t.uuid = a.trainee_uuid WHERE a.uuid = ?", (uuid,)) or uuid
         for reason in found.reasons:

@@ -350,15 +350,18 @@ class _Checker:
         for table in self.reader.data_tables():
             spec = self.specs[table]
             kept = self.kept.setdefault(table, []) if self.kept is not None else None
+            uuids = self.uuids.get(table)
+            refs = [(column, self.refs[(table, column, parent)])
+                    for column, parent in spec.references]
             for number, line in self.reader.lines(table):
                 row = self._row(spec, number, line)
                 if kept is not None:
                     kept.append(row)
-                if table in self.uuids:
-                    self.uuids[table].add(row["uuid"])
-                for column, parent in spec.references:
-                    if row.get(column) is not None:
-                        self.refs[(table, column, parent)].add(row[column])
+                if uuids is not None:
+                    uuids.add(row["uuid"])
+                for column, found in refs:
+                    if (value := row.get(column)) is not None:
+                        found.add(value)
                 if table == "media" and not row["deleted"]:
                     self.media_rows[row["sha256"]] = row["uuid"]
                     self.media_mimes[row["sha256"]].add(row["mime"])

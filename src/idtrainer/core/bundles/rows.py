@@ -54,6 +54,12 @@ class TableSpec:
     def required(self) -> frozenset[str]:
         return frozenset(c.name for c in self.columns.values() if c.required)
 
+    @cached_property
+    def shapes(self) -> dict[tuple[tuple[str, ...], tuple[type, ...]], _Shape]:
+        """Row shapes (columns and value types, in order) known to pass the column checks
+        (see :func:`parse_row`)."""
+        return {}
+
 
 def table_specs(store: Store) -> dict[str, TableSpec]:
     """Columns and references of every synced table, read from the database."""
@@ -85,6 +91,59 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
         raise RowError(_("not valid JSON ({reason})").format(reason=exc)) from exc
     if type(row) is not dict:
         raise RowError(_("a row must be a JSON object"))
+    # Rows of a table nearly always come with the same columns of the same types: what a
+    # shape (columns and value types, in order) allows is worked out once, and only the
+    # values' ranges are checked per row. Anything else takes the full path below, which
+    # also gives the message.
+    shape = spec.shapes.get((tuple(row), tuple(map(type, row.values()))))
+    if shape is None or not _values_ok(row, shape, len(line)):
+        _check_columns(spec, row)
+        if len(spec.shapes) < MAX_SHAPES:
+            spec.shapes[(tuple(row), tuple(map(type, row.values())))] = _Shape(
+                tuple(n for n, v in row.items() if type(v) is str),
+                tuple(n for n, v in row.items() if type(v) is int),
+                tuple(n for n, v in row.items() if type(v) is float))
+    wrong = ("uuid" if not 0 < len(row["uuid"]) <= 128 else
+             "rev" if row["rev"] < 1 else
+             "updated_at" if _STAMP.match(row["updated_at"]) is None else
+             "updated_by" if not 0 < len(row["updated_by"]) <= 64 else
+             "deleted" if row["deleted"] not in (0, 1) else None)
+    if wrong is not None:
+        raise RowError(_("{column}: wrong value").format(column=wrong))
+    if spec.name == "media" and not _HEX64.match(row["sha256"]):
+        raise RowError(_("{column}: wrong value").format(column="sha256"))
+    if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
+        raise RowError(_("{column}: wrong value").format(column="owner_table"))
+    return row
+
+
+#: Shapes remembered per table (a hostile bundle may vary them; the rest are checked in
+#: full, row by row).
+MAX_SHAPES = 16
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The columns of a shape whose values still need a range check."""
+
+    texts: tuple[str, ...]
+    integers: tuple[str, ...]
+    floats: tuple[str, ...]
+
+
+def _values_ok(row: dict[str, Any], shape: _Shape, size: int) -> bool:
+    """Whether a row of a known good shape has every value in range."""
+    # A value has at most as many characters as its line has bytes.
+    if size > MAX_VALUE_CHARS and any(len(row[n]) > MAX_VALUE_CHARS for n in shape.texts):
+        return False
+    for name in shape.integers:
+        if not -2**63 <= row[name] < 2**63:
+            return False
+    return all(math.isfinite(row[name]) for name in shape.floats)
+
+
+def _check_columns(spec: TableSpec, row: dict[str, Any]) -> None:
+    """Every column known, of its type, in range, and present when required."""
     types, required = spec.types, spec.required
     for name, value in row.items():
         allowed = types.get(name)
@@ -107,19 +166,6 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
     for name in SYNC_COLUMNS:
         if row.get(name) is None:
             raise RowError(_("{column}: missing").format(column=name))
-    checks = (("uuid", 0 < len(row["uuid"]) <= 128),
-              ("rev", row["rev"] >= 1),
-              ("updated_at", _STAMP.match(row["updated_at"]) is not None),
-              ("updated_by", 0 < len(row["updated_by"]) <= 64),
-              ("deleted", row["deleted"] in (0, 1)))
-    for name, ok in checks:
-        if not ok:
-            raise RowError(_("{column}: wrong value").format(column=name))
-    if spec.name == "media" and not _HEX64.match(row["sha256"]):
-        raise RowError(_("{column}: wrong value").format(column="sha256"))
-    if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
-        raise RowError(_("{column}: wrong value").format(column="owner_table"))
-    return row
 
 
 def version_of(row: dict[str, Any]) -> tuple[int, str, str]:
