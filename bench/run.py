@@ -257,18 +257,25 @@ def bench_gui_startup(work: Path) -> None:
 
 
 FIRST_WINDOW = """
-import sys
+import sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from idtrainer.gui.app import launch
 app = QApplication(sys.argv)
 launched = launch(Path(sys.argv[1]), app, "ru")
-def shown():  # the main window shows after the starter content is built
-    if launched.windows:
-        app.quit()
+def shown():  # the main window is up: on a first start, with the progress inside it
+    if launched.windows and launched.windows[0].isVisible():
+        print(time.time(), flush=True)
+        ready()
     else:
         QTimer.singleShot(5, shown)
+def ready():  # the start screen is there: a first start's content is built
+    window = launched.windows[0]
+    if window.stack.currentWidget() is window.start:
+        app.quit()
+    else:
+        QTimer.singleShot(5, ready)
 QTimer.singleShot(0, shown)
 app.exec()
 launched.store.close()
@@ -276,16 +283,33 @@ print(0)
 """
 
 
+def _first_window(data: str) -> tuple[float, float]:
+    """(seconds until the main window shows, seconds until its start screen is ready)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start_epoch, start = time.time(), time.perf_counter()
+    out = subprocess.run([*PIN, sys.executable, "-c", FIRST_WINDOW, data], check=True,
+                         capture_output=True, text=True, env=env).stdout
+    return float(out.split()[0]) - start_epoch, time.perf_counter() - start
+
+
 def bench_first_start(work: Path) -> None:
+    """A first start shows the main window at once, with the progress inside it, and builds
+    the starter content on a worker thread; a later start shows its start screen straight
+    away. Budgeted: the window (≤ 2× a later start's); reported beside it: the start screen
+    ready, content built."""
     compile_bytecode()
-    first, later = [], []
+    first, later, first_ready = [], [], []
     for i in range(3):
         data = str(work / f"first-{i}")
-        first.append(_run_script(FIRST_WINDOW, data)[0])
-        later.append(_run_script(FIRST_WINDOW, data)[0])
-    report("first_start_median", statistics.median(first) * 1000, "ms",
+        window, ready = _first_window(data)
+        first.append(window)
+        first_ready.append(ready)
+        later.append(_first_window(data)[1])
+    report("first_start_window_median", statistics.median(first) * 1000, "ms",
            statistics.median(later) * 1000)
-    BUDGETS.at_most("first start vs a later start", statistics.median(first)
+    report("first_start_ready_median", statistics.median(first_ready) * 1000, "ms",
+           statistics.median(later) * 1000)
+    BUDGETS.at_most("first start (window) vs a later start", statistics.median(first)
                     / statistics.median(later), 2.0)
 
 

@@ -211,3 +211,32 @@ def test_a_damaged_database_is_named_at_start(qapp, tmp_path, monkeypatch):
     assert len(shown) == 1 and str(data / "idtrainer.sqlite") in shown[0]
     assert "Traceback" not in shown[0] and "backup" in shown[0]
     assert (data / "idtrainer.sqlite").read_bytes() == before
+
+
+def test_first_start_shows_the_window_at_once_with_the_progress_inside(qapp, qtbot, tmp_path):
+    """The starter content is built on a worker thread while the main window already
+    shows, its progress on a page inside it; then the start screen, read afresh."""
+    from idtrainer.core import i18n
+    from idtrainer.gui.main_window import PreparingPage
+
+    launched = launch(tmp_path / "data", qapp, "kk")
+    try:
+        assert launched is not None and len(launched.windows) == 1
+        window = launched.windows[0]
+        qtbot.addWidget(window)
+        assert window.isVisible()
+        page = window.stack.currentWidget()
+        assert isinstance(page, PreparingPage)
+        assert page.title.text() == i18n.gettext("Preparing the starter content…") != \
+            "Preparing the starter content…"
+        assert not window.menuBar().isEnabled()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.start, timeout=120_000)
+        assert window.menuBar().isEnabled()
+        assert launched.store.get_setting("starter_content_loaded")
+        assert launched.store.species.count() >= 4
+        assert window.start.country.count() > 1  # the experts' countries, read afresh
+        window.close()
+        window.ctx.detach()
+    finally:
+        launched.store.close()
+        i18n.set_language("en")

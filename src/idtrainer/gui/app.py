@@ -107,10 +107,11 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
             path=store.path))
     launched = Launched(store)
 
-    def show_main(_result: object = None) -> None:
+    def show_main() -> MainWindow:
         window = MainWindow(AppContext(store, app), data / "thumbnails")
         launched.windows.append(window)
         window.show()
+        return window
 
     def failed(exc: BaseException) -> None:
         QMessageBox.critical(None, _("IDTrainer cannot start"), _(
@@ -121,10 +122,15 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
         app.exit(2)
 
     if store.get_setting(STARTER_LOADED) is None:
-        run_in_background(parent=None, store=store,
+        # The window shows at once, with the progress inside it; the content is built on
+        # a worker thread with its own connection.
+        window = show_main()
+        page = window.preparing()
+        run_in_background(parent=window, store=store,
                           work=lambda task: build_starter(task.store, task.progress),
-                          on_done=show_main, on_error=failed, on_bug=bug,
-                          label=_("Preparing the starter content…"))
+                          on_done=lambda _result: window.prepared(page), on_error=failed,
+                          on_bug=bug, label=_("Preparing the starter content…"),
+                          show=page.progress)
     else:
         show_main()
     return launched

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,6 +88,40 @@ CLOSED_DURING_EXAM = ("learn", "library", "identify", "practice")
 
 #: Pages another part of the work has yet to fill: (title, text) each.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {}
+
+
+class PreparingPage(QWidget):
+    """Shown inside the main window on a first start while the starter content is built
+    off the GUI thread: the window is there at once and says what it is doing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.text = QLabel(wordWrap=True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until the first figure arrives
+        column = QVBoxLayout()
+        column.addWidget(self.title)
+        column.addWidget(self.text)
+        column.addWidget(self.bar)
+        box = QWidget()
+        box.setLayout(column)
+        box.setMaximumWidth(640)
+        layout = QHBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(box, 4)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Preparing the starter content…"))
+        self.text.setText(_("This happens once, on the first start: the course is built on "
+                            "this laptop from the files that came with the app."))
+
+    def progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(done, total))
 
 
 class MainWindow(QMainWindow):
@@ -400,6 +435,26 @@ class MainWindow(QMainWindow):
             for window in self.hidden_for_exam:
                 window.show()
             self.hidden_for_exam = []
+
+    # -- first start -------------------------------------------------------------------
+
+    def preparing(self) -> PreparingPage:
+        """Show the progress of a first start's preparation in this window; the menus wait."""
+        page = PreparingPage()
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self.menuBar().setEnabled(False)
+        self.ctx.language_changed.connect(page.retranslate)
+        return page
+
+    def prepared(self, page: PreparingPage) -> None:
+        """The starter content is in: the start screen, read afresh, replaces the progress."""
+        self.ctx.language_changed.disconnect(page.retranslate)
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        self.menuBar().setEnabled(True)
+        self.start.retranslate()  # countries and profiles, from the content now there
+        self.stack.setCurrentWidget(self.start)
 
     def page_available(self, key: str) -> bool:
         """Whether ``key``'s page can be opened now (not hidden, not closed by an exam)."""

@@ -157,7 +157,12 @@ def run_in_background(*, parent: QWidget | None, work: Callable[[Task], Any],
                       on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None] | None = None,
                       label: str, cancellable: bool = False, store: Store | None = None,
-                      on_bug: Callable[[BaseException], None] | None = None) -> Task:
+                      on_bug: Callable[[BaseException], None] | None = None,
+                      show: Callable[[int, int], None] | None = None) -> Task:
+    """Run ``work`` on a worker thread with its own connection (``store``), input to the
+    windows blocked and a progress dialog titled ``label``; with ``show``, the progress
+    goes there instead (a page inside a window that says what is happening) and no dialog
+    opens."""
     if _inline:
         task = Task(None, store)
         try:
@@ -176,27 +181,34 @@ def run_in_background(*, parent: QWidget | None, work: Callable[[Task], Any],
     app = QCoreApplication.instance()
     if app is not None:
         app.installEventFilter(blocker)
-    dialog = QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else
-                             Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(400)  # quick work shows no dialog (input is blocked at once)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    if not cancellable:
-        dialog.setCancelButton(None)
-    dialog.canceled.connect(task.cancel)
+    dialog: QProgressDialog | None = None
+    if show is None:
+        dialog = QProgressDialog(label, _("Cancel") if cancellable else "", 0, 0, parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else
+                                 Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(400)  # quick work shows no dialog (input is blocked at once)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(task.cancel)
 
     @Slot(int, int)
     def progressed(done: int, total: int) -> None:
+        if dialog is None:
+            if show is not None:
+                show(done, total)
+            return
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, total))
 
     def settle() -> None:
         if app is not None:
             app.removeEventFilter(blocker)
-        dialog.canceled.disconnect(task.cancel)  # closing the dialog emits canceled
-        dialog.close()
-        dialog.deleteLater()
+        if dialog is not None:
+            dialog.canceled.disconnect(task.cancel)  # closing the dialog emits canceled
+            dialog.close()
+            dialog.deleteLater()
         _running.discard(bridge)
 
     def finished(result: object) -> None:
