@@ -321,3 +321,12 @@ def test_a_deleted_photo_comes_back_whole_with_undo(marked):
     session.redo()
     assert store.scalar("SELECT deleted FROM media WHERE uuid = ?", (media,)) == 1
     assert store.photos.rows(media) == [("media", media)]
+
+
+def test_a_caption_typed_in_uzbek_cyrillic_is_kept_and_latin_makes_the_rest(loaded: Store):
+    media = _photo_of(loaded, "saiga-tatarica")
+    loaded.photos.update(media, details(loaded, captions={"uz-Cyrl": "Шохлар"}))
+    assert loaded.texts.variants("media", media, "caption")["uz-Cyrl"].status == "draft"
+    loaded.photos.update(media, details(loaded, captions={"uz": "Shoxlar", "ky": "Мүйүз"}))
+    captions = loaded.texts.variants("media", media, "caption")
+    assert captions["uz-Cyrl"].value == "Шохлар" and captions["ky"].value == "Мүйүз"

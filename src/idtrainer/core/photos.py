@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.languages import authored
+from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.media import LICENCES
 from idtrainer.core.pictures import (
     BITMAPS,
@@ -248,9 +249,9 @@ class PhotoManager:
             (species_uuid,))]
 
     def _captions(self, media_uuid: str, captions: dict[str, str]) -> None:
-        """Write the captions given in the authored languages; a changed or new one is a
-        draft, an unchanged one keeps its status, an emptied one is removed. Uzbek Cyrillic
-        follows Uzbek Latin (``texts.set_all`` derives it)."""
+        """Write the captions given; a changed or new one is a draft, an unchanged one keeps
+        its status, an emptied one is removed. Uzbek Cyrillic not given follows Uzbek Latin
+        (``texts.set_all`` derives it); one a person wrote stays."""
         from idtrainer.core.texts import Translation
 
         current = self.store.texts.variants("media", media_uuid, "caption")
@@ -259,7 +260,7 @@ class PhotoManager:
                 if loc in authored() or t.status != "machine"}
         wanted = dict(kept)
         for locale, text in captions.items():
-            if locale not in authored():
+            if locale not in language_codes():
                 continue
             if not text.strip():
                 wanted.pop(locale, None)
