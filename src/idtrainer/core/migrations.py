@@ -793,6 +793,17 @@ def _v7(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE texts ADD COLUMN reviewed_at TEXT")
 
 
+def _v12(conn: sqlite3.Connection) -> None:
+    """Drawing an exam reads a rule's pool of question uuids by module or by difficulty
+    (core/quizzes.py ``pool``). Covering indexes let SQLite answer both from the index
+    alone, already in uuid order within a module, instead of visiting each question's row
+    (bench/run.py ``quiz``: 3.3 ms → 1.9 ms for 50 of 5,000). The module index replaces
+    the narrower one it covers."""
+    conn.execute("DROP INDEX IF EXISTS questions_module")
+    conn.execute("CREATE INDEX questions_module_pool ON questions (module_uuid, deleted, uuid)")
+    conn.execute("CREATE INDEX questions_difficulty_pool ON questions (difficulty, deleted, uuid)")
+
+
 #: (version, step). A step gets the connection inside an open transaction. Versions may
 #: have gaps while branches are merged; steps run in this order.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
@@ -806,6 +817,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = sorted([
     (9, _v9),
     (10, _v10),
     (11, _v11),
+    (12, _v12),
 ])
 LATEST = MIGRATIONS[-1][0]
 
