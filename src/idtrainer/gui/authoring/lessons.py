@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from idtrainer.core import i18n
 from idtrainer.core.authoring import AuthoringSession, Edit, RowEdit
-from idtrainer.core.authoring_lessons import Draft, LessonAuthoring, LessonError, suggest_slug
+from idtrainer.core.authoring_lessons import Draft, LessonAuthoring, suggest_slug
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
@@ -127,7 +127,7 @@ class NewItemDialog(FormDialog):
     def _ok(self) -> None:
         try:
             self.created = self.make(self.slug_field.text(), self.title_field.text())
-        except LessonError as exc:
+        except IDTrainerError as exc:  # a bad id or title; trainer mode locked meanwhile
             self.error.setText(str(exc))
             return
         self.accept()
@@ -328,13 +328,18 @@ class LessonsTab(QWidget):
 
     def undo(self) -> None:
         if self._may_leave():
-            self._after_step(self.session.undo())
+            self._after_step(lambda: self.session.undo())
 
     def redo(self) -> None:
         if self._may_leave():
-            self._after_step(self.session.redo())
+            self._after_step(lambda: self.session.redo())
 
-    def _after_step(self, edit: Edit | RowEdit | None) -> None:
+    def _after_step(self, step: Callable[[], Edit | RowEdit | None]) -> None:
+        try:
+            edit = step()
+        except IDTrainerError as exc:  # trainer mode locked meanwhile
+            self.problems.setText(str(exc))
+            return
         if edit is not None and edit.kind in ("lesson", "module"):
             self.current = (f"{edit.kind}s", edit.uuid)
         self.refresh()       # forgets the item if the step removed it
@@ -450,7 +455,7 @@ class LessonsTab(QWidget):
             self.edit_locale()
         try:
             self._step(kind, uuid, lambda: self.core.save(kind, uuid, locale, title, body))
-        except LessonError as exc:
+        except IDTrainerError as exc:
             self.problems.setText(str(exc))
             return False
         self._load()
@@ -551,7 +556,10 @@ class LessonsTab(QWidget):
     def move_item(self, step: int) -> None:
         if self.current is not None and self._may_leave():
             kind, uuid = self.current
-            self._step(kind, uuid, lambda: self.core.move(kind, uuid, step))
+            try:
+                self._step(kind, uuid, lambda: self.core.move(kind, uuid, step))
+            except IDTrainerError as exc:
+                self.problems.setText(str(exc))
             self.refresh()
 
     def delete(self) -> None:
@@ -580,7 +588,7 @@ class LessonsTab(QWidget):
             return
         try:
             self._step(kind, uuid, lambda: self.core.delete(kind, uuid))
-        except LessonError as exc:
+        except IDTrainerError as exc:
             QMessageBox.warning(self, _("Delete"), str(exc))
             return
         self.current = None

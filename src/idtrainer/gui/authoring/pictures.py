@@ -468,6 +468,8 @@ class PicturesTab(QWidget):
         self.import_path(Path(name))
 
     def import_path(self, path: Path) -> None:
+        if not self._step(lambda: self.session):  # trainer mode only: refused before work
+            return
         dialog = PhotoDialog(self, self.ctx, path, self.species.currentData())
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.details is None:
             return
