@@ -21,6 +21,7 @@ from idtrainer.gui.context import AppContext
 def tab(qtbot, loaded):
     runner.set_inline(True)
     ctx = AppContext(loaded)
+    ctx.unlock_trainer()  # authoring is for trainers: edits go through the session
     page = AuthoringPage(ctx)
     qtbot.addWidget(page)
     page.resize(1366, 768)
@@ -30,6 +31,7 @@ def tab(qtbot, loaded):
     widget.show_species(loaded.species.uuid_for("saiga-tatarica"))
     yield widget
     page.close()
+    ctx.lock_trainer()  # stops the idle timer, which would outlive the test
     ctx.detach()
     runner.set_inline(False)
 

@@ -289,3 +289,44 @@ def test_reloading_the_content_files_keeps_a_trainers_photo_and_markers(marked):
     load_starter_content(store)
     assert media in store.photos.for_species(saiga)
     assert sorted(m.uuid for m in store.markers.on(media, "ru")) == sorted(markers)
+
+
+def test_a_deleted_photo_comes_back_whole_with_undo(marked):
+    from idtrainer.core.authoring import AuthoringSession
+
+    store, media, markers = marked
+    session = AuthoringSession(store, trainer_unlocked=True)
+
+    def rows() -> dict:
+        return {key: {k: v for k, v in (store.query_one(
+            f"SELECT * FROM {key[0]} WHERE uuid = ?", (key[1],)) or {}).items()
+            if k not in ("rev", "updated_at", "updated_by")}
+            for key in store.photos.rows(media)}
+
+    before = rows()
+    assert {t for t, _u in before} == {"media", "media_links", "picture_markers", "texts"}
+    refs = session.references("picture", media, "en")
+    assert [r.label for r in refs] == ["the pictures of species saiga-tatarica",
+                                       "2 feature markers on it"]
+    session.record("picture", media, lambda: store.photos.delete(media))
+    assert store.photos.rows(media) == [("media", media)]  # only the key asked for
+    assert all(store.scalar(f"SELECT deleted FROM {t} WHERE uuid = ?", (u,))
+               for t, u in before)
+    with pytest.raises(PhotoError):
+        session.record("picture", media, lambda: store.photos.delete(media))
+    assert len(session.undo_stack) == 1  # a refused step is not kept
+    session.undo()
+    assert rows() == before
+    assert [m.uuid for m in store.markers.on(media, "en")] == markers
+    session.redo()
+    assert store.scalar("SELECT deleted FROM media WHERE uuid = ?", (media,)) == 1
+    assert store.photos.rows(media) == [("media", media)]
+
+
+def test_a_caption_typed_in_uzbek_cyrillic_is_kept_and_latin_makes_the_rest(loaded: Store):
+    media = _photo_of(loaded, "saiga-tatarica")
+    loaded.photos.update(media, details(loaded, captions={"uz-Cyrl": "Шохлар"}))
+    assert loaded.texts.variants("media", media, "caption")["uz-Cyrl"].status == "draft"
+    loaded.photos.update(media, details(loaded, captions={"uz": "Shoxlar", "ky": "Мүйүз"}))
+    captions = loaded.texts.variants("media", media, "caption")
+    assert captions["uz-Cyrl"].value == "Шохлар" and captions["ky"].value == "Мүйүз"

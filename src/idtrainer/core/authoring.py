@@ -23,21 +23,31 @@ import copy
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from idtrainer.core import content_rules as rules
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
 from idtrainer.core.languages import authored, required_content
-from idtrainer.core.schema import APPENDICES, PRODUCT_TYPES, QUESTION_TYPES, TAXON_GROUPS
+from idtrainer.core.schema import (
+    APPENDICES,
+    ORIGIN_COLUMN,
+    PRODUCT_TYPES,
+    QUESTION_TYPES,
+    SYNC_COLUMNS,
+    TAXON_GROUPS,
+)
 from idtrainer.core.store import PutResult, content_uuid, new_uuid
 from idtrainer.core.texts import Translation
 
 if TYPE_CHECKING:
     from idtrainer.core.questions import Question
     from idtrainer.core.store import Store
+
+T = TypeVar("T")
 
 #: A translated field as the editor holds it: {locale: text}; empty texts are absent.
 Words = dict[str, str]
@@ -164,6 +174,32 @@ class Edit:
     after_statuses: dict[str, str] = field(default_factory=dict)
 
 
+#: A row as a journal keeps it: (table, uuid) -> the row's columns, or None (no row).
+Rows = dict[tuple[str, str], dict[str, Any] | None]
+
+
+@dataclass
+class RowEdit:
+    """One step of the undo history made of rows: pictures (details, captions, markers,
+    deleting a picture) and lessons. ``before`` and ``after`` hold every row the step
+    changed (its texts included, with their statuses) as it was before and after."""
+
+    kind: str                    # picture | marker | lesson | module
+    uuid: str
+    before: Rows
+    after: Rows
+
+
+_NOT_CONTENT = (*SYNC_COLUMNS[1:4], ORIGIN_COLUMN)
+
+
+def _content(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A row without its sync stamps: what an undo puts back."""
+    if row is None:
+        return None
+    return {k: v for k, v in row.items() if k not in _NOT_CONTENT}
+
+
 def _clean(words: Words) -> Words:
     return {loc: v.strip() for loc, v in words.items() if loc in authored() and v.strip()}
 
@@ -183,8 +219,8 @@ class AuthoringSession:
                                    "first."))
         self.store = store
         self.id = new_uuid()
-        self.undo_stack: list[Edit] = []
-        self.redo_stack: list[Edit] = []
+        self.undo_stack: list[Edit | RowEdit] = []
+        self.redo_stack: list[Edit | RowEdit] = []
         self._counts: Counter[tuple[str, str]] = Counter()
 
     # -- reading ----------------------------------------------------------------------
@@ -632,24 +668,82 @@ class AuthoringSession:
     def can_redo(self) -> bool:
         return bool(self.redo_stack)
 
-    def undo(self) -> Edit | None:
+    def undo(self) -> Edit | RowEdit | None:
         """Put the last edited item back as it was; the undo is itself a synced change."""
         if not self.undo_stack:
             return None
         edit = self.undo_stack.pop()
-        self._apply(edit.kind, edit.uuid, edit.before)
-        self._restore_statuses(edit.before_statuses)
+        if isinstance(edit, RowEdit):
+            self._put_rows(edit.before)
+        else:
+            self._apply(edit.kind, edit.uuid, edit.before)
+            self._restore_statuses(edit.before_statuses)
         self.redo_stack.append(edit)
         return edit
 
-    def redo(self) -> Edit | None:
+    def redo(self) -> Edit | RowEdit | None:
         if not self.redo_stack:
             return None
         edit = self.redo_stack.pop()
-        self._apply(edit.kind, edit.uuid, edit.after)
-        self._restore_statuses(edit.after_statuses)
+        if isinstance(edit, RowEdit):
+            self._put_rows(edit.after)
+        else:
+            self._apply(edit.kind, edit.uuid, edit.after)
+            self._restore_statuses(edit.after_statuses)
         self.undo_stack.append(edit)
         return edit
+
+    # -- edits made elsewhere (pictures, markers, lessons), undone row by row ----------
+
+    def record(self, kind: str, uuid: str, action: Callable[[], T]) -> T:
+        """Run ``action`` (writes through ``Store.put``: core/photos.py, core/markers.py,
+        core/authoring_lessons.py) in one transaction and keep the rows it changed, so
+        :meth:`undo` and :meth:`redo` can put them back. Its errors pass through, with
+        nothing written and nothing kept."""
+        with self.store.transaction(defer_foreign_keys=True):
+            with self.store.journal() as journal:
+                result = action()
+            before = dict(journal)
+            self._count(before)
+            self._record()
+        # An item the action made (a new lesson) is named by the uuid it returns.
+        self._keep(kind, uuid or (result if isinstance(result, str) else ""), before)
+        return result
+
+    def record_added(self, kind: str, uuid: str, rows: list[tuple[str, str]]) -> None:
+        """Keep rows written outside the session (a photo imported off the GUI thread) as
+        an edit that added them: undoing it deletes them again."""
+        self._keep(kind, uuid, dict.fromkeys(rows))
+
+    def _keep(self, kind: str, uuid: str, before: Rows) -> None:
+        after: Rows = {key: self._row(*key) for key in before}
+        changed = [key for key in before if _content(before[key]) != _content(after[key])]
+        if changed:
+            self.undo_stack.append(RowEdit(kind, uuid, {k: before[k] for k in changed},
+                                           {k: after[k] for k in changed}))
+            self.redo_stack.clear()
+
+    def _row(self, table: str, uuid: str) -> dict[str, Any] | None:
+        return self.store.query_one(f"SELECT * FROM [{table}] WHERE uuid = ?", (uuid,))
+
+    def _count(self, before: Rows) -> None:
+        for (table, _uuid), row in before.items():
+            self._counts[(table, "added" if row is None else "updated")] += 1
+
+    def _put_rows(self, rows: Rows) -> None:
+        """Make each row as it was in ``rows``; a row that did not exist is deleted (a
+        tombstone, as every deletion)."""
+        with self.store.transaction(defer_foreign_keys=True):
+            for (table, uuid), row in rows.items():
+                if row is None:
+                    if self.store.scalar(f"SELECT deleted FROM [{table}] WHERE uuid = ?",
+                                         (uuid,)) == 0:
+                        self._tombstone(table, uuid)
+                else:
+                    content = _content(row)
+                    assert content is not None
+                    self._put(table, content)
+            self._record()
 
     # -- what points at an item -------------------------------------------------------
 
@@ -695,6 +789,8 @@ class AuthoringSession:
                     "the identification key ({n} character coded)",
                     "the identification key ({n} characters coded)", codings).format(
                         n=codings)))
+        elif kind == "picture":
+            out += self._picture_references(uuid)
         else:
             for r in self.store.query(
                     "SELECT DISTINCT z.uuid, z.slug FROM quiz_rules r JOIN quizzes z ON "
@@ -702,6 +798,50 @@ class AuthoringSession:
                     "r.question_uuid = ? ORDER BY z.slug", (uuid,)):
                 out.append(Reference("quizzes", r["uuid"], _("quiz {id}").format(
                     id=r["slug"] or r["uuid"][:8])))
+        return out
+
+    def _picture_references(self, media_uuid: str) -> list[Reference]:
+        """What shows a picture: the species whose pictures it is among, questions that
+        ask about it, lessons that show it (``![..](species:<id>/media/<file>)``) and its
+        feature markers."""
+        out: list[Reference] = []
+        name = self.store.scalar("SELECT original_name FROM media WHERE uuid = ?",
+                                 (media_uuid,)) or ""
+        species = self.store.query(
+            "SELECT DISTINCT s.uuid, s.slug FROM media_links k JOIN species s ON "
+            "s.uuid = k.owner_uuid WHERE k.media_uuid = ? AND k.deleted = 0 AND "
+            "k.owner_table = 'species' AND s.deleted = 0 ORDER BY s.slug", (media_uuid,))
+        for r in species:
+            out.append(Reference("species", r["uuid"], _("the pictures of species {id}")
+                                 .format(id=r["slug"])))
+        for r in self.store.query(
+                "SELECT uuid, slug FROM questions WHERE media_uuid = ? AND deleted = 0 "
+                "ORDER BY slug", (media_uuid,)):
+            out.append(Reference("questions", r["uuid"], _("question {id}").format(
+                id=r["slug"] or r["uuid"][:8])))
+        # A lesson names a picture as Learn finds it: <species id>/media/<file> or
+        # <species id>/<file>, the reference whose uuid is the picture's.
+        refs = [f"(species:{ref})" for r in species
+                for ref in (f"{r['slug']}/media/{name}", f"{r['slug']}/{name}")
+                if name and content_uuid("media", ref) == media_uuid]
+        if refs:
+            found: dict[str, str] = {}
+            for ref in refs:
+                for r in self.store.query(
+                        "SELECT DISTINCT l.uuid, l.slug FROM texts t JOIN lessons l ON "
+                        "l.uuid = t.owner_uuid WHERE t.deleted = 0 AND l.deleted = 0 AND "
+                        "t.owner_table = 'lessons' AND t.field = 'body' AND "
+                        "instr(t.value, ?) > 0", (ref,)):
+                    found[r["uuid"]] = r["slug"]
+            for uuid, slug in sorted(found.items(), key=lambda kv: kv[1]):
+                out.append(Reference("lessons", uuid, _("lesson {id}").format(id=slug)))
+        markers = int(self.store.scalar(
+            "SELECT count(*) FROM picture_markers WHERE media_uuid = ? AND deleted = 0",
+            (media_uuid,)) or 0)
+        if markers:
+            out.append(Reference("picture_markers", media_uuid, ngettext(
+                "{n} feature marker on it", "{n} feature markers on it", markers).format(
+                    n=markers)))
         return out
 
     # -- the sync history -------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.languages import authored
 from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.media import LICENCES
 from idtrainer.core.pictures import (
@@ -201,6 +202,33 @@ class PhotoManager:
                                      "source": details.source.strip()})
             self._captions(media_uuid, details.captions or {})
 
+    def delete(self, media_uuid: str) -> None:
+        """Delete a picture: its media row, its links to species, its markers and its texts
+        are tombstoned (a deletion travels like an edit). The file stays in the media
+        folder, so undoing the deletion (core/authoring.py) shows the picture again. Ask
+        first: :meth:`AuthoringSession.references`."""
+        store = self.store
+        with store.transaction():
+            if not store.scalar("SELECT 1 FROM media WHERE uuid = ? AND deleted = 0",
+                                (media_uuid,)):
+                raise PhotoError(_("The picture no longer exists."))
+            for table, column in (("picture_markers", "media_uuid"),
+                                  ("media_links", "media_uuid"), ("texts", "owner_uuid")):
+                for row in store.query(f"SELECT uuid FROM {table} WHERE {column} = ? AND "
+                                       "deleted = 0", (media_uuid,)):
+                    store.tombstone(table, row["uuid"])
+            store.tombstone("media", media_uuid)
+
+    def rows(self, media_uuid: str) -> list[tuple[str, str]]:
+        """(table, uuid) of a picture's media row and its live links, markers and texts:
+        what undoing its import deletes."""
+        out = [("media", media_uuid)]
+        for table, column in (("media_links", "media_uuid"), ("picture_markers", "media_uuid"),
+                              ("texts", "owner_uuid")):
+            out += [(table, r["uuid"]) for r in self.store.query(
+                f"SELECT uuid FROM {table} WHERE {column} = ? AND deleted = 0", (media_uuid,))]
+        return out
+
     def details(self, media_uuid: str) -> PhotoDetails:
         row = self.store.query_one("SELECT licence, author, source FROM media WHERE uuid = ?",
                                    (media_uuid,))
@@ -221,14 +249,22 @@ class PhotoManager:
             (species_uuid,))]
 
     def _captions(self, media_uuid: str, captions: dict[str, str]) -> None:
+        """Write the captions given; a changed or new one is a draft, an unchanged one keeps
+        its status, an emptied one is removed. Uzbek Cyrillic not given follows Uzbek Latin
+        (``texts.set_all`` derives it); one a person wrote stays."""
+        from idtrainer.core.texts import Translation
+
+        current = self.store.texts.variants("media", media_uuid, "caption")
+        # Derived texts a person wrote or reviewed stay; generated ones are made anew.
+        kept = {loc: t for loc, t in current.items()
+                if loc in authored() or t.status != "machine"}
+        wanted = dict(kept)
         for locale, text in captions.items():
             if locale not in language_codes():
                 continue
-            current = self.store.texts.variants("media", media_uuid, "caption").get(locale)
-            if text.strip():
-                if current is None or current.value != text.strip():
-                    self.store.texts.set("media", media_uuid, "caption", locale, text.strip())
-            elif current is not None:
-                self.store.tombstone("texts", self.store.scalar(
-                    "SELECT uuid FROM texts WHERE owner_uuid = ? AND field = 'caption' AND "
-                    "locale = ? AND deleted = 0", (media_uuid, locale)))
+            if not text.strip():
+                wanted.pop(locale, None)
+            elif locale not in wanted or wanted[locale].value != text.strip():
+                wanted[locale] = Translation(text.strip(), "draft")
+        if wanted != kept:
+            self.store.texts.set_all("media", media_uuid, "caption", wanted)

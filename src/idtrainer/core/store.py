@@ -186,6 +186,8 @@ class Store:
         #: Typed notifications after each commit; shared by every Store on this file.
         self.changes: ChangeBus = bus_for(path)
         self._pending = Pending()
+        #: While :meth:`journal` runs: (table, uuid) -> the row before its first change.
+        self._journal: dict[tuple[str, str], dict[str, Any] | None] | None = None
         self.device_id = self._ensure_device_id()
 
     # -- the managers, each made on first use (start-up imports only what it touches) --
@@ -527,6 +529,21 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    @contextmanager
+    def journal(self) -> Iterator[dict[tuple[str, str], dict[str, Any] | None]]:
+        """Note every row :meth:`put` (and :meth:`tombstone`) touches while the block runs:
+        yields {(table, uuid): the row as it was before its first change, or None if it
+        did not exist}, filled as the block writes. The authoring session's undo uses it
+        (core/authoring.py). A journal inside a journal shares the outer one."""
+        if self._journal is not None:
+            yield self._journal
+            return
+        self._journal = {}
+        try:
+            yield self._journal
+        finally:
+            self._journal = None
+
     def put(self, table: str, row: dict[str, Any]) -> PutResult:
         """Insert or update a synced row by uuid, stamping the sync columns.
 
@@ -538,6 +555,8 @@ class Store:
         with self.transaction():
             current = self.query_one(f"SELECT * FROM [{table}] WHERE uuid = ?",
                                      (values["uuid"],))
+            if self._journal is not None:
+                self._journal.setdefault((table, str(values["uuid"])), current)
             if current is None:
                 data = self.new_row(table, values)
                 cols = ", ".join(f"[{c}]" for c in data)

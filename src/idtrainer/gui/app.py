@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 class QtTranslations:
     """Qt's own strings (standard dialogs and buttons) in the interface language: Qt's
     catalog where Qt ships one (ru, kk), and the project's ``idtrainer_qt.qm`` asked first
-    (the strings Qt's catalogs lack; all of Uzbek), compiled from the project's gettext
-    catalogs by tools/catalogs.py. Both are plain C++ QTranslators: a Python translator
-    would be called on worker threads (deadlocking a language switch) and, in PySide6
-    6.12, loses a reference to None on every call."""
+    (the strings Qt's catalogs lack; all of Kyrgyz, Tajik and Uzbek in both scripts),
+    compiled from the project's gettext catalogs by tools/catalogs.py. Both are plain C++
+    QTranslators: a Python translator would be called on worker threads (deadlocking a
+    language switch) and, in PySide6 6.12, loses a reference to None on every call."""
 
     _instance: QtTranslations | None = None
 

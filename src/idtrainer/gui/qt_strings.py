@@ -1,7 +1,8 @@
 """Qt's own strings (standard buttons, the file dialog, edit menus) in every UI language.
 
 Qt ships ``qtbase_ru`` and ``qtbase_kk``, with gaps ("Look in:" and "Files of type:" are
-English in the Russian file dialog), and nothing for Uzbek. The Qt strings listed here
+English in the Russian file dialog), and nothing for Kyrgyz, Tajik or Uzbek (Latin or
+Cyrillic). The Qt strings listed here
 are translated in the project's own gettext catalogs, where the tests hold them to the
 same completeness rule as every other message; tools/catalogs.py compiles them into
 ``locales/LANG/LC_MESSAGES/idtrainer_qt.qm``, which gui/app.py installs in front of

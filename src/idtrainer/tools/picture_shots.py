@@ -5,7 +5,9 @@
 Builds a fresh installation from the starter content, imports a drawn stand-in for a
 photo of seized saiga horns (no real photo ships with the project) with EXIF and GPS
 that the import removes, places four feature markers and writes
-OUTDIR/authoring-pictures-<lang>.png and OUTDIR/card-photo-<lang>.png (the species card).
+OUTDIR/authoring-pictures-<lang>.png, OUTDIR/card-photo-<lang>.png (the species card) and
+OUTDIR/authoring-picture-delete-<lang>.png (the question asked before deleting the saiga
+horn diagram, which lessons show).
 """
 
 from __future__ import annotations
@@ -57,6 +59,33 @@ def stand_in_photo(path: Path) -> Path:
     return path
 
 
+def shoot_delete_prompt(app: QApplication, ctx: AppContext, tab: object, path: Path) -> None:
+    """The question asked before deleting a picture that lessons and a species show."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from idtrainer.core import i18n
+    from idtrainer.core.authoring import AuthoringSession
+    from idtrainer.core.i18n import gettext as _
+    from idtrainer.core.store import content_uuid
+    from idtrainer.gui.authoring.editing import delete_prompt
+    from idtrainer.gui.authoring.pictures import PicturesTab, picture_name
+
+    assert isinstance(tab, PicturesTab)
+    diagram = content_uuid("media", "saiga-tatarica/media/saiga-horn-comparison.svg")
+    tab.select_picture(diagram)
+    entry = tab.pictures.currentItem()
+    session = AuthoringSession(ctx.store, trainer_unlocked=True)
+    refs = session.references("picture", diagram, i18n.current_language())
+    box = QMessageBox(QMessageBox.Icon.Question, _("Delete"),
+                      delete_prompt(picture_name(entry.text() if entry else ""), refs),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, tab)
+    box.show()
+    app.processEvents()
+    box.grab().save(str(path))
+    print(path)
+    box.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m idtrainer.tools.picture_shots")
     parser.add_argument("out", type=Path)
@@ -73,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     from idtrainer.gui.species_card import SpeciesCardWindow
 
     style.apply(app)
+    from idtrainer.core import i18n
+    from idtrainer.gui.app import QtTranslations
+
+    # Qt's own buttons (Yes, No) in the language shown.
+    i18n.add_language_listener(QtTranslations.for_app(app).apply)
     runner.set_inline(True)
     work = Path(tempfile.mkdtemp())
     store = open_store(work / "data")
@@ -108,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         card.grab().save(str(path))
         print(path)
         card.close()
+        shoot_delete_prompt(app, ctx, tab, args.out / f"authoring-picture-delete-{lang}.png")
+        tab.show_species(saiga, media)
     page.close()
     ctx.detach()
     store.close()

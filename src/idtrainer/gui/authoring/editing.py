@@ -38,6 +38,7 @@ from idtrainer.core.authoring import (
     Edit,
     Problem,
     Reference,
+    RowEdit,
     Words,
 )
 from idtrainer.core.i18n import N_
@@ -313,6 +314,12 @@ class EditBar(QWidget):
 
 def confirm_delete(parent: QWidget, what: str, references: list[Reference]) -> bool:
     """Ask before deleting; say what points at the item, if anything does."""
+    answer = QMessageBox.question(parent, _("Delete"), delete_prompt(what, references))
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def delete_prompt(what: str, references: list[Reference]) -> str:
+    """The question :func:`confirm_delete` asks."""
     if references:
         lines = "\n".join(f"• {r.label}" for r in references[:15])
         more = len(references) - 15
@@ -322,8 +329,7 @@ def confirm_delete(parent: QWidget, what: str, references: list[Reference]) -> b
             what=what, lines=lines)
     else:
         text = _("Delete {what}? Nothing else points at it.").format(what=what)
-    answer = QMessageBox.question(parent, _("Delete"), text)
-    return answer == QMessageBox.StandardButton.Yes
+    return text
 
 
 def report(parent: QWidget, exc: AuthoringError) -> None:
@@ -367,7 +373,7 @@ class DraftHandlers:
     def redo(self) -> None:
         self._after(self.session.redo())
 
-    def _after(self, edit: Edit | None) -> None:
+    def _after(self, edit: Edit | RowEdit | None) -> None:
         if edit is not None and edit.kind == self.KIND:
             try:  # the item as it is after the step, or a new one if the step removed it
                 self.show_draft(self._load(edit.uuid))

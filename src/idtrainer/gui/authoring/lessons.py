@@ -1,13 +1,19 @@
 """The Lessons tab: the course's modules and lessons, a Markdown editor with a live preview
 rendered as Learn renders it, and pickers that insert pictures and species links.
 
-Every change goes through :class:`~idtrainer.core.authoring_lessons.LessonAuthoring`.
+Every change goes through :class:`~idtrainer.core.authoring_lessons.LessonAuthoring`, as a
+step of the window's authoring session (core/authoring.py): Undo and Redo take saved
+texts, new, moved and deleted modules and lessons back and forth, like an edit on the
+other tabs. The editor's own Ctrl+Z undoes typing that is not saved yet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,15 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from idtrainer.core import i18n
-from idtrainer.core.authoring_lessons import Draft, LessonAuthoring, LessonError, suggest_slug
+from idtrainer.core.authoring import AuthoringSession, Edit, RowEdit
+from idtrainer.core.authoring_lessons import Draft, LessonAuthoring, suggest_slug
+from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import ngettext
 from idtrainer.core.languages import authored
 from idtrainer.core.translit import fold
+from idtrainer.gui.authoring.editing import session_for
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog
 from idtrainer.gui.learn import LessonBrowser
 
+T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 PREVIEW_DELAY_MS = 250
 
@@ -117,7 +127,7 @@ class NewItemDialog(FormDialog):
     def _ok(self) -> None:
         try:
             self.created = self.make(self.slug_field.text(), self.title_field.text())
-        except LessonError as exc:
+        except IDTrainerError as exc:  # a bad id or title; trainer mode locked meanwhile
             self.error.setText(str(exc))
             return
         self.accept()
@@ -145,6 +155,10 @@ class LessonsTab(QWidget):
         self.down.clicked.connect(lambda: self.move_item(1))
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete)
+        self.undo_button, self.redo_button = QPushButton(), QPushButton()
+        self.undo_button.setObjectName("lessonsUndo")
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
 
         self.language = QComboBox()
         for loc in authored():
@@ -186,6 +200,10 @@ class LessonsTab(QWidget):
         lv.addLayout(row)
         row = QHBoxLayout()
         for b in (self.up, self.down, self.delete_button):
+            row.addWidget(b)
+        lv.addLayout(row)
+        row = QHBoxLayout()
+        for b in (self.undo_button, self.redo_button):
             row.addWidget(b)
         lv.addLayout(row)
 
@@ -233,6 +251,9 @@ class LessonsTab(QWidget):
         self.up.setToolTip(_("Move up"))
         self.down.setToolTip(_("Move down"))
         self.delete_button.setText(_("Delete…"))
+        self.undo_button.setText(_("Undo"))
+        self.redo_button.setText(_("Redo"))
+        self.undo_button.setToolTip(_("Undo the last saved change of this editing session"))
         self.language_label.setText(_("Language:"))
         self.title_label.setText(_("Title:"))
         self.picture_button.setText(_("Insert picture…"))
@@ -286,6 +307,46 @@ class LessonsTab(QWidget):
                   self.features_button):
             w.setEnabled(has)
         self.new_lesson.setEnabled(self.tree.topLevelItemCount() > 0)
+        try:
+            session: AuthoringSession | None = self.session
+        except IDTrainerError:  # trainer mode locked
+            session = None
+        self.undo_button.setEnabled(session is not None and session.can_undo())
+        self.redo_button.setEnabled(session is not None and session.can_redo())
+
+    @property
+    def session(self) -> AuthoringSession:
+        return session_for(self.ctx)
+
+    def _step(self, kind: str, uuid: str, action: Callable[[], T]) -> T:
+        """One change through the session, so Undo can take it back."""
+        return self.session.record(kind[:-1], uuid, action)   # lessons -> lesson
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._enable()
+        super().showEvent(event)
+
+    def undo(self) -> None:
+        if self._may_leave():
+            self._after_step(lambda: self.session.undo())
+
+    def redo(self) -> None:
+        if self._may_leave():
+            self._after_step(lambda: self.session.redo())
+
+    def _after_step(self, step: Callable[[], Edit | RowEdit | None]) -> None:
+        try:
+            edit = step()
+        except IDTrainerError as exc:  # trainer mode locked meanwhile
+            self.problems.setText(str(exc))
+            return
+        if edit is not None and edit.kind in ("lesson", "module"):
+            self.current = (f"{edit.kind}s", edit.uuid)
+        self.refresh()       # forgets the item if the step removed it
+        if self.current is not None:
+            self.select(*self.current)
+        self._load()
+        self._enable()
 
     def select(self, kind: str, uuid: str) -> None:
         """Show a module or lesson in the editor (and in the tree)."""
@@ -389,10 +450,12 @@ class LessonsTab(QWidget):
     def save(self) -> bool:
         if self.current is None:
             return True
+        kind, uuid = self.current
+        title, body, locale = self.title_edit.text(), self.editor.toPlainText(), \
+            self.edit_locale()
         try:
-            self.core.save(*self.current, self.edit_locale(), self.title_edit.text(),
-                           self.editor.toPlainText())
-        except LessonError as exc:
+            self._step(kind, uuid, lambda: self.core.save(kind, uuid, locale, title, body))
+        except IDTrainerError as exc:
             self.problems.setText(str(exc))
             return False
         self._load()
@@ -467,8 +530,9 @@ class LessonsTab(QWidget):
         if not self._may_leave():
             return None
         dialog = NewItemDialog(self, _("New module"),
-                               lambda slug, title: self.core.create_module(
-                                   slug, title, self.edit_locale()))
+                               lambda slug, title: self._step(
+                                   "modules", "", lambda: self.core.create_module(
+                                       slug, title, self.edit_locale())))
         return self._created(dialog, "modules")
 
     def add_lesson(self) -> str | None:
@@ -476,8 +540,9 @@ class LessonsTab(QWidget):
         if module is None or not self._may_leave():
             return None
         dialog = NewItemDialog(self, _("New lesson"),
-                               lambda slug, title: self.core.create_lesson(
-                                   module, slug, title, self.edit_locale()))
+                               lambda slug, title: self._step(
+                                   "lessons", "", lambda: self.core.create_lesson(
+                                       module, slug, title, self.edit_locale())))
         return self._created(dialog, "lessons")
 
     def _created(self, dialog: NewItemDialog, kind: str) -> str | None:
@@ -490,7 +555,11 @@ class LessonsTab(QWidget):
 
     def move_item(self, step: int) -> None:
         if self.current is not None and self._may_leave():
-            self.core.move(*self.current, step)
+            kind, uuid = self.current
+            try:
+                self._step(kind, uuid, lambda: self.core.move(kind, uuid, step))
+            except IDTrainerError as exc:
+                self.problems.setText(str(exc))
             self.refresh()
 
     def delete(self) -> None:
@@ -518,8 +587,8 @@ class LessonsTab(QWidget):
                 QMessageBox.StandardButton.Yes:
             return
         try:
-            self.core.delete(kind, uuid)
-        except LessonError as exc:
+            self._step(kind, uuid, lambda: self.core.delete(kind, uuid))
+        except IDTrainerError as exc:
             QMessageBox.warning(self, _("Delete"), str(exc))
             return
         self.current = None

@@ -7,6 +7,11 @@ annotated picture can be checked in Russian, Kazakh, Uzbek and English. Click on
 picture to place a marker and choose its feature; drag a marker to move it; right-click
 it to change its feature or delete it. Importing a photo (cleaning and storing it) runs off
 the GUI thread (gui/runner.py).
+
+Every change here (details and captions, markers, importing or deleting a picture) is a
+step of the window's authoring session (core/authoring.py): Undo and Redo take it back
+and forth like an edit on the Species or Questions tab, and deleting a picture says first
+what shows it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,14 +41,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtrainer.core import i18n
+from idtrainer.core.authoring import AuthoringSession, Edit, RowEdit
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.i18n import language_name, pgettext
+from idtrainer.core.languages import authored
 from idtrainer.core.languages import codes as language_codes
 from idtrainer.core.markers import FeatureChoice, Marker, picture_size
 from idtrainer.core.media import LICENCES, MediaItem
 from idtrainer.core.photos import PhotoDetails
 from idtrainer.gui import runner
+from idtrainer.gui.authoring.editing import confirm_delete, session_for
 from idtrainer.gui.context import AppContext
 from idtrainer.gui.forms import FormDialog
 from idtrainer.gui.images import render_item
@@ -242,6 +251,11 @@ class PhotoDialog(FormDialog):
         self.accept()
 
 
+def picture_name(entry: str) -> str:
+    """A picture's line in the list, short enough to name it in a question."""
+    return f"“{entry if len(entry) <= 48 else entry[:47].rstrip() + '…'}”"
+
+
 def licence_combo() -> QComboBox:
     combo = QComboBox()
     combo.addItem(_("Choose a licence…"), "")
@@ -261,6 +275,11 @@ class PicturesTab(QWidget):
         self.pictures.currentItemChanged.connect(self._picture_changed)
         self.import_button = QPushButton()
         self.import_button.clicked.connect(self.import_photo)
+        self.delete_picture_button = QPushButton()
+        self.delete_picture_button.clicked.connect(self.delete_picture)
+        self.undo_button, self.redo_button = QPushButton(), QPushButton()
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
         self.species_label, self.pictures_label = QLabel(), QLabel()
         left = QWidget()
         column = QVBoxLayout(left)
@@ -269,6 +288,11 @@ class PicturesTab(QWidget):
             column.addWidget(widget)
         column.addWidget(self.pictures, 1)
         column.addWidget(self.import_button)
+        column.addWidget(self.delete_picture_button)
+        steps = QHBoxLayout()
+        steps.addWidget(self.undo_button)
+        steps.addWidget(self.redo_button)
+        column.addLayout(steps)
 
         self.show_in = QComboBox()
         for locale in language_codes():
@@ -302,13 +326,14 @@ class PicturesTab(QWidget):
         form = QFormLayout(self.details_box)
         self.licence = licence_combo()
         self.author, self.source = QLineEdit(), QLineEdit()
-        self.captions = {locale: QLineEdit() for locale in language_codes()}
+        # Captions are written in the authored languages; Uzbek Cyrillic follows Uzbek Latin.
+        self.captions = {locale: QLineEdit() for locale in authored()}
         self.form_labels = [QLabel() for _ in range(3)]
         form.addRow(self.form_labels[0], self.licence)
         form.addRow(self.form_labels[1], self.author)
         form.addRow(self.form_labels[2], self.source)
-        self.caption_labels = {locale: QLabel() for locale in language_codes()}
-        for locale in language_codes():
+        self.caption_labels = {locale: QLabel() for locale in authored()}
+        for locale in authored():
             form.addRow(self.caption_labels[locale], self.captions[locale])
         self.error = QLabel(wordWrap=True)
         self.error.setObjectName("error")
@@ -330,8 +355,13 @@ class PicturesTab(QWidget):
                          "picture_markers", "species_features", "texts")
         ctx.language_changed.connect(self.retranslate)
         self.retranslate()
+        self._update_steps()
 
     # -- filling -------------------------------------------------------------------------
+
+    @property
+    def session(self) -> AuthoringSession:
+        return session_for(self.ctx)
 
     @property
     def shown_locale(self) -> str:
@@ -411,6 +441,21 @@ class PicturesTab(QWidget):
 
     def _content_changed(self) -> None:
         self.fill_pictures()
+        self._update_steps()
+
+    def _update_steps(self) -> None:
+        """Undo and Redo only when the session has a step to take."""
+        try:
+            session = self.session
+        except IDTrainerError:  # trainer mode locked: nothing to undo here
+            session = None
+        self.undo_button.setEnabled(session is not None and session.can_undo())
+        self.redo_button.setEnabled(session is not None and session.can_redo())
+        self.delete_picture_button.setEnabled(self.current_media() is not None)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._update_steps()
+        super().showEvent(event)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -423,6 +468,8 @@ class PicturesTab(QWidget):
         self.import_path(Path(name))
 
     def import_path(self, path: Path) -> None:
+        if not self._step(lambda: self.session):  # trainer mode only: refused before work
+            return
         dialog = PhotoDialog(self, self.ctx, path, self.species.currentData())
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.details is None:
             return
@@ -434,6 +481,9 @@ class PicturesTab(QWidget):
             label=_("Importing the photo…"))
 
     def _imported(self, details: PhotoDetails, media: object) -> None:
+        # Imported off the GUI thread: the session keeps it as a step that added its rows.
+        self._step(lambda: self.session.record_added(
+            "picture", str(media), self.ctx.store.photos.rows(str(media))))
         if details.species_uuid:
             self.show_species(details.species_uuid)
         self.fill_pictures(keep=str(media))
@@ -445,12 +495,8 @@ class PicturesTab(QWidget):
         details = PhotoDetails(self.licence.currentData() or "", self.author.text(),
                                self.source.text(), self.species.currentData(),
                                {loc: field.text() for loc, field in self.captions.items()})
-        try:
-            self.ctx.store.photos.update(media, details)
-        except IDTrainerError as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
+        self._step(lambda: self.session.record(
+            "picture", media, lambda: self.ctx.store.photos.update(media, details)))
 
     def choose_feature(self, choices: list[FeatureChoice], where: QPoint
                        ) -> FeatureChoice | None:
@@ -478,10 +524,10 @@ class PicturesTab(QWidget):
         choice = self.choose_feature(choices, where)
         if choice is None:
             return
-        self._guarded(lambda: self.ctx.store.markers.place(media, choice.uuid, x, y))
+        self._marker_step(lambda: self.ctx.store.markers.place(media, choice.uuid, x, y))
 
     def _move(self, marker: str, x: float, y: float) -> None:
-        self._guarded(lambda: self.ctx.store.markers.move(marker, x, y))
+        self._marker_step(lambda: self.ctx.store.markers.move(marker, x, y))
 
     def _marker_menu(self, marker: str, where: QPoint) -> None:
         menu = QMenu(self)
@@ -495,28 +541,74 @@ class PicturesTab(QWidget):
         if picked is None:
             return
         if picked is delete:
-            self._guarded(lambda: self.ctx.store.markers.delete(marker))
+            self._marker_step(lambda: self.ctx.store.markers.delete(marker))
         elif picked.data():
-            self._guarded(lambda: self.ctx.store.markers.set_feature(marker, picked.data()))
+            feature = picked.data()
+            self._marker_step(lambda: self.ctx.store.markers.set_feature(marker, feature))
 
     def delete_selected(self) -> None:
         marker = self.canvas.selected
         if marker:
-            self._guarded(lambda: self.ctx.store.markers.delete(marker))
+            self._marker_step(lambda: self.ctx.store.markers.delete(marker))
 
-    def _guarded(self, action: Callable[[], object]) -> None:
+    def _marker_step(self, action: Callable[[], object]) -> None:
+        media = self.current_media() or ""
+        if self._step(lambda: self.session.record("marker", media, action)):
+            self.refresh_picture()
+
+    def _step(self, action: Callable[[], object]) -> bool:
+        """Do one step of the session; show its refusal instead of raising it."""
         try:
             action()
         except IDTrainerError as exc:
             self.error.setText(str(exc))
-            return
+            return False
         self.error.clear()
-        self.refresh_picture()
+        self._update_steps()
+        return True
+
+    def delete_picture(self) -> None:
+        """Delete the chosen picture, after saying what shows it."""
+        media = self.current_media()
+        entry = self.pictures.currentItem()
+        if media is None or entry is None:
+            return
+        try:
+            refs = self.session.references("picture", media, i18n.current_language())
+        except IDTrainerError as exc:
+            self.error.setText(str(exc))
+            return
+        if not confirm_delete(self, picture_name(entry.text()), refs):
+            return
+        self._step(lambda: self.session.record(
+            "picture", media, lambda: self.ctx.store.photos.delete(media)))
+        self.fill_pictures()
+
+    def undo(self) -> None:
+        self._after_step(self._take(lambda: self.session.undo()))
+
+    def redo(self) -> None:
+        self._after_step(self._take(lambda: self.session.redo()))
+
+    def _take(self, step: Callable[[], Edit | RowEdit | None]) -> Edit | RowEdit | None:
+        try:
+            return step()
+        except IDTrainerError as exc:
+            self.error.setText(str(exc))
+            return None
+
+    def _after_step(self, edit: Edit | RowEdit | None) -> None:
+        keep = edit.uuid if edit is not None and edit.kind in ("picture", "marker") else None
+        self.fill_pictures(keep=keep)
+        self._update_steps()
 
     def retranslate(self) -> None:
         self.species_label.setText(pgettext("one species", "Species"))
         self.pictures_label.setText(_("Photos and diagrams"))
         self.import_button.setText(_("Import photo…"))
+        self.delete_picture_button.setText(_("Delete picture…"))
+        self.undo_button.setText(_("Undo"))
+        self.redo_button.setText(_("Redo"))
         self.show_in_label.setText(_("Show in"))
         self.hint.setText(_("Click on the picture to place a numbered marker and choose the "
                             "feature it shows. Drag a marker to move it; right-click it to "
