@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -101,17 +102,22 @@ class PreparingPage(QWidget):
         self.text = QLabel(wordWrap=True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the first figure arrives
-        column = QVBoxLayout()
+        panel = QFrame()  # the start screen's panel, where the start screen will be
+        panel.setObjectName("card")
+        panel.setMaximumWidth(820)
+        column = QVBoxLayout(panel)
+        column.setSpacing(10)
         column.addWidget(self.title)
         column.addWidget(self.text)
         column.addWidget(self.bar)
-        box = QWidget()
-        box.setLayout(column)
-        box.setMaximumWidth(640)
-        layout = QHBoxLayout(self)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(panel, 4)
+        centre.addStretch(1)
+        layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 4)
-        layout.addStretch(1)
+        layout.addLayout(centre)
+        layout.addStretch(2)
         self.retranslate()
 
     def retranslate(self) -> None:
