@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -356,6 +358,36 @@ class DraftHandlers:
     def _check(self) -> None: ...
     def _load(self, uuid: str) -> Any: ...
     def _save(self, draft: Any) -> None: ...
+
+    def build_frame(self, left: QWidget, form: QWidget) -> None:
+        """The editor's frame: the item list (``left``) beside the form in a scroll area,
+        above it the state line, below it the live problems and the Save / Undo / Redo /
+        Delete bar wired to this tab (``problems``, ``bar``, ``state``)."""
+        tab = cast(QWidget, self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        self.problems = ProblemList()
+        self.bar = EditBar()
+        for key, slot in (("new", self.new), ("save", self.save), ("undo", self.undo),
+                          ("redo", self.redo), ("delete", self.delete)):
+            self.bar.buttons[key].clicked.connect(slot)
+        self.bar.add_shortcuts(tab)
+        self.state = QLabel()
+        self.state.setObjectName("muted")
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.state)
+        column.addWidget(scroll, 1)
+        column.addWidget(self.problems)
+        column.addWidget(self.bar)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 900])
+        QHBoxLayout(tab).addWidget(splitter)
 
     def save(self) -> None:
         draft = self.collect()

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +43,6 @@ from idtrainer.core.questions import Question
 from idtrainer.core.schema import APPENDICES, QUESTION_TYPES
 from idtrainer.gui.authoring.editing import (
     DraftHandlers,
-    EditBar,
-    ProblemList,
     RowList,
     SpeciesIdBox,
     WordsField,
@@ -248,37 +244,10 @@ class QuestionsTab(DraftHandlers, QWidget):
         form.addWidget(self.answer_box)
         self._group(form, N_("Feedback (shown after answering)")).addRow(self.feedback)
         form.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_widget)
-
-        self.problems = ProblemList()
-        self.bar = EditBar()
+        self.build_frame(left, form_widget)
         self.try_button = QPushButton()
         self.bar.layout().insertWidget(2, self.try_button)  # type: ignore[union-attr]
-        self.bar.buttons["new"].clicked.connect(self.new)
-        self.bar.buttons["save"].clicked.connect(self.save)
-        self.bar.buttons["undo"].clicked.connect(self.undo)
-        self.bar.buttons["redo"].clicked.connect(self.redo)
-        self.bar.buttons["delete"].clicked.connect(self.delete)
-        self.bar.add_shortcuts(self)
         self.try_button.clicked.connect(self.try_it)
-        self.state = QLabel()
-        self.state.setObjectName("muted")
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.state)
-        column.addWidget(scroll, 1)
-        column.addWidget(self.problems)
-        column.addWidget(self.bar)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 900])
-        QHBoxLayout(self).addWidget(splitter)
 
         for w in (self.slug, self.tags, self.species):
             w.textChanged.connect(self._edited)

@@ -15,13 +15,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +36,6 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import APPENDICES, PRODUCT_TYPES, TAXON_GROUPS
 from idtrainer.gui.authoring.editing import (
     DraftHandlers,
-    EditBar,
-    ProblemList,
     RowList,
     SpeciesIdBox,
     WordsField,
@@ -194,34 +189,7 @@ class SpeciesTab(DraftHandlers, QWidget):
         self._group(form, N_("Lookalikes")).addRow(self.lookalikes)
         for key in ("handling", "what_to_do"):
             self._group(form, TEXT_LABELS[key]).addRow(self.texts[key])
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_widget)
-
-        self.problems = ProblemList()
-        self.bar = EditBar()
-        self.bar.buttons["new"].clicked.connect(self.new)
-        self.bar.buttons["save"].clicked.connect(self.save)
-        self.bar.buttons["undo"].clicked.connect(self.undo)
-        self.bar.buttons["redo"].clicked.connect(self.redo)
-        self.bar.buttons["delete"].clicked.connect(self.delete)
-        self.bar.add_shortcuts(self)
-        self.state = QLabel()
-        self.state.setObjectName("muted")
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.state)
-        column.addWidget(scroll, 1)
-        column.addWidget(self.problems)
-        column.addWidget(self.bar)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 900])
-        QHBoxLayout(self).addWidget(splitter)
+        self.build_frame(left, form_widget)
 
         for w in (self.slug, self.scientific, self.author, self.family, self.synonyms,
                   self.tags, self.source, self.checked_on, self.listed_since):
