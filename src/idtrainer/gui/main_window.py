@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,7 +26,7 @@ from idtrainer.core.i18n import N_
 from idtrainer.core.i18n import gettext as _
 from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.start import StartPage
+from idtrainer.gui.start import StartPage, centred_panel
 
 # The pages and windows below the start screen are imported when first opened: start-up
 # then loads only what the start screen needs (see bench/run.py gui_startup).
@@ -102,22 +101,10 @@ class PreparingPage(QWidget):
         self.text = QLabel(wordWrap=True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the first figure arrives
-        panel = QFrame()  # the start screen's panel, where the start screen will be
-        panel.setObjectName("card")
-        panel.setMaximumWidth(820)
-        column = QVBoxLayout(panel)
-        column.setSpacing(10)
+        column = centred_panel(self)  # where the start screen's panel will be
         column.addWidget(self.title)
         column.addWidget(self.text)
         column.addWidget(self.bar)
-        centre = QHBoxLayout()
-        centre.addStretch(1)
-        centre.addWidget(panel, 4)
-        centre.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(centre)
-        layout.addStretch(2)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -27,6 +27,25 @@ from idtrainer.gui.context import AppContext
 TRAINEE_ROLE = Qt.ItemDataRole.UserRole
 
 
+def centred_panel(page: QWidget) -> QVBoxLayout:
+    """The start screen's look: one panel (a "card"), centred in ``page`` and a little
+    above the middle; returns the panel's column to fill."""
+    panel = QFrame()
+    panel.setObjectName("card")
+    panel.setMaximumWidth(820)
+    column = QVBoxLayout(panel)
+    column.setSpacing(10)
+    centre = QHBoxLayout()
+    centre.addStretch(1)
+    centre.addWidget(panel, 4)
+    centre.addStretch(1)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addLayout(centre)
+    layout.addStretch(2)
+    return column
+
+
 class StartPage(QWidget):
     """Shown before anyone is signed in. Emits ``started`` with the lesson to open, if any."""
 
@@ -95,11 +114,7 @@ class StartPage(QWidget):
         self.empty.setMinimumHeight(self.empty.fontMetrics().lineSpacing() * 3)
 
         # One centred panel that leads: language, then who you are, then Start.
-        panel = QFrame()
-        panel.setObjectName("card")
-        panel.setMaximumWidth(820)
-        column = QVBoxLayout(panel)
-        column.setSpacing(10)
+        column = centred_panel(self)
         column.addWidget(self.welcome)
         column.addWidget(self.intro)
         column.addSpacing(8)
@@ -112,14 +127,6 @@ class StartPage(QWidget):
         column.addWidget(self.profiles, 1)
         column.addWidget(self.empty)
         column.addLayout(buttons)
-        centre = QHBoxLayout()
-        centre.addStretch(1)
-        centre.addWidget(panel, 4)
-        centre.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(centre)
-        layout.addStretch(2)
         ctx.language_changed.connect(self.retranslate)
         ctx.when_changed(self, self.refresh, "trainees")
         self.retranslate()
