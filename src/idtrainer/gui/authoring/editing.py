@@ -389,6 +389,17 @@ class DraftHandlers:
         splitter.setSizes([260, 900])
         QHBoxLayout(tab).addWidget(splitter)
 
+    def _picked(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.open_item(self.KIND, item.data(Qt.ItemDataRole.UserRole))
+
+    def open_item(self, kind: str, uuid: str) -> None:
+        """Show one item in the editor (other tabs may send the author here)."""
+        try:
+            self.show_draft(self._load(uuid))
+        except AuthoringError as exc:
+            report(cast(QWidget, self), exc)
+
     def save(self) -> None:
         draft = self.collect()
         try:

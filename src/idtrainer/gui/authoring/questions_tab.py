@@ -48,7 +48,6 @@ from idtrainer.gui.authoring.editing import (
     WordsField,
     choose_species,
     narrow_combo,
-    report,
     split_list,
 )
 from idtrainer.gui.context import AppContext
@@ -345,16 +344,6 @@ class QuestionsTab(DraftHandlers, QWidget):
             if uuid == self.draft.uuid:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
-
-    def _picked(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.open_item("questions", item.data(ROLE))
-
-    def open_item(self, kind: str, uuid: str) -> None:
-        try:
-            self.show_draft(self.session.load_question(uuid))
-        except AuthoringError as exc:
-            report(self, exc)
 
     # -- the editor -------------------------------------------------------------------
 

@@ -39,7 +39,6 @@ from idtrainer.gui.authoring.editing import (
     RowList,
     SpeciesIdBox,
     WordsField,
-    report,
     split_list,
 )
 from idtrainer.gui.context import AppContext
@@ -268,17 +267,6 @@ class SpeciesTab(DraftHandlers, QWidget):
             if s.uuid == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
-
-    def _picked(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
-            self.open_item("species", item.data(ROLE))
-
-    def open_item(self, kind: str, uuid: str) -> None:
-        """Show one species in the editor (other tabs may send the author here)."""
-        try:
-            self.show_draft(self.session.load_species(uuid))
-        except AuthoringError as exc:
-            report(self, exc)
 
     # -- the editor -------------------------------------------------------------------
 
