@@ -66,18 +66,35 @@ def interleave(keys: list[str], seed: str) -> list[str]:
         by_kind.setdefault(key.partition(":")[0], []).append(key)
     for kind, group in by_kind.items():
         random.Random(f"{seed}/{kind}").shuffle(group)
+    order = [k for k in KINDS if k in by_kind]
     out: list[str] = []
-    recent: list[str] = []  # species of the last few cards, not to be repeated soon
-    queues = [by_kind[k] for k in KINDS if k in by_kind]
-    while any(queues):
-        for queue in queues:
-            if not queue:
-                continue
-            pick = next((i for i, k in enumerate(queue[:8])
-                         if k.partition(":")[2] not in recent), 0)
-            key = queue.pop(pick)
-            out.append(key)
-            recent = [*recent[-(len(queues) + 1):], key.partition(":")[2]]
+    species: list[str] = []  # the species of ``out``, card by card
+    last_kind, turn = "", 0
+    while len(out) < len(keys):
+        # Kinds take turns from ``turn``; the kind just shown waits unless it is all that is
+        # left. Each tries its next few cards for one that is well spaced: its species not
+        # in the last full round of kinds and its genus (the slug's first word: six
+        # sturgeons) not in the last five cards; failing that its species at least four
+        # cards apart; and only when nothing else is left, whatever comes next.
+        rotation = [order[(turn + i) % len(order)] for i in range(len(order))]
+        ready = [k for k in rotation if by_kind[k]]
+        if len(ready) > 1:
+            ready = [k for k in ready if k != last_kind]
+        chosen = None
+        for gap, genus_gap in ((len(order) + 1, 5), (len(order) + 1, 0), (3, 0), (0, 0)):
+            recent = set(species[-gap:]) if gap else set()
+            genera = {s.split("-")[0] for s in species[-genus_gap:]} if genus_gap else set()
+            chosen = next(((kind, i) for kind in ready
+                           for i, key in enumerate(by_kind[kind][:8])
+                           if key.partition(":")[2] not in recent
+                           and key.partition(":")[2].split("-")[0] not in genera), None)
+            if chosen:
+                break
+        kind, i = chosen or (ready[0], 0)
+        key = by_kind[kind].pop(i)
+        out.append(key)
+        species.append(key.partition(":")[2])
+        last_kind, turn = kind, order.index(kind) + 1
     return out
 
 
