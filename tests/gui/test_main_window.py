@@ -210,6 +210,18 @@ def test_trainer_mode_locks_when_idle(window, qtbot):
     assert ctx.store.keys.publisher() is None  # the idle lock forgets the publisher key
 
 
+def test_activity_restarts_the_idle_lock_only_while_trainer_mode_is_unlocked(window, qtbot):
+    ctx = window.ctx
+    ctx.store.trainer.set_password("steppe-eagle-7")
+    ctx.unlock_trainer()
+    ctx.idle_timer.stop()
+    qtbot.keyClick(window, Qt.Key.Key_Shift)
+    assert ctx.idle_timer.isActive()  # a key press: the ten minutes start again
+    window.lock_action.trigger()
+    qtbot.keyClick(window, Qt.Key.Key_Shift)
+    assert not ctx.idle_timer.isActive()  # locked: nothing to restart, nothing watched
+
+
 def test_ctrl_f_focuses_the_library_search(signed_in, qtbot):
     window = signed_in
     window.activateWindow()

@@ -69,7 +69,6 @@ class AppContext(QObject):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock_trainer)
         i18n.add_language_listener(self._on_language)
-        self.app.installEventFilter(self)
         self.apply_font_scale(self.font_scale())
 
     # -- language ----------------------------------------------------------------------
@@ -128,6 +127,10 @@ class AppContext(QObject):
 
     def unlock_trainer(self) -> None:
         self.trainer_unlocked = True
+        # Key presses, clicks and the wheel restart the idle lock; watched only while
+        # trainer mode is unlocked: an application-wide filter in Python sees every
+        # event of every widget (and made building the start screen cost 30 ms more).
+        self.app.installEventFilter(self)
         self._restart_idle()
         self.session_changed.emit()
 
@@ -136,6 +139,7 @@ class AppContext(QObject):
         if self.trainer_unlocked:
             self.trainer_unlocked = False
             self.idle_timer.stop()
+            self.app.removeEventFilter(self)
             self.session_changed.emit()
 
     def idle_minutes(self) -> int:
