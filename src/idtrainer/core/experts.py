@@ -9,8 +9,6 @@ fills them in (GUI) or imports a CSV file (:meth:`ExpertManager.import_csv`).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,6 +181,9 @@ class ExpertManager:
         except (OSError, UnicodeDecodeError) as exc:
             raise ExpertsError(_("{file}: cannot read it as UTF-8 text ({reason})").format(
                 file=path.name, reason=exc)) from exc
+        import csv
+        import io
+
         reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []
         missing = [c for c in ("country", "group", "role") if c not in header]

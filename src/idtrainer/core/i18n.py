@@ -20,17 +20,19 @@ is stored per locale in the database and read through :func:`content_chain`.
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext as _gettext
 import io
-import locale as _locale
 import os
 import threading
 from collections.abc import Callable
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from idtrainer.core import languages
 from idtrainer.core.resources import locales_dir
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
 
 DOMAIN = "idtrainer"
 
@@ -96,6 +98,8 @@ def system_language() -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         if found := normalize_language(os.environ.get(var, "").split(":")[0]):
             return found
+    import locale as _locale  # only when the environment does not say
+
     try:
         found = normalize_language(_locale.getlocale()[0])
     except ValueError:

@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from idtrainer.core.errors import IDTrainerError
-from idtrainer.core.translit import uz_latin_to_cyrillic
 
 REGISTRY_FILE = "languages.toml"
 
@@ -39,7 +38,8 @@ class LanguageRegistryError(IDTrainerError, ValueError):
 # words no Uzbek word can be (with c not before h, or w: CITES's own "species", "WebP";
 # CamelCase such as IDTrainer). Acronyms and names in capitals (CITES, PDF, Enter) are kept
 # when the source text (the English msgid, the English content text) has them too.
-_PROTECTED = re.compile(
+# A pattern's text: compiled with the words to keep, on first use (start-up derives nothing).
+_PROTECTED = (
     r"\{\{+[\w-]+:"                                          # {{features:… (lesson markup)
     r"|\{[^{}]*\}"                                          # {name}, {n:,}, {0!r}
     r"|%(?:\([^)]*\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXegGc%]"    # %s %(name)s %5.1f %%
@@ -72,13 +72,13 @@ def names_in(source: str) -> frozenset[str]:
 # 512). Compiled on first use: a start that derives nothing does not pay for it.
 @lru_cache(maxsize=1)
 def _protected_or_word() -> re.Pattern[str]:
-    return re.compile(rf"{_PROTECTED.pattern}|(?P<word>{_LATIN_WORD.pattern})")
+    return re.compile(rf"{_PROTECTED}|(?P<word>{_LATIN_WORD.pattern})")
 
 
 @lru_cache(maxsize=64)
 def _protected_with(keep: frozenset[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in sorted(keep, key=len, reverse=True))
-    return re.compile(rf"{_PROTECTED.pattern}|\b(?:{words})\b")
+    return re.compile(rf"{_PROTECTED}|\b(?:{words})\b")
 
 
 def protect(text: str, convert: Callable[[str], str], keep: frozenset[str] = frozenset()) \
@@ -109,6 +109,8 @@ def protect(text: str, convert: Callable[[str], str], keep: frozenset[str] = fro
 
 
 def _uz_latin_to_cyrillic(text: str, keep: frozenset[str]) -> str:
+    from idtrainer.core.translit import uz_latin_to_cyrillic
+
     return protect(text, uz_latin_to_cyrillic, keep)
 
 

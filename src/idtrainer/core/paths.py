@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import platformdirs
-
 APP_NAME = "IDTrainer"
 PORTABLE_MARKER = "idtrainer-portable"
 PORTABLE_DATA = "IDTrainer-data"
@@ -42,6 +40,8 @@ def data_dir(explicit: str | Path | None = None, *, portable: bool = False,
     program = program or program_dir()
     if portable or is_portable(program):
         return program / PORTABLE_DATA
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from idtrainer.core import labels
 from idtrainer.core.i18n import gettext as _
-from idtrainer.core.media import MediaItem
 from idtrainer.core.store import content_uuid, iso, new_uuid
 
 if TYPE_CHECKING:
+    from idtrainer.core.media import MediaItem
     from idtrainer.core.store import Store
 
 KINDS = ("picture", "features", "appendix", "product", "ask")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +20,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 def hash_secret(secret: str) -> str:
+    import hashlib  # here, not at start-up: loading OpenSSL is most of its import
+
     salt = os.urandom(16)
     digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
     parts = ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
@@ -55,6 +55,9 @@ def secret_settings_ok(stored: str) -> bool:
 def verify_secret(secret: str, stored: str) -> bool:
     if not secret_settings_ok(stored):
         return False
+    import hashlib
+    import hmac
+
     _scheme, n, r, p, salt, digest = stored.split("$")
     expected = base64.b64decode(digest)
     actual = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),

@@ -12,12 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from idtrainer import __version__
-from idtrainer.core import i18n, logs
+from idtrainer.core import i18n
 from idtrainer.core.errors import IDTrainerError
 from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
-from idtrainer.gui import errors
 from idtrainer.gui.context import LANGUAGE_SETTING
+
+# The log file's handler and the bug dialog are imported by run() and a failed start, where
+# they are used: launch() (timed by bench/run.py gui_startup) needs neither.
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +92,12 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
     from idtrainer.core.app_data import STARTER_LOADED, build_starter, open_store
     from idtrainer.gui.context import AppContext
     from idtrainer.gui.main_window import MainWindow
-    from idtrainer.gui.runner import run_in_background
 
     try:
         store = open_store(data, load_starter=False)
     except (IDTrainerError, OSError) as exc:
+        from idtrainer.gui import errors
+
         log.info("cannot start: %s", exc)
         clear = errors.clear_error(exc)
         QMessageBox.critical(None, _("IDTrainer cannot start"), str(clear or exc))
@@ -122,6 +125,8 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
         app.exit(2)
 
     if store.get_setting(STARTER_LOADED) is None:
+        from idtrainer.gui.runner import run_in_background
+
         # The window shows at once, with the progress inside it; the content is built on
         # a worker thread with its own connection.
         window = show_main()
@@ -137,6 +142,9 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
 
 
 def run(data: Path, lang: str | None = None) -> int:
+    from idtrainer.core import logs
+    from idtrainer.gui import errors, style
+
     # Laptops at 125 % or 150 % display scaling get crisp, truly scaled text.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -146,8 +154,6 @@ def run(data: Path, lang: str | None = None) -> int:
     logs.setup(data)
     log.info("IDTrainer %s starting, data in %s", __version__, data)
     errors.install()  # a bug anywhere from here on: logged, and a dialog says so
-    from idtrainer.gui import style
-
     style.apply(app)  # one stylesheet for every page; again when the system's colours change
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: style.apply(app))
     qt_translations = QtTranslations.for_app(app)

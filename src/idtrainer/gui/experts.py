@@ -43,18 +43,6 @@ def esc(text: object) -> str:
     return html.escape(str(text)) if text else ""
 
 
-def fill_countries(combo: QComboBox, store: Store) -> None:
-    """The laptop's country chooser ("who to call" is filtered by it): Not set, then the
-    countries, with the laptop's own selected; no signal while it is refilled."""
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(_("Not set"), None)
-    for code in COUNTRIES:
-        combo.addItem(_(COUNTRY_NAMES[code]), code)
-    combo.setCurrentIndex(max(0, combo.findData(store.experts.country())))
-    combo.blockSignals(False)
-
-
 def expert_html(experts: list[Expert]) -> str:
     if not experts:
         return "<p>" + esc(_("No experts recorded for this country and group.")) + "</p>"

@@ -41,9 +41,10 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.identify import CharacterInfo
 from idtrainer.core.species import SpeciesSummary
 from idtrainer.gui.context import AppContext
-from idtrainer.gui.experts import expert_html, fill_countries
+from idtrainer.gui.experts import expert_html
 from idtrainer.gui.forms import button_row
 from idtrainer.gui.images import ThumbnailCache, render
+from idtrainer.gui.start import fill_countries
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 THUMB = 56

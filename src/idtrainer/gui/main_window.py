@@ -158,8 +158,7 @@ class MainWindow(QMainWindow):
         ctx.language_changed.connect(self.retranslate)
         ctx.session_changed.connect(self._session_changed)
         ctx.exam_changed.connect(self._exam_changed)
-        self.retranslate()
-        self._session_changed()
+        self.retranslate()  # the session's state too
         self.resize(1280, 720)
 
     # -- pages -------------------------------------------------------------------------

@@ -20,11 +20,26 @@ from PySide6.QtWidgets import (
 )
 
 from idtrainer.core import i18n
+from idtrainer.core.experts import COUNTRIES, COUNTRY_NAMES
 from idtrainer.core.i18n import gettext as _
+from idtrainer.core.store import Store
 from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
 
 TRAINEE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def fill_countries(combo: QComboBox, store: Store) -> None:
+    """The laptop's country chooser, here and on the Identify page ("who to call" is
+    filtered by it): Not set, then the countries, with the laptop's own selected; no
+    signal while it is refilled."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(_("Not set"), None)
+    for code in COUNTRIES:
+        combo.addItem(_(COUNTRY_NAMES[code]), code)
+    combo.setCurrentIndex(max(0, combo.findData(store.experts.country())))
+    combo.blockSignals(False)
 
 
 def centred_panel(page: QWidget) -> QVBoxLayout:
@@ -139,7 +154,7 @@ class StartPage(QWidget):
         for lang, button in self.language_buttons.items():
             button.setChecked(lang == i18n.current_language())
         self.country_label.setText(_("C&ountry:"))
-        self._fill_countries()
+        fill_countries(self.country, self.ctx.store)
         self.profiles_label.setText(_("&Who is studying? Choose your profile:"))
         self.empty.setText(_("No profile on this laptop yet. Press “New profile…” to create "
                              "yours: your name, and a PIN if you want one."))
@@ -148,17 +163,14 @@ class StartPage(QWidget):
         self.start_button.setText(_("&Start"))
         self.refresh()
 
-    def _fill_countries(self) -> None:
-        from idtrainer.gui.experts import fill_countries
-
-        fill_countries(self.country, self.ctx.store)
-
     def _country_chosen(self) -> None:
         if code := self.country.currentData():
             self.ctx.store.experts.set_country(code)
 
     def refresh(self) -> None:
         selected = self.selected()
+        # Rebuilt without a signal per item: _filter() updates the buttons once at the end.
+        self.profiles.blockSignals(True)
         self.profiles.clear()
         for person in self.ctx.store.trainees.all():
             text = person.name
@@ -175,6 +187,7 @@ class StartPage(QWidget):
                 self.profiles.setCurrentItem(item)
         if self.profiles.currentItem() is None and self.profiles.count():
             self.profiles.setCurrentRow(0)
+        self.profiles.blockSignals(False)
         self.profiles.setVisible(self.profiles.count() > 0)
         self.find_name.setVisible(self.profiles.count() > 0)
         self.empty.setVisible(self.profiles.count() == 0)

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import gc
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from idtrainer.core.resources import assets_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 #: Meaning → (colour on a light palette, colour on a dark one).
 STATE_COLOURS: dict[str, tuple[str, str]] = {
@@ -113,6 +116,11 @@ def set_state(widget: QWidget, state: str | None) -> None:
 def icon(name: str) -> QIcon:
     """The interface icon ``name`` (assets/icons/NAME.svg), tinted to the palette: text
     colour normally, highlighted-text colour when selected."""
+    # Imported here: the start screen draws no icon unless a profile has a PIN.
+    from PySide6.QtCore import QByteArray, QRectF, Qt
+    from PySide6.QtGui import QIcon, QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
     path = assets_dir() / "icons" / f"{name}.svg"
     renderer = QSvgRenderer(QByteArray(path.read_bytes()))
     palette = QApplication.palette()
