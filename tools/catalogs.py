@@ -28,7 +28,12 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from idtrainer.core.languages import Language, Registry, read_registry  # noqa: E402
+from idtrainer.core.languages import (  # noqa: E402
+    Language,
+    Registry,
+    read_registry,
+    write_registry_cache,
+)
 
 LOCALES = ROOT / "locales"
 DOMAIN = "idtrainer"
@@ -146,6 +151,7 @@ def write_qt_catalog(lang: str, catalog: Catalog) -> None:
 def update() -> None:
     template = extract()
     LOCALES.mkdir(exist_ok=True)
+    write_registry_cache(LOCALES)  # what start-up reads instead of parsing the TOML
     with (LOCALES / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, width=100, ignore_obsolete=True, sort_output=True,
                  include_lineno=False)

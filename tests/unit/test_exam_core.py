@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from idtrainer.core.app_data import open_store, self_tests_complete
 from idtrainer.core.questions import Option, Question
 from idtrainer.core.quizzes import SELF_TEST_QUESTIONS, QuizSettings, Rule
 from idtrainer.core.scoring import ANSWERED, PARTIAL, UNANSWERED, completeness
@@ -90,6 +91,37 @@ def test_a_self_test_appears_for_a_module_added_later(loaded):
     slug = store.scalar("SELECT slug FROM modules WHERE uuid = ?", (module,))
     store.tombstone("quizzes", content_uuid("self-test", slug))
     assert store.quizzes.ensure_self_tests() == [content_uuid("self-test", slug)]
+
+
+def test_a_start_notices_a_missing_self_test_and_makes_it(loaded):
+    """open_store reads one row to see that every module with questions has its self-test;
+    when one is gone (a sync tombstoned it, a module arrived) the quiz manager makes it."""
+    store = loaded
+    assert self_tests_complete(store)
+    module = store.lessons.module_uuids()[0]
+    slug = store.scalar("SELECT slug FROM modules WHERE uuid = ?", (module,))
+    store.tombstone("quizzes", content_uuid("self-test", slug))
+    assert not self_tests_complete(store)
+    folder = store.path.parent
+    store.close()
+    again = open_store(folder)
+    try:
+        assert self_tests_complete(again)
+        assert again.scalar("SELECT deleted FROM quizzes WHERE uuid = ?",
+                            (content_uuid("self-test", slug),)) == 0
+    finally:
+        again.close()
+
+
+def test_a_module_without_questions_needs_no_self_test(loaded):
+    store = loaded
+    module = store.lessons.module_uuids()[0]
+    for (question,) in store.conn.execute(
+            "SELECT uuid FROM questions WHERE module_uuid = ? AND deleted = 0", (module,)):
+        store.tombstone("questions", question)
+    slug = store.scalar("SELECT slug FROM modules WHERE uuid = ?", (module,))
+    store.tombstone("quizzes", content_uuid("self-test", slug))
+    assert self_tests_complete(store)
 
 
 def test_exams_are_closed_book_unless_the_quiz_says_otherwise():

@@ -4,9 +4,11 @@ code changes, the generated Uzbek Cyrillic catalog and content."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sys
 import tomllib
+import zlib
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,33 @@ def test_a_wrong_registry_is_one_clear_error(change, message):
 def test_a_missing_registry_is_a_clear_error(tmp_path):
     with pytest.raises(LanguageRegistryError, match="cannot read the language registry"):
         read_registry(tmp_path)
+
+
+def test_the_shipped_registry_cache_is_the_toml_as_it_is_now():
+    """Start-up reads locales/languages.json instead of parsing the TOML; tools/catalogs.py
+    update writes it. When this fails, run that (the app meanwhile reads the TOML)."""
+    raw = (locales_dir() / "languages.toml").read_bytes()
+    cache = json.loads((locales_dir() / languages.REGISTRY_CACHE).read_text(encoding="utf-8"))
+    assert cache["toml_crc32"] == zlib.crc32(raw), "run: python tools/catalogs.py update"
+    assert cache["data"] == shipped()
+
+
+def test_a_changed_or_broken_toml_is_read_for_itself_not_from_the_cache(tmp_path):
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    for name in ("languages.toml", languages.REGISTRY_CACHE):
+        shutil.copy(locales_dir() / name, folder / name)
+    toml = folder / "languages.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "English"',
+                                                             'name = "Inglish"'),
+                    encoding="utf-8")
+    assert read_registry(folder).get("en").name == "Inglish"
+    toml.write_text("default = \n", encoding="utf-8")
+    with pytest.raises(LanguageRegistryError, match=r"languages\.toml"):
+        read_registry(folder)
+    (folder / languages.REGISTRY_CACHE).unlink()
+    with pytest.raises(LanguageRegistryError, match=r"languages\.toml"):
+        read_registry(folder)
 
 
 def test_a_dummy_language_added_as_data_works_in_the_interface(dummy_language):

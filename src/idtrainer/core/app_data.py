@@ -37,11 +37,26 @@ def open_store(data: Path, *, progress: Progress | None = None,
                     from idtrainer.core.identify import load_into_existing
 
                     load_into_existing(store)  # a database from before the key: once
-                store.quizzes.ensure_self_tests()
+                if not self_tests_complete(store):
+                    store.quizzes.ensure_self_tests()
     except BaseException:
         store.close()
         raise
     return store
+
+
+def self_tests_complete(store: Store) -> bool:
+    """Whether every module with questions has a live self-test, linked to it as
+    :meth:`QuizManager.self_tests` links them (the first rule draws from the module): one
+    read at each start, instead of importing the quiz manager and hashing every module's
+    self-test uuid. When it says no, :meth:`QuizManager.ensure_self_tests` decides."""
+    return store.scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM modules m WHERE m.deleted = 0 "
+        "AND EXISTS (SELECT 1 FROM questions q WHERE q.deleted = 0 AND q.module_uuid = m.uuid) "
+        "AND NOT EXISTS (SELECT 1 FROM quizzes z JOIN quiz_rules r ON r.quiz_uuid = z.uuid "
+        "AND r.deleted = 0 AND r.position = 1 WHERE z.deleted = 0 "
+        "AND json_extract(z.settings, '$.self_test') = 1 "
+        "AND json_extract(r.filter, '$.modules[0]') = m.uuid))") == 1
 
 
 def build_starter(store: Store, progress: Progress | None = None) -> LoadSummary:

@@ -12,8 +12,9 @@ loading, so both stay in step with the source and are marked machine-grade.
 
 from __future__ import annotations
 
+import json
 import re
-import tomllib
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,10 @@ from pathlib import Path
 from idtrainer.core.errors import IDTrainerError
 
 REGISTRY_FILE = "languages.toml"
+#: The registry's TOML as JSON, with the checksum of the TOML it was made from: written by
+#: ``tools/catalogs.py update`` (:func:`write_registry_cache`), read at start-up instead of
+#: importing and running a TOML parser, and ignored when the TOML has changed since.
+REGISTRY_CACHE = "languages.json"
 
 #: What a language code looks like: ``ll`` or ``lll``, optionally ``-Script`` (BCP 47).
 CODE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$")
@@ -215,17 +220,50 @@ def parse_registry(data: dict, where: str = REGISTRY_FILE) -> Registry:
     return Registry(tuple(languages), default, source, fallback, required)
 
 
+def _parse_toml(path: Path, raw: bytes) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LanguageRegistryError(f"{path}: {exc}") from exc
+
+
+def _cached(folder: Path, raw: bytes) -> dict | None:
+    """The TOML's data from :data:`REGISTRY_CACHE` if that was made from these bytes."""
+    try:
+        cache = json.loads((folder / REGISTRY_CACHE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cache, dict) or cache.get("toml_crc32") != zlib.crc32(raw) \
+            or not isinstance(cache.get("data"), dict):
+        return None
+    return cache["data"]
+
+
 def read_registry(folder: Path) -> Registry:
     path = folder / REGISTRY_FILE
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = path.read_bytes()
     except OSError as exc:
         raise LanguageRegistryError(f"{path}: cannot read the language registry ({exc})") \
             from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise LanguageRegistryError(f"{path}: {exc}") from exc
+    data = _cached(folder, raw)
+    if data is None:
+        data = _parse_toml(path, raw)
     return parse_registry(data, str(path))
+
+
+def write_registry_cache(folder: Path) -> Path:
+    """Write :data:`REGISTRY_CACHE` beside the TOML in ``folder`` (tools/catalogs.py)."""
+    path = folder / REGISTRY_FILE
+    raw = path.read_bytes()
+    data = _parse_toml(path, raw)
+    parse_registry(data, str(path))  # never cache a registry the app would refuse
+    target = folder / REGISTRY_CACHE
+    target.write_text(json.dumps({"toml_crc32": zlib.crc32(raw), "data": data},
+                                 ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return target
 
 
 _registry: Registry | None = None
