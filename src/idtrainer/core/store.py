@@ -19,10 +19,9 @@ import logging
 import os
 import shutil
 import sqlite3
-import uuid as _uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,6 +32,8 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.schema import ORIGIN_COLUMN, SYNC_COLUMNS
 
 if TYPE_CHECKING:
+    import uuid as _uuid
+
     import sqlite_utils
 
     from idtrainer.core.attempts import AttemptManager
@@ -62,7 +63,7 @@ Clock = Callable[[], dt.datetime]
 PutResult = Literal["added", "updated", "unchanged"]
 
 #: Namespace for uuids derived from content ids, so every laptop gets the same ones.
-CONTENT_NAMESPACE = _uuid.UUID("6f1d7a52-3c1e-4f0a-9b57-8e2f4c1d2a90")
+CONTENT_NAMESPACE = "6f1d7a52-3c1e-4f0a-9b57-8e2f4c1d2a90"
 
 #: How long a write waits for another connection's write to end before it gives up with
 #: :class:`StoreBusyError`: long enough for an import on a worker thread to commit.
@@ -86,22 +87,38 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# The uuid module is imported when a uuid is first made or read (it imports platform):
+# a start that only reads, the usual one, needs none.
+
+@cache
+def _content_namespace() -> _uuid.UUID:
+    import uuid
+
+    return uuid.UUID(CONTENT_NAMESPACE)
+
+
 def content_uuid(kind: str, ident: str) -> str:
     """The stable uuid of a content item, derived from its kind and id."""
-    return str(_uuid.uuid5(CONTENT_NAMESPACE, f"{kind}:{ident}"))
+    import uuid
+
+    return str(uuid.uuid5(_content_namespace(), f"{kind}:{ident}"))
 
 
 def is_content_uuid(value: str) -> bool:
     """Whether ``value`` was made by :func:`content_uuid` (a name-based uuid), not by
     :func:`new_uuid` for something made in the app."""
+    import uuid
+
     try:
-        return _uuid.UUID(value).version == 5
+        return uuid.UUID(value).version == 5
     except ValueError:
         return False
 
 
 def new_uuid() -> str:
-    return str(_uuid.uuid4())
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 class StoreError(IDTrainerError, RuntimeError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from idtrainer import __version__
 from idtrainer.core import i18n
@@ -18,8 +18,9 @@ from idtrainer.core.i18n import gettext as _
 from idtrainer.core.store import Store
 from idtrainer.gui.context import LANGUAGE_SETTING
 
-# The log file's handler and the bug dialog are imported by run() and a failed start, where
-# they are used: launch() (timed by bench/run.py gui_startup) needs neither.
+# The log file's handler, the bug dialog and the message boxes are imported by run() and a
+# failed start, where they are used: launch() (timed by bench/run.py gui_startup) shows the
+# start screen without them.
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
     try:
         store = open_store(data, load_starter=False)
     except (IDTrainerError, OSError) as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         from idtrainer.gui import errors
 
         log.info("cannot start: %s", exc)
@@ -104,6 +107,8 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
         return None
     i18n.set_language(start_language(store, lang))
     if store.read_only:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(None, _("IDTrainer"), _(
             "The database {path} is read-only (the file or its folder cannot be written). "
             "You can look through everything, but nothing you change can be saved.").format(
@@ -117,6 +122,8 @@ def launch(data: Path, app: QApplication, lang: str | None = None) -> Launched |
         return window
 
     def failed(exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, _("IDTrainer cannot start"), _(
             "The starter content could not be prepared:\n{reason}").format(reason=exc))
         app.exit(2)

@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for lang in i18n.LANGUAGES:
-            action = QAction(i18n.language_name(lang), self, checkable=True)
+            action = QAction(self, text=i18n.language_name(lang), checkable=True)
             action.triggered.connect(lambda _c=False, code=lang: self.ctx.set_language(code))
             group.addAction(action)
             self.language_menu.addAction(action)
