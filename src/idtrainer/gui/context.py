@@ -178,8 +178,6 @@ class AppContext(QObject):
     def apply_font_scale(self, scale: float) -> None:
         font = QFont(self._base_font)
         font.setPointSizeF(max(6.0, self._base_font.pointSizeF() * scale))
-        if font == self.app.font():
-            return  # the size it has (a start at the usual size): nothing to restyle
         self.app.setFont(font)
         if self.app.styleSheet():  # titles are sized from the text size: scale them too
             from idtrainer.gui import style
