@@ -491,15 +491,22 @@ class _Applier:
         new_answers = self.new_answers if table == "answers" else None
         here = self.parents_here.get(table, set())
         counts: dict[str, int] = defaultdict(int)
+        # The short way runs for every one of a million answers: what it asks is local.
+        final = self.final
+        parent_column, parent_table = parent if parent is not None else ("", "")
+        is_taxa, is_attempts, is_answers = (table == "taxa", table == "attempts",
+                                            table == "answers")
+        added = 0
         for row in batch:
-            mine = current.get(row["uuid"])
+            mine = current.get(row["uuid"]) if current else None
             if mine is None and fast:
                 why = None
                 if rule == OWN:
                     if row.get(ORIGIN_COLUMN) not in (None, device) or (
-                            table == "attempts" and row["device_id"] != device) or (
+                            is_attempts and row["device_id"] != device) or (
                             parent is not None
-                            and related.get((parent[1], row[parent[0]]), device) != device):
+                            and related.get((parent_table, row[parent_column]), device)
+                            != device):
                         why = "device"
                 elif rule != PUBLISHER:
                     why = "never"
@@ -507,20 +514,19 @@ class _Applier:
                     self.refused[(table, why)].append(row["uuid"])
                     counts["refused"] += 1
                     continue
-                if has_origin:
-                    row = dict(row)
+                if has_origin:  # the row was parsed for this import: set in place
                     row[ORIGIN_COLUMN] = device if results else row.get(ORIGIN_COLUMN)
-                if final_by is not None and row[final_by] in self.final:
+                if final_by is not None and row[final_by] in final:
                     counts["skipped"] += 1  # no answer is added to an attempt submitted here
                     continue
                 inserts[tuple(row)].append(tuple(row.values()))
-                counts["added"] += 1
+                added += 1
                 touched.append(row["uuid"])
-                if table == "taxa":
+                if is_taxa:
                     self.taxa.add(row["uuid"])
-                elif table == "attempts":
+                elif is_attempts:
                     attempts.add(row["uuid"])
-                elif table == "answers":
+                elif is_answers:
                     attempts.add(row["attempt_uuid"])
                     if new_answers is not None and not row["deleted"] and \
                             row["attempt_uuid"] not in here:
@@ -573,6 +579,8 @@ class _Applier:
                     self.touched_attempts.add(row["uuid"])
                 elif table == "answers":
                     self.touched_attempts.add(row["attempt_uuid"])
+        if added:
+            counts["added"] += added
         for outcome, n in counts.items():
             self.summary.count(table, outcome, n)
         for columns, values in inserts.items():
