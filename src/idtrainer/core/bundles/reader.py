@@ -371,8 +371,12 @@ class _Checker:
             uuids = self.uuids.get(table)
             refs = [(column, self.refs[(table, column, parent)])
                     for column, parent in spec.references]
-            for number, line in self.reader.lines(table):
-                row = self._row(spec, number, line)
+            media, kind, rows = table == "media", self.kind, self.rows
+            for number, line in self.reader.lines(table):  # a million answers: kept lean
+                try:
+                    row = parse_row(spec, line, kind)
+                except RowError as exc:
+                    raise self._row_error(spec, number, exc) from exc
                 if kept is not None:
                     kept.append(row)
                 if uuids is not None:
@@ -380,22 +384,20 @@ class _Checker:
                 for column, found in refs:
                     if (value := row.get(column)) is not None:
                         found.add(value)
-                if table == "media" and not row["deleted"]:
+                if media and not row["deleted"]:
                     self.media_rows[row["sha256"]] = row["uuid"]
                     self.media_mimes[row["sha256"]].add(row["mime"])
-                self.rows += 1
-                if progress and self.rows % 5000 == 0:
-                    progress(self.rows, total, table)
+                rows += 1
+                if progress and rows % 5000 == 0:
+                    progress(rows, total, table)
+            self.rows = rows
         self._check_references()
         self._check_media(media_folder, progress, total)
         return self.rows
 
-    def _row(self, spec: TableSpec, number: int, line: bytes) -> dict[str, Any]:
-        try:
-            return parse_row(spec, line, self.kind)
-        except RowError as exc:
-            raise BundleError(self.reader.path, _("data/{table}.jsonl line {line}: {reason}")
-                              .format(table=spec.name, line=number, reason=exc)) from exc
+    def _row_error(self, spec: TableSpec, number: int, exc: RowError) -> BundleError:
+        return BundleError(self.reader.path, _("data/{table}.jsonl line {line}: {reason}")
+                           .format(table=spec.name, line=number, reason=exc))
 
     def _check_references(self) -> None:
         for (table, column, parent), values in sorted(self.refs.items()):
