@@ -119,7 +119,7 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
                 tuple(n for n, v in row.items() if type(v) is float))
     wrong = ("uuid" if not 0 < len(row["uuid"]) <= 128 else
              "rev" if row["rev"] < 1 else
-             "updated_at" if _STAMP.match(row["updated_at"]) is None else
+             "updated_at" if _STAMP.fullmatch(row["updated_at"]) is None else
              "updated_by" if not 0 < len(row["updated_by"]) <= 64 else
              "deleted" if row["deleted"] not in (0, 1) else None)
     if wrong is not None:
