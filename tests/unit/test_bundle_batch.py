@@ -157,3 +157,30 @@ def test_an_attempt_finished_after_an_earlier_sync_is_regraded_from_the_database
     # One right (from the first sync), whatever the laptop claims now.
     assert trainer.scalar("SELECT score FROM attempts WHERE uuid = ?", (attempt.uuid,)) == 1
     assert len(outcomes[1].summary.flags) == 1
+
+
+def test_a_bundle_too_large_to_keep_in_memory_merges_the_same(course, make_laptop,
+                                                               tmp_path: Path, monkeypatch):
+    """Past KEEP_ROWS_BYTES a data file is streamed (zip's own reader), its rows parsed
+    again for the merge and its attempts re-graded from the database: the same outcome."""
+    from idtrainer.core.bundles import reader
+
+    trainer, _quiz, _content = course
+    stick = tmp_path / "stick"
+    forge = lambda laptop: laptop.conn.execute(  # noqa: E731
+        "UPDATE attempts SET score = max_score, passed = 1")
+    files = [officer_laptop(make_laptop, course, n, 2, stick, edit=forge) for n in ("B", "C")]
+    kept = bundles.import_many(trainer, files, trust=lambda m: True)
+
+    other = make_laptop("Z")
+    other.trainer.set_password("steppe-eagle-7", name="Trainer Aigerim")
+    bundles.import_bundle(other, course[2], trust=lambda m: True)
+    monkeypatch.setattr(reader, "KEEP_ROWS_BYTES", 1)
+    streamed = bundles.import_many(other, files, trust=lambda m: True)
+    assert [o.summary.tables for o in streamed] == [o.summary.tables for o in kept]
+    assert [o.summary.flags for o in streamed] == [o.summary.flags for o in kept]
+    assert len(kept[0].summary.flags) == 1
+    assert other.query("SELECT uuid, score, max_score, passed FROM attempts ORDER BY uuid") == \
+        trainer.query("SELECT uuid, score, max_score, passed FROM attempts ORDER BY uuid")
+    assert other.scalar("SELECT count(*) FROM answers") == trainer.scalar(
+        "SELECT count(*) FROM answers") > 0

@@ -324,28 +324,30 @@ class _Applier:
                               checker.refs.get((table, column, parent), set()))
             for table, (column, parent) in PARENTS.items()}
 
-    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+    def batches(self, table: str) -> Iterator[list[dict[str, Any]]]:
+        """The table's rows, BATCH at a time: kept from pass one, or read again."""
         if self.kept is not None:
-            yield from self.kept.get(table, [])
+            kept = self.kept.get(table, [])
+            for start in range(0, len(kept), BATCH):
+                yield kept[start:start + BATCH]
             return
+        batch: list[dict[str, Any]] = []
         for _number, line in self.reader.lines(table):
-            yield parse_row(self.specs[table], line, self.reader.manifest.kind)
+            batch.append(parse_row(self.specs[table], line, self.reader.manifest.kind))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def run(self, progress: Progress | None, total: int, rows: int) -> None:
         done = 0
         for table in self.reader.data_tables():
-            batch: list[dict[str, Any]] = []
-            for row in self.rows(table):
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    self._merge(table, batch)
-                    done += len(batch)
-                    batch = []
-                    if progress:
-                        progress(min(done, rows), total, table)
-            if batch:
+            for batch in self.batches(table):
                 self._merge(table, batch)
                 done += len(batch)
+                if progress:
+                    progress(min(done, rows), total, table)
         for taxon in sorted(self.taxa):
             self.store.search.reindex(taxon)
         self._flag_refused()
