@@ -30,6 +30,9 @@ REASONS = (SCORE_DIFFERS, OUTSIDE_QUIZ, NOT_THE_QUIZ, QUIZ_CHANGED)
 
 #: Attempts read, graded and written back at once (their answers are held meanwhile).
 REGRADE_CHUNK = 500
+
+#: One answer as the re-grading reads it: (uuid, question uuid, response, stored score).
+AnswerRow = tuple[str, str, str | None, float | None]
 #: (question, response) -> points remembered per import, at most this many (memory).
 MAX_REMEMBERED_SCORES = 100_000
 
@@ -97,23 +100,29 @@ class Regrader:
         found = self.regrade_many([attempt_uuid])
         return found[0] if found else None
 
-    def regrade_many(self, attempt_uuids: list[str]) -> list[Regraded]:
+    def regrade_many(self, attempt_uuids: list[str],
+                     known: dict[str, list[AnswerRow]] | None = None) -> list[Regraded]:
         """:meth:`regrade` for many attempts, in their order (those not submitted are left
         out): the attempts and their answers are read a chunk at a time in one query each,
-        graded in memory and written back with one ``executemany`` per chunk."""
+        graded in memory and written back with one ``executemany`` per chunk.
+
+        ``known``: attempts whose every answer (not deleted) is already in memory, as
+        the database has them (an import that brought the attempt and all its answers):
+        those answers are not read again."""
         done: list[Regraded] = []
+        known = known or {}
         for start in range(0, len(attempt_uuids), REGRADE_CHUNK):
             chunk = attempt_uuids[start:start + REGRADE_CHUNK]
-            wanted = json.dumps(chunk)
             rows = {r["uuid"]: r for r in self.store.query(
                 "SELECT * FROM attempts WHERE uuid IN (SELECT value FROM json_each(?)) AND "
-                "submitted_at IS NOT NULL", (wanted,))}
-            answers: dict[str, list[tuple[str, str, str | None, float | None]]] = {
-                uuid: [] for uuid in rows}
+                "submitted_at IS NOT NULL", (json.dumps(chunk),))}
+            answers: dict[str, list[AnswerRow]] = {
+                uuid: list(known.get(uuid, ())) for uuid in rows}
+            unknown = [uuid for uuid in rows if uuid not in known]
             for attempt, uuid, question, response, points in self.store.conn.execute(
                     "SELECT attempt_uuid, uuid, question_uuid, response, score FROM answers "
                     "WHERE attempt_uuid IN (SELECT value FROM json_each(?)) AND deleted = 0",
-                    (wanted,)):
+                    (json.dumps(unknown),)) if unknown else ():
                 if attempt in answers:
                     answers[attempt].append((uuid, question, response, points))
             rescored: list[tuple[float, str]] = []
@@ -142,8 +151,7 @@ class Regrader:
                 self._scores[key] = got
         return got
 
-    def _grade(self, row: dict[str, Any], answers: list[tuple[str, str, str | None,
-                                                              float | None]],
+    def _grade(self, row: dict[str, Any], answers: list[AnswerRow],
                rescored: list[tuple[float, str]],
                changed: list[tuple[float, float, int, str]]) -> Regraded:
         """Grade one attempt from its answers; what to write back goes to ``rescored``
@@ -167,14 +175,21 @@ class Regrader:
             if changed_at > row["started_at"]:
                 reasons.append(QUIZ_CHANGED)
         inside = set(items)
-        if any(question not in inside for _uuid, question, _r, _s in answers):
-            reasons.append(OUTSIDE_QUIZ)
         points = 0.0
+        outside = False
+        scores = self._scores  # what _score remembers, asked here first: a million answers
         for uuid, question, response, stored_points in answers:
-            got = self._score(question, locale, response) if question in inside else 0.0
+            if question in inside:
+                got = scores.get((question, locale, response))
+                if got is None:
+                    got = self._score(question, locale, response)
+            else:
+                outside, got = True, 0.0
             points += got
             if stored_points != got:
                 rescored.append((got, uuid))
+        if outside:
+            reasons.append(OUTSIDE_QUIZ)
         total = float(max(expected, len(items)))
         passed = total > 0 and 100 * points / total >= pass_mark
         stored = (row["score"], row["max_score"],
@@ -192,11 +207,13 @@ def regrade(store: Store, attempt_uuid: str) -> Regraded | None:
     return Regrader(store).regrade(attempt_uuid)
 
 
-def regrade_import(store: Store, attempts: list[str], manifest: Manifest) -> list[str]:
-    """Re-grade the attempts a results bundle brought; flag and describe disagreements."""
+def regrade_import(store: Store, attempts: list[str], manifest: Manifest,
+                   known: dict[str, list[AnswerRow]] | None = None) -> list[str]:
+    """Re-grade the attempts a results bundle brought; flag and describe disagreements.
+    ``known``: see :meth:`Regrader.regrade_many`."""
     lines = []
     name = manifest.producer_name or manifest.producer_device
-    for found in Regrader(store).regrade_many(attempts):
+    for found in Regrader(store).regrade_many(attempts, known):
         if not found.reasons:
             continue
         uuid = found.attempt_uuid

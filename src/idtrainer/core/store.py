@@ -198,6 +198,7 @@ class Store:
         self.read_only = read_only
         self._checkpoint_on_close = checkpoint_on_close and not read_only
         self._savepoints = itertools.count()
+        self._flat = False  # inside batch(): nested transactions are not savepoints
         self.clock = clock
         self.media_root = media_root
         #: Typed notifications after each commit; shared by every Store on this file.
@@ -468,6 +469,9 @@ class Store:
         if self.conn.in_transaction:
             if defer_foreign_keys:
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            if self._flat:
+                yield self
+                return
             name = f"idtrainer_{next(self._savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
             mark = self._pending.mark()
@@ -509,6 +513,21 @@ class Store:
             self._raise_clear(exc)
             raise
         self.changes.publish(self._pending.take())
+
+    @contextmanager
+    def batch(self, *, defer_foreign_keys: bool = False) -> Iterator[Store]:
+        """One transaction in which nested transactions are not savepoints, for work that
+        checks everything before it writes (bundles.import_many): a savepoint copies
+        every page it changes aside, to be able to roll back to it, and a class's answers
+        change pages all over the indexes. A nested part that fails after writing cannot
+        be rolled back alone: the caller then rolls the whole batch back (by raising out
+        of it) and does the work again without a batch."""
+        with self.transaction(defer_foreign_keys=defer_foreign_keys):
+            self._flat = True
+            try:
+                yield self
+            finally:
+                self._flat = False
 
     def changed(self, table: str, uuids: Iterable[str] | None = None) -> None:
         """Record that rows of ``table`` changed; subscribers hear of it after the commit.

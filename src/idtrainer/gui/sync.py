@@ -538,7 +538,7 @@ class SyncPage(QWidget):
             return answers.get(manifest.signer_key_id, False)
 
         # New publishers and new laptops are asked about here, on the GUI thread.
-        for manifest in self._untrusted(files):
+        for manifest in bundles.untrusted(self.ctx.store, files):
             answers[manifest.signer_key_id] = ask_to_trust(self, manifest)
 
         self._set_state("busy", lambda: _("Reading the stick…"))
@@ -550,24 +550,6 @@ class SyncPage(QWidget):
         run_in_background(parent=self, store=self.ctx.store, work=work,
                           on_done=self._imported, on_error=self._fail,
                           label=_("Checking and importing {n} files…").format(n=len(files)))
-
-    def _untrusted(self, files: list[Path]) -> list[bundles.Manifest]:
-        found: dict[str, bundles.Manifest] = {}
-        for path in files:
-            try:
-                with bundles.BundleReader.open(path) as reader:
-                    m = reader.manifest
-                    if not reader.signature_ok or bundles.already_imported(self.ctx.store, m):
-                        continue
-                    if m.kind == "results":
-                        if bundles.device_binding(self.ctx.store, m, path) == "new":
-                            found.setdefault(m.signer_key_id, m)
-                    elif not bundles.is_trusted(self.ctx.store, m) and \
-                            self.ctx.store.keys.trusted(m.signer_key_id) is None:
-                        found.setdefault(m.signer_key_id, m)
-            except bundles.BundleError:
-                continue  # the import names the problem
-        return list(found.values())
 
     def _imported(self, outcomes: list[bundles.BatchOutcome]) -> None:
         self.last_outcomes = outcomes

@@ -28,6 +28,7 @@ from idtrainer.core.bundles.apply import (
     import_bundle,
     import_many,
     pin_device,
+    untrusted,
 )
 from idtrainer.core.bundles.export import (
     DEVICE_NAME_SETTING,
@@ -156,5 +157,6 @@ __all__ = [
     "set_device_name",
     "table_label",
     "table_specs",
+    "untrusted",
     "version_of",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import sqlite3
 from collections import defaultdict
@@ -59,6 +60,7 @@ from idtrainer.core.schema import ORIGIN_COLUMN, TEXTS_TABLE
 from idtrainer.core.store import StoreFullError
 
 if TYPE_CHECKING:
+    from idtrainer.core.regrade import AnswerRow
     from idtrainer.core.store import Store
 
 # -- import -------------------------------------------------------------------------------
@@ -301,35 +303,51 @@ class _Applier:
         self.device = self.reader.manifest.producer_device
         self.taxa: set[str] = set()
         self.touched_attempts: set[str] = set()
+        # The answers of attempts new here, as they were inserted (all their answers, as
+        # nothing else can point at a new attempt): re-graded without reading them back.
+        # Kept only for a bundle of ordinary size, whose rows are in memory anyway.
+        self.new_answers: dict[str, list[AnswerRow]] | None = \
+            defaultdict(list) if self.kept is not None else None
         self.refused: dict[tuple[str, str], list[str]] = defaultdict(list)
         # Attempts submitted here before this import began: final, whatever arrives.
         attempts = checker.uuids.get("attempts", set()) | checker.refs.get(
             ("answers", "attempt_uuid", "attempts"), set())
         self.final = _select_in(store, "SELECT uuid FROM attempts WHERE submitted_at IS NOT "
                                        "NULL AND uuid IN ({})", attempts)
+        # The parents (attempts, cards) the bundle's child rows hang off that are here
+        # before this import. A child of any other parent cannot be here, so it is not
+        # looked up: a million answers of new attempts cost no million index probes. (A
+        # row that is here all the same, under another parent, makes its INSERT fail and
+        # the bundle is refused as damaged.)
+        self.parents_here = {
+            table: _select_in(store, f"SELECT uuid FROM [{parent}] WHERE uuid IN ({{}})",
+                              checker.refs.get((table, column, parent), set()))
+            for table, (column, parent) in PARENTS.items()}
 
-    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+    def batches(self, table: str) -> Iterator[list[dict[str, Any]]]:
+        """The table's rows, BATCH at a time: kept from pass one, or read again."""
         if self.kept is not None:
-            yield from self.kept.get(table, [])
+            kept = self.kept.get(table, [])
+            for start in range(0, len(kept), BATCH):
+                yield kept[start:start + BATCH]
             return
+        batch: list[dict[str, Any]] = []
         for _number, line in self.reader.lines(table):
-            yield parse_row(self.specs[table], line, self.reader.manifest.kind)
+            batch.append(parse_row(self.specs[table], line, self.reader.manifest.kind))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def run(self, progress: Progress | None, total: int, rows: int) -> None:
         done = 0
         for table in self.reader.data_tables():
-            batch: list[dict[str, Any]] = []
-            for row in self.rows(table):
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    self._merge(table, batch)
-                    done += len(batch)
-                    batch = []
-                    if progress:
-                        progress(min(done, rows), total, table)
-            if batch:
+            for batch in self.batches(table):
                 self._merge(table, batch)
                 done += len(batch)
+                if progress:
+                    progress(min(done, rows), total, table)
         for taxon in sorted(self.taxa):
             self.store.search.reindex(taxon)
         self._flag_refused()
@@ -337,7 +355,8 @@ class _Applier:
             from idtrainer.core.regrade import regrade_import
 
             self.summary.flags += regrade_import(
-                self.store, sorted(self.touched_attempts), self.reader.manifest)
+                self.store, sorted(self.touched_attempts), self.reader.manifest,
+                self.new_answers)
             self.summary.passed = len(_select_in(
                 self.store, "SELECT uuid FROM attempts WHERE passed = 1 AND submitted_at IS "
                             "NOT NULL AND uuid IN ({})", self.touched_attempts))
@@ -446,13 +465,19 @@ class _Applier:
 
     def _merge(self, table: str, batch: list[dict[str, Any]]) -> None:
         conn = self.store.conn
-        uuids = [r["uuid"] for r in batch]
-        marks = ",".join("?" * len(uuids))
-        cursor = conn.execute(f"SELECT * FROM [{table}] WHERE uuid IN ({marks})", uuids)
-        names = [c[0] for c in cursor.description]
-        current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
+        parent = PARENTS.get(table)
+        if parent is None:
+            uuids = [r["uuid"] for r in batch]
+        else:
+            uuids = [r["uuid"] for r in batch if r[parent[0]] in self.parents_here[table]]
+        current: dict[str, dict[str, Any]] = {}
+        if uuids:
+            marks = ",".join("?" * len(uuids))
+            cursor = conn.execute(f"SELECT * FROM [{table}] WHERE uuid IN ({marks})", uuids)
+            names = [c[0] for c in cursor.description]
+            current = {r["uuid"]: r for r in (dict(zip(names, v, strict=True)) for v in cursor)}
         final_by = FINAL_WHEN_SUBMITTED.get(table)
-        has_origin = ORIGIN_COLUMN in names
+        has_origin = ORIGIN_COLUMN in self.specs[table].columns
         related = self._related(table, batch)
         inserts: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
         updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
@@ -461,19 +486,29 @@ class _Applier:
         # takes the short way: the same rules as _refusal, without its general cases.
         fast = table not in CREDENTIALS and table not in ("revocations", TEXTS_TABLE)
         rule = may_change(self.kind, table)
-        parent = PARENTS.get(table)
         device, results = self.device, self.kind == "results"
         attempts = self.touched_attempts
+        # The answers of an attempt new here are noted as inserted; those of an attempt
+        # that was here before may join others, and are read back at re-grading.
+        new_answers = self.new_answers if table == "answers" else None
+        here = self.parents_here.get(table, set())
         counts: dict[str, int] = defaultdict(int)
+        # The short way runs for every one of a million answers: what it asks is local.
+        final = self.final
+        parent_column, parent_table = parent if parent is not None else ("", "")
+        is_taxa, is_attempts, is_answers = (table == "taxa", table == "attempts",
+                                            table == "answers")
+        added = 0
         for row in batch:
-            mine = current.get(row["uuid"])
+            mine = current.get(row["uuid"]) if current else None
             if mine is None and fast:
                 why = None
                 if rule == OWN:
                     if row.get(ORIGIN_COLUMN) not in (None, device) or (
-                            table == "attempts" and row["device_id"] != device) or (
+                            is_attempts and row["device_id"] != device) or (
                             parent is not None
-                            and related.get((parent[1], row[parent[0]]), device) != device):
+                            and related.get((parent_table, row[parent_column]), device)
+                            != device):
                         why = "device"
                 elif rule != PUBLISHER:
                     why = "never"
@@ -481,21 +516,24 @@ class _Applier:
                     self.refused[(table, why)].append(row["uuid"])
                     counts["refused"] += 1
                     continue
-                if has_origin:
-                    row = dict(row)
+                if has_origin:  # the row was parsed for this import: set in place
                     row[ORIGIN_COLUMN] = device if results else row.get(ORIGIN_COLUMN)
-                if final_by is not None and row[final_by] in self.final:
+                if final_by is not None and row[final_by] in final:
                     counts["skipped"] += 1  # no answer is added to an attempt submitted here
                     continue
                 inserts[tuple(row)].append(tuple(row.values()))
-                counts["added"] += 1
+                added += 1
                 touched.append(row["uuid"])
-                if table == "taxa":
+                if is_taxa:
                     self.taxa.add(row["uuid"])
-                elif table == "attempts":
+                elif is_attempts:
                     attempts.add(row["uuid"])
-                elif table == "answers":
+                elif is_answers:
                     attempts.add(row["attempt_uuid"])
+                    if new_answers is not None and not row["deleted"] and \
+                            row["attempt_uuid"] not in here:
+                        new_answers[row["attempt_uuid"]].append(
+                            (row["uuid"], row["question_uuid"], row["response"], row["score"]))
                 continue
             if self.kind == "results" and table in CREDENTIALS and mine is not None and \
                     mine.get(ORIGIN_COLUMN) != self.device:
@@ -543,6 +581,8 @@ class _Applier:
                     self.touched_attempts.add(row["uuid"])
                 elif table == "answers":
                     self.touched_attempts.add(row["attempt_uuid"])
+        if added:
+            counts["added"] += added
         for outcome, n in counts.items():
             self.summary.count(table, outcome, n)
         for columns, values in inserts.items():
@@ -577,41 +617,123 @@ class BatchOutcome:
     cause: str = ""  # why it was refused (summary.CAUSES), when it was
 
 
+def untrusted(store: Store, paths: list[Path]) -> list[Manifest]:
+    """The new publishers and new laptops among ``paths`` (one manifest per key), the ones
+    an import would ask about: signed correctly and not imported yet. A file that cannot
+    be read is left out; its import names the problem."""
+    found: dict[str, Manifest] = {}
+    for path in paths:
+        try:
+            with BundleReader.open(path) as reader:
+                m = reader.manifest
+                if not reader.signature_ok or already_imported(store, m):
+                    continue
+                if m.kind == "results":
+                    if device_binding(store, m, Path(path)) == "new":
+                        found.setdefault(m.signer_key_id, m)
+                elif not is_trusted(store, m) and store.keys.trusted(m.signer_key_id) is None:
+                    found.setdefault(m.signer_key_id, m)
+        except BundleError:
+            continue
+    return list(found.values())
+
+
 def import_many(store: Store, paths: list[Path], *,
                 trust: Callable[[Manifest], bool] | None = None,
                 progress: Progress | None = None) -> list[BatchOutcome]:
-    """Import each file on its own (one bad file does not stop the others); one backup
-    of the database is taken before the first one that changes anything."""
-    outcomes = []
+    """Import each file on its own: one bad file does not stop the others.
+
+    The new publishers and laptops are asked about first, all of them (``trust``), so
+    nothing waits for a person while the database is locked. One backup of the database
+    is taken before the first file that would change anything. Then every file is checked
+    and applied in one transaction (:meth:`Store.batch`): the pages the files share (a
+    class's answers land all over the uuid indexes) are written once, at the one commit,
+    instead of once per file. A file refused by its checks has written nothing; should a
+    file fail after writing (a constraint, a full disk) or the commit fail, the batch is
+    rolled back and the files are imported again one transaction each, so each gets its
+    own outcome."""
+    paths = [Path(p) for p in paths]
+    answers = {m.signer_key_id: bool(trust(m)) for m in untrusted(store, paths)} \
+        if trust is not None else {}
+
+    def asked(m: Manifest) -> bool:  # already answered above; never a question now
+        return answers.get(m.signer_key_id, False)
+
+    if len(paths) < 2 or store.read_only or store.conn.in_transaction:
+        return _import_each(store, paths, asked, progress, backup=True)
     backed_up = False
+    if store.path is not None and _would_change(store, paths):
+        try:
+            backup_before_import(store)
+            backed_up = True
+        except (OSError, sqlite3.Error, IDTrainerError) as exc:  # the import says it again
+            logging.getLogger(__name__).info("no backup before the batch: %s", exc)
+    try:
+        with _page_cache(store), store.batch(defer_foreign_keys=True):
+            outcomes = _import_each(store, paths, asked, progress, backup=not backed_up,
+                                    batch=True)
+    except (sqlite3.Error, IDTrainerError, OSError, _BatchBroken) as exc:
+        logging.getLogger(__name__).warning(
+            "the batch of %d files could not be committed together (%s); importing them "
+            "one by one", len(paths), exc)
+        outcomes = _import_each(store, paths, asked, progress, backup=not backed_up)
+    return outcomes
+
+
+def _would_change(store: Store, paths: list[Path]) -> bool:
+    """Whether any of the files is a sound-looking bundle not imported yet."""
+    for path in paths:
+        try:
+            with BundleReader.open(path) as reader:
+                if reader.signature_ok and not already_imported(store, reader.manifest):
+                    return True
+        except BundleError:
+            continue
+    return False
+
+
+class _BatchBroken(Exception):
+    """A file failed after writing inside :meth:`Store.batch`: the batch is rolled back."""
+
+
+def _import_each(store: Store, paths: list[Path], trust: Callable[[Manifest], bool],
+                 progress: Progress | None, *, backup: bool, batch: bool = False
+                 ) -> list[BatchOutcome]:
+    outcomes = []
+    backed_up = not backup
     for i, path in enumerate(paths):
-        def step(done: int, total: int, label: str, i: int = i, name: str = Path(path).name
+        def step(done: int, total: int, label: str, i: int = i, name: str = path.name
                  ) -> None:
             if progress:
                 progress(i * 1000 + (1000 * done // max(total, 1)), len(paths) * 1000, name)
 
+        written = store.conn.total_changes
         try:
-            summary = import_bundle(store, path, trust=trust, progress=step,
-                                    backup=not backed_up)
+            try:
+                summary = import_bundle(store, path, trust=trust, progress=step,
+                                        backup=not backed_up)
+            except Exception as exc:
+                if batch and store.conn.total_changes != written:
+                    raise _BatchBroken(f"{path.name}: {exc}") from exc
+                raise
             backed_up = backed_up or not summary.already_imported
-            outcomes.append(BatchOutcome(Path(path), summary, None,
-                                         kind=summary.manifest.kind))
+            outcomes.append(BatchOutcome(path, summary, None, kind=summary.manifest.kind))
+        except _BatchBroken:
+            raise
         except BundleError as exc:
             untrusted = isinstance(exc, (UntrustedPublisher, UntrustedDevice))
             kind = exc.manifest.kind if isinstance(exc, (UntrustedPublisher, UntrustedDevice)
                                                    ) else ""
-            outcomes.append(BatchOutcome(Path(path), None, str(exc), untrusted, kind=kind,
+            outcomes.append(BatchOutcome(path, None, str(exc), untrusted, kind=kind,
                                          cause=exc.cause))
         except IDTrainerError as exc:  # e.g. the database is in use or read-only
-            outcomes.append(BatchOutcome(Path(path), None, _("{file}: {reason}").format(
-                file=Path(path).name, reason=exc)))
+            outcomes.append(BatchOutcome(path, None, _("{file}: {reason}").format(
+                file=path.name, reason=exc)))
         except Exception as exc:  # a bug must not stop the other laptops' results
-            import logging
-
             logging.getLogger(__name__).exception("importing %s", path)
-            outcomes.append(BatchOutcome(Path(path), None, _(
+            outcomes.append(BatchOutcome(path, None, _(
                 "{file}: not imported because of an unexpected error ({reason}); the "
-                "database is unchanged").format(file=Path(path).name, reason=exc),
+                "database is unchanged").format(file=path.name, reason=exc),
                 cause="error"))
     if progress:
         progress(len(paths) * 1000, len(paths) * 1000, "")

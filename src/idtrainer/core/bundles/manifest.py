@@ -50,7 +50,9 @@ OWNED_BY_NAME = ("texts", "media_links")
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
-_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
+#: A sync stamp, whole (fullmatch: "$" would let a final newline through) and in ASCII
+#: digits (``\d`` takes any script's).
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 _SPECIES_LINK = re.compile(r"species:([a-z0-9][a-z0-9-]*)")
 
 Progress = Callable[[int, int, str], None]

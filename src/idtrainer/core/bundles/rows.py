@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from orjson import loads as _orjson_loads
+
 from idtrainer.core.bundles.manifest import (
     _DECODER,
     _HEX64,
@@ -82,30 +84,42 @@ class RowError(IDTrainerError, ValueError):
 
 
 def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
-    """One JSON line as a row of ``spec``'s table, or :class:`RowError`."""
+    """One JSON line as a row of ``spec``'s table, or :class:`RowError`.
+
+    The line is read with orjson, three times faster than json (a trainer's merge reads a
+    million answers); what json would read differently goes through json, which decides
+    what a row is and gives the message: anything orjson refuses (NaN, 1e999, a lone
+    surrogate: json reads the last two) and integers past 64 bits, which orjson turns into
+    floats."""
     if len(line) > MAX_ROW_BYTES:
         raise RowError(_("the row is larger than {n} MB").format(n=MAX_ROW_BYTES // 2**20))
     try:
-        row = _DECODER.decode(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise RowError(_("not valid JSON ({reason})").format(reason=exc)) from exc
+        row = _orjson_loads(line)
+    except ValueError:  # orjson.JSONDecodeError
+        row = _json_row(line)
     if type(row) is not dict:
         raise RowError(_("a row must be a JSON object"))
     # Rows of a table nearly always come with the same columns of the same types: what a
     # shape (columns and value types, in order) allows is worked out once, and only the
     # values' ranges are checked per row. Anything else takes the full path below, which
     # also gives the message.
-    shape = spec.shapes.get((tuple(row), tuple(map(type, row.values()))))
+    key = (tuple(row), tuple(map(type, row.values())))
+    shape = spec.shapes.get(key)
     if shape is None or not _values_ok(row, shape, len(line)):
+        if float in key[1]:
+            row = _json_row(line)  # a float may be an integer too large for orjson
+            if type(row) is not dict:
+                raise RowError(_("a row must be a JSON object"))
+            key = (tuple(row), tuple(map(type, row.values())))
         _check_columns(spec, row)
         if len(spec.shapes) < MAX_SHAPES:
-            spec.shapes[(tuple(row), tuple(map(type, row.values())))] = _Shape(
+            spec.shapes[key] = _Shape(
                 tuple(n for n, v in row.items() if type(v) is str),
                 tuple(n for n, v in row.items() if type(v) is int),
                 tuple(n for n, v in row.items() if type(v) is float))
     wrong = ("uuid" if not 0 < len(row["uuid"]) <= 128 else
              "rev" if row["rev"] < 1 else
-             "updated_at" if _STAMP.match(row["updated_at"]) is None else
+             "updated_at" if _STAMP.fullmatch(row["updated_at"]) is None else
              "updated_by" if not 0 < len(row["updated_by"]) <= 64 else
              "deleted" if row["deleted"] not in (0, 1) else None)
     if wrong is not None:
@@ -115,6 +129,13 @@ def parse_row(spec: TableSpec, line: bytes, kind: str) -> dict[str, Any]:
     if spec.name in OWNED_BY_NAME and row.get("owner_table") not in TABLES_BY_KIND[kind]:
         raise RowError(_("{column}: wrong value").format(column="owner_table"))
     return row
+
+
+def _json_row(line: bytes) -> Any:
+    try:
+        return _DECODER.decode(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise RowError(_("not valid JSON ({reason})").format(reason=exc)) from exc
 
 
 #: Shapes remembered per table (a hostile bundle may vary them; the rest are checked in
@@ -137,9 +158,18 @@ def _values_ok(row: dict[str, Any], shape: _Shape, size: int) -> bool:
     if size > MAX_VALUE_CHARS and any(len(row[n]) > MAX_VALUE_CHARS for n in shape.texts):
         return False
     for name in shape.integers:
-        if not -2**63 <= row[name] < 2**63:
+        if not -_TWO_63_INT <= row[name] < _TWO_63_INT:
             return False
-    return all(math.isfinite(row[name]) for name in shape.floats)
+    # Floats past 2**63: orjson's reading of a too large integer, or a float json reads
+    # the same; either way the full path decides.
+    for name in shape.floats:  # noqa: SIM110 (a generator costs a tenth of a row)
+        if not -_TWO_63 < row[name] < _TWO_63:
+            return False
+    return True
+
+
+_TWO_63_INT = 2**63
+_TWO_63 = float(_TWO_63_INT)
 
 
 def _check_columns(spec: TableSpec, row: dict[str, Any]) -> None:
