@@ -815,9 +815,7 @@ class _Writer:
         if current is None:
             rows[values["uuid"]] = self.store.new_row(table, values)
             return "added"
-        if current.get("deleted") and "deleted" not in values:
-            values["deleted"] = 0
-        changed = {k: v for k, v in values.items() if current.get(k) != v}
+        changed = self.store.changed_values(current, values)
         if not changed:
             return "unchanged"
         current.update(changed, rev=current["rev"] + 1, updated_at=self.store.now(),

@@ -601,9 +601,7 @@ class Store:
                                   tuple(data.values()))
                 self.changed(table, [values["uuid"]])
                 return "added"
-            if current.get("deleted") and "deleted" not in values:
-                values["deleted"] = 0
-            changed = {k: v for k, v in values.items() if current.get(k) != v}
+            changed = self.changed_values(current, values)
             if not changed:
                 return "unchanged"
             data = {**changed, "rev": current["rev"] + 1, "updated_at": self.now(),
@@ -621,6 +619,16 @@ class Store:
         if "uuid" not in values:
             raise ValueError(f"{table}: a row needs a uuid")
         return values
+
+    @staticmethod
+    def changed_values(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """What :meth:`put` changes in the existing row ``current`` for ``values`` (of
+        :meth:`put_values`): the columns whose values differ; an update brings a deleted
+        row back unless it says ``deleted`` itself. Empty: nothing to write, no new
+        revision."""
+        if current.get("deleted") and "deleted" not in values:
+            values["deleted"] = 0
+        return {k: v for k, v in values.items() if current.get(k) != v}
 
     def new_row(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
         """The row :meth:`put` inserts for ``values`` (of :meth:`put_values`) when no row
