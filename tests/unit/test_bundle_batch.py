@@ -184,3 +184,27 @@ def test_a_bundle_too_large_to_keep_in_memory_merges_the_same(course, make_lapto
         trainer.query("SELECT uuid, score, max_score, passed FROM attempts ORDER BY uuid")
     assert other.scalar("SELECT count(*) FROM answers") == trainer.scalar(
         "SELECT count(*) FROM answers") > 0
+
+
+def test_no_backup_no_batch_and_each_file_says_why(course, make_laptop, tmp_path: Path,
+                                                   monkeypatch):
+    """A backup that cannot be written (a full disk, a read-only folder) stops the batch;
+    each file then tries its own, outside any transaction, and is refused with the reason,
+    leaving the database as it was."""
+    from idtrainer.core.bundles import apply
+
+    trainer, _quiz, _content = course
+    stick = tmp_path / "stick"
+    files = [officer_laptop(make_laptop, course, n, 1, stick) for n in ("B", "C")]
+    calls = []
+
+    def full(store: Store, keep: int = 5) -> Path:
+        calls.append(store.conn.in_transaction)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(apply, "backup_before_import", full)
+    before = dump(trainer)
+    outcomes = bundles.import_many(trainer, files, trust=lambda m: True)
+    assert all(o.error and "disk is full" in o.error for o in outcomes)
+    assert calls == [False, False, False]  # the batch's, then each file's, never inside one
+    assert dump(trainer) == before

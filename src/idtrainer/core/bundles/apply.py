@@ -621,13 +621,21 @@ def untrusted(store: Store, paths: list[Path]) -> list[Manifest]:
     """The new publishers and new laptops among ``paths`` (one manifest per key), the ones
     an import would ask about: signed correctly and not imported yet. A file that cannot
     be read is left out; its import names the problem."""
+    return _preflight(store, paths)[0]
+
+
+def _preflight(store: Store, paths: list[Path]) -> tuple[list[Manifest], bool]:
+    """:func:`untrusted`, and whether any file is a sound-looking bundle not imported yet
+    (one reading of every manifest for both)."""
     found: dict[str, Manifest] = {}
+    new = False
     for path in paths:
         try:
             with BundleReader.open(path) as reader:
                 m = reader.manifest
                 if not reader.signature_ok or already_imported(store, m):
                     continue
+                new = True
                 if m.kind == "results":
                     if device_binding(store, m, Path(path)) == "new":
                         found.setdefault(m.signer_key_id, m)
@@ -635,7 +643,7 @@ def untrusted(store: Store, paths: list[Path]) -> list[Manifest]:
                     found.setdefault(m.signer_key_id, m)
         except BundleError:
             continue
-    return list(found.values())
+    return list(found.values()), new
 
 
 def import_many(store: Store, paths: list[Path], *,
@@ -653,43 +661,31 @@ def import_many(store: Store, paths: list[Path], *,
     rolled back and the files are imported again one transaction each, so each gets its
     own outcome."""
     paths = [Path(p) for p in paths]
-    answers = {m.signer_key_id: bool(trust(m)) for m in untrusted(store, paths)} \
-        if trust is not None else {}
+    ask, new = _preflight(store, paths)
+    answers = {m.signer_key_id: bool(trust(m)) for m in ask} if trust is not None else {}
 
     def asked(m: Manifest) -> bool:  # already answered above; never a question now
         return answers.get(m.signer_key_id, False)
 
-    if len(paths) < 2 or store.read_only or store.conn.in_transaction:
+    if len(paths) < 2 or store.read_only or store.conn.in_transaction or not new:
         return _import_each(store, paths, asked, progress, backup=True)
-    backed_up = False
-    if store.path is not None and _would_change(store, paths):
+    if store.path is not None:
         try:
             backup_before_import(store)
-            backed_up = True
-        except (OSError, sqlite3.Error, IDTrainerError) as exc:  # the import says it again
+        except (OSError, sqlite3.Error, IDTrainerError) as exc:
+            # No batch without its backup: one file at a time, each trying its own backup
+            # (outside any transaction) and saying why it could not.
             logging.getLogger(__name__).info("no backup before the batch: %s", exc)
+            return _import_each(store, paths, asked, progress, backup=True)
     try:
         with _page_cache(store), store.batch(defer_foreign_keys=True):
-            outcomes = _import_each(store, paths, asked, progress, backup=not backed_up,
-                                    batch=True)
+            outcomes = _import_each(store, paths, asked, progress, backup=False, batch=True)
     except (sqlite3.Error, IDTrainerError, OSError, _BatchBroken) as exc:
         logging.getLogger(__name__).warning(
             "the batch of %d files could not be committed together (%s); importing them "
             "one by one", len(paths), exc)
-        outcomes = _import_each(store, paths, asked, progress, backup=not backed_up)
+        outcomes = _import_each(store, paths, asked, progress, backup=False)
     return outcomes
-
-
-def _would_change(store: Store, paths: list[Path]) -> bool:
-    """Whether any of the files is a sound-looking bundle not imported yet."""
-    for path in paths:
-        try:
-            with BundleReader.open(path) as reader:
-                if reader.signature_ok and not already_imported(store, reader.manifest):
-                    return True
-        except BundleError:
-            continue
-    return False
 
 
 class _BatchBroken(Exception):
