@@ -61,3 +61,13 @@ def test_news_still_queued_when_the_window_closes_is_dropped(window, qtbot):
     ctx.detach()  # closing: the store may be closed before the queue is drained
     QApplication.processEvents()
     assert heard == []
+
+
+def test_a_write_on_the_gui_thread_is_heard_after_it_not_during_it(window):
+    ctx = window.ctx
+    heard = []
+    ctx.changed.connect(heard.append)
+    made = ctx.store.trainees.create("Нодира Алиева")
+    assert heard == []  # queued, as from a worker: a view never refreshes mid-write
+    QApplication.processEvents()
+    assert any(made in change.uuids for c in heard for change in c.changes)

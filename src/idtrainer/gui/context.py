@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +26,18 @@ LANGUAGE_SETTING = "locale"
 FONT_SCALE_SETTING = "font_scale"
 IDLE_LOCK_SETTING = "trainer_idle_lock_minutes"
 FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+
+
+class _CommittedEvent(QEvent):
+    """A commit's news, posted to the GUI thread's AppContext from whichever thread
+    committed: always queued, as a queued connection is, without naming
+    ``Qt.ConnectionType`` at start-up (see ``main_window.set_keys``)."""
+
+    TYPE = QEvent.Type(QEvent.registerEventType())
+
+    def __init__(self, committed: Committed) -> None:
+        super().__init__(self.TYPE)
+        self.committed = committed
 
 
 class _TableFilter(QObject):
@@ -49,14 +61,13 @@ class AppContext(QObject):
     session_changed = Signal()
     #: A closed-book exam attempt began (its uuid) or ended (None).
     exam_changed = Signal(object)
-    # Emitted on whichever thread committed; queued over to ``changed`` on this one.
-    _committed = Signal(object)
 
     def __init__(self, store: Store, app: QApplication | None = None) -> None:
         super().__init__()
         self.store = store
-        self._committed.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = store.changes.subscribe(self._committed.emit)
+        # Heard on whichever thread committed; delivered as ``changed`` on this one.
+        self._unsubscribe = store.changes.subscribe(
+            lambda committed: QCoreApplication.postEvent(self, _CommittedEvent(committed)))
         self._attached = True
         self.app = app or application()
         self.trainee: str | None = None
@@ -157,9 +168,9 @@ class AppContext(QObject):
 
     # -- data --------------------------------------------------------------------------
 
-    def _deliver(self, committed: Committed) -> None:
-        if self._attached:
-            self.changed.emit(committed)
+    def customEvent(self, event: QEvent) -> None:
+        if isinstance(event, _CommittedEvent) and self._attached:
+            self.changed.emit(event.committed)
 
     def when_changed(self, view: QObject, slot: Callable[[], object], *tables: str) -> None:
         """Call ``slot`` (on the GUI thread, after the commit) whenever a write touches

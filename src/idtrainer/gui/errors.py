@@ -19,7 +19,7 @@ import threading
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -74,6 +74,8 @@ class ErrorDialog(QDialog):
     """A bug, said plainly: what happened, where the log is, and its details to copy."""
 
     def __init__(self, exc: BaseException, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # here, not at start-up: see main_window.set_keys
+
         super().__init__(parent)
         self.details_text = details(exc)
         self.setWindowTitle(_("IDTrainer: internal error"))
@@ -125,6 +127,8 @@ def show_bug(exc: BaseException, parent: QWidget | None = None, *,
                   exc_info=(type(exc), exc, exc.__traceback__))
     if _open or QGuiApplication.instance() is None:
         return None
+    from PySide6.QtCore import Qt
+
     dialog = ErrorDialog(exc, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _open.append(dialog)
@@ -188,6 +192,8 @@ def install() -> None:
     global _relay
     if _relay is None:
         _relay = _Relay()
-        _relay.raised.connect(_relay.show, Qt.ConnectionType.QueuedConnection)
+        # Emitted only on other threads, so Qt queues it to this one (an automatic
+        # connection; naming Qt.ConnectionType would build Qt's enums at start-up).
+        _relay.raised.connect(_relay.show)
     sys.excepthook = _excepthook
     threading.excepthook = _thread_excepthook

@@ -6,8 +6,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +43,25 @@ if TYPE_CHECKING:
     from idtrainer.gui.species_card import CompareWindow, SpeciesCardWindow
     from idtrainer.gui.sync import SyncPage
     from idtrainer.gui.trainer import TrainerPage
+
+
+def set_keys(action: QAction, *keys: str | QKeySequence.StandardKey) -> None:
+    """Give ``action`` its keyboard shortcuts: the first is shown in the menu, the others
+    also trigger it while it is enabled.
+
+    Through the ``shortcut`` property and QShortcut, not ``QAction.setShortcut(s)``:
+    PySide's argument check there builds every enum of Qt's namespace (~90 enums with
+    1,700 members: about 15 ms, and more at quit) before the start screen shows, which
+    needs none of them. So the start screen's modules name no ``Qt.`` value at import or
+    while it is built; tests/gui/test_startup_enums.py checks it.
+    """
+    first, *more = (QKeySequence(key) for key in keys)
+    action.setProperty("shortcut", first)
+    owner = action.parent()  # the window the action is in: the shortcut works there
+    for key in more:
+        assert owner is not None, "an action with several keys needs its window as parent"
+        QShortcut(key, owner).activated.connect(
+            lambda a=action: a.isEnabled() and a.trigger())
 
 
 class PlaceholderPage(QWidget):
@@ -124,6 +143,7 @@ class MainWindow(QMainWindow):
         self.cards: dict[str, SpeciesCardWindow] = {}
         self.compares: list[CompareWindow] = []
         self.hidden_for_exam: list[QWidget] = []  # card windows to show again afterwards
+        self._closed_for_exam = False  # the sidebar's state: set by _exam_changed
         self.thumbs_dir = thumbs_dir
 
         self.start = StartPage(ctx)
@@ -131,13 +151,13 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")  # styled as the sidebar in gui/style.py
         self.nav.setIconSize(style.ICON_SIZE)
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # By name, as the stylesheet would: see set_keys() on Qt's namespace at start-up.
+        self.nav.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         self._fit_nav()
-        self.pages = QStackedWidget()
         # Pages are built when first shown: start-up builds only the start screen.
+        self.pages = QStackedWidget()
         self.page_widgets: dict[str, QWidget] = {}
         for _key, _label in PAGES:
-            self.pages.addWidget(QWidget())
             self.nav.addItem(QListWidgetItem(""))
         self._nav_icons = False  # drawn when the sidebar first shows: not on the start screen
         self.nav.setCurrentRow(0)
@@ -225,12 +245,7 @@ class MainWindow(QMainWindow):
                 widget = AuthoringPage(self.ctx)
             else:
                 widget = PlaceholderPage(self.ctx, *PLACEHOLDERS[key])
-            index = [k for k, _label in PAGES].index(key)
-            stand_in = self.pages.widget(index)
-            self.pages.insertWidget(index, widget)
-            if stand_in is not None:
-                self.pages.removeWidget(stand_in)
-                stand_in.deleteLater()
+            self.pages.addWidget(widget)  # shown by _show_page
             self.page_widgets[key] = widget
         return self.page_widgets[key]
 
@@ -276,8 +291,7 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, row: int) -> None:
         if row >= 0:
-            self.page(PAGES[row][0])
-            self.pages.setCurrentIndex(row)
+            self.pages.setCurrentWidget(self.page(PAGES[row][0]))
 
     # -- menus and shortcuts -----------------------------------------------------------
 
@@ -287,7 +301,7 @@ class MainWindow(QMainWindow):
         self.switch_action = QAction(self, triggered=self.ctx.sign_out)
         self.profile_menu.addAction(self.switch_action)
         self.quit_action = QAction(self, triggered=self.close)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        set_keys(self.quit_action, QKeySequence.StandardKey.Quit)
         self.profile_menu.addAction(self.quit_action)
 
         self.language_menu = bar.addMenu("")
@@ -302,17 +316,17 @@ class MainWindow(QMainWindow):
 
         self.view_menu = bar.addMenu("")
         self.larger_action = QAction(self, triggered=lambda: self.ctx.step_font(1))
-        self.larger_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        set_keys(self.larger_action, "Ctrl++", "Ctrl+=")
         self.smaller_action = QAction(self, triggered=lambda: self.ctx.step_font(-1))
-        self.smaller_action.setShortcut(QKeySequence("Ctrl+-"))
+        set_keys(self.smaller_action, "Ctrl+-")
         self.reset_font_action = QAction(self, triggered=lambda: self.ctx.step_font(0))
-        self.reset_font_action.setShortcut(QKeySequence("Ctrl+0"))
+        set_keys(self.reset_font_action, "Ctrl+0")
         self.search_action = QAction(self, triggered=self.focus_search)
-        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        set_keys(self.search_action, QKeySequence.StandardKey.Find)
         self.previous_action = QAction(self, triggered=lambda: self.learn.step(-1))
-        self.previous_action.setShortcut(QKeySequence("Alt+Left"))
+        set_keys(self.previous_action, "Alt+Left")
         self.next_action = QAction(self, triggered=lambda: self.learn.step(1))
-        self.next_action.setShortcut(QKeySequence("Alt+Right"))
+        set_keys(self.next_action, "Alt+Right")
         for entry in (self.larger_action, self.smaller_action, self.reset_font_action, None,
                       self.search_action, self.previous_action, self.next_action):
             if entry is None:
@@ -322,7 +336,7 @@ class MainWindow(QMainWindow):
         self.page_actions = []
         for i in range(len(PAGES)):
             action = QAction(self, triggered=lambda _c=False, row=i: self.go_to(row))
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            set_keys(action, f"Ctrl+{i + 1}")
             self.addAction(action)
             self.page_actions.append(action)
 
@@ -330,6 +344,7 @@ class MainWindow(QMainWindow):
         self.unlock_action = QAction(self, triggered=self.unlock_trainer)
         self.lock_action = QAction(self, triggered=self.ctx.lock_trainer)
         self.trainer_menu.addAction(self.unlock_action)
+        self.trainer_menu.aboutToShow.connect(self._name_unlock)
         self.trainer_menu.addAction(self.lock_action)
 
         self.help_menu = bar.addMenu("")
@@ -390,8 +405,6 @@ class MainWindow(QMainWindow):
             if not self.ctx.trainer_unlocked and self.nav.currentRow() == trainer_row:
                 self.nav.setCurrentRow(0)
             self.page_actions[trainer_row].setEnabled(self.ctx.trainer_unlocked)
-        self.unlock_action.setText(_("&Unlock trainer mode…") if self.ctx.store.trainer
-                                   .has_password() else _("&Set up trainer mode…"))
         self.unlock_action.setEnabled(not self.ctx.trainer_unlocked)
         self.lock_action.setEnabled(self.ctx.trainer_unlocked)
         self.switch_action.setEnabled(signed_in)
@@ -400,6 +413,12 @@ class MainWindow(QMainWindow):
         if self.ctx.trainer_unlocked:
             parts.append(_("Trainer mode"))
         self.status.setText(" · ".join(parts))
+
+    def _name_unlock(self) -> None:
+        """"Set up" before the trainer password exists, "Unlock" after: asked when the
+        Trainer menu opens (not at start-up, which need not load trainer mode's code)."""
+        self.unlock_action.setText(_("&Unlock trainer mode…") if self.ctx.store.trainer
+                                   .has_password() else _("&Set up trainer mode…"))
 
     def _exam_changed(self, _attempt: object = None) -> None:
         """Close the reference pages and species cards while a closed-book exam runs, and
@@ -411,11 +430,15 @@ class MainWindow(QMainWindow):
             if key not in CLOSED_DURING_EXAM:
                 continue
             item = self.nav.item(row)
-            flags = item.flags()
-            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if closed
-                          else flags | Qt.ItemFlag.ItemIsEnabled)
+            if closed != self._closed_for_exam:  # not at start-up: see set_keys()
+                from PySide6.QtCore import Qt
+
+                flags = item.flags()
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if closed
+                              else flags | Qt.ItemFlag.ItemIsEnabled)
             item.setToolTip(why)
             self.page_actions[row].setEnabled(not closed)
+        self._closed_for_exam = closed
         for action in (self.search_action, self.previous_action, self.next_action):
             action.setEnabled(not closed)
         if closed:
@@ -450,8 +473,9 @@ class MainWindow(QMainWindow):
 
     def page_available(self, key: str) -> bool:
         """Whether ``key``'s page can be opened now (not hidden, not closed by an exam)."""
-        item = self.nav.item([k for k, _label in PAGES].index(key))
-        return not item.isHidden() and bool(item.flags() & Qt.ItemFlag.ItemIsEnabled)
+        if key in CLOSED_DURING_EXAM and self._closed_for_exam:
+            return False
+        return not self.nav.item([k for k, _label in PAGES].index(key)).isHidden()
 
     # -- actions -----------------------------------------------------------------------
 

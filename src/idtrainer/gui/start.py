@@ -5,7 +5,7 @@ the profile dialogs load when first opened."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -26,7 +26,8 @@ from idtrainer.core.store import Store
 from idtrainer.gui import style
 from idtrainer.gui.context import AppContext
 
-TRAINEE_ROLE = Qt.ItemDataRole.UserRole
+#: Qt.ItemDataRole.UserRole, by number: see main_window.set_keys on Qt's namespace.
+TRAINEE_ROLE = 256
 
 
 def fill_countries(combo: QComboBox, store: Store) -> None:

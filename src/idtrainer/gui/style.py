@@ -60,9 +60,8 @@ def stylesheet(palette: QPalette | None = None, base_pt: float = 10.0) -> str:
         return f"{base_pt * factor:.1f}pt"
 
     dark = is_dark(palette)
-    text = palette.color(QPalette.ColorRole.WindowText)
-    mid = QColor(text)
-    mid.setAlphaF(0.65)
+    mid = palette.color(QPalette.ColorRole.WindowText)  # a copy; QColor(colour) would
+    mid.setAlphaF(0.65)  # build Qt's enums at start-up (see main_window.set_keys)
     line = "rgba(255, 255, 255, 0.14)" if dark else "rgba(0, 0, 0, 0.12)"
     panel = palette.color(QPalette.ColorRole.Base).name()
     states = "".join(
