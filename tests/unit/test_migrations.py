@@ -188,3 +188,88 @@ def test_v10_lets_language_columns_take_any_registered_language(tmp_path: Path):
                                                 "WHERE sql LIKE '%''kk''%'")]
     assert left == []
     conn.close()
+
+
+def _replayed(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """``conn`` built step by step, as an older database is."""
+    for version, step in migrations.MIGRATIONS:
+        conn.execute("BEGIN IMMEDIATE")
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {version:d}")
+        conn.execute("COMMIT")
+    return conn
+
+
+def _structure(conn: sqlite3.Connection) -> dict[str, object]:
+    """Everything the schema is, read in forms no SQLite version words differently:
+    each object's SQL without quoting or layout, and each table's and index's columns."""
+    def plain(sql: str | None) -> str:
+        return " ".join(re.sub(r"[\"`\[\]]", "", sql or "").replace("(", " ( ")
+                        .replace(")", " ) ").replace(",", " , ").split())
+
+    objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                           "WHERE name NOT LIKE 'sqlite%' ORDER BY type, name").fetchall()
+    found: dict[str, object] = {"version": conn.execute("PRAGMA user_version").fetchone()[0]}
+    for kind, name, table, sql in objects:
+        found[f"{kind} {name}"] = (table, plain(sql))
+        if kind == "table":
+            found[f"columns {name}"] = conn.execute(f"PRAGMA table_xinfo([{name}])").fetchall()
+            found[f"keys {name}"] = conn.execute(
+                f"PRAGMA foreign_key_list([{name}])").fetchall()
+        if kind == "index":
+            found[f"columns {name}"] = conn.execute(f"PRAGMA index_xinfo([{name}])").fetchall()
+    return found
+
+
+def test_a_new_database_gets_what_replaying_every_step_gives():
+    """core/schema_latest.py is current: if this fails after a new step, run
+    ``PYTHONPATH=src python tools/schema_snapshot.py``."""
+    from idtrainer.core import schema_latest
+
+    assert schema_latest.VERSION == LATEST, "run PYTHONPATH=src python tools/schema_snapshot.py"
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    assert migrations.migrate(fresh, path=None, backups=None) == [v for v, _ in
+                                                                  migrations.MIGRATIONS]
+    replayed = _replayed(sqlite3.connect(":memory:", isolation_level=None))
+    assert _structure(fresh) == _structure(replayed)
+    assert len([k for k in _structure(fresh) if k.startswith("table ")]) > 40
+
+
+def test_a_new_database_is_made_in_one_script_not_step_by_step(tmp_path: Path, monkeypatch):
+    def never(_conn):
+        raise AssertionError("a step ran on a new database")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [(v, never) for v, _ in
+                                                   migrations.MIGRATIONS])
+    with Store.open(tmp_path / "new.sqlite") as store:
+        assert store.schema_version() == LATEST
+        store.trainees.create("Асель Нурланова")  # and it works
+        # the search index's triggers came with it
+        store.conn.execute("INSERT INTO taxa (uuid, scientific_name, updated_at, updated_by) "
+                           "VALUES ('t', 'Saiga tatarica', 'now', 'me')")
+        store.conn.execute("INSERT INTO search_index VALUES ('t', 'saiga kiik')")
+        assert store.conn.execute("SELECT count(*) FROM search_index_fts WHERE "
+                                  "search_index_fts MATCH 'kiik'").fetchone()[0] == 1
+
+
+def test_a_script_older_than_the_last_step_is_not_used(monkeypatch):
+    from idtrainer.core import schema_latest
+
+    monkeypatch.setattr(schema_latest, "VERSION", LATEST - 1)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    migrations.migrate(conn, path=None, backups=None)
+    assert _structure(conn) == _structure(_replayed(sqlite3.connect(":memory:",
+                                                                    isolation_level=None)))
+
+
+def test_a_script_that_fails_leaves_the_new_database_empty(tmp_path: Path, monkeypatch):
+    from idtrainer.core import schema_latest
+
+    monkeypatch.setattr(schema_latest, "SQL", schema_latest.SQL + "CREATE TABLE settings (x);\n")
+    path = tmp_path / "new.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        migrations.migrate(conn, path=path, backups=None)
+    assert not conn.in_transaction
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
