@@ -349,3 +349,33 @@ def test_a_closed_windows_context_never_locks_trainer_mode_later(window):
     assert ctx.idle_timer.isActive()
     ctx.detach()
     assert not ctx.idle_timer.isActive()
+
+
+def test_the_text_size_keys_work_from_the_keyboard(window, qtbot):
+    """Ctrl++ (shown in the menu), Ctrl+= (the same key without Shift), Ctrl+- and Ctrl+0,
+    pressed as a person presses them."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    ctx = window.ctx
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    before = ctx.app.font().pointSizeF()
+    QTest.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ctx.app.font().pointSizeF() > before)
+    larger = ctx.app.font().pointSizeF()
+    QTest.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ctx.app.font().pointSizeF() > larger)
+    QTest.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ctx.app.font().pointSizeF() == pytest.approx(larger))
+    QTest.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ctx.app.font().pointSizeF() == pytest.approx(before))
+    assert window.larger_action.shortcut().toString() == "Ctrl++"
+
+
+def test_the_trainer_menu_says_set_up_then_unlock(window):
+    window.trainer_menu.aboutToShow.emit()
+    assert window.unlock_action.text() == "&Set up trainer mode…"
+    window.ctx.store.trainer.set_password("steppe-eagle-7")
+    window.trainer_menu.aboutToShow.emit()
+    assert window.unlock_action.text() == "&Unlock trainer mode…"

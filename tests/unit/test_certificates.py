@@ -130,6 +130,30 @@ def test_a_class_of_60_prints_60_pages(trainer: Store, tmp_path):
     assert [c.serial for c in again] == [c.serial for c in certs]  # reprinted, not reissued
 
 
+def test_a_class_is_issued_whole_or_not_at_all_in_one_commit(trainer: Store, monkeypatch):
+    klass = trainer.classes.create("Bishkek, March")
+    for i in range(5):
+        trainer.classes.add_member(klass, trainer.trainees.create(f"Угучу {i}"))
+    issue = trainer.certificates.issue
+    calls = []
+
+    def fails_on_the_fourth(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return issue(*args, **kwargs)
+
+    monkeypatch.setattr(trainer.certificates, "issue", fails_on_the_fourth)
+    with pytest.raises(OSError):
+        trainer.certificates.for_class(klass, "CITES", "ru")
+    assert trainer.scalar("SELECT count(*) FROM certificates") == 0  # the first three too
+    monkeypatch.undo()
+    commits = []
+    trainer.changes.subscribe(commits.append)
+    assert len(trainer.certificates.for_class(klass, "CITES", "ru")) == 5
+    assert len(commits) == 1
+
+
 def test_bad_requests_are_refused(trainer: Store, store: Store):
     with pytest.raises(CertificateError):
         trainer.certificates.issue("  ", "Course", "en")
@@ -380,3 +404,19 @@ def test_an_officers_laptop_knows_a_revoked_serial_from_the_signed_revocation(
         assert "name" not in verdict.details  # the register of names stays with the trainer
         # Certificates themselves never travel: a serial that was not revoked is unknown.
         assert officer.certificates.verify(kept.serial).status == "unregistered"
+
+
+@pytest.mark.parametrize("length", [60, 180, 333, 520, 900])
+def test_the_qr_version_check_gives_the_version_drawn(length: int):
+    """qr_version() fixes the mask to be quick; the version must be the one the full
+    code (best mask, as the PDF draws it) takes."""
+    import random
+
+    import segno
+
+    from idtrainer.core.certificates import qr_version
+
+    payload = "IDT1." + "".join(random.Random(length).choice(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        for _ in range(length))
+    assert qr_version(payload) == segno.make_qr(payload, error="m", boost_error=False).version

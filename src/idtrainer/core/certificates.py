@@ -431,18 +431,19 @@ class CertificateManager:
         else a new one. Without exam results the trainer vouches for the class."""
         members = self.store.classes.members(class_uuid)
         out = []
-        for i, person in enumerate(members, 1):
-            existing = self.store.query_one(
-                "SELECT serial FROM certificates WHERE class_uuid = ? AND trainee_uuid = ? "
-                "AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC LIMIT 1",
-                (class_uuid, person.uuid))
-            if existing:
-                out.append(self.reprint(existing["serial"]))
-            else:
-                out.append(self.issue(person.name, course, lang, trainee_uuid=person.uuid,
-                                      class_uuid=class_uuid))
-            if progress:
-                progress(i, len(members))
+        with self.store.transaction():  # all or none, and one commit, not one each
+            for i, person in enumerate(members, 1):
+                existing = self.store.query_one(
+                    "SELECT serial FROM certificates WHERE class_uuid = ? AND trainee_uuid = ? "
+                    "AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC LIMIT 1",
+                    (class_uuid, person.uuid))
+                if existing:
+                    out.append(self.reprint(existing["serial"]))
+                else:
+                    out.append(self.issue(person.name, course, lang, trainee_uuid=person.uuid,
+                                          class_uuid=class_uuid))
+                if progress:
+                    progress(i, len(members))
         return out
 
     def award(self, quiz: str, trainee: str, lang: str, course: str | None = None
@@ -471,11 +472,12 @@ class CertificateManager:
             "SELECT DISTINCT trainee_uuid FROM attempts WHERE quiz_uuid = ? AND deleted = 0 "
             "AND submitted_at IS NOT NULL", (quiz,))]
         out = []
-        for i, trainee in enumerate(trainees, 1):
-            if (cert := self.award(quiz, trainee, lang, course)) is not None:
-                out.append(cert)
-            if progress:
-                progress(i, len(trainees))
+        with self.store.transaction():  # all or none, and one commit, not one each
+            for i, trainee in enumerate(trainees, 1):
+                if (cert := self.award(quiz, trainee, lang, course)) is not None:
+                    out.append(cert)
+                if progress:
+                    progress(i, len(trainees))
         return sorted(out, key=lambda c: c.serial)
 
     def for_event(self, event: str, kind: str, lang: str,
@@ -491,22 +493,23 @@ class CertificateManager:
         outcomes = self.store.events.outcomes(event)
         chosen = [o for o in outcomes if (o.attended if kind == "attendance" else o.passed)]
         out = []
-        for i, o in enumerate(chosen, 1):
-            existing = self.store.query_one(
-                "SELECT serial FROM certificates WHERE event_uuid = ? AND kind = ? AND "
-                "trainee_uuid = ? AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC "
-                "LIMIT 1", (event, kind, o.trainee.uuid))
-            if existing:
-                out.append(self.reprint(existing["serial"]))
-            else:
-                score = round(o.post, 1) if kind == "achievement" and o.post is not None \
-                    else None
-                out.append(self.issue(o.trainee.name, found.name, lang, score=score,
-                                      trainee_uuid=o.trainee.uuid, kind=kind, event_uuid=event,
-                                      quiz_uuid=found.post_quiz if kind == "achievement"
-                                      else None, on=dt.date.fromisoformat(found.ends_on)))
-            if progress:
-                progress(i, len(chosen))
+        with self.store.transaction():  # all or none, and one commit, not one each
+            for i, o in enumerate(chosen, 1):
+                existing = self.store.query_one(
+                    "SELECT serial FROM certificates WHERE event_uuid = ? AND kind = ? AND "
+                    "trainee_uuid = ? AND deleted = 0 AND revoked_at IS NULL ORDER BY serial DESC "
+                    "LIMIT 1", (event, kind, o.trainee.uuid))
+                if existing:
+                    out.append(self.reprint(existing["serial"]))
+                else:
+                    score = round(o.post, 1) if kind == "achievement" and o.post is not None \
+                        else None
+                    out.append(self.issue(o.trainee.name, found.name, lang, score=score,
+                                          trainee_uuid=o.trainee.uuid, kind=kind, event_uuid=event,
+                                          quiz_uuid=found.post_quiz if kind == "achievement"
+                                          else None, on=dt.date.fromisoformat(found.ends_on)))
+                if progress:
+                    progress(i, len(chosen))
         return out
 
     def issued_between(self, since: str, until: str) -> int:
@@ -595,8 +598,8 @@ def qr_version(payload: str) -> int:
     """The QR version the certificate's code takes (as certificate_pdf draws it)."""
     import segno
 
-    try:
-        return int(segno.make_qr(payload, error="m", boost_error=False).version)
+    try:  # the version is chosen before the mask: one fixed mask is 4-5 times faster
+        return int(segno.make_qr(payload, error="m", boost_error=False, mask=0).version)
     except segno.DataOverflowError:
         return 41
 
