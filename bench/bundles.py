@@ -302,14 +302,14 @@ def make_results_bundles(folder: Path, template: Template, size: Size) -> Path:
 
 #: Runs in a child process, so its peak RSS is the merge's alone.
 MERGE_CHILD = r"""
-import json, resource, sqlite3, sys, time
+import json, sqlite3, sys, time
 from pathlib import Path
 from idtrainer.core import bundles
 from idtrainer.core.store import Store
 
-def rss_kb():
+def rss_kb(field="VmRSS:"):
     with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        return next(int(line.split()[1]) for line in fh if line.startswith(field))
 
 db, source, mode, klass = sys.argv[1:5]
 store = Store.open(db)
@@ -340,7 +340,9 @@ else:
         for sql, values in rows:
             store.conn.executemany(sql, values)
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and
+# exec, so a child of a big parent would report the parent's size.
+peak = rss_kb("VmHWM:")
 
 def timed(fn):
     t0 = time.perf_counter()
@@ -398,7 +400,7 @@ def bench_merge(work: Path, size: Size, quick: bool) -> None:
     first, warm = many["report_s"][0], min(many["report_s"][1:])
     report("class_report_ms", first * 1000, "ms", many["bare_report_s"][0] * 1000)
     report("class_report_warm_ms", warm * 1000, "ms", min(many["bare_report_s"][1:]) * 1000)
-    print(f"# merge: peak RSS is ru_maxrss of a child process doing only the merge, growth "
+    print(f"# merge: peak RSS is VmHWM of a child process doing only the merge, growth "
           f"is that minus its VmRSS just before; the baseline child holds every row in "
           f"memory before it starts; report over {many['report_rows']} trainee rows, "
           f"{many['attempts']} attempts; trainer DB {many['db_mb']:.0f} MB after the merge",
