@@ -269,3 +269,32 @@ def _new_item(dialog, title: str, slug: str):
     dialog.slug_field.setText(slug)
     dialog._ok()
     return dialog.result()
+
+
+def test_an_undo_on_another_tab_shows_in_the_open_lesson(page, window, qtbot):
+    """The session's Undo on the Pictures tab takes back a lesson edit saved on the
+    Lessons tab: the lesson open there shows the words as they are now; unsaved words in
+    its editor are never replaced."""
+    from PySide6.QtWidgets import QApplication
+
+    store = window.ctx.store
+    tab = page.show_tab("lessons")
+    tab.language.setCurrentIndex(tab.language.findData("ru"))
+    lesson = store.scalar("SELECT uuid FROM lessons WHERE slug = 'what-is-cites'")
+    tab.select("lessons", lesson)
+    before = tab.editor.toPlainText()
+    tab.editor.setPlainText(before + "\n\nАбзац, который отменят.")
+    tab.save_button.click()
+    pictures = page.show_tab("pictures")
+    assert isinstance(pictures, PicturesTab)
+    pictures.undo_button.click()
+    qtbot.waitUntil(lambda: tab.editor.toPlainText() == before)
+    assert not tab.dirty()
+
+    pictures.redo_button.click()  # the edit again, while unsaved words wait in the editor
+    QApplication.processEvents()
+    assert "Абзац, который отменят." in tab.editor.toPlainText()
+    tab.editor.setPlainText("Несохранённый текст.")
+    pictures.undo_button.click()
+    QApplication.processEvents()
+    assert tab.editor.toPlainText() == "Несохранённый текст." and tab.dirty()

@@ -237,7 +237,7 @@ class LessonsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        ctx.when_changed(self, self.refresh, "modules", "lessons", "courses")
+        ctx.when_changed(self, self._changed, "modules", "lessons", "courses", "texts")
         ctx.language_changed.connect(self.retranslate)
         self.retranslate()
         self.refresh()
@@ -299,6 +299,17 @@ class LessonsTab(QWidget):
             self.current = None
             self._load()
         self._enable()
+
+    def _changed(self) -> None:
+        """Something was written, here or elsewhere (an Undo on another tab takes this
+        lesson's texts back; an import): the outline again, and the open lesson as it is
+        saved now, unless the editor holds unsaved changes, which are not thrown away."""
+        self.refresh()
+        if self.current is None or self.dirty():
+            return
+        draft = self.core.draft(*self.current, self.edit_locale())
+        if (draft.title, draft.body) != self.saved:
+            self._load()
 
     def _enable(self) -> None:
         has = self.current is not None
