@@ -298,3 +298,5 @@ def test_an_undo_on_another_tab_shows_in_the_open_lesson(page, window, qtbot):
     pictures.undo_button.click()
     QApplication.processEvents()
     assert tab.editor.toPlainText() == "Несохранённый текст." and tab.dirty()
+    # The preview follows typing after a pause: let it run while the database is open.
+    qtbot.waitUntil(lambda: not tab.timer.isActive())
