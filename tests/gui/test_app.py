@@ -240,3 +240,20 @@ def test_first_start_shows_the_window_at_once_with_the_progress_inside(qapp, qtb
     finally:
         launched.store.close()
         i18n.set_language("en")
+
+
+def test_scaled_displays_get_truly_scaled_text_by_qts_default():
+    """run() sets no rounding policy (naming one builds Qt's enums at start-up): Qt 6's
+    default must stay PassThrough, so 125 % and 150 % displays are not rounded."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "QT_SCALE_FACTOR_ROUNDING_POLICY"}
+    out = subprocess.run([sys.executable, "-c", (
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "print(QApplication.highDpiScaleFactorRoundingPolicy().name)\n")],
+        capture_output=True, text=True, env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120)
+    assert out.stdout.split()[-1] == "PassThrough", out.stderr[-1000:]

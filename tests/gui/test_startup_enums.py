@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -107,6 +108,8 @@ def test_set_keys_shows_the_first_key_and_every_key_triggers_while_enabled(qtbot
     quit_action = QAction(parent)
     set_keys(quit_action, QKeySequence.StandardKey.Quit)
     assert quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    with pytest.raises(ValueError):  # a second key needs a window to work in
+        set_keys(QAction(), "Ctrl+1", "Ctrl+2")
 
 
 def test_the_profile_role_is_qts_user_role():

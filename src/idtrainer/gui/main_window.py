@@ -58,8 +58,11 @@ def set_keys(action: QAction, *keys: str | QKeySequence.StandardKey) -> None:
     first, *more = (QKeySequence(key) for key in keys)
     action.setProperty("shortcut", first)
     owner = action.parent()  # the window the action is in: the shortcut works there
+    if not more:
+        return
+    if owner is None:
+        raise ValueError("an action with several keys needs its window as parent")
     for key in more:
-        assert owner is not None, "an action with several keys needs its window as parent"
         QShortcut(key, owner).activated.connect(
             lambda a=action: a.isEnabled() and a.trigger())
 
