@@ -31,11 +31,7 @@ def replayed() -> str:
     """The schema script that replaying every step gives, on this SQLite."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for version, step in migrations.MIGRATIONS:
-            conn.execute("BEGIN IMMEDIATE")
-            step(conn)
-            conn.execute(f"PRAGMA user_version = {version:d}")
-            conn.execute("COMMIT")
+        migrations.migrate(conn, path=None, backups=None, snapshot=False)
         return migrations.schema_script(conn)
     finally:
         conn.close()

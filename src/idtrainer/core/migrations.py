@@ -882,11 +882,13 @@ def backup_file(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 def migrate(conn: sqlite3.Connection, *, path: Path | None, backups: Path | None,
-            target: int = LATEST) -> list[int]:
+            target: int = LATEST, snapshot: bool = True) -> list[int]:
     """Bring the database up to ``target``; return the versions applied.
 
     The connection must not be inside a transaction. If the file already holds
-    data (version > 0) it is backed up first to ``backups``.
+    data (version > 0) it is backed up first to ``backups``. A new, empty database
+    brought to the latest step gets ``core/schema_latest.py`` in one script, unless
+    ``snapshot`` is False (tools/schema_snapshot.py and the tests build it step by step).
     """
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > LATEST:
@@ -897,7 +899,7 @@ def migrate(conn: sqlite3.Connection, *, path: Path | None, backups: Path | None
     if current > 0 and path is not None and backups is not None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         backup_file(conn, backups / f"{path.stem}-v{current}-{stamp}.sqlite")
-    if current == 0 and target == LATEST and _create_latest(conn):
+    if snapshot and current == 0 and target == LATEST and _create_latest(conn):
         return [version for version, _step in pending]
     applied = []
     for version, step in pending:
